@@ -1,0 +1,47 @@
+// What the builder is asked for and what it hands back.
+import type { KernelSource } from './sources.js';
+import type { Progress } from './progress.js';
+
+/** A kconfig fragment: `CONFIG_X=y` / `# CONFIG_X is not set` lines, with where it came from. */
+export interface ConfigFragment {
+  /** Where it came from, for error messages: `lab`, `testset phase2-host`. */
+  origin: string;
+  text: string;
+}
+
+export interface BuildRequest {
+  source: KernelSource;
+  /** A make target that writes a base .config: `tinyconfig` for QEMU NUTs, `defconfig` for machines. */
+  baseConfig: 'tinyconfig' | 'defconfig' | 'allnoconfig';
+  fragments: ConfigFragment[];
+  /** make -j; defaults to the number of cores. */
+  jobs?: number;
+}
+
+export interface BuiltKernel {
+  /** sha256 of (source identity, resolved .config): the key of the kernel cache. */
+  cacheKey: string;
+  sourceHash: string;
+  sourceLabel: string;
+  /** `make kernelversion`, e.g. `6.1.192`. Unvalidated text from the tree: parse it before use. */
+  kernelVersion: string;
+  /** `make kernelrelease`, what `uname -r` must print on the NUT. */
+  kernelRelease: string;
+  /** Absolute paths of the kept artifacts. */
+  artifacts: { bzImage: string; systemMap: string; config: string; buildLog: string };
+  /** True when nothing was compiled: the same source and resolved config had been built before. */
+  fromCache: boolean;
+  /** Per stage: `cached` when skipped thanks to the cache. */
+  stages: { unpack: 'done' | 'cached'; configure: 'done' | 'cached'; build: 'done' | 'cached' };
+}
+
+/** Hooks the builder calls as it moves from stage to stage, so the pipeline can record each. */
+export interface BuildObserver {
+  stageStarted(stage: 'unpack' | 'configure' | 'build'): Progress;
+  stageFinished(stage: 'unpack' | 'configure' | 'build', how: 'done' | 'cached'): void;
+}
+
+export interface KernelBuilder {
+  /** Throws StageError naming unpack, configure or build, with the log that explains it. */
+  build(request: BuildRequest, observer: BuildObserver): Promise<BuiltKernel>;
+}

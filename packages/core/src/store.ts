@@ -1,0 +1,95 @@
+// What the lab keeps. SQLite is the embedded default; the interface is async so that a PostgreSQL store
+// (a lab spread over several hosts) can implement it without changing a caller.
+import type { CaseResult, Verdict } from './results.js';
+import type { RunStatus, StageName, StageStatus } from './stages.js';
+
+export interface KernelRecord {
+  id: number;
+  /** Canonical, validated version string (see versions.ts), e.g. `6.1.192`, `v6.13-rc1-3-gabcdef012345`. */
+  version: string;
+  /** The kind of version: final, rc, stable, next, snapshot. */
+  kind: string;
+  sourceLabel: string;
+  sourceHash: string;
+  createdAt: string;
+}
+
+export interface BuildRecord {
+  id: number;
+  kernelId: number;
+  cacheKey: string;
+  kernelRelease: string;
+  fromCache: boolean;
+  createdAt: string;
+}
+
+export interface RunRecord {
+  id: number;
+  kernelId: number | null;
+  buildId: number | null;
+  testset: string;
+  nut: string;
+  status: RunStatus;
+  /** The stage that failed, when status is `failed`. */
+  failedStage: StageName | null;
+  error: string | null;
+  /** What the operator asked for (source description), kept even when the kernel never got identified. */
+  sourceLabel: string;
+  startedAt: string;
+  finishedAt: string | null;
+  /** Process id of the lab process that owns the run while it is `running`. */
+  ownerPid: number | null;
+}
+
+export interface StageRecord {
+  runId: number;
+  stage: StageName;
+  status: StageStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  logPath: string | null;
+  detail: string | null;
+}
+
+export interface ResultRecord extends CaseResult {
+  runId: number;
+}
+
+export interface ArtifactRecord {
+  runId: number;
+  /** `bzImage`, `config`, `system-map`, `build-log`, `console-log`, `pcap`, `case-log`. */
+  kind: string;
+  path: string;
+  sizeBytes: number;
+}
+
+export interface RunSummary extends RunRecord {
+  kernelVersion: string | null;
+  counts: Record<Verdict, number>;
+}
+
+export interface LabStore {
+  /** Insert or find the kernel with this version and source hash. */
+  upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord>;
+  recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord>;
+
+  startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number }): Promise<RunRecord>;
+  attachKernel(runId: number, kernelId: number, buildId: number): Promise<void>;
+  startStage(runId: number, stage: StageName, logPath?: string): Promise<void>;
+  finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void>;
+  /** One case result with its artifacts, written in one transaction. */
+  addResult(runId: number, result: CaseResult): Promise<void>;
+  addArtifact(a: ArtifactRecord): Promise<void>;
+  /** Ends the run and every stage still running, in one transaction. */
+  finishRun(runId: number, outcome: { status: 'done' } | { status: 'failed'; stage: StageName; error: string }): Promise<void>;
+  /** Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their ids. */
+  markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]>;
+
+  getRun(runId: number): Promise<RunSummary | undefined>;
+  listRuns(options?: { limit?: number }): Promise<RunSummary[]>;
+  stagesOf(runId: number): Promise<StageRecord[]>;
+  resultsOf(runId: number): Promise<ResultRecord[]>;
+  artifactsOf(runId: number): Promise<ArtifactRecord[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,23 @@
+// A conformance suite driver: our built-in engine today; TAHI and kselftest beside it later.
+import type { BootedNut } from './nuts.js';
+import type { CaseResult } from './results.js';
+import type { Progress } from './progress.js';
+
+export interface SuiteContext {
+  nut: BootedNut;
+  /** Case ids of the test set, in order. */
+  cases: readonly string[];
+  /** A folder that belongs to this run: pcaps and case logs go here. */
+  artifactsDir: string;
+  progress: Progress;
+  /** Called as each case ends, so results are stored as they come (a crash loses at most one case). */
+  onResult(result: CaseResult): Promise<void>;
+}
+
+export interface Suite {
+  /** Registry id, e.g. `builtin`. */
+  readonly id: string;
+  /** Every case id this suite can run, with its title: the test set loader checks names against it. */
+  catalogue(): ReadonlyMap<string, string>;
+  run(context: SuiteContext): Promise<CaseResult[]>;
+}
