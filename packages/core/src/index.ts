@@ -7,3 +7,5 @@ export * from './nuts.js';
 export * from './links.js';
 export * from './suites.js';
 export * from './store.js';
+export * from './versions.js';
+export * from './testsets.js';

@@ -1,10 +1,12 @@
 // A conformance suite driver: our built-in engine today; TAHI and kselftest beside it later.
-import type { BootedNut } from './nuts.js';
+import type { BootedNut, NutMode } from './nuts.js';
 import type { CaseResult } from './results.js';
 import type { Progress } from './progress.js';
 
 export interface SuiteContext {
   nut: BootedNut;
+  /** The mode the NUT was booted into: cases for other modes are NA. */
+  mode: NutMode;
   /** Case ids of the test set, in order. */
   cases: readonly string[];
   /** A folder that belongs to this run: pcaps and case logs go here. */

@@ -1,1 +1,4 @@
-export {};
+// @testlab/store-sqlite: the lab's embedded LabStore on a single SQLite file.
+export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './store.js';
+export { migrations, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
+export { SchemaTooNewError } from './migrate.js';

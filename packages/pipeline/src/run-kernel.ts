@@ -1,0 +1,188 @@
+// One run: a kernel source goes in; it is built, booted on a NUT in the test set's mode, tested, and every
+// step is stored with its timing, log and artifacts. The drivers come in from outside (apps wire them), so
+// this file knows only the contracts of @testlab/core.
+import { copyFile, link, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  StageError,
+  NutBootError,
+  parseKernelVersion,
+  type BootedNut,
+  type BuiltKernel,
+  type CaseResult,
+  type ConfigFragment,
+  type KernelBuilder,
+  type KernelSource,
+  type LabStore,
+  type NutDriver,
+  type Progress,
+  type StageName,
+  type Suite,
+  type TestSet,
+} from '@testlab/core';
+
+/** How the run shows itself to a person (the CLI prints it; a daemon logs it). */
+export interface RunReporter {
+  runStarted(runId: number, runDir: string): void;
+  stageStarted(stage: StageName): Progress;
+  stageFinished(stage: StageName, how: 'done' | 'cached' | 'failed', detail?: string): void;
+  caseFinished(result: CaseResult): void;
+}
+
+export interface RunDependencies {
+  store: LabStore;
+  builder: KernelBuilder;
+  nutDriver: NutDriver;
+  suite: Suite;
+  /** Each run gets `<artifactsRoot>/run-<id>/`. */
+  artifactsRoot: string;
+  reporter: RunReporter;
+}
+
+export interface RunRequest {
+  source: KernelSource;
+  testset: TestSet;
+  /** The lab's base fragment for this kind of NUT (infra/kernel/qemu-nut.config). */
+  labFragment: ConfigFragment;
+  baseConfig: 'tinyconfig' | 'defconfig' | 'allnoconfig';
+  /** Extra kernel command-line words for the NUT (operators use it to debug; tests to break a boot). */
+  extraCmdline?: string[];
+  /** Extra sysctls on top of the test set's (a test makes a NUT misbehave this way). */
+  extraSysctls?: Record<string, string>;
+  bootDeadlineMs?: number;
+}
+
+export type RunOutcome =
+  | { runId: number; status: 'done'; results: CaseResult[]; runDir: string }
+  | { runId: number; status: 'failed'; stage: StageName; error: string; logPath?: string; runDir: string };
+
+/** Runs one kernel through one test set on one NUT. Lab failures come back as a failed outcome naming the stage. */
+export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): Promise<RunOutcome> {
+  const { store, reporter } = deps;
+  const run = await store.startRun({
+    testset: req.testset.name,
+    nut: deps.nutDriver.kind,
+    sourceLabel: req.source.description,
+    ownerPid: process.pid,
+  });
+  const runDir = path.join(deps.artifactsRoot, `run-${run.id}`);
+  await mkdir(runDir, { recursive: true });
+  reporter.runStarted(run.id, runDir);
+
+  let current: StageName = 'unpack';
+  let nut: BootedNut | undefined;
+  // The builder's hooks are synchronous; chain their store writes so they land in order on any store.
+  let stageWrites: Promise<void> = Promise.resolve();
+  const queueWrite = (write: () => Promise<void>): void => {
+    stageWrites = stageWrites.then(write);
+  };
+  try {
+    const built = await deps.builder.build(
+      { source: req.source, baseConfig: req.baseConfig, fragments: [req.labFragment, req.testset.kernelConfig] },
+      {
+        stageStarted: (stage) => {
+          current = stage;
+          queueWrite(() => store.startStage(run.id, stage));
+          return reporter.stageStarted(stage);
+        },
+        stageFinished: (stage, how) => {
+          queueWrite(() => store.finishStage(run.id, stage, how));
+          reporter.stageFinished(stage, how);
+        },
+      },
+    ).finally(() => stageWrites);
+    await recordKernel(store, run.id, built, runDir);
+
+    current = 'boot';
+    await store.startStage(run.id, 'boot', path.join(runDir, 'console.log'));
+    const bootProgress = reporter.stageStarted('boot');
+    nut = await deps.nutDriver.boot(
+      {
+        kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease },
+        mode: req.testset.mode,
+        links: req.testset.links,
+        sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
+        extraCmdline: req.extraCmdline ?? [],
+        consoleLog: path.join(runDir, 'console.log'),
+        ...(req.bootDeadlineMs === undefined ? {} : { deadlineMs: req.bootDeadlineMs }),
+      },
+      bootProgress,
+    );
+    await store.finishStage(run.id, 'boot', 'done', `${nut.name} runs ${nut.kernelRelease}`);
+    reporter.stageFinished('boot', 'done');
+
+    current = 'test';
+    const caseDir = path.join(runDir, 'cases');
+    await mkdir(caseDir, { recursive: true });
+    await store.startStage(run.id, 'test');
+    const results = await deps.suite.run({
+      nut,
+      mode: req.testset.mode,
+      cases: req.testset.cases,
+      artifactsDir: caseDir,
+      progress: reporter.stageStarted('test'),
+      onResult: async (result) => {
+        await store.addResult(run.id, result);
+        for (const pcap of result.pcaps) await addArtifact(store, run.id, 'pcap', pcap);
+        reporter.caseFinished(result);
+      },
+    });
+    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.verdict]: (acc[r.verdict] ?? 0) + 1 }), {});
+    const detail = Object.entries(counts).map(([v, n]) => `${n} ${v}`).join(', ');
+    await store.finishStage(run.id, 'test', 'done', detail);
+    reporter.stageFinished('test', 'done', detail);
+    await shutdownAndKeepConsole(store, run.id, nut);
+    nut = undefined;
+    await store.finishRun(run.id, { status: 'done' });
+    return { runId: run.id, status: 'done', results, runDir };
+  } catch (error) {
+    const failure = describeFailure(error, current);
+    if (nut) await nut.shutdown().catch(() => undefined);
+    const consoleLog = path.join(runDir, 'console.log');
+    if (failure.stage === 'boot' || failure.stage === 'test') await addArtifact(store, run.id, 'console-log', consoleLog);
+    reporter.stageFinished(failure.stage, 'failed', failure.error);
+    await store.finishRun(run.id, { status: 'failed', stage: failure.stage, error: failure.error });
+    return { runId: run.id, status: 'failed', ...failure, runDir };
+  }
+}
+
+function describeFailure(error: unknown, current: StageName): { stage: StageName; error: string; logPath?: string } {
+  if (error instanceof StageError) return { stage: error.stage, error: error.message, ...(error.logPath ? { logPath: error.logPath } : {}) };
+  if (error instanceof NutBootError) return { stage: 'boot', error: error.message, logPath: error.consoleLog };
+  const message = error instanceof Error ? error.message : String(error);
+  return { stage: current, error: message };
+}
+
+async function recordKernel(store: LabStore, runId: number, built: BuiltKernel, runDir: string): Promise<void> {
+  let version;
+  try {
+    version = parseKernelVersion(built.kernelVersion);
+  } catch (e) {
+    throw new StageError('build', `the tree's "make kernelversion" is not a kernel version: ${(e as Error).message}`, built.artifacts.buildLog);
+  }
+  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: built.sourceLabel, sourceHash: built.sourceHash });
+  const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: built.cacheKey, kernelRelease: built.kernelRelease, fromCache: built.fromCache });
+  await store.attachKernel(runId, kernel.id, build.id);
+  // The run keeps its own copy of what was built: the kernel cache may be pruned, the evidence may not.
+  const kept: Array<[string, string, string]> = [
+    ['bzImage', built.artifacts.bzImage, 'bzImage'],
+    ['config', built.artifacts.config, 'config'],
+    ['system-map', built.artifacts.systemMap, 'System.map'],
+    ['build-log', built.artifacts.buildLog, 'build.log'],
+  ];
+  for (const [kind, from, name] of kept) {
+    const to = path.join(runDir, name);
+    await link(from, to).catch(() => copyFile(from, to));
+    await addArtifact(store, runId, kind, to);
+  }
+}
+
+async function shutdownAndKeepConsole(store: LabStore, runId: number, nut: BootedNut): Promise<void> {
+  await nut.shutdown();
+  await addArtifact(store, runId, 'console-log', nut.consoleLog);
+}
+
+async function addArtifact(store: LabStore, runId: number, kind: string, file: string): Promise<void> {
+  const size = await stat(file).then((s) => s.size, () => undefined);
+  if (size !== undefined) await store.addArtifact({ runId, kind, path: file, sizeBytes: size });
+}

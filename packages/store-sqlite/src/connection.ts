@@ -1,0 +1,24 @@
+// Opens the SQLite file with the settings every lab process must agree on.
+import Database from 'better-sqlite3';
+
+/** How long a writer waits for another lab process's transaction before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export function openConnection(path: string): Database.Database {
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    // WAL: the web UI / `testlab runs` can read while a run writes, and a killed process leaves a
+    // consistent database (the WAL is replayed or discarded on the next open). ':memory:' answers 'memory'.
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL is still safe against a crashed process; only an OS crash or power loss can drop
+    // the last commits, which for a lab costs one rerun, not a corrupt file.
+    db.pragma('synchronous = NORMAL');
+    // SQLite leaves foreign keys off by default, per connection.
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,145 @@
+// Row shapes as SQLite returns them (snake_case, 0/1 booleans) and their mapping to core's records.
+// The CHECK constraints guarantee the string unions, which is why the casts below are safe.
+import type {
+  ArtifactRecord,
+  BuildRecord,
+  KernelRecord,
+  RunRecord,
+  RunStatus,
+  StageName,
+  StageRecord,
+  StageStatus,
+  Verdict,
+} from '@testlab/core';
+
+export interface KernelRow {
+  id: number;
+  version: string;
+  kind: string;
+  source_label: string;
+  source_hash: string;
+  created_at: string;
+}
+
+export interface BuildRow {
+  id: number;
+  kernel_id: number;
+  cache_key: string;
+  kernel_release: string;
+  from_cache: number;
+  created_at: string;
+}
+
+export interface RunRow {
+  id: number;
+  kernel_id: number | null;
+  build_id: number | null;
+  testset: string;
+  nut: string;
+  status: string;
+  failed_stage: string | null;
+  error: string | null;
+  source_label: string;
+  started_at: string;
+  finished_at: string | null;
+  owner_pid: number | null;
+}
+
+/** A run joined with its kernel's version and per-verdict result counts. */
+export interface RunSummaryRow extends RunRow {
+  kernel_version: string | null;
+  n_pass: number;
+  n_fail: number;
+  n_warn: number;
+  n_na: number;
+  n_error: number;
+}
+
+export interface StageRow {
+  run_id: number;
+  stage: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+  duration_ms: number | null;
+  log_path: string | null;
+  detail: string | null;
+}
+
+export interface ResultRow {
+  id: number;
+  run_id: number;
+  case_id: string;
+  title: string;
+  verdict: string;
+  reason: string;
+  duration_ms: number;
+  log: string;
+}
+
+export interface ArtifactRow {
+  run_id: number;
+  kind: string;
+  path: string;
+  size_bytes: number;
+}
+
+export function toKernel(r: KernelRow): KernelRecord {
+  return {
+    id: r.id,
+    version: r.version,
+    kind: r.kind,
+    sourceLabel: r.source_label,
+    sourceHash: r.source_hash,
+    createdAt: r.created_at,
+  };
+}
+
+export function toBuild(r: BuildRow): BuildRecord {
+  return {
+    id: r.id,
+    kernelId: r.kernel_id,
+    cacheKey: r.cache_key,
+    kernelRelease: r.kernel_release,
+    fromCache: r.from_cache === 1,
+    createdAt: r.created_at,
+  };
+}
+
+export function toRun(r: RunRow): RunRecord {
+  return {
+    id: r.id,
+    kernelId: r.kernel_id,
+    buildId: r.build_id,
+    testset: r.testset,
+    nut: r.nut,
+    status: r.status as RunStatus,
+    failedStage: r.failed_stage as StageName | null,
+    error: r.error,
+    sourceLabel: r.source_label,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    ownerPid: r.owner_pid,
+  };
+}
+
+export function toCounts(r: RunSummaryRow): Record<Verdict, number> {
+  return { PASS: r.n_pass, FAIL: r.n_fail, WARN: r.n_warn, NA: r.n_na, ERROR: r.n_error };
+}
+
+export function toStage(r: StageRow): StageRecord {
+  return {
+    runId: r.run_id,
+    stage: r.stage as StageName,
+    status: r.status as StageStatus,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    durationMs: r.duration_ms,
+    logPath: r.log_path,
+    detail: r.detail,
+  };
+}
+
+export function toArtifact(r: ArtifactRow): ArtifactRecord {
+  return { runId: r.run_id, kind: r.kind, path: r.path, sizeBytes: r.size_bytes };
+}

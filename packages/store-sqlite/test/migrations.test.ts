@@ -1,0 +1,98 @@
+// Versioned migrations: applied once, each in its own transaction, and a newer database is refused.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, migrations, openSqliteStore, SchemaTooNewError } from '../src/index.js';
+import { applyMigrations } from '../src/migrate.js';
+import type { Migration } from '../src/migrations.js';
+import { Clock, ISO_UTC, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+after(() => tmp.cleanup());
+
+interface Applied {
+  version: number;
+  name: string;
+  applied_at: string;
+}
+const appliedIn = (db: Database.Database) =>
+  db.prepare<[], Applied>('SELECT * FROM schema_migrations ORDER BY version').all();
+
+test('a fresh database gets every migration once; reopening applies nothing', async () => {
+  const path = tmp.file('migrate-once.db');
+  const clock = new Clock();
+  const first = openSqliteStore(path, { now: clock.now });
+  const applied = appliedIn(first.database);
+  assert.deepEqual(
+    applied.map(({ version, name }) => ({ version, name })),
+    migrations.map(({ version, name }) => ({ version, name })),
+  );
+  assert.equal(applied.at(-1)?.version, LATEST_SCHEMA_VERSION);
+  for (const a of applied) assert.match(a.applied_at, ISO_UTC);
+  await first.close();
+
+  clock.advance(60_000);
+  const again = openSqliteStore(path, { now: clock.now });
+  assert.deepEqual(appliedIn(again.database), applied, 'reopen must not re-apply or re-stamp');
+  await again.close();
+});
+
+test('migration ids are strictly increasing from 1', () => {
+  assert.equal(migrations[0]?.version, 1);
+  migrations.forEach((m, i) => i > 0 && assert.ok(m.version > (migrations[i - 1]?.version ?? 0)));
+});
+
+test('an older database gets only the missing migrations, each in its own transaction', () => {
+  const db = new Database(tmp.file('upgrade.db'));
+  const now = new Clock().now;
+  const m1: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE a (x INTEGER);' };
+  const m2: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE b (x INTEGER);' };
+  // Creates c, then fails: c must be rolled back with it, while 1 and 2 stay applied.
+  const broken: Migration = { version: 3, name: 'broken', sql: 'CREATE TABLE c (x INTEGER); CREATE TABLE a (x INTEGER);' };
+
+  assert.deepEqual(applyMigrations(db, [m1], now), [1]);
+  assert.deepEqual(applyMigrations(db, [m1, m2], now), [2]);
+  assert.throws(() => applyMigrations(db, [m1, m2, broken], now), /table a already exists/);
+  assert.deepEqual(appliedIn(db).map((a) => a.version), [1, 2]);
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all();
+  assert.deepEqual(tables.map((t) => t.name), ['a', 'b', 'schema_migrations']);
+  db.close();
+});
+
+test('a migration list out of order is refused before anything runs', () => {
+  const db = new Database(':memory:');
+  const now = new Clock().now;
+  const list = [
+    { version: 2, name: 'two', sql: 'CREATE TABLE b (x);' },
+    { version: 1, name: 'one', sql: 'CREATE TABLE a (x);' },
+  ];
+  assert.throws(() => applyMigrations(db, list, now), /out of order/);
+  db.close();
+});
+
+test('a database with a newer schema version is refused, naming both versions, and left untouched', async () => {
+  const path = tmp.file('too-new.db');
+  await openSqliteStore(path).close();
+  const newer = LATEST_SCHEMA_VERSION + 7;
+  const raw = new Database(path);
+  raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(newer, 'future', 'x');
+  raw.close();
+
+  assert.throws(
+    () => openSqliteStore(path),
+    (e: unknown) => {
+      assert.ok(e instanceof SchemaTooNewError);
+      assert.equal(e.databaseVersion, newer);
+      assert.equal(e.knownVersion, LATEST_SCHEMA_VERSION);
+      assert.match(e.message, new RegExp(`schema version ${newer}\\b.*up to version ${LATEST_SCHEMA_VERSION}\\b`));
+      assert.ok(e.message.includes(path), 'the message names the file');
+      return true;
+    },
+  );
+  const check = new Database(path, { readonly: true });
+  assert.deepEqual(
+    appliedIn(check).map((a) => a.version),
+    [...migrations.map((m) => m.version), newer],
+  );
+  check.close();
+});
