@@ -1,0 +1,36 @@
+// How a conformance case is written: an id and title from the Ready Logo INDEX files, the RFC section it
+// checks, the NUT types it applies to, and a body that talks to the NUT through a CaseContext.
+import type { NutMode, Verdict } from '@testlab/core';
+import type { CaseContext } from './context.js';
+
+export interface CaseDefinition {
+  /** `v6LC.5.1.2-A`: the Ready Logo id, with the part letter where the test has parts. */
+  id: string;
+  /** The INDEX title, with the part's title after a colon. */
+  title: string;
+  /** What the case checks, e.g. `RFC 4443 §4.1`: quoted in every FAIL/WARN reason. */
+  rfc: string;
+  /** NUT modes the case applies to; elsewhere its verdict is NA without running. */
+  appliesTo: readonly NutMode[];
+  /** The longest the case may take before the engine calls it an ERROR (harness trouble). */
+  timeoutMs?: number;
+  run(ctx: CaseContext): Promise<CaseVerdict>;
+}
+
+export interface CaseVerdict {
+  verdict: Exclude<Verdict, 'ERROR'>;
+  reason: string;
+}
+
+export const pass = (reason: string): CaseVerdict => ({ verdict: 'PASS', reason });
+
+/** A FAIL states what the RFC expects and what the NUT did. */
+export const fail = (rfc: string, expected: string, seen: string): CaseVerdict => ({
+  verdict: 'FAIL',
+  reason: `expected ${expected}; seen ${seen} (${rfc})`,
+});
+
+export const warn = (rfc: string, expected: string, seen: string): CaseVerdict => ({
+  verdict: 'WARN',
+  reason: `expected ${expected}; seen ${seen} (${rfc})`,
+});
