@@ -1,1 +1,70 @@
-export {};
+#!/usr/bin/env node
+// testlab: the command line of the lab. Only wiring lives here; the work is in packages/.
+import { Command, InvalidArgumentError } from 'commander';
+import { labPaths } from './lab-paths.js';
+import { openLabStore } from './wiring.js';
+import { runCommand } from './commands/run.js';
+import { listRunsCommand, showRunCommand } from './commands/show.js';
+
+// `testlab runs | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
+const positiveInt = (v: string) => {
+  if (!/^[1-9][0-9]{0,6}$/.test(v)) throw new InvalidArgumentError('a positive whole number');
+  return Number(v);
+};
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+const program = new Command('testlab')
+  .description('Nightly conformance lab for the Linux kernel network stack')
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('build a kernel, boot it on a QEMU NUT, run a test set and store the results')
+  .requiredOption('--source <tarball|url|git>', 'kernel source: a tarball path, an http(s) URL, or a git repository')
+  .option('--ref <tag|commit>', 'git ref to build (with a git source)')
+  .requiredOption('--testset <name>', 'test set from testsets/, e.g. phase2-host')
+  .option('--cmdline <word>', 'extra NUT kernel command-line word (repeatable)', collect)
+  .option('--sysctl <key=value>', 'extra NUT sysctl (repeatable)', collect)
+  .option('--boot-deadline <seconds>', 'fail the boot after this long', positiveInt)
+  .option('--json', 'print the stored run as JSON')
+  .action(async (opts) => {
+    process.exitCode = await runCommand(labPaths(), opts);
+  });
+
+program
+  .command('runs')
+  .description('list runs, newest first')
+  .option('--limit <n>', 'how many', positiveInt)
+  .option('--json', 'JSON for scripts')
+  .action(async (opts) => {
+    const store = await openLabStore(labPaths());
+    try {
+      process.exitCode = await listRunsCommand(store, opts);
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('show')
+  .description("print a run's stages, results and where its artifacts are")
+  .argument('<run>', 'run id')
+  .option('--json', 'JSON for scripts')
+  .action(async (id: string, opts) => {
+    const store = await openLabStore(labPaths());
+    try {
+      process.exitCode = await showRunCommand(store, id, opts);
+    } finally {
+      await store.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`testlab: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+});

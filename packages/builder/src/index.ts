@@ -1,1 +1,11 @@
-export {};
+export { createKernelBuilder, type KernelBuilderOptions } from './builder.js';
+export {
+  verifyConfig,
+  parseFragments,
+  parseResolvedConfig,
+  describeMismatches,
+  FragmentError,
+  type ConfigRequest,
+  type ConfigMismatch,
+} from './verify-config.js';
+export { cacheKey, inputKey, identityHex } from './cache-layout.js';

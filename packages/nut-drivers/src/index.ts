@@ -1,1 +1,17 @@
-export {};
+// @testlab/nut-drivers: the ways the lab boots a kernel under test on a node under test (NUT).
+import type { NutDriver } from '@testlab/core';
+import { createQemuNutDriver } from './qemu/driver.js';
+
+export { createQemuNutDriver, QemuNutDriver, DEFAULT_BOOT_DEADLINE_MS, type QemuNutDriverOptions } from './qemu/driver.js';
+export { QemuBootedNut } from './qemu/booted-nut.js';
+export { buildKernelCmdline, buildQemuArgs, validateCmdlineWord, validateSysctl, CmdlineError } from './qemu/cmdline.js';
+export { MGMT_MAC, READY_MARKER, linkMac } from './qemu/protocol.js';
+export { readBzImageRelease } from './qemu/bzimage.js';
+export { SshCommandRunner, SshHostKeyMismatchError, SshExecTimeoutError, shellQuote, shellJoin, fingerprint, type SshTarget } from './ssh-exec.js';
+export { ensureLabKeys, publicKeyBlob, type LabKeys } from './keys.js';
+export { buildNutImage, defaultBaseInitramfs, defaultNutImageScript } from './nut-image.js';
+
+/** NUT drivers by registry id. A new kind of NUT is one more entry. */
+export const nutDrivers = {
+  qemu: createQemuNutDriver,
+} as const satisfies Record<string, (options: never) => NutDriver>;

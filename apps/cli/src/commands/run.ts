@@ -1,0 +1,63 @@
+// `testlab run`: one kernel source through one test set, with progress per stage.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { kernelSourceFrom } from '@testlab/kernel-sources';
+import { loadTestSet } from '@testlab/testsets';
+import { runKernelTestSet } from '@testlab/pipeline';
+import type { LabPaths } from '../lab-paths.js';
+import { labDrivers, openLabStore } from '../wiring.js';
+import { createStageReporter } from '../stage-reporter.js';
+import { printRun } from './show.js';
+
+export interface RunOptions {
+  source: string;
+  ref?: string;
+  testset: string;
+  cmdline?: string[];
+  sysctl?: string[];
+  bootDeadline?: number;
+  json?: boolean;
+}
+
+/** Exit 0 when the lab did its job (whatever the verdicts); 1 when a stage of the lab failed. */
+export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<number> {
+  const testset = await loadTestSet(paths.testsets, opts.testset);
+  const source = kernelSourceFrom(opts.source, opts.ref);
+  const store = await openLabStore(paths);
+  try {
+    const drivers = await labDrivers(paths);
+    const unknown = testset.cases.filter((c) => !drivers.suite.catalogue().has(c));
+    if (unknown.length > 0) throw new Error(`test set ${testset.name} names cases the ${drivers.suite.id} engine does not have: ${unknown.join(', ')}`);
+    const outcome = await runKernelTestSet(
+      { store, ...drivers, artifactsRoot: path.join(paths.home, 'runs'), reporter: createStageReporter() },
+      {
+        source,
+        testset,
+        labFragment: { origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') },
+        baseConfig: 'tinyconfig',
+        extraCmdline: opts.cmdline ?? [],
+        extraSysctls: parseSysctls(opts.sysctl ?? []),
+        ...(opts.bootDeadline ? { bootDeadlineMs: opts.bootDeadline * 1000 } : {}),
+      },
+    );
+    await printRun(store, outcome.runId, Boolean(opts.json));
+    if (outcome.status === 'failed') {
+      process.stderr.write(`testlab: the lab failed at stage ${outcome.stage}: ${outcome.error}\n`);
+      if (outcome.logPath) process.stderr.write(`testlab: see ${outcome.logPath}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+function parseSysctls(words: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const w of words) {
+    const eq = w.indexOf('=');
+    if (eq <= 0) throw new Error(`--sysctl ${JSON.stringify(w)}: expected key=value`);
+    out[w.slice(0, eq)] = w.slice(eq + 1);
+  }
+  return out;
+}

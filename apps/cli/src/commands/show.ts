@@ -1,0 +1,65 @@
+// `testlab runs` and `testlab show <run>`: what the lab stored, for people (tables) and scripts (--json).
+import type { LabStore } from '@testlab/core';
+import { formatDuration, table } from '../format.js';
+
+export async function listRunsCommand(store: LabStore, opts: { limit?: number; json?: boolean }): Promise<number> {
+  const runs = await store.listRuns({ limit: opts.limit ?? 50 });
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return 0;
+  }
+  if (runs.length === 0) {
+    process.stdout.write('no runs yet: start one with `testlab run --source ... --testset ...`\n');
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    String(r.id),
+    r.kernelVersion ?? '-',
+    r.testset,
+    r.nut,
+    r.status === 'failed' ? `failed (${r.failedStage})` : r.status,
+    `${r.counts.PASS}/${r.counts.FAIL}/${r.counts.WARN}/${r.counts.NA}/${r.counts.ERROR}`,
+    r.startedAt.replace('T', ' ').slice(0, 19),
+  ]);
+  process.stdout.write(`${table(['RUN', 'KERNEL', 'TESTSET', 'NUT', 'STATUS', 'PASS/FAIL/WARN/NA/ERR', 'STARTED (UTC)'], rows)}\n`);
+  return 0;
+}
+
+export async function showRunCommand(store: LabStore, idText: string, opts: { json?: boolean }): Promise<number> {
+  if (!/^[1-9][0-9]{0,9}$/.test(idText)) {
+    process.stderr.write(`testlab: run id must be a positive number, got ${JSON.stringify(idText.slice(0, 40))}\n`);
+    return 2;
+  }
+  const found = await printRun(store, Number(idText), Boolean(opts.json));
+  return found ? 0 : 3;
+}
+
+export async function printRun(store: LabStore, runId: number, json: boolean): Promise<boolean> {
+  const run = await store.getRun(runId);
+  if (!run) {
+    process.stderr.write(`testlab: no run ${runId}\n`);
+    return false;
+  }
+  const [stages, results, artifacts] = await Promise.all([store.stagesOf(runId), store.resultsOf(runId), store.artifactsOf(runId)]);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ run, stages, results, artifacts }, null, 2)}\n`);
+    return true;
+  }
+  const w = (s: string) => process.stdout.write(`${s}\n`);
+  w(`run ${run.id}: kernel ${run.kernelVersion ?? '(not identified)'} from ${run.sourceLabel}`);
+  w(`test set ${run.testset} on ${run.nut}; status ${run.status}${run.failedStage ? ` at stage ${run.failedStage}` : ''}`);
+  if (run.error) w(`error: ${run.error}`);
+  w('');
+  w(table(['STAGE', 'STATUS', 'TIME', 'DETAIL'], stages.map((s) => [s.stage, s.status, s.durationMs === null ? '-' : formatDuration(s.durationMs), s.detail ?? ''])));
+  if (results.length > 0) {
+    w('');
+    w(table(['CASE', 'VERDICT', 'TIME', 'TITLE / REASON'], results.map((r) => [r.caseId, r.verdict, formatDuration(r.durationMs), `${r.title}: ${r.reason}`])));
+    const c = run.counts;
+    w(`\n${results.length} cases: ${c.PASS} PASS, ${c.FAIL} FAIL, ${c.WARN} WARN, ${c.NA} N/A, ${c.ERROR} ERROR`);
+  }
+  if (artifacts.length > 0) {
+    w('\nartifacts:');
+    for (const a of artifacts) w(`  ${a.kind.padEnd(12)} ${a.path}`);
+  }
+  return true;
+}

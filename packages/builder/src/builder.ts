@@ -1,0 +1,142 @@
+// The kernel builder: source -> tree -> .config -> bzImage, each step skipped when its result is cached.
+// The fast path (same source, same inputs, kernel already built) only identifies the source (hashing a
+// tarball, or resolving a git ref) and reads two cache files: no unpack, no make.
+import { availableParallelism, homedir } from 'node:os';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { StageError, type BuildObserver, type BuildRequest, type BuiltKernel, type KernelBuilder } from '@testlab/core';
+import { writeFileAtomic } from './atomic.js';
+import { CacheLayout, cacheKey, identityHex, inputKey } from './cache-layout.js';
+import { compile } from './compile.js';
+import { configure } from './configure.js';
+import { readKernelEntry, writeKernelEntry } from './kernel-cache.js';
+import { buildEnv, compilerVersion, hasCcache, makeQuery, type MakeSetup } from './make.js';
+import { expectedObjects, recordObjects } from './object-count.js';
+import { ensureTree } from './unpack.js';
+import { parseFragments } from './verify-config.js';
+
+export interface KernelBuilderOptions {
+  /** Holds trees, configs and kernels (see cache-layout.ts). */
+  cacheDir: string;
+  /** make -j; a request's own `jobs` wins. Defaults to the number of cores. */
+  jobs?: number;
+  /** CCACHE_DIR; defaults to ~/.cache/ccache, which hand builds on the same machine share. */
+  ccacheDir?: string;
+  /** The make program; `make` from PATH by default. */
+  makePath?: string;
+}
+
+const BASE_CONFIGS: ReadonlySet<string> = new Set(['tinyconfig', 'defconfig', 'allnoconfig']);
+type Stage = 'unpack' | 'configure' | 'build';
+
+export function createKernelBuilder(options: KernelBuilderOptions): KernelBuilder {
+  if (typeof options.cacheDir !== 'string' || options.cacheDir === '') throw new Error('createKernelBuilder: cacheDir is required');
+  const settings = {
+    layout: new CacheLayout(path.resolve(options.cacheDir)),
+    jobs: options.jobs,
+    ccacheDir: path.resolve(options.ccacheDir ?? path.join(homedir(), '.cache', 'ccache')),
+    makePath: options.makePath ?? 'make',
+  };
+  return {
+    build: (request, observer) => build(settings, request, observer),
+  };
+}
+
+interface Settings {
+  layout: CacheLayout;
+  jobs: number | undefined;
+  ccacheDir: string;
+  makePath: string;
+}
+
+async function build(settings: Settings, request: BuildRequest, observer: BuildObserver): Promise<BuiltKernel> {
+  const { layout } = settings;
+  // Inputs are checked before anything is downloaded or unpacked: a typo in a fragment costs nothing.
+  if (!BASE_CONFIGS.has(request.baseConfig)) throw new StageError('configure', `unknown base config ${JSON.stringify(request.baseConfig)}: expected ${[...BASE_CONFIGS].join(', ')}`);
+  try {
+    parseFragments(request.fragments);
+  } catch (e) {
+    throw new StageError('configure', (e as Error).message, undefined, { cause: e });
+  }
+  const jobs = request.jobs ?? settings.jobs ?? availableParallelism();
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 1024) throw new StageError('build', `jobs must be a whole number from 1 to 1024, not ${jobs}`);
+
+  let stage: Stage = 'unpack';
+  try {
+    const unpackProgress = observer.stageStarted('unpack');
+    const id = await request.source.identify(layout.root, unpackProgress);
+    identityHex(id.hash);
+    const [useCcache, compiler] = await Promise.all([hasCcache(), compilerVersion()]);
+    const input = inputKey(id.hash, request, compiler);
+    const cachedConfig = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
+    const base = { sourceHash: id.hash, sourceLabel: id.label };
+
+    // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
+    if (cachedConfig !== undefined) {
+      const entry = await readKernelEntry(layout, cacheKey(id.hash, cachedConfig));
+      if (entry) {
+        for (const s of ['unpack', 'configure', 'build'] as const) {
+          stage = s;
+          if (s !== 'unpack') observer.stageStarted(s);
+          observer.stageFinished(s, 'cached');
+        }
+        return { ...base, cacheKey: entry.meta.cacheKey, kernelVersion: entry.meta.kernelVersion, kernelRelease: entry.meta.kernelRelease, artifacts: entry.artifacts, fromCache: true, stages: { unpack: 'cached', configure: 'cached', build: 'cached' } };
+      }
+    }
+
+    const srcDir = layout.srcDir(id.hash);
+    const unpacked = (await ensureTree(request.source, srcDir, layout.root, unpackProgress)) ? 'done' : 'cached';
+    observer.stageFinished('unpack', unpacked);
+
+    stage = 'configure';
+    const configureProgress = observer.stageStarted('configure');
+    const setup: MakeSetup = {
+      makePath: settings.makePath,
+      srcDir,
+      outDir: layout.outDir(id.hash, input),
+      // One argv word; make splits `ccache gcc` itself. No shell anywhere.
+      makeVars: useCcache ? ['CC=ccache gcc'] : [],
+      env: buildEnv(useCcache, { ccacheDir: settings.ccacheDir, ccacheBaseDir: layout.treesRoot }),
+    };
+    const current = await readFile(path.join(setup.outDir, '.config'), 'utf8').catch(() => undefined);
+    let resolved: string;
+    let configured: 'done' | 'cached';
+    if (cachedConfig !== undefined && current === cachedConfig) {
+      resolved = cachedConfig;
+      configured = 'cached';
+    } else {
+      resolved = await configure(setup, request, configureProgress);
+      await writeFileAtomic(layout.configFile(input), resolved);
+      configured = 'done';
+    }
+    observer.stageFinished('configure', configured);
+
+    stage = 'build';
+    const buildProgress = observer.stageStarted('build');
+    const key = cacheKey(id.hash, resolved);
+    // Other fragments may resolve to a .config that was already built.
+    const existing = await readKernelEntry(layout, key);
+    if (existing) {
+      observer.stageFinished('build', 'cached');
+      return { ...base, cacheKey: key, kernelVersion: existing.meta.kernelVersion, kernelRelease: existing.meta.kernelRelease, artifacts: existing.artifacts, fromCache: true, stages: { unpack: unpacked, configure: configured, build: 'cached' } };
+    }
+    const compiled = await compile(setup, jobs, await expectedObjects(layout, input), buildProgress);
+    if (compiled.full) await recordObjects(layout, input, compiled.objects);
+    const kernelRelease = await makeQuery(setup, 'kernelrelease');
+    const kernelVersion = await makeQuery(setup, 'kernelversion');
+    const artifacts = await writeKernelEntry(layout, { outDir: setup.outDir, buildLog: compiled.buildLog }, {
+      ...base,
+      kernelVersion,
+      kernelRelease,
+      cacheKey: key,
+      inputKey: input,
+      builtAt: new Date().toISOString(),
+    });
+    observer.stageFinished('build', 'done');
+    return { ...base, cacheKey: key, kernelVersion, kernelRelease, artifacts, fromCache: false, stages: { unpack: unpacked, configure: configured, build: 'done' } };
+  } catch (error) {
+    if (error instanceof StageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new StageError(stage, message, undefined, { cause: error });
+  }
+}

@@ -1,0 +1,12 @@
+// The unpack stage's tree cache: one extracted tree per source identity, shared by every config built from it.
+import { stat } from 'node:fs/promises';
+import type { KernelSource, Progress } from '@testlab/core';
+import { publishDir } from './atomic.js';
+
+/** Makes sure `srcDir` holds the tree; returns false when it was already there (the stage is `cached`). */
+export async function ensureTree(source: KernelSource, srcDir: string, cacheDir: string, progress: Progress): Promise<boolean> {
+  // The folder only ever appears by rename of a complete extraction, so its presence means a whole tree.
+  if (await stat(srcDir).then((s) => s.isDirectory(), () => false)) return false;
+  await publishDir(srcDir, (tmp) => source.extractTo(tmp, cacheDir, progress));
+  return true;
+}

@@ -1,0 +1,47 @@
+// A stand-in for the kernel's make, so the builder's caching and stage reporting can be tested in
+// milliseconds. It understands just what the builder asks for; `control.json` beside the wrapper script
+// tells it to fail, and every call is appended to `calls.log` there.
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+// `node --test <dir>` runs every .js file of the folder, this one too: without the wrapper's variable it is
+// not being used as make, so it does nothing.
+const here = process.env.FAKE_MAKE_DIR;
+if (here === undefined) process.exit(0);
+const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean }) : {};
+const args = process.argv.slice(2);
+appendFileSync(path.join(here, 'calls.log'), `${args.join(' ')}\n`);
+const out = args.find((a) => a.startsWith('O='))?.slice(2);
+const target = args.filter((a) => !a.includes('=') && !a.startsWith('-')).pop();
+if (!out) process.exit(64);
+
+if (target === 'tinyconfig' || target === 'defconfig' || target === 'allnoconfig') {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, '.config'), 'CONFIG_CC_VERSION_TEXT="fake"\n# CONFIG_64BIT is not set\nCONFIG_PRINTK=y\n');
+} else if (target === 'olddefconfig') {
+  // Last value wins; options this "tree" does not know disappear, as kconfig drops them.
+  const options = new Map<string, string>();
+  for (const line of readFileSync(path.join(out, '.config'), 'utf8').split('\n')) {
+    const name = /(CONFIG_[A-Za-z0-9_]+)/.exec(line)?.[1];
+    if (name && !name.startsWith('CONFIG_DOES_NOT_EXIST')) options.set(name, line);
+  }
+  writeFileSync(path.join(out, '.config'), [...options.values()].join('\n') + '\n');
+} else if (target === 'bzImage') {
+  for (let i = 0; i < 10; i++) console.log(`  CC      kernel/f${i}.o`);
+  console.log('  AR      kernel/built-in.a');
+  if (control.failBuild) {
+    console.error('kernel/f9.c:1:1: error: boom');
+    console.error('make[1]: *** [scripts/Makefile.build:250: kernel/f9.o] Error 1');
+    process.exit(2);
+  }
+  console.log('  LD      vmlinux');
+  mkdirSync(path.join(out, 'arch/x86/boot'), { recursive: true });
+  writeFileSync(path.join(out, 'vmlinux'), 'elf');
+  writeFileSync(path.join(out, 'System.map'), 'ffffffff81000000 T _text\n');
+  writeFileSync(path.join(out, 'arch/x86/boot/bzImage'), `bzImage of ${readFileSync(path.join(out, '.config'), 'utf8')}`);
+  console.log('Kernel: arch/x86/boot/bzImage is ready  (#1)');
+} else if (target === 'kernelrelease' || target === 'kernelversion') {
+  console.log('6.99.0');
+} else {
+  process.exit(65);
+}

@@ -1,0 +1,186 @@
+// The QEMU NUT driver: boots a kernel under test in a QEMU VM (direct kernel boot, TCG by default), with a
+// management NIC for SSH and one UDP-carried Ethernet NIC per test link.
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { NutBootError, type BootRequest, type NutDriver, type NutLink, type Progress } from '@testlab/core';
+import { ensureLabKeys, type LabKeys } from '../keys.js';
+import { SshCommandRunner } from '../ssh-exec.js';
+import { QemuBootedNut } from './booted-nut.js';
+import { readBzImageRelease } from './bzimage.js';
+import { buildKernelCmdline, buildQemuArgs, type QemuLinkPorts } from './cmdline.js';
+import { ConsoleWatch } from './console-watch.js';
+import { buildKeysOverlay, writeCombinedInitrd } from './overlay.js';
+import { allocatePorts } from './ports.js';
+import { linkMac, MAX_LINKS } from './protocol.js';
+import { QemuProcess } from './qemu-process.js';
+import { BootFailure, interfaceNamesByMac, waitUntilReady } from './readiness.js';
+import { identify } from './processes.js';
+import { reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord } from './vm-records.js';
+
+export interface QemuNutDriverOptions {
+  /** The lab's state folder: keys/ (generated once) and vms/ (records of running VMs). */
+  stateDir: string;
+  /** The base initramfs built by infra/nut-image/build-initramfs.sh. */
+  baseInitramfs: string;
+  /** Default `qemu-system-x86_64` (found on PATH). */
+  qemuBinary?: string;
+  /** `tcg` (default: works everywhere) or `kvm` (only when asked: nested KVM guests were seen to hang). */
+  accel?: 'tcg' | 'kvm';
+  /** QEMU's `-machine`; QEMU's default when unset. */
+  machine?: string;
+  /** Guest memory, default 256 MiB. */
+  memoryMiB?: number;
+  /** With KVM, fail when the console is still silent after this long. Default 15 s. */
+  kvmConsoleDeadlineMs?: number;
+  /** Between SIGTERM and SIGKILL when ending a VM. Default 3 s. */
+  shutdownGraceMs?: number;
+  /** Default `dropbearkey` (package dropbear-bin), for the NUT host key. */
+  dropbearkey?: string;
+}
+
+export const DEFAULT_BOOT_DEADLINE_MS = 60_000;
+const START_ATTEMPTS = 3;
+
+/** Ids of the VMs this process runs, so reapStale in this process never ends one of them. */
+const liveVmIds = new Set<string>();
+
+export class QemuNutDriver implements NutDriver {
+  readonly kind = 'qemu';
+  private readonly stateDir: string;
+  private keysOnce: Promise<{ keys: LabKeys; overlay: Buffer }> | undefined;
+
+  constructor(private readonly options: QemuNutDriverOptions) {
+    this.stateDir = resolve(options.stateDir);
+  }
+
+  private keysAndOverlay(): Promise<{ keys: LabKeys; overlay: Buffer }> {
+    if (this.keysOnce === undefined) {
+      const once = (async () => {
+        const keys = await ensureLabKeys(this.stateDir, { dropbearkey: this.options.dropbearkey ?? 'dropbearkey' });
+        const overlay = buildKeysOverlay({ authorizedKeys: keys.clientPublicKey, hostKey: await readFile(keys.hostKeyFile) });
+        return { keys, overlay };
+      })();
+      // A failure (e.g. dropbearkey missing) is not kept: the next boot tries again.
+      once.catch(() => {
+        if (this.keysOnce === once) this.keysOnce = undefined;
+      });
+      this.keysOnce = once;
+    }
+    return this.keysOnce;
+  }
+
+  async reapStale(): Promise<number> {
+    return reapStaleVms(this.stateDir, liveVmIds, this.options.shutdownGraceMs ?? 3_000);
+  }
+
+  async boot(request: BootRequest, progress: Progress): Promise<QemuBootedNut> {
+    const startedAt = Date.now();
+    const deadline = startedAt + (request.deadlineMs ?? DEFAULT_BOOT_DEADLINE_MS);
+    const consoleLog = resolve(request.consoleLog);
+    const id = randomBytes(4).toString('hex');
+    const name = `qemu-${id}`;
+    const fail = (message: string, cause?: unknown): never => {
+      throw new NutBootError(`${name} did not get ready: ${message}; console log: ${consoleLog}`, consoleLog, { cause });
+    };
+
+    // Everything checkable before QEMU starts fails here, with the reason, not as a vague QEMU error.
+    if (!Number.isInteger(request.links) || request.links < 0 || request.links > MAX_LINKS) {
+      fail(`links must be an integer 0..${MAX_LINKS}, got ${request.links}`);
+    }
+    if (!/^\S+$/.test(request.kernel.kernelRelease)) fail(`bad expected kernel release ${JSON.stringify(request.kernel.kernelRelease)}`);
+    const bzImage = resolve(request.kernel.bzImage);
+    const baseInitramfs = resolve(this.options.baseInitramfs);
+    let kernelCmdline = '';
+    try {
+      await readBzImageRelease(bzImage);
+      await access(baseInitramfs).catch((error: unknown) => {
+        throw new Error(`base initramfs ${baseInitramfs} is missing: build it with infra/nut-image/build-initramfs.sh`, { cause: error });
+      });
+      kernelCmdline = buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname: name });
+    } catch (error) {
+      fail(`invalid boot request: ${(error as Error).message}`, error);
+    }
+
+    const { keys, overlay } = await this.keysAndOverlay();
+    const files = vmFiles(this.stateDir, id);
+    await mkdir(vmsDir(this.stateDir), { recursive: true });
+    await mkdir(dirname(consoleLog), { recursive: true });
+    liveVmIds.add(id);
+    try {
+      await writeCombinedInitrd(baseInitramfs, overlay, files.initrd);
+      for (let attempt = 1; ; attempt++) {
+        const ports = await allocatePorts(1, 2 * request.links);
+        const sshPort = ports.tcp[0]!;
+        const linkPorts: QemuLinkPorts[] = Array.from({ length: request.links }, (_, i) => ({
+          nutPort: ports.udp[2 * i]!,
+          testerPort: ports.udp[2 * i + 1]!,
+          mac: linkMac(i),
+        }));
+        const accel = this.options.accel ?? 'tcg';
+        const args = buildQemuArgs({
+          qemuName: `testlab-${id}`,
+          pidFile: files.pidFile,
+          accel,
+          machine: this.options.machine,
+          memoryMiB: this.options.memoryMiB ?? 256,
+          consoleLog,
+          bzImage,
+          initrd: files.initrd,
+          kernelCmdline,
+          sshPort,
+          links: linkPorts,
+        });
+        progress.step(`starting ${name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
+        const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
+        const owner = identify(process.pid);
+        await writeRecord(this.stateDir, {
+          id, qemuName: `testlab-${id}`, name, qemu: qemu.identity, owner: owner ?? { pid: process.pid, startTime: '' }, startedAt: new Date().toISOString(),
+        });
+        const ssh = new SshCommandRunner({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: keys.hostKeyBlob });
+        const watch = new ConsoleWatch(consoleLog);
+        try {
+          await waitUntilReady({
+            qemu, console: watch, ssh, sshPort, accel, startedAt, deadline,
+            kvmConsoleDeadlineMs: this.options.kvmConsoleDeadlineMs ?? 15_000,
+            expectedRelease: request.kernel.kernelRelease,
+            progress,
+          });
+          const byMac = await interfaceNamesByMac(ssh, Math.max(deadline - Date.now(), 2_000));
+          const links: NutLink[] = linkPorts.map((link, i) => {
+            const ifname = byMac.get(link.mac);
+            if (ifname === undefined) throw new BootFailure(`no interface with MAC ${link.mac} (Link${i}) in the NUT`);
+            return { name: `Link${i}`, nutMac: link.mac, nutIfname: ifname, endpoint: { kind: 'udp-ethernet', testerPort: link.testerPort, nutPort: link.nutPort } };
+          });
+          progress.step(`${name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+          return new QemuBootedNut({
+            id, name, kernelRelease: request.kernel.kernelRelease, links, consoleLog, sshPort, qemu, ssh,
+            release: async () => {
+              liveVmIds.delete(id);
+              await removeVmFiles(this.stateDir, id);
+            },
+          });
+        } catch (error) {
+          ssh.close();
+          await qemu.stop();
+          if (error instanceof BootFailure && error.portClash && attempt < START_ATTEMPTS) {
+            progress.step(`${name}: a port was taken before QEMU bound it; starting again`);
+            continue;
+          }
+          throw error;
+        } finally {
+          await watch.close();
+        }
+      }
+    } catch (error) {
+      liveVmIds.delete(id);
+      await removeVmFiles(this.stateDir, id);
+      if (error instanceof NutBootError) throw error;
+      return fail(error instanceof Error ? error.message : String(error), error);
+    }
+  }
+}
+
+export function createQemuNutDriver(options: QemuNutDriverOptions): QemuNutDriver {
+  return new QemuNutDriver(options);
+}

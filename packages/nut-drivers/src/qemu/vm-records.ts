@@ -1,0 +1,82 @@
+// Bookkeeping of running VMs: <stateDir>/vms/<id>.json exists while the VM runs, so a lab process that
+// died can be cleaned up after by the next one (reapStale). A record names the QEMU process (pid + start
+// time + its -name) and the lab process that owns it.
+import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { identify, isAlive, isQemuNamed, terminate, type ProcessIdentity } from './processes.js';
+
+export interface VmRecord {
+  id: string;
+  /** QEMU's `-name`, `testlab-<id>`. */
+  qemuName: string;
+  /** The NUT's name in logs, `qemu-<id>`. */
+  name: string;
+  qemu: ProcessIdentity;
+  owner: ProcessIdentity;
+  startedAt: string;
+}
+
+export const vmsDir = (stateDir: string) => join(stateDir, 'vms');
+const recordPath = (stateDir: string, id: string) => join(vmsDir(stateDir), `${id}.json`);
+
+/** Every file of a VM under vms/: record, pid file, initrd. */
+export function vmFiles(stateDir: string, id: string) {
+  const dir = vmsDir(stateDir);
+  return { record: recordPath(stateDir, id), pidFile: join(dir, `${id}.pid`), initrd: join(dir, `${id}.initrd.gz`) };
+}
+
+export async function writeRecord(stateDir: string, record: VmRecord): Promise<void> {
+  await mkdir(vmsDir(stateDir), { recursive: true });
+  const path = recordPath(stateDir, record.id);
+  // Written whole then renamed: a reader never sees half a record.
+  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export async function removeVmFiles(stateDir: string, id: string): Promise<void> {
+  const files = vmFiles(stateDir, id);
+  await Promise.all([files.record, files.pidFile, files.initrd].map((f) => rm(f, { force: true })));
+}
+
+async function readRecords(stateDir: string): Promise<{ id: string; record: VmRecord | undefined }[]> {
+  let names: string[];
+  try {
+    names = await readdir(vmsDir(stateDir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const result: { id: string; record: VmRecord | undefined }[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    const id = name.slice(0, -'.json'.length);
+    try {
+      result.push({ id, record: JSON.parse(await readFile(join(vmsDir(stateDir), name), 'utf8')) as VmRecord });
+    } catch {
+      result.push({ id, record: undefined }); // unreadable: only its files are removed
+    }
+  }
+  return result;
+}
+
+/**
+ * Ends VMs whose lab process is gone. A VM is killed only if its recorded pid is alive with the recorded
+ * start time AND /proc/<pid>/cmdline is a qemu with our `-name`. VMs whose owner is still alive are left
+ * alone (another lab run sharing the state folder, or this process's own running NUTs, listed in
+ * `liveIds`). Returns how many VMs were killed.
+ */
+export async function reapStaleVms(stateDir: string, liveIds: ReadonlySet<string>, graceMs: number): Promise<number> {
+  const self = identify(process.pid);
+  let killed = 0;
+  for (const { id, record } of await readRecords(stateDir)) {
+    if (record !== undefined) {
+      const ownedBySelf = self !== undefined && record.owner.pid === self.pid && record.owner.startTime === self.startTime;
+      if (ownedBySelf ? liveIds.has(id) : isAlive(record.owner)) continue;
+      if (isAlive(record.qemu) && isQemuNamed(record.qemu.pid, record.qemuName)) {
+        if (!(await terminate(record.qemu, graceMs))) throw new Error(`stale VM ${record.name} (pid ${record.qemu.pid}) survived SIGKILL`);
+        killed++;
+      }
+    }
+    await removeVmFiles(stateDir, id);
+  }
+  return killed;
+}

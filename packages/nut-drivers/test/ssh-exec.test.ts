@@ -1,0 +1,105 @@
+// The SSH runner against a local ssh2 server that runs commands with /bin/sh -c, as dropbear does.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import ssh2 from 'ssh2';
+import { publicKeyBlob } from '../src/keys.js';
+import { SshCommandRunner, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '../src/ssh-exec.js';
+
+const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
+const otherHostKey = ssh2.utils.generateKeyPairSync('ed25519');
+const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+const WORDS = ["it's", '$HOME', 'a; echo injected', '`id`', '"q"', 'back\\slash', 'new\nline', '', '*'];
+
+describe('SSH command runner', () => {
+  let server: ssh2.Server;
+  let port = 0;
+  const target = (over: Partial<SshTarget> = {}): SshTarget => ({
+    host: '127.0.0.1', port, username: 'root', privateKey: clientKey.private, hostKey: publicKeyBlob(hostKey.public), ...over,
+  });
+
+  before(async () => {
+    const allowed = publicKeyBlob(clientKey.public);
+    server = new ssh2.Server({ hostKeys: [hostKey.private] }, (client) => {
+      client.on('authentication', (ctx) => {
+        if (ctx.method === 'publickey' && ctx.key.data.equals(allowed)) ctx.accept();
+        else ctx.reject(['publickey']);
+      });
+      client.on('error', () => {});
+      client.on('session', (accept) => {
+        accept().on('exec', (acceptExec, _reject, info) => {
+          const channel = acceptExec();
+          const child = spawn('/bin/sh', ['-c', info.command]);
+          child.stdout.pipe(channel, { end: false });
+          child.stderr.pipe(channel.stderr, { end: false });
+          channel.on('close', () => child.kill('SIGKILL'));
+          child.on('exit', (code, signal) => {
+            if (code !== null) channel.exit(code);
+            else channel.exit(signal?.replace(/^SIG/, '') ?? 'KILL', false, '');
+            channel.end();
+          });
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  after(() => {
+    server.close();
+  });
+
+  it('runs an argv with every word arriving intact', async () => {
+    const runner = new SshCommandRunner(target());
+    try {
+      const result = await runner.exec(['printf', '%s\\0', ...WORDS]);
+      assert.equal(result.code, 0);
+      assert.deepEqual(result.stdout.split('\0').slice(0, -1), WORDS);
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('returns exit codes and stderr, and reuses the connection for concurrent commands', async () => {
+    const runner = new SshCommandRunner(target());
+    try {
+      const [a, b] = await Promise.all([runner.exec(['sh', '-c', 'echo oops >&2; exit 3']), runner.exec(['echo', 'hi'])]);
+      assert.deepEqual(a, { code: 3, stdout: '', stderr: 'oops\n' });
+      assert.deepEqual(b, { code: 0, stdout: 'hi\n', stderr: '' });
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('times out a command that runs too long', async () => {
+    const runner = new SshCommandRunner(target());
+    try {
+      await assert.rejects(runner.exec(['sleep', '5'], { timeoutMs: 300 }), SshExecTimeoutError);
+      // The connection is still usable afterwards.
+      assert.equal((await runner.exec(['echo', 'still here'])).stdout, 'still here\n');
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('refuses a server whose host key is not the pinned one', async () => {
+    const runner = new SshCommandRunner(target({ hostKey: publicKeyBlob(otherHostKey.public) }));
+    await assert.rejects(runner.exec(['true']), (error: unknown) => {
+      assert.ok(error instanceof SshHostKeyMismatchError);
+      assert.match(error.message, /SHA256:.*expected SHA256:.*refused/);
+      return true;
+    });
+  });
+
+  it('reconnects after close()', async () => {
+    const runner = new SshCommandRunner(target());
+    try {
+      assert.equal((await runner.exec(['echo', '1'])).stdout, '1\n');
+      runner.close();
+      assert.equal((await runner.exec(['echo', '2'])).stdout, '2\n');
+    } finally {
+      runner.close();
+    }
+  });
+});
