@@ -1,7 +1,8 @@
 // Runs the compiled tests with node's own runner: unit tests (`*.test.js`) in parallel, then the
 // end-to-end tests (`*.e2e.test.js`) one file at a time, since they share the machine's two cores.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -29,14 +30,43 @@ const runs = [];
 if (which === 'all' || which === 'unit') runs.push(['unit', unit, []]);
 if (which === 'all' || which === 'e2e') runs.push(['e2e', e2e, ['--test-concurrency=1']]);
 
+// The QEMU driver's real-boot tests need a built kernel; the end-to-end tests have just built (or found)
+// Linux 6.1 in the kernel cache, so run them again with it rather than leave them skipped.
+function newestCachedKernel() {
+  const cache = process.env.TESTLAB_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'testlab');
+  const dir = path.join(cache, 'kernels');
+  if (!existsSync(dir)) return undefined;
+  const entries = readdirSync(dir)
+    .map((k) => path.join(dir, k))
+    .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  if (entries.length === 0) return undefined;
+  const meta = JSON.parse(readFileSync(path.join(entries[0], 'meta.json'), 'utf8'));
+  return { bzImage: path.join(entries[0], 'bzImage'), kernelRelease: meta.kernelRelease };
+}
+const nutTests = files.filter((f) => f.includes(`${path.sep}nut-drivers${path.sep}`) && !f.endsWith('.e2e.test.js'));
+if (which === 'all' || which === 'nut') runs.push(['nut-boot', nutTests, [], 'kernel']);
+
 let failed = false;
-for (const [name, list, extra] of runs) {
+for (const [name, list, extra, needs] of runs) {
+  const env = { ...process.env };
+  if (needs === 'kernel') {
+    const kernel = newestCachedKernel();
+    if (!kernel) {
+      console.error('run-tests: no built kernel in the cache for the NUT boot tests (run the e2e tests first)');
+      failed = true;
+      continue;
+    }
+    env.TESTLAB_TEST_BZIMAGE = kernel.bzImage;
+    env.TESTLAB_TEST_KERNELRELEASE = kernel.kernelRelease;
+    console.log(`run-tests: ${name}: with ${kernel.bzImage} (${kernel.kernelRelease})`);
+  }
   if (list.length === 0) {
     console.error(`run-tests: no ${name} test files found: was the project built (npx tsc -b)?`);
     process.exit(1);
   }
   console.log(`run-tests: ${name}: ${list.length} files`);
-  const r = spawnSync(process.execPath, ['--test', ...extra, ...list], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(process.execPath, ['--test', ...extra, ...list], { stdio: 'inherit', cwd: root, env });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

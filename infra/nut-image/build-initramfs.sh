@@ -120,9 +120,12 @@ mkdir -p /dev/pts
 mount -t devpts devpts /dev/pts
 mount -t tmpfs -o mode=0755 tmpfs /run
 
+# The command line is split into words unquoted: `set -f` around those loops, so that no word is
+# expanded as a file name pattern.
 cmdline=$(cat /proc/cmdline)
 
 host=nut
+set -f
 for word in $cmdline; do
   case $word in
     testlab.hostname=*)
@@ -131,6 +134,7 @@ for word in $cmdline; do
       ;;
   esac
 done
+set +f
 hostname "$host"
 
 ip link set lo up
@@ -163,6 +167,7 @@ apply_sysctl() {
   echo "$value" > "$path" || fail "sysctl $key=$value could not be applied"
   echo "testlab: sysctl $key=$(cat "$path")"
 }
+set -f
 for word in $cmdline; do
   case $word in
     testlab.sysctl=*)
@@ -177,6 +182,7 @@ for word in $cmdline; do
       ;;
   esac
 done
+set +f
 
 # Test links: every other NIC with a device behind it (not lo, not virtual ones such as sit0), up under
 # the names the kernel gave them.

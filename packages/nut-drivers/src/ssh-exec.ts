@@ -119,8 +119,8 @@ export class SshCommandRunner {
           reject(error);
         }
       };
-      client.once('error', fail);
-      client.once('close', () => fail(new Error(`SSH connection to ${target.host}:${target.port} closed before it was ready`)));
+      client.on('error', fail);
+      client.on('close', () => fail(new Error(`SSH connection to ${target.host}:${target.port} closed before it was ready`)));
       client.once('ready', () => {
         client.removeAllListeners('error');
         client.removeAllListeners('close');
@@ -139,37 +139,47 @@ export class SshCommandRunner {
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const command = shellJoin(argv);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const client = await this.clientFor(Math.min(timeoutMs, this.connectTimeoutMs));
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      client.exec(command, (error, stream) => (error ? reject(error) : resolve(stream)));
-    });
     return new Promise<ExecResult>((resolve, reject) => {
-      const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
-      let code: number | undefined;
+      let channel: ClientChannel | undefined;
+      let timedOut = false;
+      // One timer for the whole call: connecting, opening the channel and running the command.
       const timer = setTimeout(() => {
-        // Best effort: dropbear may ignore the signal request; closing the channel ends our side anyway.
-        try {
-          channel.signal('KILL');
-        } catch {}
-        channel.close();
+        timedOut = true;
+        if (channel !== undefined) {
+          // Best effort: dropbear may ignore the signal request; closing the channel ends our side anyway.
+          try {
+            channel.signal('KILL');
+          } catch {}
+          channel.close();
+        }
         reject(new SshExecTimeoutError(`command timed out after ${timeoutMs} ms: ${command}`));
       }, timeoutMs);
-      channel.on('data', (chunk: Buffer) => stdout.push(chunk));
-      channel.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-      channel.on('exit', (exitCode: number | null, signal?: string) => {
-        // Killed by a signal: report it the way POSIX shells do, 128 + signal number.
-        const signalNumber = signal === undefined ? undefined : constants.signals[`SIG${signal}` as keyof typeof constants.signals];
-        code = exitCode ?? 128 + (signalNumber ?? 0);
-      });
-      channel.on('close', () => {
+      const failed = (error: unknown) => {
         clearTimeout(timer);
-        if (code === undefined) {
-          reject(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
-          return;
-        }
-        resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
-      });
+        reject(error);
+      };
+      this.clientFor(Math.min(timeoutMs, this.connectTimeoutMs)).then((client) => {
+        client.exec(command, (error, stream) => {
+          if (error) return failed(error);
+          if (timedOut) return stream.close();
+          channel = stream;
+          const stdout: Buffer[] = [];
+          const stderr: Buffer[] = [];
+          let code: number | undefined;
+          stream.on('data', (chunk: Buffer) => stdout.push(chunk));
+          stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+          stream.on('exit', (exitCode: number | null, signal?: string) => {
+            // Killed by a signal: report it the way POSIX shells do, 128 + signal number.
+            const signalNumber = signal === undefined ? undefined : constants.signals[`SIG${signal}` as keyof typeof constants.signals];
+            code = exitCode ?? 128 + (signalNumber ?? 0);
+          });
+          stream.on('close', () => {
+            if (code === undefined) return failed(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
+            clearTimeout(timer);
+            resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+          });
+        });
+      }, failed);
     });
   }
 

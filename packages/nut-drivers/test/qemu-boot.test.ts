@@ -16,7 +16,7 @@ import { createQemuNutDriver, type QemuNutDriver } from '../src/qemu/driver.js';
 import { isAlive } from '../src/qemu/processes.js';
 import { READY_MARKER } from '../src/qemu/protocol.js';
 import { vmsDir } from '../src/qemu/vm-records.js';
-import { publicKeyBlob } from '../src/keys.js';
+import { ensureLabKeys, publicKeyBlob } from '../src/keys.js';
 import { SshCommandRunner, SshHostKeyMismatchError } from '../src/ssh-exec.js';
 
 const bzImage = process.env.TESTLAB_TEST_BZIMAGE;
@@ -41,7 +41,10 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
   let kernel: BootRequest['kernel'];
 
   before(async () => {
-    kernel = { bzImage: bzImage!, kernelRelease: process.env.TESTLAB_TEST_KERNELRELEASE ?? (await readBzImageRelease(bzImage!)) };
+    const release = await readBzImageRelease(bzImage!).catch((error: unknown) => {
+      throw new Error(`TESTLAB_TEST_BZIMAGE=${bzImage} is not a usable bzImage: ${(error as Error).message}`, { cause: error });
+    });
+    kernel = { bzImage: bzImage!, kernelRelease: process.env.TESTLAB_TEST_KERNELRELEASE ?? release };
     baseInitramfs = await buildNutImage();
     stateDir = await mkdtemp(join(tmpdir(), 'testlab-nut-state-'));
     runDir = await mkdtemp(join(tmpdir(), 'testlab-nut-run-'));
@@ -81,12 +84,12 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
 
       // Link0 carries the NUT's frames to the tester's port: ping all-nodes from the NUT's Link0 interface.
       const link0 = nut.links[0]!;
-      assert.equal(link0.endpoint.kind, 'udp-ethernet');
-      if (link0.endpoint.kind !== 'udp-ethernet') return;
+      const endpoint = link0.endpoint;
+      assert.ok(endpoint.kind === 'udp-ethernet');
       const tester = createSocket('udp4');
       const frames: Buffer[] = [];
       tester.on('message', (frame) => frames.push(frame));
-      await new Promise<void>((resolve) => tester.bind(link0.endpoint.kind === 'udp-ethernet' ? link0.endpoint.testerPort : 0, '127.0.0.1', resolve));
+      await new Promise<void>((resolve) => tester.bind(endpoint.testerPort, '127.0.0.1', resolve));
       try {
         for (let i = 0; i < 20 && !frames.some((f) => f.readUInt16BE(12) === 0x86dd); i++) {
           await nut.exec(['ping', '-6', '-c', '1', '-W', '1', '-I', link0.nutIfname, 'ff02::1']);
@@ -104,7 +107,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
       assert.equal((await nut.exec(['true'])).code, 0);
 
       // The SSH client refuses the NUT when pinned to another key.
-      const keys = await (await import('../src/keys.js')).ensureLabKeys(stateDir);
+      const keys = await ensureLabKeys(stateDir);
       const wrongPin = publicKeyBlob('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIWInGMJ5cpdFNjzsUQNl3KKkFUgVU0DGTocLzvd7fPM x');
       const stranger = new SshCommandRunner({ host: '127.0.0.1', port: nut.sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: wrongPin });
       await assert.rejects(stranger.exec(['true']), SshHostKeyMismatchError);
@@ -148,6 +151,13 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     assert.deepEqual(await processesMentioning(consoleLog), []);
   });
 
+  it("fails at once with /init's reason when a sysctl cannot be applied", async () => {
+    const consoleLog = join(runDir, 'sysctl', 'console.log');
+    const request: BootRequest = { kernel, mode: 'host', links: 1, sysctls: { 'net.ipv6.conf.nosuch0.forwarding': '1' }, consoleLog };
+    await assert.rejects(driver.boot(request, silentProgress), /\/init failed: TESTLAB-NUT-ERROR: sysctl net\.ipv6\.conf\.nosuch0\.forwarding does not exist/);
+    assert.deepEqual(await processesMentioning(consoleLog), []);
+  });
+
   it('fails clearly on a wrong expected kernel release', async () => {
     const consoleLog = join(runDir, 'uname', 'console.log');
     const request: BootRequest = { kernel: { ...kernel, kernelRelease: '0.0.0-not-this' }, mode: 'host', links: 0, consoleLog };
@@ -160,6 +170,17 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     await assert.rejects(driver.boot({ kernel, mode: 'host', links: 1, extraCmdline: ['a b'], consoleLog }, silentProgress), /invalid boot request/);
     await assert.rejects(driver.boot({ kernel, mode: 'host', links: 1, sysctls: { 'net/../x': '1' }, consoleLog }, silentProgress), NutBootError);
     await assert.rejects(driver.boot({ kernel: { ...kernel, bzImage: baseInitramfs }, mode: 'host', links: 1, consoleLog }, silentProgress), /not a bzImage/);
+  });
+
+  it('fails with NutBootError when QEMU cannot be started at all', async () => {
+    const broken = createQemuNutDriver({ stateDir, baseInitramfs, qemuBinary: '/nonexistent/qemu-system-x86_64' });
+    const consoleLog = join(runDir, 'noqemu', 'console.log');
+    await assert.rejects(broken.boot({ kernel, mode: 'host', links: 1, consoleLog }, silentProgress), (error: unknown) => {
+      assert.ok(error instanceof NutBootError);
+      assert.match(error.message, /did not start.*ENOENT/s);
+      return true;
+    });
+    assert.deepEqual(await readdir(vmsDir(stateDir)), []);
   });
 
   it('reapStale ends a VM whose lab process died', async () => {

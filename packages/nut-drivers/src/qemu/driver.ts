@@ -85,100 +85,122 @@ export class QemuNutDriver implements NutDriver {
     };
 
     // Everything checkable before QEMU starts fails here, with the reason, not as a vague QEMU error.
-    if (!Number.isInteger(request.links) || request.links < 0 || request.links > MAX_LINKS) {
-      fail(`links must be an integer 0..${MAX_LINKS}, got ${request.links}`);
-    }
-    if (!/^\S+$/.test(request.kernel.kernelRelease)) fail(`bad expected kernel release ${JSON.stringify(request.kernel.kernelRelease)}`);
-    const bzImage = resolve(request.kernel.bzImage);
-    const baseInitramfs = resolve(this.options.baseInitramfs);
     let kernelCmdline = '';
     try {
-      await readBzImageRelease(bzImage);
-      await access(baseInitramfs).catch((error: unknown) => {
-        throw new Error(`base initramfs ${baseInitramfs} is missing: build it with infra/nut-image/build-initramfs.sh`, { cause: error });
-      });
-      kernelCmdline = buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname: name });
+      kernelCmdline = await this.checkRequest(request, name);
     } catch (error) {
       fail(`invalid boot request: ${(error as Error).message}`, error);
     }
 
-    const { keys, overlay } = await this.keysAndOverlay();
-    const files = vmFiles(this.stateDir, id);
-    await mkdir(vmsDir(this.stateDir), { recursive: true });
-    await mkdir(dirname(consoleLog), { recursive: true });
     liveVmIds.add(id);
     try {
-      await writeCombinedInitrd(baseInitramfs, overlay, files.initrd);
+      const { keys, overlay } = await this.keysAndOverlay();
+      const files = vmFiles(this.stateDir, id);
+      await mkdir(vmsDir(this.stateDir), { recursive: true });
+      await mkdir(dirname(consoleLog), { recursive: true });
+      await writeCombinedInitrd(resolve(this.options.baseInitramfs), overlay, files.initrd);
+      const vm: VmPlan = { id, name, files, keys, kernelCmdline, consoleLog, startedAt, deadline };
       for (let attempt = 1; ; attempt++) {
-        const ports = await allocatePorts(1, 2 * request.links);
-        const sshPort = ports.tcp[0]!;
-        const linkPorts: QemuLinkPorts[] = Array.from({ length: request.links }, (_, i) => ({
-          nutPort: ports.udp[2 * i]!,
-          testerPort: ports.udp[2 * i + 1]!,
-          mac: linkMac(i),
-        }));
-        const accel = this.options.accel ?? 'tcg';
-        const args = buildQemuArgs({
-          qemuName: `testlab-${id}`,
-          pidFile: files.pidFile,
-          accel,
-          machine: this.options.machine,
-          memoryMiB: this.options.memoryMiB ?? 256,
-          consoleLog,
-          bzImage,
-          initrd: files.initrd,
-          kernelCmdline,
-          sshPort,
-          links: linkPorts,
-        });
-        progress.step(`starting ${name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
-        const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
-        const owner = identify(process.pid);
-        await writeRecord(this.stateDir, {
-          id, qemuName: `testlab-${id}`, name, qemu: qemu.identity, owner: owner ?? { pid: process.pid, startTime: '' }, startedAt: new Date().toISOString(),
-        });
-        const ssh = new SshCommandRunner({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: keys.hostKeyBlob });
-        const watch = new ConsoleWatch(consoleLog);
         try {
-          await waitUntilReady({
-            qemu, console: watch, ssh, sshPort, accel, startedAt, deadline,
-            kvmConsoleDeadlineMs: this.options.kvmConsoleDeadlineMs ?? 15_000,
-            expectedRelease: request.kernel.kernelRelease,
-            progress,
-          });
-          const byMac = await interfaceNamesByMac(ssh, Math.max(deadline - Date.now(), 2_000));
-          const links: NutLink[] = linkPorts.map((link, i) => {
-            const ifname = byMac.get(link.mac);
-            if (ifname === undefined) throw new BootFailure(`no interface with MAC ${link.mac} (Link${i}) in the NUT`);
-            return { name: `Link${i}`, nutMac: link.mac, nutIfname: ifname, endpoint: { kind: 'udp-ethernet', testerPort: link.testerPort, nutPort: link.nutPort } };
-          });
-          progress.step(`${name} ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-          return new QemuBootedNut({
-            id, name, kernelRelease: request.kernel.kernelRelease, links, consoleLog, sshPort, qemu, ssh,
-            release: async () => {
-              liveVmIds.delete(id);
-              await removeVmFiles(this.stateDir, id);
-            },
-          });
+          return await this.start(vm, request, progress);
         } catch (error) {
-          ssh.close();
-          await qemu.stop();
-          if (error instanceof BootFailure && error.portClash && attempt < START_ATTEMPTS) {
-            progress.step(`${name}: a port was taken before QEMU bound it; starting again`);
-            continue;
-          }
-          throw error;
-        } finally {
-          await watch.close();
+          if (!(error instanceof BootFailure && error.portClash && attempt < START_ATTEMPTS)) throw error;
+          progress.step(`${name}: a port was taken before QEMU bound it; starting again`);
         }
       }
     } catch (error) {
       liveVmIds.delete(id);
       await removeVmFiles(this.stateDir, id);
-      if (error instanceof NutBootError) throw error;
       return fail(error instanceof Error ? error.message : String(error), error);
     }
   }
+
+  /** Validates what QEMU and the kernel would otherwise reject late or vaguely; returns the kernel command line. */
+  private async checkRequest(request: BootRequest, hostname: string): Promise<string> {
+    if (!Number.isInteger(request.links) || request.links < 0 || request.links > MAX_LINKS) {
+      throw new Error(`links must be an integer 0..${MAX_LINKS}, got ${request.links}`);
+    }
+    if (!/^\S+$/.test(request.kernel.kernelRelease)) throw new Error(`bad expected kernel release ${JSON.stringify(request.kernel.kernelRelease)}`);
+    await readBzImageRelease(resolve(request.kernel.bzImage));
+    const baseInitramfs = resolve(this.options.baseInitramfs);
+    await access(baseInitramfs).catch((error: unknown) => {
+      throw new Error(`base initramfs ${baseInitramfs} is missing: build it with infra/nut-image/build-initramfs.sh`, { cause: error });
+    });
+    return buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname });
+  }
+
+  /** One start of QEMU on fresh ports, up to ready; on failure QEMU is ended before this throws. */
+  private async start(vm: VmPlan, request: BootRequest, progress: Progress): Promise<QemuBootedNut> {
+    const ports = await allocatePorts(1, 2 * request.links);
+    const sshPort = ports.tcp[0]!;
+    const linkPorts: QemuLinkPorts[] = Array.from({ length: request.links }, (_, i) => ({
+      nutPort: ports.udp[2 * i]!,
+      testerPort: ports.udp[2 * i + 1]!,
+      mac: linkMac(i),
+    }));
+    const accel = this.options.accel ?? 'tcg';
+    const qemuName = `testlab-${vm.id}`;
+    const args = buildQemuArgs({
+      qemuName,
+      pidFile: vm.files.pidFile,
+      accel,
+      machine: this.options.machine,
+      memoryMiB: this.options.memoryMiB ?? 256,
+      consoleLog: vm.consoleLog,
+      bzImage: resolve(request.kernel.bzImage),
+      initrd: vm.files.initrd,
+      kernelCmdline: vm.kernelCmdline,
+      sshPort,
+      links: linkPorts,
+    });
+    progress.step(`starting ${vm.name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
+    const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
+    const ssh = new SshCommandRunner({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: vm.keys.clientPrivateKey, hostKey: vm.keys.hostKeyBlob });
+    const watch = new ConsoleWatch(vm.consoleLog);
+    try {
+      await writeRecord(this.stateDir, {
+        id: vm.id, qemuName, name: vm.name, qemu: qemu.identity, owner: identify(process.pid)!, startedAt: new Date().toISOString(),
+      });
+      await waitUntilReady({
+        qemu, console: watch, ssh, sshPort, accel, startedAt: vm.startedAt, deadline: vm.deadline,
+        kvmConsoleDeadlineMs: this.options.kvmConsoleDeadlineMs ?? 15_000,
+        expectedRelease: request.kernel.kernelRelease,
+        progress,
+      });
+      const byMac = await interfaceNamesByMac(ssh, Math.max(vm.deadline - Date.now(), 2_000));
+      const links: NutLink[] = linkPorts.map((link, i) => {
+        const ifname = byMac.get(link.mac);
+        if (ifname === undefined) throw new BootFailure(`no interface with MAC ${link.mac} (Link${i}) in the NUT`);
+        return { name: `Link${i}`, nutMac: link.mac, nutIfname: ifname, endpoint: { kind: 'udp-ethernet', testerPort: link.testerPort, nutPort: link.nutPort } };
+      });
+      progress.step(`${vm.name} ready in ${((Date.now() - vm.startedAt) / 1000).toFixed(1)} s`);
+      return new QemuBootedNut({
+        id: vm.id, name: vm.name, kernelRelease: request.kernel.kernelRelease, links, consoleLog: vm.consoleLog, sshPort, qemu, ssh,
+        release: async () => {
+          liveVmIds.delete(vm.id);
+          await removeVmFiles(this.stateDir, vm.id);
+        },
+      });
+    } catch (error) {
+      ssh.close();
+      await qemu.stop();
+      throw error;
+    } finally {
+      await watch.close();
+    }
+  }
+}
+
+/** What stays the same across start attempts of one VM. */
+interface VmPlan {
+  id: string;
+  name: string;
+  files: ReturnType<typeof vmFiles>;
+  keys: LabKeys;
+  kernelCmdline: string;
+  consoleLog: string;
+  startedAt: number;
+  deadline: number;
 }
 
 export function createQemuNutDriver(options: QemuNutDriverOptions): QemuNutDriver {
