@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash infra/setup.sh
+# The builder's own real-build tests are gated for quick local runs; the full suite runs them.
+export TESTLAB_BUILDER_REAL=1
 exec node infra/run-tests.mjs "${1:-all}"

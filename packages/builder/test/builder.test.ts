@@ -27,8 +27,8 @@ test('first build does every stage; the second only identifies the source', asyn
   assert.match(await readFile(built.artifacts.buildLog, 'utf8'), /\$ .*make O=.* CC=ccache gcc -j3 bzImage|\$ .*make O=.* -j3 bzImage/);
   const meta = JSON.parse(await readFile(path.join(path.dirname(built.artifacts.bzImage), 'meta.json'), 'utf8'));
   assert.deepEqual([meta.kernelVersion, meta.kernelRelease, meta.sourceHash, meta.sourceLabel], ['6.99.0', '6.99.0', source.hash, 'fake-6.99.tar.xz']);
-  // Progress: 12 object lines against the default guess of 700, never 1 before the end.
-  assert.deepEqual(first.fractions.find(([, d]) => d === '12/700 objects'), [12 / 700, '12/700 objects']);
+  // Progress: 12 object lines against the default guess of 1400, never 1 before the end.
+  assert.deepEqual(first.fractions.find(([, d]) => d === '12/1400 objects'), [12 / 1400, '12/1400 objects']);
   assert.deepEqual(first.fractions.at(-1), [1, '12 objects']);
 
   const callsAfterFirst = (await make.calls()).length;

@@ -57,7 +57,6 @@ test('builds Linux 6.1 tinyconfig + NUT fragment, then serves it from the cache'
   assert.equal(second.fromCache, true);
   assert.deepEqual(second.stages, { unpack: 'cached', configure: 'cached', build: 'cached' });
   assert.equal(second.cacheKey, first.cacheKey);
-  assert.ok(cachedMs < 30_000, `cached rebuild took ${cachedMs} ms`);
 });
 
 test('an option that cannot be set on 6.1 tinyconfig fails configure, naming it', { skip }, async () => {
