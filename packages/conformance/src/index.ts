@@ -3,4 +3,4 @@ export * from './engine/context.js';
 export * from './engine/run-cases.js';
 export * from './engine/tester-link.js';
 export * from './engine/simulated-node.js';
-export { caseCatalogue } from './catalogue.js';
+export { caseCatalogue, sections } from './catalogue.js';
