@@ -11,6 +11,12 @@ APT_PACKAGES=(
   qemu-system-x86 busybox-static dropbear-bin radvd iproute2
   # checks of the evidence: pcaps must be readable by tcpdump
   tcpdump
+  # the dashboard's browser tests (playwright-core drives Debian's chromium; npm downloads no browser)
+  chromium
+  # signatures of kernel.org tarballs; test keys for the watcher's tests
+  gpgv gnupg
+  # the fuller NUT root file system for kernel selftests; real SSH machines (NUTs, TAHI tester host) in tests
+  debootstrap openssh-server
 )
 
 missing=()
