@@ -47,7 +47,11 @@ const expectations: Array<{ id: string; bad: Misbehaviour; reason: RegExp }> = [
   { id: 'v6LC.5.1.8', bad: { noEchoReply: true }, reason: /control Echo Request/ },
 ];
 
-for (const id of caseCatalogue.keys()) {
+// The walking skeleton's first cases; later cases have their own files (one per section), each with
+// its own responders and its own "every case is shown to fail" check.
+const coveredHere = ['v6LC.1.1.1', 'v6LC.1.1.7-A', 'v6LC.2.1.7-D', 'v6LC.2.1.7-E', 'v6LC.5.1.2-A', 'v6LC.5.1.2-C', 'v6LC.5.1.8'];
+
+for (const id of coveredHere) {
   test(`${id} passes against a conforming NUT and leaves a pcap and a log`, async () => {
     const r = await runAgainstFake(id);
     assert.equal(r.verdict, 'PASS', r.reason);
@@ -65,8 +69,9 @@ for (const e of expectations) {
   });
 }
 
-test('every case has at least one misbehaviour it is shown to fail on', () => {
-  for (const id of caseCatalogue.keys()) assert.ok(expectations.some((e) => e.id === id), `${id} has no failing test`);
+test('every case of this file has at least one misbehaviour it is shown to fail on', () => {
+  for (const id of coveredHere) assert.ok(caseCatalogue.has(id), `${id} is no longer in the catalogue`);
+  for (const id of coveredHere) assert.ok(expectations.some((e) => e.id === id), `${id} has no failing test`);
 });
 
 test('a case for other NUT modes is NA; a case that throws is ERROR, not FAIL', async () => {
