@@ -50,3 +50,5 @@ echo "setup: building the project (tsc -b)"
 npx tsc -b
 
 bash infra/nut-image/build-initramfs.sh var/nut-image/initramfs.gz
+# The Debian root file system kselftest test sets boot (needs the image above; cached after the first ~3 min).
+bash infra/nut-rootfs/build.sh

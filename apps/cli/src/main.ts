@@ -5,6 +5,14 @@ import { labPaths } from './lab-paths.js';
 import { openLabStore } from './wiring.js';
 import { runCommand } from './commands/run.js';
 import { listRunsCommand, showRunCommand } from './commands/show.js';
+import { registerImportTahi } from './commands/import-tahi.js';
+import { registerTestsets } from './commands/testsets.js';
+import { registerWatch } from './commands/watch.js';
+import { registerStatus } from './commands/status.js';
+import { registerDiff } from './commands/diff.js';
+import { registerSubscribe } from './commands/subscribe.js';
+import { registerQueue } from './commands/queue.js';
+import { remoteRunCommand, remoteShowCommand } from './commands/remote.js';
 
 // `testlab runs | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -31,9 +39,12 @@ program
   .option('--cmdline <word>', 'extra NUT kernel command-line word (repeatable)', collect)
   .option('--sysctl <key=value>', 'extra NUT sysctl (repeatable)', collect)
   .option('--boot-deadline <seconds>', 'fail the boot after this long', positiveInt)
+  .option('--tahi-tester <file.yaml>', 'TAHI tester host for tahi test sets (example: infra/tahi/tester.example.yaml)')
   .option('--json', 'print the stored run as JSON')
+  .option('--lab <url>', 'queue the run on a running lab over its API instead (token: $TESTLAB_TOKEN or --token-file)')
+  .option('--token-file <path>', 'file holding the lab API token (with --lab)')
   .action(async (opts) => {
-    process.exitCode = await runCommand(labPaths(), opts);
+    process.exitCode = opts.lab ? await remoteRunCommand(opts) : await runCommand(labPaths(), opts);
   });
 
 program
@@ -55,7 +66,12 @@ program
   .description("print a run's stages, results and where its artifacts are")
   .argument('<run>', 'run id')
   .option('--json', 'JSON for scripts')
+  .option('--lab <url>', "read it from a running lab's API instead of the local store")
   .action(async (id: string, opts) => {
+    if (opts.lab) {
+      process.exitCode = await remoteShowCommand(id, opts);
+      return;
+    }
     const store = await openLabStore(labPaths());
     try {
       process.exitCode = await showRunCommand(store, id, opts);
@@ -63,6 +79,14 @@ program
       await store.close();
     }
   });
+
+registerImportTahi(program, () => labPaths());
+registerTestsets(program, () => labPaths());
+registerWatch(program, () => labPaths());
+registerStatus(program);
+registerDiff(program);
+registerSubscribe(program);
+registerQueue(program, () => labPaths());
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`testlab: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,12 +1,17 @@
-// The only place that picks concrete drivers: the embedded default is SQLite + a QEMU NUT + our engine.
-import { mkdir } from 'node:fs/promises';
+// The only place that picks concrete drivers: SQLite + a QEMU NUT + the engine the test set names
+// (engines/registry.ts: builtin, kselftest, tahi).
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LabStore } from '@testlab/core';
+import type { BuildRequest, KernelSource, LabStore, TestSet } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
 import { createKernelBuilder } from '@testlab/builder';
 import { createQemuNutDriver } from '@testlab/nut-drivers';
-import { createBuiltinSuite } from '@testlab/suites';
+import { loadTestSetDefinition } from '@testlab/testsets';
 import type { LabPaths } from './lab-paths.js';
+import { builtinDrivers } from './engines/builtin.js';
+import type { EngineRequest } from './engines/engine.js';
+import { engineFor } from './engines/registry.js';
+import { stepProgress } from './engines/step-progress.js';
 
 export async function openLabStore(paths: LabPaths): Promise<LabStore> {
   await mkdir(paths.home, { recursive: true });
@@ -25,13 +30,42 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export async function labDrivers(paths: LabPaths) {
-  const nutDriver = createQemuNutDriver({ stateDir: path.join(paths.home, 'nut'), baseInitramfs: paths.nutImage });
+/** What the drivers are chosen for: without it, the builtin engine on the lab's small NUT image. */
+export interface RunWiring {
+  testset: TestSet;
+  source: KernelSource;
+  /** `--tahi-tester <file.yaml>` (engine tahi). */
+  tahiTester?: string;
+  progress?: EngineRequest['progress'];
+}
+
+/**
+ * The request the pipeline makes for this run (commands/run.ts passes the same file and base config):
+ * an engine that builds the kernel first must ask for exactly this, or the pipeline's build is not a hit.
+ */
+export async function labBuildRequest(paths: LabPaths, source: KernelSource, testset: TestSet): Promise<BuildRequest> {
+  return {
+    source,
+    baseConfig: 'tinyconfig',
+    fragments: [{ origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') }, testset.kernelConfig],
+  };
+}
+
+export async function labDrivers(paths: LabPaths, run?: RunWiring) {
+  const builder = createKernelBuilder({ cacheDir: paths.cache });
+  const engine = run
+    ? await engineFor(run.testset.engine, run.testset.name).prepare({
+        paths,
+        testset: run.testset,
+        definition: await loadTestSetDefinition(paths.testsets, run.testset.name),
+        build: await labBuildRequest(paths, run.source, run.testset),
+        builder,
+        ...(run.tahiTester ? { tahiTester: run.tahiTester } : {}),
+        progress: run.progress ?? stepProgress(),
+      })
+    : builtinDrivers(paths);
+  const nutDriver = createQemuNutDriver({ stateDir: path.join(paths.home, 'nut'), ...engine.nut });
   // VMs of a lab process that died are ended by their recorded process ids before new ones start.
   await nutDriver.reapStale();
-  return {
-    builder: createKernelBuilder({ cacheDir: paths.cache }),
-    nutDriver,
-    suite: createBuiltinSuite(),
-  };
+  return { builder, nutDriver, suite: engine.suite };
 }

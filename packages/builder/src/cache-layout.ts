@@ -58,3 +58,6 @@ export class CacheLayout {
     return path.join(this.root, 'kernels', key);
   }
 }
+
+/** The unpacked tree of a source in a builder cache: what other tools (the selftests) build from. */
+export const sourceTreeDir = (cacheDir: string, sourceHash: string): string => new CacheLayout(cacheDir).srcDir(sourceHash);

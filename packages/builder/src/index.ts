@@ -8,4 +8,4 @@ export {
   type ConfigRequest,
   type ConfigMismatch,
 } from './verify-config.js';
-export { cacheKey, inputKey, identityHex } from './cache-layout.js';
+export { cacheKey, inputKey, identityHex, sourceTreeDir } from './cache-layout.js';

@@ -9,3 +9,6 @@ export * from './suites.js';
 export * from './store.js';
 export * from './versions.js';
 export * from './testsets.js';
+export * from './notify.js';
+export * from './queue.js';
+export * from './diffs.js';

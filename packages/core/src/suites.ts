@@ -2,6 +2,7 @@
 import type { BootedNut, NutMode } from './nuts.js';
 import type { CaseResult } from './results.js';
 import type { Progress } from './progress.js';
+import type { ModeSettings } from './testsets.js';
 
 export interface SuiteContext {
   nut: BootedNut;
@@ -12,6 +13,13 @@ export interface SuiteContext {
   /** A folder that belongs to this run: pcaps and case logs go here. */
   artifactsDir: string;
   progress: Progress;
+  /**
+   * Boots another NUT with the same kernel, mode, links and sysctls (for cases that need a fresh NUT, and
+   * to run independent cases side by side). The caller shuts it down. Absent: the suite has one NUT only.
+   */
+  bootNut?: () => Promise<BootedNut>;
+  /** Daemons the test set's mode runs on the NUT (radvd for router sets), applied by the suite after boot. */
+  modeSettings?: ModeSettings;
   /** Called as each case ends, so results are stored as they come (a crash loses at most one case). */
   onResult(result: CaseResult): Promise<void>;
 }

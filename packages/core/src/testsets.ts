@@ -14,6 +14,19 @@ export interface TestSet {
   sysctls: Record<string, string>;
   /** Case ids in run order. */
   cases: string[];
+  /** What the mode runs on the NUT beyond sysctls (router sets: radvd on some links). */
+  modeSettings?: ModeSettings;
   /** The test set's kconfig fragment text and where it came from. */
   kernelConfig: { origin: string; text: string };
+}
+
+/** Router Advertisements a router NUT sends (radvd), on the links named, with these intervals (RFC 4861 §6.2.1). */
+export interface RadvdSettings {
+  links: string[];
+  minIntervalS: number;
+  maxIntervalS: number;
+}
+
+export interface ModeSettings {
+  radvd?: RadvdSettings;
 }

@@ -1,1 +1,21 @@
-export {};
+// @testlab/diff: baselines ("key prior releases") and the classification of differences between runs.
+export { selectBaselines, selectBaselinesByText, type BaselineChoice } from './baselines.js';
+export {
+  classifyCase,
+  countFlips,
+  diffVerdicts,
+  emptyCounts,
+  failRuns,
+  isFailing,
+  DEFAULT_FLAKY_POLICY,
+  type CaseEvidence,
+  type FlakyPolicy,
+} from './classify.js';
+export {
+  recordRunDiffs,
+  RunNotDiffableError,
+  type RecordDiffOptions,
+  type RecordedDiffs,
+  type RerunCases,
+} from './record-run-diffs.js';
+export { streamOf, streamOfText } from './streams.js';

@@ -7,6 +7,8 @@ import {
   StageError,
   NutBootError,
   parseKernelVersion,
+  silentProgress,
+  type BootRequest,
   type BootedNut,
   type BuiltKernel,
   type CaseResult,
@@ -96,18 +98,16 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     current = 'boot';
     await store.startStage(run.id, 'boot', path.join(runDir, 'console.log'));
     const bootProgress = reporter.stageStarted('boot');
-    nut = await deps.nutDriver.boot(
-      {
-        kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease },
-        mode: req.testset.mode,
-        links: req.testset.links,
-        sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
-        extraCmdline: req.extraCmdline ?? [],
-        consoleLog: path.join(runDir, 'console.log'),
-        ...(req.bootDeadlineMs === undefined ? {} : { deadlineMs: req.bootDeadlineMs }),
-      },
-      bootProgress,
-    );
+    const bootRequest = (consoleLog: string): BootRequest => ({
+      kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease },
+      mode: req.testset.mode,
+      links: req.testset.links,
+      sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
+      extraCmdline: req.extraCmdline ?? [],
+      consoleLog,
+      ...(req.bootDeadlineMs === undefined ? {} : { deadlineMs: req.bootDeadlineMs }),
+    });
+    nut = await deps.nutDriver.boot(bootRequest(path.join(runDir, 'console.log')), bootProgress);
     await store.finishStage(run.id, 'boot', 'done', `${nut.name} runs ${nut.kernelRelease}`);
     reporter.stageFinished('boot', 'done');
 
@@ -115,8 +115,17 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     const caseDir = path.join(runDir, 'cases');
     await mkdir(caseDir, { recursive: true });
     await store.startStage(run.id, 'test');
+    // More NUTs of the same kernel, for the suite's pool and for cases that need a fresh NUT; each keeps its console log.
+    let extraNuts = 0;
+    const bootNut = async (): Promise<BootedNut> => {
+      const consoleLog = path.join(runDir, 'nuts', `console-${++extraNuts}.log`);
+      await mkdir(path.dirname(consoleLog), { recursive: true });
+      return deps.nutDriver.boot(bootRequest(consoleLog), silentProgress);
+    };
     const results = await deps.suite.run({
       nut,
+      bootNut,
+      ...(req.testset.modeSettings ? { modeSettings: req.testset.modeSettings } : {}),
       mode: req.testset.mode,
       cases: req.testset.cases,
       artifactsDir: caseDir,
@@ -127,6 +136,8 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
         reporter.caseFinished(result);
       },
     });
+    // The console logs of the NUTs the suite booted are evidence too (a fresh NUT's panic shows there).
+    for (let n = 1; n <= extraNuts; n++) await addArtifact(store, run.id, 'console-log', path.join(runDir, 'nuts', `console-${n}.log`));
     const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.verdict]: (acc[r.verdict] ?? 0) + 1 }), {});
     const detail = Object.entries(counts).map(([v, n]) => `${n} ${v}`).join(', ');
     await store.finishStage(run.id, 'test', 'done', detail);

@@ -2,3 +2,7 @@
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './store.js';
 export { migrations, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
 export { SchemaTooNewError } from './migrate.js';
+export { SqliteSubscriptionStore, subscriptionStoreOn } from './subscriptions.js';
+export { SqliteOutbox, outboxOn } from './outbox.js';
+export { openSqliteJobQueue, SqliteJobQueue, type SqliteJobQueueOptions } from './queue.js';
+export { SqliteResults, resultsQueryOn, compareVersionText } from './queries.js';

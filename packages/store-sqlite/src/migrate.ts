@@ -33,6 +33,9 @@ export function applyMigrations(db: Database.Database, list: readonly Migration[
   if (found > known) throw new SchemaTooNewError(db.name, found, known);
 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // Applied or not is asked per version, not against the highest one: a migration written on a branch can
+  // land with a lower number than one a database already has, and must still be applied.
+  const hasVersion = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
   const applied: number[] = [];
   for (const m of list) {
     // IMMEDIATE takes the write lock before re-reading the version: two lab processes opening a fresh
@@ -40,7 +43,7 @@ export function applyMigrations(db: Database.Database, list: readonly Migration[
     const step = db.transaction(() => {
       const v = current.get()?.v ?? 0;
       if (v > known) throw new SchemaTooNewError(db.name, v, known);
-      if (v >= m.version) return false;
+      if (hasVersion.get(m.version)) return false;
       db.exec(m.sql);
       record.run(m.version, m.name, now().toISOString());
       return true;

@@ -109,7 +109,184 @@ CREATE TABLE artifacts (
 CREATE INDEX artifacts_by_run ON artifacts (run_id);
 `;
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: initial }];
+// Version 2 (issue 4, nightly lab): the job queue (packages/core/src/queue.ts). One row per job; a lease
+// is (lease_owner, lease_expires_at). Group, requirement and prerequisite are columns because the lease
+// query filters on them.
+const jobQueue = `
+CREATE TABLE jobs (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT NOT NULL CHECK (kind IN ('build', 'run')),
+  key               TEXT NOT NULL UNIQUE CHECK (key <> ''),
+  priority          INTEGER NOT NULL,
+  payload           TEXT NOT NULL CHECK (json_type(payload) = 'object'),
+  grp               TEXT NOT NULL,
+  after_key         TEXT,
+  req_profile       TEXT,
+  req_mode          TEXT,
+  status            TEXT NOT NULL CHECK (status IN ('queued', 'leased', 'done', 'failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts      INTEGER NOT NULL CHECK (max_attempts >= 1),
+  not_before        TEXT NOT NULL,
+  lease_owner       TEXT,
+  lease_expires_at  TEXT,
+  nut               TEXT,
+  progress          TEXT NOT NULL DEFAULT '{}' CHECK (json_type(progress) = 'object'),
+  result            TEXT CHECK (result IS NULL OR json_type(result) = 'object'),
+  error             TEXT,
+  failure_owner     TEXT CHECK (failure_owner IN ('kernel', 'lab')),
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  -- Only a leased job has a lease, and a lease always has an owner and an expiry.
+  CHECK ((status = 'leased') = (lease_owner IS NOT NULL)),
+  CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL)),
+  CHECK (status <> 'done' OR result IS NOT NULL),
+  CHECK (status <> 'failed' OR (error IS NOT NULL AND failure_owner IS NOT NULL)),
+  CHECK ((req_profile IS NULL) = (req_mode IS NULL))
+);
+-- One NUT never runs two jobs at once: the database refuses it, whatever the workers believe.
+CREATE UNIQUE INDEX jobs_one_per_nut ON jobs (nut) WHERE status = 'leased' AND nut IS NOT NULL;
+-- The lease scan reads queued jobs in priority order.
+CREATE INDEX jobs_waiting ON jobs (priority, id) WHERE status = 'queued';
+CREATE INDEX jobs_by_after ON jobs (after_key) WHERE after_key IS NOT NULL;
+`;
+
+// Version 4 (issue 5, results service): subscriptions with their daily-digest backlog, and the mail outbox.
+// Lists (streams, test sets) are JSON arrays: they are only ever read whole, never queried by element.
+const subscriptionsAndOutbox = `
+CREATE TABLE subscriptions (
+  id               INTEGER PRIMARY KEY,
+  email            TEXT NOT NULL CHECK (email <> '' AND email = lower(email)),
+  streams          TEXT NOT NULL CHECK (json_type(streams) = 'array'),
+  testsets         TEXT NOT NULL CHECK (json_type(testsets) = 'array'),
+  case_prefix      TEXT NOT NULL,
+  scope            TEXT NOT NULL CHECK (scope IN ('regressions', 'every-run')),
+  cadence          TEXT NOT NULL CHECK (cadence IN ('immediate', 'daily')),
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed')),
+  created_at       TEXT NOT NULL,
+  confirmed_at     TEXT,
+  unsubscribed_at  TEXT,
+  CHECK (status <> 'active' OR confirmed_at IS NOT NULL),
+  CHECK ((status = 'unsubscribed') = (unsubscribed_at IS NOT NULL))
+);
+-- Every finished run asks for the active ones: a few among many pending or gone.
+CREATE INDEX subscriptions_active ON subscriptions (id) WHERE status = 'active';
+
+-- Runs owed to a daily-digest subscriber. The payload is self-contained (no REFERENCES runs): the digest
+-- says what the subscriber was told about, even if the run is pruned before the digest goes out.
+CREATE TABLE digest_entries (
+  id               INTEGER PRIMARY KEY,
+  subscription_id  INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+  day              TEXT NOT NULL CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  run_id           INTEGER NOT NULL,
+  payload          TEXT NOT NULL CHECK (json_valid(payload)),
+  created_at       TEXT NOT NULL,
+  digested_at      TEXT,
+  UNIQUE (subscription_id, run_id)
+);
+CREATE INDEX digest_entries_due ON digest_entries (day) WHERE digested_at IS NULL;
+
+-- Emails waiting to leave. The Message-ID is fixed at enqueue time, before any attempt: a sender that dies
+-- between SMTP's 250 and marking the row sent leaves it 'sending' with a lease that runs out, and whoever
+-- claims it next resends the same Message-ID, which lets the receiving side see a duplicate for what it is.
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  dedupe_key       TEXT NOT NULL UNIQUE CHECK (dedupe_key <> ''),
+  message_id       TEXT NOT NULL UNIQUE CHECK (message_id GLOB '<?*@?*>'),
+  recipient        TEXT NOT NULL CHECK (recipient <> ''),
+  subject          TEXT NOT NULL,
+  text_body        TEXT NOT NULL,
+  html_body        TEXT NOT NULL,
+  headers          TEXT NOT NULL CHECK (json_type(headers) = 'object'),
+  status           TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'dead')),
+  attempts         INTEGER NOT NULL CHECK (attempts >= 0),
+  next_attempt_at  TEXT NOT NULL,
+  lease_owner      TEXT,
+  lease_until      TEXT,
+  last_error       TEXT,
+  created_at       TEXT NOT NULL,
+  sent_at          TEXT,
+  CHECK ((status = 'sending') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
+  CHECK ((status = 'sent') = (sent_at IS NOT NULL))
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX outbox_leased ON outbox (lease_until) WHERE status = 'sending';
+`;
+
+// Results service: each run's diffs against its baselines, computed once when the run finished, and the
+// indexes the dashboard needs to answer within 50 ms on a year of nightly history.
+const resultsService = `
+-- One row per (run, baseline run). roles: comma-separated baseline roles; counts: JSON per diff class.
+CREATE TABLE run_diffs (
+  id               INTEGER PRIMARY KEY,
+  run_id           INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  baseline_run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  position         INTEGER NOT NULL CHECK (position >= 0),
+  roles            TEXT NOT NULL CHECK (roles <> ''),
+  wanted           TEXT,
+  counts           TEXT NOT NULL,
+  UNIQUE (run_id, baseline_run_id),
+  CHECK (run_id <> baseline_run_id)
+);
+CREATE INDEX run_diffs_by_baseline ON run_diffs (baseline_run_id);
+
+CREATE TABLE diff_entries (
+  diff_id     INTEGER NOT NULL REFERENCES run_diffs (id) ON DELETE CASCADE,
+  position    INTEGER NOT NULL CHECK (position >= 0),
+  case_id     TEXT NOT NULL CHECK (case_id <> ''),
+  title       TEXT NOT NULL,
+  class       TEXT NOT NULL CHECK (class IN ('regression', 'fix', 'new', 'removed', 'still-failing', 'flaky', 'changed')),
+  before      TEXT CHECK (before IN ('PASS', 'FAIL', 'WARN', 'NA', 'ERROR')),
+  after       TEXT CHECK (after IN ('PASS', 'FAIL', 'WARN', 'NA', 'ERROR')),
+  fail_count  INTEGER CHECK (fail_count >= 0),
+  run_count   INTEGER CHECK (run_count >= 1 AND run_count >= fail_count),
+  PRIMARY KEY (diff_id, position),
+  CHECK (before IS NOT NULL OR after IS NOT NULL),
+  CHECK ((fail_count IS NULL) = (run_count IS NULL))
+) WITHOUT ROWID;
+-- The feed and "changed only" look regressions up by case within a run's diffs.
+CREATE INDEX diff_entries_by_class ON diff_entries (class, diff_id);
+
+-- For each failing case of a run, the run where its current failing streak began (maybe the run itself).
+CREATE TABLE failing_since (
+  run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  case_id       TEXT NOT NULL,
+  since_run_id  INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  PRIMARY KEY (run_id, case_id)
+) WITHOUT ROWID;
+CREATE INDEX failing_since_by_since ON failing_since (since_run_id);
+
+-- Per-run figures stored with the diffs, so the matrix never counts 1.5 million results.
+-- n_regression / n_fix: against the most specific baseline; n_regression_any: distinct cases, any baseline.
+CREATE TABLE run_totals (
+  run_id            INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+  n_pass            INTEGER NOT NULL,
+  n_fail            INTEGER NOT NULL,
+  n_warn            INTEGER NOT NULL,
+  n_na              INTEGER NOT NULL,
+  n_error           INTEGER NOT NULL,
+  n_regression      INTEGER NOT NULL,
+  n_regression_any  INTEGER NOT NULL,
+  n_fix             INTEGER NOT NULL,
+  n_flaky           INTEGER NOT NULL,
+  computed_at       TEXT NOT NULL
+);
+
+-- Test history: one case across every run; covering, so the verdicts come from the index alone.
+CREATE INDEX results_by_case ON results (case_id, run_id, verdict);
+-- Baseline candidates and prior runs: the runs of one test set on one NUT kind, in start order.
+CREATE INDEX runs_by_stream ON runs (testset, nut, started_at);
+-- The matrix: the runs of the newest kernels.
+CREATE INDEX runs_by_kernel ON runs (kernel_id, started_at);
+-- The Atom feed: finished runs, newest first.
+CREATE INDEX runs_by_finished_at ON runs (finished_at) WHERE finished_at IS NOT NULL;
+`;
+
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: initial },
+  { version: 2, name: 'job queue', sql: jobQueue },
+  { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
+  { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
+];
 
 /** The schema version this code writes and understands. */
 export const LATEST_SCHEMA_VERSION: number = migrations[migrations.length - 1]?.version ?? 0;

@@ -96,3 +96,17 @@ test('a database with a newer schema version is refused, naming both versions, a
   );
   check.close();
 });
+
+test('a missing lower version is applied even when a higher one already is', () => {
+  const db = new Database(':memory:');
+  const list: Migration[] = [
+    { version: 1, name: 'one', sql: 'CREATE TABLE one (x)' },
+    { version: 2, name: 'two', sql: 'CREATE TABLE two (x)' },
+    { version: 3, name: 'three', sql: 'CREATE TABLE three (x)' },
+  ];
+  // A database that was migrated while version 2 did not exist yet.
+  assert.deepEqual(applyMigrations(db, [list[0]!, list[2]!], () => new Date()), [1, 3]);
+  assert.deepEqual(applyMigrations(db, list, () => new Date()), [2]);
+  assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'two'").get());
+  assert.deepEqual(applyMigrations(db, list, () => new Date()), []);
+});

@@ -1,1 +1,2 @@
-export * from './builtin.js';
+export * from "./builtin.js";
+export { bootIntoMode, radvdConfig, routerAddress } from "./modes/index.js";

@@ -1,1 +1,3 @@
 export * from './load.js';
+export * from './tahi-index.js';
+export * from './coverage.js';

@@ -41,6 +41,21 @@ test('rejects bad fields naming the field', async () => {
   assert.match((await tryLoad(good.replace('name: bad', 'name: other'))).message, /does not match the file name/);
 });
 
+test('router sets: radvd settings are checked against RFC 4861 and the set', async () => {
+  const router = good.replace('mode: host', 'mode: router').replace('links: 1', 'links: 2');
+  assert.match((await tryLoad(`${router}radvd:\n  links: [Link0]\n  minIntervalS: 9\n  maxIntervalS: 10\n`)).message, /0\.75 maxIntervalS/);
+  assert.match((await tryLoad(`${router}radvd:\n  links: [Link2]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /Link2 but the set has 2 link/);
+  assert.match((await tryLoad(`${good}radvd:\n  links: [Link0]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /router NUTs only/);
+  assert.match((await tryLoad(`${router}radvd:\n  links: [eth0]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /Link0\.\.Link9/);
+  assert.match((await tryLoad(`${good}index: [../x]\n`)).message, /index\.0: an INDEX file/);
+});
+
+test('the shipped router set loads with radvd on Link0', async () => {
+  const set = await loadTestSet(repoTestsets, 'phase2-router');
+  assert.equal(set.mode, 'router');
+  assert.deepEqual(set.modeSettings, { radvd: { links: ['Link0'], minIntervalS: 200, maxIntervalS: 600 } });
+});
+
 test('a hostile name never becomes a path', async () => {
   await assert.rejects(loadTestSet(repoTestsets, '../etc/passwd'), /lower-case letters/);
   await assert.rejects(loadTestSet(repoTestsets, 'nope'), /not found \(known test sets: .*phase2-host/);

@@ -1,1 +1,12 @@
-export {};
+// The watcher: finds new kernels (kernel.org's releases.json, git trees), fetches and verifies them.
+export { kernelKey, MemorySink, type DiscoveredKernel, type DiscoveredKernelSink, type KernelOrigin } from './discovered-kernel.js';
+export { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
+export { DEFAULT_NEXT_REPO, DEFAULT_RELEASES_URL, InvalidFeed, MONIKERS, parseReleasesJson, ReleasesJsonSource, type Moniker, type ReleasesJsonOptions } from './releases-json.js';
+export { GitTreeSource, type GitTreeOptions } from './git-tree.js';
+export { mirrorDir, normalizeRepo, updateMirror } from './git-mirror.js';
+export { parseWatchConfig, watchConfig, watchDrivers, watchSourceConfig, watchSourceFrom, type WatchConfig, type WatchRuntime, type WatchSourceConfig } from './watch-sources.js';
+export { downloadToCache, dropCached, fetchText, HttpStatusError, withRetry, type CachedDownload, type HttpOptions } from './http-fetch.js';
+export { verifyTarballSignature, type SignatureCheck } from './pgp-verify.js';
+export { verifyTarballAgainstTag, type TagCheck } from './rc-tag-check.js';
+export { fetchKernel, KernelRejected, type FetchedKernel, type FetchOptions } from './fetch-kernel.js';
+export { pollOnce, type FoundKernel, type FoundStatus, type PollOptions, type SourceReport } from './poll.js';

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
 import { loadTestSet } from '@testlab/testsets';
 import { runKernelTestSet } from '@testlab/pipeline';
+import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
+import { resultsQueryOn, SqliteStore } from '@testlab/store-sqlite';
 import type { LabPaths } from '../lab-paths.js';
 import { labDrivers, openLabStore } from '../wiring.js';
 import { createStageReporter } from '../stage-reporter.js';
@@ -16,6 +18,8 @@ export interface RunOptions {
   cmdline?: string[];
   sysctl?: string[];
   bootDeadline?: number;
+  /** `--tahi-tester <file.yaml>`: the TAHI tester host (engine tahi). */
+  tahiTester?: string;
   json?: boolean;
 }
 
@@ -25,7 +29,7 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
   const source = kernelSourceFrom(opts.source, opts.ref);
   const store = await openLabStore(paths);
   try {
-    const drivers = await labDrivers(paths);
+    const drivers = await labDrivers(paths, { testset, source, ...(opts.tahiTester ? { tahiTester: opts.tahiTester } : {}) });
     const unknown = testset.cases.filter((c) => !drivers.suite.catalogue().has(c));
     if (unknown.length > 0) throw new Error(`test set ${testset.name} names cases the ${drivers.suite.id} engine does not have: ${unknown.join(', ')}`);
     const outcome = await runKernelTestSet(
@@ -40,6 +44,13 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
         ...(opts.bootDeadline ? { bootDeadlineMs: opts.bootDeadline * 1000 } : {}),
       },
     );
+    // Diffs are stored when a run ends (as labd does), so the dashboard shows them for CLI runs too; a run
+    // that failed before its kernel was known has nothing to compare.
+    if (store instanceof SqliteStore) {
+      await recordRunDiffs(resultsQueryOn(store), outcome.runId).catch((e: unknown) => {
+        if (!(e instanceof RunNotDiffableError)) throw e;
+      });
+    }
     await printRun(store, outcome.runId, Boolean(opts.json));
     if (outcome.status === 'failed') {
       process.stderr.write(`testlab: the lab failed at stage ${outcome.stage}: ${outcome.error}\n`);

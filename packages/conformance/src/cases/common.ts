@@ -35,3 +35,28 @@ export function pattern(length: number): Uint8Array {
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
+
+/** Every NUT mode: the tests every IPv6 node must pass. */
+export const ALL_MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
+
+/** TAHI's TR1 on Link0, the router the tester plays for host NUTs (RA sender, default router). */
+export const TR1 = { name: 'TR1', mac: '00:00:00:00:a0:a0' } as const;
+
+/** TAHI's global prefixes: Link0 and Link1 of a router NUT; hosts learn the Link0 one from TR1's RA. */
+export const LINK0_PREFIX = '3ffe:501:ffff:100::';
+export const LINK1_PREFIX = '3ffe:501:ffff:101::';
+/** An off-link network behind TR1 (TAHI's "off-link" nodes). */
+export const OFF_LINK_PREFIX = '3ffe:501:ffff:109::';
+
+/** IPv6 minimum link MTU (RFC 8200 §5) and the Ethernet MTU of the test links. */
+export const MIN_MTU = 1280;
+export const ETHERNET_MTU = 1500;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A tester node with its own MAC (and so its own EUI-64 address): distinct peers keep ICMPv6 rate limits and PMTU state apart. */
+export function tnWithMac(name: string, lastBytes: number): { name: string; mac: string } {
+  const hi = (lastBytes >> 8) & 0xff;
+  const lo = lastBytes & 0xff;
+  return { name, mac: `00:00:00:00:${hi.toString(16).padStart(2, '0')}:${lo.toString(16).padStart(2, '0')}` };
+}

@@ -1,9 +1,9 @@
-// v6LC.1.1.1 Version Field and v6LC.1.1.7 Unrecognized Next Header (RFC 8200 §3, §4).
-import { normalizeIpv6 } from '@testlab/packet';
+// Group 1, the IPv6 header (RFC 8200 §3): v6LC.1.1.1 Version Field, 1.1.2 Traffic Class, 1.1.4 Flow
+// Label, 1.1.5 Payload Length, 1.1.6 No Next Header, 1.1.7 Unrecognized Next Header, 1.1.8 Hop Limit Zero.
+import { encodeIcmpv6, normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../engine/case.js';
-import { ANSWER_WINDOW_MS, TN1, isEchoReply, nutAnswersEcho, pattern } from './common.js';
-
-const ALL_MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
+import { ALL_MODES, ANSWER_WINDOW_MS, TN1, isEchoReply, nutAnswersEcho, pattern } from './common.js';
+import { echoRequest, expectEchoReply, expectSilence } from './probes.js';
 
 export const versionField: CaseDefinition = {
   id: 'v6LC.1.1.1',
@@ -58,6 +58,89 @@ export const unrecognizedNextHeader: CaseDefinition = {
       await new Promise((r) => setTimeout(r, 1_100));
     }
     return pass(`Parameter Problem code 1 pointer 6 for next headers ${UNRECOGNIZED.join(', ')}`);
+  },
+};
+
+/** A header field a receiving end node must ignore: the Echo Request carrying it is answered as usual. */
+function answeredDespite(o: { id: string; title: string; rfc: string; what: string; field: { trafficClass?: number; flowLabel?: number; hopLimit?: number }; dataLength?: number }): CaseDefinition {
+  return {
+    id: o.id,
+    title: o.title,
+    rfc: o.rfc,
+    appliesTo: ALL_MODES,
+    async run(ctx) {
+      const nut = ctx.nutOn();
+      const tn1 = ctx.node(TN1);
+      const frame = echoRequest(tn1, { mac: nut.mac, address: nut.linkLocal }, 0x1100, 1, pattern(o.dataLength ?? 16));
+      frame.ipv6 = { ...frame.ipv6!, ...o.field };
+      const failed = await expectEchoReply(ctx, frame, tn1.address, 0x1100, 1, { rfc: o.rfc, what: `an Echo Request with ${o.what}` });
+      return failed ?? pass(`an Echo Request with ${o.what} was answered`);
+    },
+  };
+}
+
+export const trafficClassEndNode = answeredDespite({
+  id: 'v6LC.1.1.2',
+  title: 'Traffic Class Non-Zero - End Node',
+  rfc: 'RFC 8200 §7',
+  what: 'traffic class 0x12',
+  field: { trafficClass: 0x12 },
+});
+
+export const flowLabelNonZero = answeredDespite({
+  id: 'v6LC.1.1.4-A',
+  title: 'Flow Label Non-Zero: Part A: NUT receives Non-Zero Flow Label',
+  rfc: 'RFC 8200 §6',
+  what: 'flow label 0x34567',
+  field: { flowLabel: 0x34567 },
+});
+
+// Payload Length 8 + 9 = 17 (odd) and 8 + 10 = 18 (even): both exact, both answered.
+export const payloadLengthOdd = answeredDespite({
+  id: 'v6LC.1.1.5-A',
+  title: 'Payload Length: Part A: Payload Length Odd',
+  rfc: 'RFC 8200 §3',
+  what: 'an odd Payload Length (17)',
+  field: {},
+  dataLength: 9,
+});
+
+export const payloadLengthEven = answeredDespite({
+  id: 'v6LC.1.1.5-C',
+  title: 'Payload Length: Part C: Payload Length Even',
+  rfc: 'RFC 8200 §3',
+  what: 'an even Payload Length (18)',
+  field: {},
+  dataLength: 10,
+});
+
+export const hopLimitZeroEndNode = answeredDespite({
+  id: 'v6LC.1.1.8',
+  title: 'Hop Limit Zero - End Node',
+  rfc: 'RFC 8200 §3',
+  what: 'hop limit 0 (only forwarding decrements and checks it)',
+  field: { hopLimit: 0 },
+});
+
+export const noNextHeader: CaseDefinition = {
+  id: 'v6LC.1.1.6-A',
+  title: 'No Next Header after IPv6 Header: Part A: NUT Receives No Next Header',
+  rfc: 'RFC 8200 §4.7',
+  appliesTo: ALL_MODES,
+  async run(ctx) {
+    const rfc = 'RFC 8200 §4.7';
+    const nut = ctx.nutOn();
+    const tn1 = ctx.node(TN1);
+    // Next Header 59 followed by the bytes of an Echo Request: they must be ignored, not answered.
+    const echo = encodeIcmpv6({ type: 'echo-request', id: 0x1160, seq: 1, data: pattern(16) }, tn1.address, nut.linkLocal);
+    const failed = await expectSilence(
+      ctx,
+      { eth: { src: tn1.mac, dst: nut.mac }, ipv6: { src: tn1.address, dst: nut.linkLocal }, payload: { nextHeader: 59, bytes: echo } },
+      tn1.address,
+      tn1,
+      { rfc, what: 'a packet with Next Header 59 (an Echo Request behind it)' },
+    );
+    return failed ?? pass('the bytes after No Next Header were ignored; the NUT still answers Echo Requests');
   },
 };
 

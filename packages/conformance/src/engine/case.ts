@@ -12,6 +12,11 @@ export interface CaseDefinition {
   rfc: string;
   /** NUT modes the case applies to; elsewhere its verdict is NA without running. */
   appliesTo: readonly NutMode[];
+  /**
+   * The case needs a NUT nobody used before, as after a reboot, and may leave it in any state (DAD
+   * failure, interface restarts): the suite boots one for it and discards it afterwards.
+   */
+  needsFreshNut?: boolean;
   /** The longest the case may take before the engine calls it an ERROR (harness trouble). */
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<CaseVerdict>;

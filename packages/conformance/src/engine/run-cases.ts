@@ -36,7 +36,7 @@ async function runOneCase(def: CaseDefinition, opts: CaseRunOptions): Promise<Ca
   }
   const dir = path.join(opts.artifactsDir, safeFileName(def.id));
   await mkdir(dir, { recursive: true });
-  const ctx = await CaseContext.open({ definition: def, nut: opts.nut, links: opts.links, dir });
+  const ctx = await CaseContext.open({ definition: def, nut: opts.nut, links: opts.links, dir, mode: opts.mode });
   let verdict: CaseResult['verdict'];
   let reason: string;
   let timer: NodeJS.Timeout | undefined;

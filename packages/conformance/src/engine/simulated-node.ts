@@ -51,6 +51,11 @@ export class SimulatedNode {
     );
   }
 
+  /** The tester link the node is on. */
+  get linkName(): string {
+    return this.link.name;
+  }
+
   close(): void {
     this.stop();
   }

@@ -50,6 +50,11 @@ export class TesterLink {
     await this.link.send(bytes);
   }
 
+  /** Expectations look at frames from now on, without sending: for events the NUT starts itself (link up, DAD). */
+  markNow(): void {
+    this.mark = this.received.length;
+  }
+
   /** The first frame since the last send that matches, or undefined after `withinMs`. */
   expect(match: (f: DecodedFrame) => boolean, withinMs: number): Promise<ReceivedFrame | undefined> {
     const already = this.received.slice(this.mark).find((r) => match(r.frame));
@@ -66,6 +71,13 @@ export class TesterLink {
     const start = this.mark;
     await new Promise((r) => setTimeout(r, forMs));
     return this.received.slice(start).find((r) => match(r.frame));
+  }
+
+  /** Waits the whole window; returns every matching frame since the last send (fragments, repeated errors). */
+  async collect(match: (f: DecodedFrame) => boolean, forMs: number): Promise<ReceivedFrame[]> {
+    const start = this.mark;
+    await new Promise((r) => setTimeout(r, forMs));
+    return this.received.slice(start).filter((r) => match(r.frame));
   }
 
   /** Frames since the last send, described: what a FAIL reason reports as "seen". */

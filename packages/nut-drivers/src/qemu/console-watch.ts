@@ -1,7 +1,7 @@
 // Follows the console log QEMU writes (its serial port goes straight to the file) and notes the lines
 // the boot waits for. Only whole lines are matched, so a marker split across two reads still counts once.
 import { open, type FileHandle } from 'node:fs/promises';
-import { ERROR_PREFIX, PANIC_TEXT, READY_MARKER } from './protocol.js';
+import { ERROR_PREFIX, OOPS_TEXTS, PANIC_TEXT, READY_MARKER } from './protocol.js';
 
 export class ConsoleWatch {
   /** Bytes of console output seen so far. */
@@ -9,6 +9,8 @@ export class ConsoleWatch {
   ready = false;
   /** The first `Kernel panic` line. */
   panicLine: string | undefined;
+  /** The first oops line (`Call Trace:`, `RIP:`): the boot may still finish, the kernel is broken anyway. */
+  oopsLine: string | undefined;
   /** The first `TESTLAB-NUT-ERROR: ...` line from /init. */
   errorLine: string | undefined;
   private partial = '';
@@ -45,6 +47,7 @@ export class ConsoleWatch {
       if (line === READY_MARKER) this.ready = true;
       if (this.errorLine === undefined && line.startsWith(ERROR_PREFIX)) this.errorLine = line;
       if (this.panicLine === undefined && line.includes(PANIC_TEXT)) this.panicLine = line;
+      if (this.oopsLine === undefined && OOPS_TEXTS.some((t) => line.includes(t))) this.oopsLine = line;
     }
   }
 

@@ -16,6 +16,9 @@ export const ERROR_PREFIX = 'TESTLAB-NUT-ERROR:';
 /** Linux's own words when it gives up (init missing, root not mountable, oops in interrupt...). */
 export const PANIC_TEXT = 'Kernel panic';
 
+/** An oops, BUG or WARN prints a backtrace (`Call Trace:`) and, on x86, the faulting `RIP:`: the kernel broke, even if it lives on. */
+export const OOPS_TEXTS = ['Call Trace:', 'RIP:'] as const;
+
 /** Kernel command-line parameters read by /init. */
 export const SYSCTL_PARAM = 'testlab.sysctl';
 export const HOSTNAME_PARAM = 'testlab.hostname';

@@ -1,0 +1,40 @@
+// `testlab status --lab URL`: what a running lab is doing: its queue, runs in progress, NUTs.
+import type { Command } from 'commander';
+import type { LabStatus } from '@testlab/core';
+import { table } from '../format.js';
+import { EXIT, labClient, printJson, remote, withLabOptions, type LabOptions } from './remote.js';
+
+export async function statusCommand(opts: LabOptions & { json?: boolean }): Promise<number> {
+  return remote(async () => {
+    const status = await labClient(opts).get<LabStatus>('/api/status');
+    if (opts.json) {
+      printJson(status);
+      return EXIT.ok;
+    }
+    const w = (s: string) => process.stdout.write(`${s}\n`);
+    w(`queue: ${status.queue.queued} waiting, ${status.queue.leased} in progress; ${status.totals.runs} runs of ${status.totals.kernels} kernels stored`);
+    w('');
+    if (status.running.length === 0) w('no run in progress');
+    else {
+      w(
+        table(
+          ['RUN', 'KERNEL', 'TESTSET', 'NUT', 'STAGE', 'DETAIL'],
+          status.running.map(({ run, stage }) => [String(run.id), run.kernelVersion ?? '-', run.testset, run.nut, stage?.stage ?? '-', stage?.detail ?? '']),
+        ),
+      );
+    }
+    if (status.nuts.length > 0) {
+      w('');
+      w(table(['NUT', 'RUNNING', 'LAST RUN (UTC)'], status.nuts.map((n) => [n.nut, String(n.running), n.lastRunAt?.replace('T', ' ').slice(0, 19) ?? '-'])));
+    }
+    return EXIT.ok;
+  });
+}
+
+export function registerStatus(program: Command): void {
+  withLabOptions(program.command('status').description("a running lab's queue, runs in progress and NUTs (exit 1: lab unreachable)"))
+    .option('--json', 'JSON for scripts')
+    .action(async (opts) => {
+      process.exitCode = await statusCommand(opts);
+    });
+}

@@ -1,0 +1,25 @@
+// `testlab watch --once --config labd.yaml`: new kernels go into the lab's job queue (its lab.db) through the
+// scheduler's QueueKernelSink, planned with the context built from the config exactly as labd builds it
+// (lab-config's loadLabPlan): the running labd picks the jobs up at its next idle poll.
+import path from 'node:path';
+import type { JobQueue } from '@testlab/core';
+import { loadLabConfig, loadLabPlan, type LabConfig } from '@testlab/lab-config';
+import { QueueKernelSink, type Enqueued, type PlannedKernel } from '@testlab/scheduler';
+import { openSqliteJobQueue } from '@testlab/store-sqlite';
+
+export interface QueueSink {
+  config: LabConfig;
+  sink: QueueKernelSink;
+  /** Each kernel offered and what planning it added. */
+  enqueued: { kernel: PlannedKernel; result: Enqueued }[];
+  close(): Promise<void>;
+}
+
+export async function openQueueSink(configFile: string): Promise<QueueSink> {
+  const config = await loadLabConfig(configFile);
+  const plan = await loadLabPlan(config);
+  const queue: JobQueue = openSqliteJobQueue(path.join(config.home, 'lab.db'));
+  const enqueued: QueueSink['enqueued'] = [];
+  const sink = new QueueKernelSink(queue, () => plan.context, (kernel, result) => enqueued.push({ kernel, result }));
+  return { config, sink, enqueued, close: () => queue.close() };
+}

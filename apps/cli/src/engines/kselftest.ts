@@ -1,0 +1,43 @@
+// The kernel's net selftests: they must come from the tree under test, which exists only once the builder
+// has unpacked it. So the kernel is built here with the pipeline's own request (the pipeline's build is
+// then a cache hit), the selftests are built from its tree (cached per kernel), and the NUT boots the
+// Debian root file system with them in 1 GiB.
+import { sourceTreeDir } from '@testlab/builder';
+import { StageError, type BuiltKernel } from '@testlab/core';
+import { checkRootfsImage, createKselftestSuite, defaultRootfsImage, prepareSelftestsNutImage } from '@testlab/kselftest';
+import { EngineSetupError, type Engine } from './engine.js';
+
+/** The Debian root file system with bash and the tools: 256 MiB (the default) is too small to unpack it. */
+export const KSELFTEST_NUT_MEMORY_MIB = 1024;
+
+export const kselftestEngine: Engine = {
+  prepare: async ({ paths, testset, definition, build, builder, progress }) => {
+    if (!definition.kselftest) throw new EngineSetupError(`test set ${testset.name}: engine kselftest needs kselftest.tests`);
+    const suite = createKselftestSuite(definition.kselftest);
+    const rootfsImage = process.env.TESTLAB_NUT_ROOTFS ?? defaultRootfsImage(paths.cache);
+    await checkRootfsImage(rootfsImage);
+    let kernel: BuiltKernel;
+    try {
+      kernel = await builder.build(build, {
+        stageStarted: (stage) => progress(`kselftest: kernel ${stage}`),
+        stageFinished: (stage, how) => progress(`kselftest: kernel ${stage}`).step(how),
+      });
+    } catch (error) {
+      if (!(error instanceof StageError)) throw error;
+      // The pipeline's build is the same request: it fails at the same stage (make resumes in the same
+      // folder, so a compile error costs seconds) and stores the run with its log, as for any engine.
+      // The small image is never booted.
+      progress(`kselftest: kernel ${error.stage}`).step(`failed; the run records it: ${error.message.split('\n')[0]}`);
+      return { suite, nut: { baseInitramfs: paths.nutImage } };
+    }
+    const { image, selftests } = await prepareSelftestsNutImage({
+      tree: sourceTreeDir(paths.cache, kernel.sourceHash),
+      cacheDir: paths.cache,
+      kernelCacheKey: kernel.cacheKey,
+      rootfsImage,
+      progress: progress('kselftest: selftests'),
+    });
+    if (selftests.notBuilt.length > 0) progress('kselftest: selftests').step(`not built (their tests will fail or skip): ${selftests.notBuilt.join(', ')}`);
+    return { suite, nut: { baseInitramfs: image, memoryMiB: KSELFTEST_NUT_MEMORY_MIB } };
+  },
+};

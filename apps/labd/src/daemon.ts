@@ -1,0 +1,99 @@
+// The lab daemon: opens the lab, takes back jobs of a lab process that died, plans configured kernels,
+// polls the watcher and takes the nightly snapshot on their cron schedules, and runs the worker until
+// SIGTERM. On SIGTERM it stops leasing, lets running jobs finish within the grace period, and releases
+// the leases of those that did not (they are queued again untouched), then exits. Each run that ends gets
+// its diffs recorded and its emails queued (results-service.ts).
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { GitTreeSource, pollOnce, watchSourceFrom, type WatchSource } from '@testlab/watcher';
+import { enqueueKernel, LabWorker, QueueKernelSink, workerId, type PlannedKernel } from '@testlab/scheduler';
+import type { LabConfig } from '@testlab/lab-config';
+import { openLab, type Lab } from './lab.js';
+import { startResultsService } from './results-service.js';
+
+export interface Daemon {
+  lab: Lab;
+  worker: LabWorker;
+  /** Plans the configured kernels and polls the watcher's sources now (the poll schedule calls this). */
+  poll(): Promise<void>;
+  /** Takes the nightly git snapshot now (the snapshot schedule calls this). */
+  snapshot(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemon> {
+  const lab = await openLab(config);
+  const owner = workerId('labd');
+  log.info({ owner, nuts: lab.pool.map((n) => n.name), testsets: config.testsets.run }, 'lab daemon starting');
+  const results = startResultsService({ config, results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }) });
+  const worker = new LabWorker({
+    queue: lab.queue, store: lab.store, pool: lab.pool, owner, build: lab.build, runTestSet: lab.runTestSet,
+    log: log.child({ part: 'worker' }),
+    leaseMs: config.queue.leaseSeconds * 1000,
+    retryBackoffMs: config.queue.retryBackoffSeconds * 1000,
+    idlePollMs: config.queue.idlePollSeconds * 1000,
+    watchdog: { caseDeadlineMs: config.watchdog.caseDeadlineSeconds * 1000 },
+    onRunFinished: async (job, settled) => {
+      log.info({ job: job.id, run: settled.runId, status: settled.status }, 'run finished');
+      // A retried attempt's run is evidence of the lab's failure, not a result to compare.
+      if (settled.runId !== undefined && settled.status !== 'retry') await results.runFinished(settled.runId);
+    },
+  });
+
+  const enqueue = async (kernel: PlannedKernel) => {
+    const result = await enqueueKernel(lab.queue, kernel, lab.planContext);
+    for (const u of result.plan.unplaceable) log.warn({ kernel: kernel.version, testset: u.testset }, `not planned: ${u.reason}`);
+    if (result.added.length > 0) log.info({ kernel: kernel.version, jobs: result.added.length }, 'kernel queued');
+    worker.wake();
+  };
+  const sink = new QueueKernelSink(lab.queue, () => lab.planContext, (k, r) => {
+    if (r.added.length > 0) log.info({ kernel: k.version, jobs: r.added.length }, 'kernel found by the watcher queued');
+    worker.wake();
+  });
+  const watchSources: WatchSource[] = (config.watch?.sources ?? []).map((s) => watchSourceFrom(s));
+  const snapshotSource = config.snapshot ? new GitTreeSource({ name: 'snapshot', repo: config.snapshot.repo, tagPrefixes: [], branches: [config.snapshot.ref] }) : undefined;
+
+  const pollSources = async (sources: WatchSource[], what: string) => {
+    if (sources.length === 0) return;
+    const reports = await pollOnce(sources, sink, { cacheDir: config.cache });
+    for (const r of reports) {
+      if (r.error !== undefined) log.warn({ source: r.source, error: r.error }, `${what}: source failed`);
+      else log.info({ source: r.source, found: r.found.length, skipped: r.skipped.length }, `${what} done`);
+    }
+  };
+  // A tick that throws must not end the daemon: it logs and the next tick tries again.
+  const guarded = (what: string, work: () => Promise<void>) => async () => {
+    try {
+      await work();
+    } catch (error) {
+      log.error({ error: (error as Error).message }, `${what} failed`);
+    }
+  };
+  const poll = guarded('poll', async () => {
+    for (const k of config.kernels) {
+      await enqueue({ version: k.version, source: { spec: k.source, ...(k.ref ? { ref: k.ref } : {}) }, ...(k.extraCmdline ? { extraCmdline: k.extraCmdline } : {}) });
+    }
+    await pollSources(watchSources, 'poll');
+  });
+  const snapshot = guarded('snapshot', async () => pollSources(snapshotSource ? [snapshotSource] : [], 'snapshot'));
+
+  await worker.start();
+  await poll();
+  const tasks: ScheduledTask[] = [
+    cron.schedule(config.schedule.poll, poll, { timezone: config.schedule.timezone, name: 'poll', noOverlap: true }),
+    cron.schedule(config.schedule.snapshot, snapshot, { timezone: config.schedule.timezone, name: 'snapshot', noOverlap: true }),
+  ];
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info({ graceSeconds: config.shutdownGraceSeconds }, 'stopping: no new jobs; waiting for running ones');
+      for (const t of tasks) await t.stop();
+      const { finished, released } = await worker.stop(config.shutdownGraceSeconds * 1000);
+      if (!finished) log.warn({ released }, 'grace period over: leases released, jobs queued again');
+      await results.stop();
+      await lab.close();
+      log.info('lab daemon stopped');
+    })());
+  return { lab, worker, poll, snapshot, stop };
+}

@@ -1,0 +1,74 @@
+// What happens after a run ends: its diffs against its baselines are computed and stored (packages/diff),
+// then, when the lab sends mail, subscribers' emails are queued (packages/notify: database writes only).
+// The outbox worker sends them over SMTP in the background and daily digests are queued hourly. None of
+// this may stop the lab: every failure is logged and the next run or tick tries again.
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Outbox, ResultsQuery, SubscriptionStore } from '@testlab/core';
+import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
+import type { LabConfig } from '@testlab/lab-config';
+import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
+
+export interface ResultsService {
+  /** Records the run's diffs, then queues its emails; never throws. */
+  runFinished(runId: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ResultsServiceOptions {
+  config: LabConfig;
+  results: ResultsQuery;
+  subscriptions: SubscriptionStore;
+  outbox: Outbox;
+  log: Logger;
+  /** How often the outbox worker looks for due mail (default 15 s; tests shorten it). */
+  outboxIntervalMs?: number;
+}
+
+export function startResultsService(o: ResultsServiceOptions): ResultsService {
+  const { config, log } = o;
+  const notify: NotifyService | undefined = config.mail
+    ? createNotifyService({ config: config.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
+    : undefined;
+  if (config.diff.reruns > 0) log.warn({ reruns: config.diff.reruns }, 'diff.reruns is set but the scheduler has no rerun hook yet: newly failing cases are not rerun');
+  let digests: ScheduledTask | undefined;
+  if (notify) {
+    notify.worker.start(o.outboxIntervalMs);
+    // Digests of past UTC days are queued at the first tick after midnight; hourly so a lab that was down
+    // at midnight catches up within the hour.
+    digests = cron.schedule('5 * * * *', async () => {
+      try {
+        const queued = await notify.notifier.flushDigests();
+        if (queued > 0) log.info({ queued }, 'daily digests queued');
+      } catch (error) {
+        log.error({ error: (error as Error).message }, 'queueing daily digests failed');
+      }
+    }, { timezone: 'UTC', name: 'digests', noOverlap: true });
+    log.info({ smtp: `${config.mail!.smtp.host}:${config.mail!.smtp.port}` }, 'mail: outbox worker started');
+  }
+
+  return {
+    async runFinished(runId) {
+      try {
+        const recorded = await recordRunDiffs(o.results, runId, { pinned: config.diff.pinned });
+        log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions }, 'diffs recorded');
+      } catch (error) {
+        // A run that never identified its kernel (it failed before the build) has nothing to compare.
+        if (error instanceof RunNotDiffableError) log.info({ run: runId }, error.message);
+        else log.error({ run: runId, error: (error as Error).message }, 'recording diffs failed');
+        return;
+      }
+      if (!notify) return;
+      try {
+        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, runId);
+        log.info({ run: runId, queued, digested }, 'notifications queued');
+      } catch (error) {
+        log.error({ run: runId, error: (error as Error).message }, 'queueing notifications failed');
+      }
+    },
+    async stop() {
+      await digests?.stop();
+      await notify?.worker.stop();
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// A real lab for the daemon's end-to-end tests: a temp home, the machine's kernel cache (Linux 6.1 from
+// Debian's linux-source tarball, built once by the e2e suite), QEMU NUTs whose known-good kernel is that
+// same build, and labd started as a child process whose pino lines the test reads.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createQemuNutDriver } from '@testlab/nut-drivers';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+export const labdMain = path.join(repoRoot, 'apps/labd/dist/src/main.js');
+export const kernelTarball = '/usr/src/linux-source-6.1.tar.xz';
+export const cacheDir = process.env.TESTLAB_CACHE || path.join(os.homedir(), '.cache/testlab');
+export const nutImage = path.join(repoRoot, 'var/nut-image/initramfs.gz');
+
+/** The newest cached kernel, or undefined (then the tests skip: build it with the CLI's e2e tests first). */
+export function cachedKernel(): { bzImage: string; kernelRelease: string; kernelVersion: string } | undefined {
+  const dir = path.join(cacheDir, 'kernels');
+  if (!existsSync(dir) || !existsSync(kernelTarball) || !existsSync(nutImage)) return undefined;
+  const found = readdirSync(dir)
+    .map((k) => path.join(dir, k))
+    .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (found === undefined) return undefined;
+  const meta = JSON.parse(readFileSync(path.join(found, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string };
+  return { bzImage: path.join(found, 'bzImage'), kernelRelease: meta.kernelRelease, kernelVersion: meta.kernelVersion };
+}
+
+export const SMOKE_SET = 'lab-smoke';
+export const SMOKE_CASES = ['v6LC.1.1.1', 'v6LC.5.1.2-A', 'v6LC.5.1.8'];
+const SMOKE_YAML = `name: ${SMOKE_SET}
+title: Lab smoke set (three cases of phase2-host)
+mode: host
+engine: builtin
+links: 1
+kernelConfig: phase2-host.config
+sysctls:
+  net.ipv6.conf.all.forwarding: "0"
+cases:
+${SMOKE_CASES.map((c) => `  - ${c}`).join('\n')}
+`;
+
+export interface FixtureKernel {
+  extraCmdline?: string[];
+}
+
+export async function writeLabConfig(kernels: FixtureKernel[], options: { nuts?: number; graceSeconds?: number; caseDeadlineSeconds?: number } = {}): Promise<{ home: string; file: string }> {
+  const kernel = cachedKernel()!;
+  const home = await mkdtemp(path.join(os.tmpdir(), 'testlab-labd-'));
+  // Three cases of phase2-host with its kernel fragment: the same build (from the cache), a short run.
+  const testsets = path.join(home, 'testsets');
+  await mkdir(testsets);
+  await copyFile(path.join(repoRoot, 'testsets/phase2-host.config'), path.join(testsets, 'phase2-host.config'));
+  await writeFile(path.join(testsets, `${SMOKE_SET}.yaml`), SMOKE_YAML);
+  const config = {
+    home, cache: cacheDir, nutImage,
+    testsets: { dir: testsets, run: [SMOKE_SET] },
+    queue: { leaseSeconds: 600, retryBackoffSeconds: 1, idlePollSeconds: 2 },
+    watchdog: { bootDeadlineSeconds: 60, caseDeadlineSeconds: options.caseDeadlineSeconds ?? 120 },
+    shutdownGraceSeconds: options.graceSeconds ?? 30,
+    profiles: { qemu: { baseConfig: 'tinyconfig', labFragment: path.join(repoRoot, 'infra/kernel/qemu-nut.config') } },
+    nuts: Array.from({ length: options.nuts ?? 1 }, (_, i) => ({
+      name: `vm-${i + 1}`, driver: 'qemu', profile: 'qemu', modes: ['host'], memoryMiB: 128,
+      knownGood: { bzImage: kernel.bzImage, kernelRelease: kernel.kernelRelease },
+    })),
+    kernels: kernels.map((k) => ({ version: kernel.kernelVersion, source: kernelTarball, ...(k.extraCmdline ? { extraCmdline: k.extraCmdline } : {}) })),
+  };
+  const file = path.join(home, 'labd.yaml');
+  await writeFile(file, stringify(config));
+  return { home, file };
+}
+
+export interface LogLine {
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** labd as a child process; `lines` fills with its parsed pino output. */
+export class LabdProcess {
+  readonly lines: LogLine[] = [];
+  readonly child: ChildProcess;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private waiters: Array<() => void> = [];
+
+  constructor(configFile: string, args: string[] = []) {
+    this.child = spawn(process.execPath, [labdMain, '--config', configFile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    createInterface({ input: this.child.stdout! }).on('line', (text) => {
+      try {
+        this.lines.push(JSON.parse(text) as LogLine);
+      } catch {
+        this.lines.push({ msg: text });
+      }
+      for (const w of this.waiters.splice(0)) w();
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Resolves with the first line matching, waiting for it to be logged; rejects if labd exits first. */
+  async waitFor(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found) return found;
+      const exited = await Promise.race([new Promise<false>((r) => this.waiters.push(() => r(false))), this.exited.then(() => true)]);
+      if (exited && !this.lines.some(match)) throw new Error(`labd exited before logging ${what}; last lines:\n${this.lines.slice(-8).map((l) => JSON.stringify(l)).join('\n')}`);
+    }
+  }
+
+  kill9(): Promise<unknown> {
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
+
+/**
+ * Removes a test lab. A test that failed may have killed labd with SIGKILL, leaving its VMs running: they
+ * are ended first, by their records (the same reaping labd does at start), so no QEMU outlives the test.
+ */
+export async function removeLab(home: string): Promise<void> {
+  await createQemuNutDriver({ stateDir: path.join(home, 'nut'), baseInitramfs: nutImage }).reapStale().catch(() => undefined);
+  await rm(home, { recursive: true, force: true });
+}

@@ -1,0 +1,17 @@
+// What every route module gets: the stores, the views, and where the lab's run folders are.
+import type { FastifyPluginAsync } from 'fastify';
+import type { LabStore, ResultsQuery } from '@testlab/core';
+import type { Views } from './views.js';
+
+export interface WebContext {
+  results: ResultsQuery;
+  store: LabStore;
+  views: Views;
+  /** The lab's runs folder: no file outside it is ever served, whatever the database says. */
+  runsDir: string;
+  /** Absolute base URL for links that leave the page (Atom feed ids and links), no trailing slash. */
+  publicUrl: string;
+}
+
+/** A route module: a fastify plugin that receives the context as its options. */
+export type WebRoute = FastifyPluginAsync<{ context: WebContext }>;

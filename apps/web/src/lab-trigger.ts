@@ -1,0 +1,42 @@
+// POST /api/runs on a lab: the request becomes a planned kernel, enqueued through the scheduler with the
+// plan context built from the lab's config (lab-config's loadLabPlan, as labd builds it), so the jobs
+// have the keys labd would give them. labd, another process, finds them at its next idle poll.
+import { InvalidKernelVersion, type JobQueue } from '@testlab/core';
+import { kernelVersionFromSource, onlyTestSets, type LabConfig } from '@testlab/lab-config';
+import { enqueueKernel, type LabPlanContext, type PlannedKernel } from '@testlab/scheduler';
+import { TriggerRefusedError, type TriggerRequest, type TriggerRun } from './routes/trigger.js';
+
+/** The version to plan as: given, else that of the same source in the config's kernels, else from its name. */
+export function plannedVersion(request: TriggerRequest, kernels: LabConfig['kernels']): string {
+  if (request.version !== undefined) return request.version;
+  const configured = kernels.find((k) => k.source === request.source && k.ref === request.ref);
+  const version = configured?.version ?? kernelVersionFromSource(request.source, request.ref);
+  if (version === undefined) throw new TriggerRefusedError(`cannot tell the kernel version from ${JSON.stringify(request.source.slice(0, 200))}${request.ref ? ` at ${request.ref}` : ''}: give "version", e.g. "6.1.192"`);
+  return version;
+}
+
+export function labTrigger(queue: JobQueue, context: LabPlanContext, kernels: LabConfig['kernels']): TriggerRun {
+  return async (request) => {
+    let only: LabPlanContext;
+    try {
+      only = onlyTestSets(context, [request.testset]);
+    } catch (error) {
+      throw new TriggerRefusedError((error as Error).message);
+    }
+    const kernel: PlannedKernel = { version: plannedVersion(request, kernels), source: { spec: request.source, ...(request.ref ? { ref: request.ref } : {}) } };
+    let enqueued;
+    try {
+      enqueued = await enqueueKernel(queue, kernel, only);
+    } catch (error) {
+      // An invalid version is the caller's mistake; anything else (the database) is the lab's: a 500.
+      if (error instanceof InvalidKernelVersion) throw new TriggerRefusedError(error.message);
+      throw error;
+    }
+    const run = enqueued.plan.jobs.find((j) => j.kind === 'run');
+    if (run === undefined) throw new TriggerRefusedError(`test set ${request.testset} cannot run on this lab: ${enqueued.plan.unplaceable.map((u) => u.reason).join('; ')}`);
+    const job = await queue.byKey(run.key);
+    if (job === undefined) throw new Error(`job ${run.key} was enqueued but is not in the queue`);
+    const runId = job.progress.runId;
+    return { jobId: job.id, created: enqueued.added.includes(run.key), ...(typeof runId === 'number' ? { runId } : {}) };
+  };
+}

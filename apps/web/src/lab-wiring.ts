@@ -1,0 +1,81 @@
+// What the dashboard serves, from the lab's config (--config labd.yaml) or, without one, from
+// $TESTLAB_HOME as the CLI lays it out. With a config it also opens the job queue and registers the
+// routes the config enables: the trigger API when `web.tokenFile` is set, subscribing when `mail` is.
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import { loadLabConfig, loadLabPlan, readTokenFile } from '@testlab/lab-config';
+import { createNotifyService } from '@testlab/notify';
+import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
+import type { BuildOptions } from './app.js';
+import { labTrigger } from './lab-trigger.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
+import { triggerRoutes } from './routes/trigger.js';
+
+export interface WebLab {
+  build: BuildOptions;
+  host: string;
+  port: number;
+  /** What is enabled, for the start-up line. */
+  features: string[];
+  close(): Promise<void>;
+}
+
+export interface WebLabOptions {
+  configFile?: string;
+  /** From the command line: win over the config. */
+  host?: string;
+  port?: number;
+  publicUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
+  if (o.configFile === undefined) {
+    // Same locations as the CLI (apps/cli/src/lab-paths.ts): TESTLAB_HOME holds lab.db and runs/.
+    const env = o.env ?? process.env;
+    const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), '.local/share');
+    const home = path.resolve(env.TESTLAB_HOME || path.join(dataHome, 'testlab'));
+    const store = openSqliteStore(path.join(home, 'lab.db'));
+    const host = o.host ?? '127.0.0.1';
+    const port = o.port ?? 8080;
+    return {
+      build: base(store, home, o.publicUrl ?? `http://${host}:${port}`), host, port, features: [],
+      close: () => store.close(),
+    };
+  }
+
+  const config = await loadLabConfig(o.configFile);
+  // Read before anything is opened: a token others can read stops the start, with the reason.
+  const token = config.web.tokenFile !== undefined ? await readTokenFile(config.web.tokenFile) : undefined;
+  const plan = token !== undefined ? await loadLabPlan(config) : undefined;
+  const host = o.host ?? config.web.host;
+  const port = o.port ?? config.web.port;
+  const publicUrl = o.publicUrl ?? config.web.publicUrl ?? `http://${host}:${port}`;
+  const dbFile = path.join(config.home, 'lab.db');
+  const store = openSqliteStore(dbFile);
+  const queue = openSqliteJobQueue(dbFile);
+  const extraRoutes: { plugin: FastifyPluginAsync<any>; options: object }[] = [];
+  const features: string[] = [];
+  if (token !== undefined && plan !== undefined) {
+    extraRoutes.push({ plugin: triggerRoutes, options: { token, trigger: labTrigger(queue, plan.context, config.kernels) } });
+    features.push('trigger API (POST /api/runs)');
+  }
+  if (config.mail !== undefined) {
+    // The web process only writes subscriptions and outbox rows; labd's outbox worker sends the mail.
+    const notify = createNotifyService({ config: config.mail, subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store) });
+    extraRoutes.push({ plugin: subscriptionRoutes, options: { notify, ...(token ? { apiToken: token } : {}), secureCookie: publicUrl.startsWith('https:') } });
+    features.push('subscriptions');
+  }
+  return {
+    build: { ...base(store, config.home, publicUrl), extraRoutes }, host, port, features,
+    close: async () => {
+      await queue.close();
+      await store.close();
+    },
+  };
+}
+
+function base(store: SqliteStore, home: string, publicUrl: string): BuildOptions {
+  return { store, results: resultsQueryOn(store), runsDir: path.join(home, 'runs'), publicUrl };
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// testlab-web: serves the dashboard over the lab's database. `--config labd.yaml` reads the lab's config
+// (its home, web and mail sections; the trigger API with its token file); without it, $TESTLAB_HOME as the
+// CLI uses it. Loopback by default; --host to expose it.
+import { parseArgs } from 'node:util';
+import { ConfigError, TokenFileError } from '@testlab/lab-config';
+import { build } from './app.js';
+import { openWebLab } from './lab-wiring.js';
+import { listen } from './server.js';
+
+const fail = (message: string): never => {
+  process.stderr.write(`testlab-web: ${message}\n`);
+  process.exit(2);
+};
+
+const { values } = parseArgs({
+  options: {
+    config: { type: 'string', short: 'c' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'public-url': { type: 'string' },
+  },
+});
+if (values.port !== undefined && (!/^[0-9]{1,5}$/.test(values.port) || Number(values.port) > 65535)) fail(`--port must be 0..65535, got ${JSON.stringify(values.port)}`);
+
+let lab;
+try {
+  lab = await openWebLab({
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    ...(values['public-url'] !== undefined ? { publicUrl: values['public-url'] } : {}),
+  });
+} catch (error) {
+  // A config or token problem is the operator's to fix: the message says what and where.
+  if (error instanceof ConfigError || error instanceof TokenFileError) fail((error as Error).message);
+  throw error;
+}
+const app = build({ ...lab.build, logger: { level: 'info' } });
+const opened = lab;
+const close = async () => {
+  await app.close();
+  await opened.close();
+};
+process.once('SIGINT', () => void close());
+process.once('SIGTERM', () => void close());
+const address = await listen(app, { host: lab.host, port: lab.port });
+app.log.info({ address, features: lab.features }, 'dashboard listening');

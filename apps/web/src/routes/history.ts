@@ -1,0 +1,50 @@
+// Test history: one case across kernels for one test set and NUT kind, with its pass-rate trend and the
+// first kernel it failed on.
+import type { CaseHistory, ResultsQuery } from '@testlab/core';
+import type { WebRoute } from '../context.js';
+import { sendPage } from '../html.js';
+import { caseId as caseIdSchema, historyQuery, NotFound, parse } from '../params.js';
+import { trendChart } from '../trend-chart.js';
+import { z } from 'zod';
+
+/** The table shows the latest runs; the chart shows them all. */
+const TABLE_ROWS = 50;
+
+export type HistoryChoice = { history: CaseHistory } | { choices: { testset: string; nut: string }[] };
+
+/** The history of a case in the stream asked for, or in its only stream, or the streams to choose from. */
+export async function historyOf(results: ResultsQuery, caseId: string, testset?: string, nut?: string): Promise<HistoryChoice> {
+  const streams = await results.streamsOfCase(caseId);
+  if (streams.length === 0) throw new NotFound(`no run has case ${caseId}`);
+  const matching = streams.filter((s) => (testset === undefined || s.testset === testset) && (nut === undefined || s.nut === nut));
+  if (matching.length === 0) throw new NotFound(`case ${caseId} never ran in test set ${testset ?? 'any'} on NUT kind ${nut ?? 'any'}`);
+  if (matching.length > 1) return { choices: matching };
+  const only = matching[0]!;
+  return { history: await results.caseHistory(only.testset, only.nut, caseId) };
+}
+
+const history: WebRoute = async (app, { context }) => {
+  app.get('/history/:caseId', async (request, reply) => {
+    const { caseId } = parse(z.object({ caseId: caseIdSchema }), request.params);
+    const { testset, nut } = parse(historyQuery, request.query);
+    const found = await historyOf(context.results, caseId, testset, nut);
+    if ('choices' in found) {
+      return sendPage(reply, context.views.page('history', `history of ${caseId}`, { caseId, choices: found.choices }));
+    }
+    const h = found.history;
+    const judged = h.points.filter((p) => p.verdict === 'PASS' || p.verdict === 'FAIL' || p.verdict === 'ERROR');
+    const passes = judged.filter((p) => p.verdict === 'PASS').length;
+    return sendPage(
+      reply,
+      context.views.page('history', `history of ${caseId}`, {
+        caseId,
+        history: h,
+        chart: trendChart(h.points),
+        passRate: judged.length ? Math.round((100 * passes) / judged.length) : null,
+        latest: h.points.slice(-TABLE_ROWS).reverse(),
+        total: h.points.length,
+      }),
+    );
+  });
+};
+export default history;

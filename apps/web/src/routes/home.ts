@@ -1,0 +1,41 @@
+// Home: kernels x test sets, newest kernel first, and what the lab is doing now.
+import type { MatrixCell } from '@testlab/core';
+import type { WebRoute } from '../context.js';
+import { sendPage } from '../html.js';
+import { matrixQuery, parse } from '../params.js';
+
+/** The colour (and the words beside it, colour is never the only signal) of one matrix cell. */
+export function cellState(cell: MatrixCell): { css: string; label: string } {
+  if (cell.status === 'running') return { css: 'running', label: 'running' };
+  if (cell.status === 'failed' || cell.status === 'unfinished') return { css: 'lab-failed', label: `run ${cell.status}` };
+  if ((cell.regressions ?? 0) > 0) return { css: 'regression', label: `${cell.regressions} regression${cell.regressions === 1 ? '' : 's'}` };
+  if (cell.counts.FAIL + cell.counts.ERROR > 0) return { css: 'fail', label: 'failures, none new' };
+  return { css: 'pass', label: 'all pass' };
+}
+
+const home: WebRoute = async (app, { context }) => {
+  app.get('/', async (request, reply) => {
+    const { kernels, stream } = parse(matrixQuery, request.query);
+    const [matrix, status] = await Promise.all([context.results.matrix({ kernels: kernels ?? 30, stream }), context.results.labStatus()]);
+    const rows = matrix.rows.map((r) => ({
+      ...r,
+      cells: matrix.columns.map((c) => {
+        const cell = r.cells[c];
+        return cell ? { ...cell, ...cellState(cell), column: c } : null;
+      }),
+    }));
+    const running = status.running.map(({ run, stage }) => ({
+      run,
+      stage,
+      progress: stage?.detail ?? null,
+    }));
+    const streams = [{ name: 'all', href: '/', current: matrix.stream === null }].concat(
+      matrix.streams.map((s) => ({ name: s, href: `/?stream=${encodeURIComponent(s)}`, current: s === matrix.stream })),
+    );
+    return sendPage(
+      reply,
+      context.views.page('home', 'testlab: kernels x test sets', { columns: matrix.columns, rows, status, running, streams, stream: matrix.stream }),
+    );
+  });
+};
+export default home;

@@ -1,0 +1,91 @@
+// Run page (results with filters, diffs against each baseline, stage timeline, artifacts) and per-case
+// pages with their log and captures.
+import path from 'node:path';
+import { VERDICTS } from '@testlab/core';
+import type { WebRoute } from '../context.js';
+import { sendArtifact } from '../artifact-files.js';
+import { sectionChoices, sectionOf, splitReason } from '../case-reason.js';
+import { sendPage } from '../html.js';
+import { caseParams, id, NotFound, parse, resultFilterQuery, runParams } from '../params.js';
+import { stageTimeline } from '../stage-timeline.js';
+import { z } from 'zod';
+
+const runs: WebRoute = async (app, { context }) => {
+  const { results, store, views } = context;
+
+  app.get('/runs/:id', async (request, reply) => {
+    const { id: runId } = parse(runParams, request.params);
+    const filter = parse(resultFilterQuery, request.query);
+    const run = await results.run(runId);
+    if (!run) throw new NotFound(`no run ${runId}`);
+    const [stages, lines, diffs, artifacts] = await Promise.all([
+      store.stagesOf(runId),
+      results.results(runId, { verdict: filter.verdict, section: filter.section, changedOnly: filter.changed ?? false }),
+      results.diffsOf(runId),
+      results.artifactsWithIds(runId),
+    ]);
+    const artifactByPath = new Map(artifacts.map((a) => [a.path, a.id]));
+    return sendPage(
+      reply,
+      views.page('run', `run ${runId}: ${run.kernelVersion ?? run.sourceLabel} ${run.testset}`, {
+        run,
+        timeline: stages.length ? stageTimeline(stages) : null,
+        stages: stages.map((s) => ({ ...s, logArtifact: s.logPath ? (artifactByPath.get(s.logPath) ?? null) : null })),
+        diffs: diffs.map((d) => ({ ...d, roleText: d.roles.join(', '), changes: d.entries.filter((e) => e.class !== 'still-failing'), stillFailing: d.entries.filter((e) => e.class === 'still-failing') })),
+        results: lines,
+        shown: lines.length,
+        filter: { verdict: filter.verdict ?? '', section: filter.section ?? '', changed: filter.changed ?? false },
+        verdicts: VERDICTS.map((v) => ({ value: v, selected: v === filter.verdict })),
+        sections: sectionChoices.map((s) => ({ ...s, selected: s.number === filter.section })),
+        artifacts: artifacts.map((a) => ({ ...a, name: path.basename(a.path) })),
+      }),
+    );
+  });
+
+  app.get('/runs/:id/cases/:caseId', async (request, reply) => {
+    const { id: runId, caseId } = parse(caseParams, request.params);
+    const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
+    if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    const diffs = (await results.diffsOf(runId)).flatMap((d) => {
+      const e = d.entries.find((x) => x.caseId === caseId);
+      return e ? [{ baselineKernel: d.baselineKernel, baselineRunId: d.baselineRunId, roles: d.roles.join(', '), ...e }] : [];
+    });
+    return sendPage(
+      reply,
+      views.page('case', `${caseId} in run ${runId}`, {
+        run,
+        result: detail,
+        reason: splitReason(detail.reason, caseId),
+        section: sectionOf(caseId),
+        pcaps: detail.pcaps.map((p) => ({ ...p, name: path.basename(p.path) })),
+        diffs,
+      }),
+    );
+  });
+
+  // The case log lives in the database, so its URL is stable even if the run folder is cleaned.
+  app.get('/runs/:id/cases/:caseId/log', async (request, reply) => {
+    const { id: runId, caseId } = parse(caseParams, request.params);
+    const detail = await results.caseDetail(runId, caseId);
+    if (!detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    return reply.type('text/plain; charset=utf-8').send(detail.log);
+  });
+
+  app.get('/runs/:id/cases/:caseId/pcaps/:position', async (request, reply) => {
+    const { id: runId, caseId, position } = parse(
+      caseParams.extend({ position: z.string().regex(/^[0-9]{1,3}$/, 'a capture number').transform(Number) }),
+      request.params,
+    );
+    const file = await results.pcap(runId, caseId, position);
+    if (!file) throw new NotFound(`no capture ${position} for case ${caseId} in run ${runId}`);
+    return sendArtifact(reply, context.runsDir, file, 'pcap', `run-${runId}-${caseId}-${path.basename(file)}`);
+  });
+
+  app.get('/artifacts/:id', async (request, reply) => {
+    const { id: artifactId } = parse(z.object({ id }), request.params);
+    const a = await results.artifact(artifactId);
+    if (!a) throw new NotFound(`no artifact ${artifactId}`);
+    return sendArtifact(reply, context.runsDir, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`);
+  });
+};
+export default runs;

@@ -1,0 +1,97 @@
+// Every Section 2 and 3 case against a fake ND node that behaves, and against one that misbehaves in the
+// way the case checks: a case that cannot FAIL for the right reason proves nothing when it passes.
+// The cases wait on real RFC timers (DAD, RetransTimer, RS intervals), so the tests run side by side.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CaseResult, NutMode } from '@testlab/core';
+import { caseCatalogue, runCases } from '../src/index.js';
+import { linkPair } from './fake-nut.js';
+import { FAKE_ND_MAC, startFakeNdNut, type NdMisbehaviour } from './fake-nd-nut.js';
+
+async function runAgainstFake(id: string, bad: NdMisbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> {
+  const def = caseCatalogue.get(id);
+  assert.ok(def, `no case ${id}`);
+  const [tester, nutEnd] = linkPair();
+  const fake = startFakeNdNut(nutEnd, mode, bad);
+  const dir = await mkdtemp(path.join(tmpdir(), 'nd-case-'));
+  try {
+    const [result] = await runCases([def], {
+      nut: { links: [{ name: 'Link0', nutMac: FAKE_ND_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: (argv) => fake.exec(argv) },
+      mode,
+      links: new Map([['Link0', tester]]),
+      artifactsDir: dir,
+    });
+    return result!;
+  } finally {
+    fake.stop();
+  }
+}
+
+const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id));
+const modeOf = (id: string): NutMode => (caseCatalogue.get(id)!.appliesTo.includes('host') ? 'host' : 'router');
+
+/** Misbehaviour and the FAIL reason it must produce, per case id (a regexp on the id picks a family). */
+const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; verdict?: 'FAIL' | 'WARN' }> = [
+  { ids: /^v6LC\.2\.1\.7-[B-H]$/, bad: { skipNdValidation: true }, reason: /silently discarded; seen a Neighbor Advertisement in answer \(RFC 4861 §7\.1\.1\)/ },
+  { ids: /^v6LC\.2\.1\.7-[A-H]$/, bad: { noNeighborAdvertisement: true }, reason: /Neighbor Advertisement for a valid solicitation \(control\)/ },
+  { ids: /^v6LC\.2\.1\.8-[AB]$/, bad: { ignoreSlla: true }, reason: /expected a solicited Neighbor Advertisement .* sent to TN1; seen .*neighbor solicitation, who has fe80::200:ff:fe00:100/ },
+  { ids: /^v6LC\.2\.1\.8-B$/, bad: { noTllaInMulticastAnswer: true }, reason: /Target Link-Layer Address option in the answer to a multicast solicitation; seen no TLLA/ },
+  { ids: /^v6LC\.2\.1\.8-C$/, bad: { noNeighborAdvertisement: true }, reason: /expected a solicited Neighbor Advertisement/ },
+  { ids: /^v6LC\.2\.1\.9-[AB]$/, bad: { ignoreSlla: true }, reason: /expected the queued Echo Reply sent once a (unicast|multicast) NS with SLLA 00:00:00:00:01:99 arrived; seen / },
+  { ids: /^v6LC\.2\.1\.9-C$/, bad: { noNeighborAdvertisement: true }, reason: /expected a Neighbor Advertisement answering a unicast NS without SLLA/ },
+  { ids: /^v6LC\.2\.1\.1[012]-[BD]$/, bad: { keepOldLla: true }, reason: /the entry for TN1 to hold 00:00:00:00:01:99 after a (unicast|multicast) NS with a different SLLA; seen the Echo Reply sent to 00:00:00:00:01:00 \(RFC 4861 §7\.2\.3\)/ },
+  { ids: /^v6LC\.2\.1\.1[012]-[AC]$/, bad: { noNeighborAdvertisement: true }, reason: /expected a Neighbor Advertisement/ },
+  // Parts with a different TLLA: I-J-K-L unicast, O-P multicast; O clear in I, K, O; set in J, L, P.
+  { ids: /^v6LC\.2\.1\.(18|19|20)-[IKO]$/, bad: { alwaysOverride: true }, reason: /the entry for TN1 to hold 00:00:00:00:01:00 after a (unicast|multicast) NA with S = ., O = 0 and different TLLA; seen the Echo Reply sent to 00:00:00:00:01:99 \(RFC 4861 §7\.2\.5\)/ },
+  { ids: /^v6LC\.2\.1\.(18|19|20)-[JLP]$/, bad: { useEthernetSource: true }, reason: /the entry for TN1 to hold 00:00:00:00:01:99 after .*; seen the Echo Reply sent to 00:00:00:00:01:00/ },
+  { ids: /^v6LC\.2\.1\.(18|19|20)-[A-HMNQR]$/, bad: { dropEntryOnNa: true }, reason: /expected an Echo Reply to TN1 \(its entry, (REACHABLE|STALE|PROBE), must survive/ },
+  { ids: /^v6LC\.2\.1\.(12|20)-[A-D]$/, bad: { noProbe: true }, reason: /a unicast Neighbor Solicitation probing TN1 DELAY_FIRST_PROBE_TIME/ },
+  { ids: /^v6LC\.2\.1\.15-[A-G]$/, bad: { skipNdValidation: true }, reason: /silently discarded; seen the queued Echo Reply sent after it \(RFC 4861 §7\.1\.2\)/ },
+  { ids: /^v6LC\.2\.1\.16-[A-H]$/, bad: { createNceFromUnsolicitedNa: true, acceptNaWithoutTlla: true }, reason: /for an unknown neighbor discarded \(no entry created\); seen the Echo Reply sent to TN1 without resolving it first \(RFC 4861 §7\.2\.5\)/ },
+  { ids: /^v6LC\.2\.1\.17-[A-D]$/, bad: { useEthernetSource: true }, reason: /Echo Reply sent to the advertised link-layer address 00:00:00:00:01:99; seen Ethernet destination 00:00:00:00:01:00/ },
+  { ids: /^v6LC\.2\.1\.17-E$/, bad: { acceptNaWithoutTlla: true }, reason: /no TLLA option silently discarded; seen the queued Echo Reply sent after it \(RFC 4861 §7\.2\.5\)/ },
+  { ids: /^v6LC\.2\.2\.1$/, bad: { rsHopLimit64: true }, reason: /RS 1 with hop limit 255; seen hop limit 64/ },
+  { ids: /^v6LC\.2\.2\.1$/, bad: { rsTooFast: true }, reason: /RTR_SOLICITATION_INTERVAL .*; seen RS 2 (19|20)\d\d ms after RS 1/ },
+  { ids: /^v6LC\.2\.2\.1$/, bad: { fourSolicitations: true }, reason: /no more than 3 Router Solicitations; seen a 4th RS/, verdict: 'WARN' },
+  { ids: /^v6LC\.2\.2\.2-[ABG]$/, bad: { keepSoliciting: true }, reason: /expected no further Router Solicitation once a valid RA .* arrived; seen another RS \(RFC 4861 §6\.3\.7\)/ },
+  { ids: /^v6LC\.2\.2\.2-[C-F]$/, bad: { skipNdValidation: true }, reason: /ignored: the host keeps soliciting; seen no RS within 6500 ms \(RFC 4861 §6\.1\.2\)/ },
+  { ids: /^v6LC\.2\.2\.3-[A-C]$/, bad: { answerRs: true }, reason: /no Router Advertisement from a host; seen an RA to ff02::1 \(RFC 4861 §6\.2\.6\)/ },
+  { ids: /^v6LC\.2\.2\.5$/, bad: { raHopLimit64: true }, reason: /valid RA .*; seen an RA with hop limit 64/ },
+  { ids: /^v6LC\.2\.2\.12-[A-F]$/, bad: { skipNdValidation: true }, reason: /ignored; seen DAD for 3ffe:501:ffff:2c.:5054:ff:fe00:1: the NUT autoconfigured from it \(RFC 4861 §6\.1\.2\)/ },
+  { ids: /^v6LC\.2\.2\.12-[A-F]$/, bad: { ignoreRa: true }, reason: /after a valid RA \(control\)/ },
+  { ids: /^v6LC\.2\.2\.13-A$/, bad: { applyZeroHopLimit: true }, reason: /hop limit 64 after an RA with Cur Hop Limit 0; seen hop limit 0 \(RFC 4861 §6\.3\.4\)/ },
+  { ids: /^v6LC\.2\.2\.13-B$/, bad: { ignoreRa: true }, reason: /hop limit 15 after an RA with Cur Hop Limit 15; seen hop limit 64/ },
+  { ids: /^v6LC\.3\.1\.1$/, bad: { noDad: true }, reason: /expected a DAD Neighbor Solicitation from :: for fe80::5054:ff:fe00:1 after the interface came up/ },
+  { ids: /^v6LC\.3\.1\.(2-[BD]|3-[IJ]|4-[HI])$/, bad: { ignoreDadConflicts: true }, reason: /given up as a duplicate .*; seen the NUT still answers at that address \(RFC 4862 §5\.4\.3\)/ },
+  { ids: /^v6LC\.3\.1\.(2-[AC]|3-[A-H]|4-[A-G]|5-[AB])$/, bad: { dadFailsOnAnything: true }, reason: /kept and in use after .*; seen no Echo Reply to it/ },
+  { ids: /^v6LC\.3\.1\.5-[AB]$/, bad: { answerWhileTentative: true }, reason: /no answer to a solicitation for a tentative address; seen .*neighbor advertisement/ },
+  { ids: /^v6LC\.3\.2\.1-[ABC]$/, bad: { ignoreRa: true }, reason: /expected DAD for (3ffe:501|fec0):.* before it is used; seen/ },
+  { ids: /^v6LC\.3\.2\.4-[B-I]$/, bad: { autoconfAnyPrefix: true, skipNdValidation: true }, reason: /ignored; seen DAD for .*: the NUT autoconfigured from it \(RFC 4862 §5\.5\.3\)/ },
+  { ids: /^v6LC\.3\.2\.4-[AJ]$/, bad: { ignoreRa: true }, reason: /expected DAD for an address in 3ffe:501:ffff:3.*::\/64 after an RA with/ },
+];
+
+describe('Section 2 and 3 cases', { concurrency: 32 }, () => {
+  for (const id of ndIds) {
+    test(`${id} passes against a conforming ND node`, async () => {
+      const r = await runAgainstFake(id, {}, modeOf(id));
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+      assert.match(r.log, /Link0 (>>|<<) /);
+    });
+  }
+  for (const e of expectations) {
+    for (const id of ndIds.filter((i) => e.ids.test(i))) {
+      test(`${id} ${e.verdict ?? 'FAIL'}s against a node with ${Object.keys(e.bad).join(', ')}`, async () => {
+        const r = await runAgainstFake(id, e.bad, modeOf(id));
+        assert.equal(r.verdict, e.verdict ?? 'FAIL', `${r.reason}\n${r.log}`);
+        assert.match(r.reason, e.reason);
+      });
+    }
+  }
+});
+
+test('every Section 2 and 3 case has a misbehaviour it is shown to fail on', () => {
+  for (const id of ndIds) assert.ok(expectations.some((e) => e.ids.test(id) && e.verdict !== 'WARN'), `${id} has no failing test`);
+});

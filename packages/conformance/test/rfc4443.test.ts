@@ -1,0 +1,45 @@
+// Section 5 (RFC 4443) cases beyond v6LC.5.1.2-A/C and 5.1.8 (those are in cases.test.ts), against the
+// fake NUT: each passes, and FAILs for the reason named when the NUT misbehaves.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { caseCatalogue } from '../src/index.js';
+import { runAgainstFake, type Expectation } from './run-fake.js';
+
+const IDS = [...caseCatalogue.keys()].filter((id) => id.startsWith('v6LC.5.') && caseCatalogue.get(id)!.appliesTo.includes('host') && !['v6LC.5.1.2-A', 'v6LC.5.1.2-C', 'v6LC.5.1.8'].includes(id));
+
+const expectations: Expectation[] = [
+  { id: 'v6LC.5.1.2-B', bad: { replyFromLinkLocal: true }, reason: /expected the Echo Reply from 3ffe:501:ffff:100:5054:ff:fe00:1, the address the request was sent to; seen it from fe80::5054:ff:fe00:1 \(RFC 4443 §4\.2\)/ },
+  { id: 'v6LC.5.1.2-E', bad: { answerEchoToUnspecifiedOrLoopback: true }, reason: /expected an Echo Request to :: not answered \(the address is never a destination\); seen an Echo Reply \(RFC 4291 §2\.5\.2\)/ },
+  { id: 'v6LC.5.1.2-F', bad: { answerEchoToUnspecifiedOrLoopback: true }, reason: /an Echo Request to ::1 not answered .*; seen an Echo Reply \(RFC 4291 §2\.5\.3\)/ },
+  { id: 'v6LC.5.1.3-C', bad: { noPortUnreachable: true }, reason: /expected Destination Unreachable code 4 for a UDP datagram to the closed port 40001; seen nothing \(RFC 4443 §3\.1\)/ },
+  { id: 'v6LC.5.1.3-D', bad: { noPortUnreachable: true }, reason: /closed port 40001 of 3ffe:501:ffff:100:5054:ff:fe00:1; seen nothing/ },
+  { id: 'v6LC.5.1.6', bad: { noFragmentLengthCheck: true }, reason: /expected Parameter Problem code 0 pointer 4 for a fragment with M set and 21 octets of data; seen nothing \(RFC 4443 §3\.4, RFC 8200 §4\.5\)/ },
+  { id: 'v6LC.5.1.7', bad: { wrongPointer: true }, reason: /expected Parameter Problem code 1 pointer 6 for a packet to .* with next header 143; seen Parameter Problem code 1 pointer 0 \(RFC 4443 §3\.4\)/ },
+  { id: 'v6LC.5.1.10-A', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /UDP datagram to all-nodes, port 40001 silently discarded; seen Destination Unreachable code 4 in answer \(RFC 4443 §2\.4 \(e\.3\)\)/ },
+  { id: 'v6LC.5.1.11-A', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /from the unspecified address to the closed port 40001 silently discarded; seen Destination Unreachable code 4 in answer \(RFC 4443 §2\.4 \(e\.6\)\)/ },
+  { id: 'v6LC.5.1.11-D', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /from the unspecified address with an unknown 10b option silently discarded; seen Parameter Problem code 2 pointer 42/ },
+  { id: 'v6LC.5.1.12-A', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /from the multicast address ff1e::1:2 to the closed port 40001 silently discarded; seen Destination Unreachable code 4/ },
+  { id: 'v6LC.5.1.12-D', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /from the multicast address ff1e::1:2 with an unknown 10b option silently discarded; seen Parameter Problem code 2 pointer 42/ },
+];
+
+// Each run has its own in-memory link and fake NUT, and mostly waits: run them side by side.
+describe('section 5 cases against the fake NUT', { concurrency: true }, () => {
+  for (const id of IDS) {
+    test(`${id} passes against a conforming NUT`, async () => {
+      const r = await runAgainstFake(id);
+      assert.equal(r.verdict, 'PASS', r.reason);
+    });
+  }
+
+  for (const e of expectations) {
+    test(`${e.id} FAILs against a NUT with ${Object.keys(e.bad).join(', ')}`, async () => {
+      const r = await runAgainstFake(e.id, e.bad);
+      assert.equal(r.verdict, 'FAIL', r.reason);
+      assert.match(r.reason, e.reason);
+    });
+  }
+});
+
+test('every new section 5 case has a misbehaviour it is shown to fail on', () => {
+  for (const id of IDS) assert.ok(expectations.some((e) => e.id === id), `${id} has no failing test`);
+});

@@ -1,0 +1,95 @@
+// The lab's config: the example in infra/labd parses; every mistake is reported with its key and line.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, parseLabConfig } from '../src/config.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const example = () => readFile(path.join(repoRoot, 'infra/labd/labd.example.yaml'), 'utf8');
+
+function problems(text: string): string[] {
+  try {
+    parseLabConfig(text, 'labd.yaml');
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
+  }
+  assert.fail('the config was accepted');
+}
+
+test('the example config is valid, with defaults filled in', async () => {
+  const config = parseLabConfig(await example(), 'labd.example.yaml');
+  assert.equal(config.nuts.length, 3);
+  assert.equal(config.schedule.poll, '*/15 * * * *');
+  assert.equal(config.queue.leaseSeconds, 1800);
+  const box = config.nuts.find((n) => n.name === 'box-1');
+  assert.equal(box?.driver, 'ssh');
+  assert.equal(box?.driver === 'ssh' ? box.oneTimeBoot.method : '', 'grub-reboot');
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token' });
+  assert.equal(config.mail?.smtp.tls, 'starttls');
+  assert.equal(config.mail?.smtp.rejectUnauthorized, true, "notify's defaults are filled in");
+  assert.deepEqual(config.diff, { pinned: ['6.1'], reruns: 0 });
+});
+
+test('web, mail and diff are optional: defaults for web and diff, no mail', async () => {
+  const text = (await example()).replace(/\n# The dashboard and JSON API[\s\S]*$/, '\n');
+  const config = parseLabConfig(text, 'labd.yaml');
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080 });
+  assert.equal(config.mail, undefined);
+  assert.deepEqual(config.diff, { pinned: [], reruns: 0 });
+});
+
+test("a bad mail section is refused with notify's reasons, at the line of the key", async () => {
+  const text = (await example()).replace('    port: 587\n', '    port: "587"\n').replace(/secret: "[^"]+"/, 'secret: "short"');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  const found = problems(text).join('\n');
+  assert.match(found, new RegExp(`labd\\.yaml:${lineOf('port: "587"')}: mail\\.smtp\\.port: .*number`));
+  assert.match(found, new RegExp(`labd\\.yaml:${lineOf('secret: "short"')}: mail\\.secret: must be at least 32 characters`));
+});
+
+test('web.tokenFile must be absolute and web.port a port', async () => {
+  const text = (await example()).replace('tokenFile: /etc/testlab/api-token', 'tokenFile: api-token').replace('  port: 8080', '  port: 80800');
+  const found = problems(text).join('\n');
+  assert.match(found, /web\.tokenFile: an absolute path/);
+  assert.match(found, /web\.port: /);
+});
+
+test('a wrong type is reported with its key path and line', async () => {
+  const text = (await example()).replace('      port: 22\n', '      port: "twenty-two"\n');
+  const line = text.split('\n').findIndex((l) => l.includes('twenty-two')) + 1;
+  const found = problems(text);
+  assert.equal(found.length, 1);
+  assert.match(found[0]!, new RegExp(`^labd\\.yaml:${line}: nuts\\.2\\.ssh\\.port: .*number`));
+});
+
+test('an unknown key, a bad cron expression and a relative path are each reported at their line', async () => {
+  const text = (await example())
+    .replace('  poll: "*/15 * * * *"', '  poll: "every quarter hour"')
+    .replace('home: /var/lib/testlab', 'home: var/lib/testlab')
+    .replace('    memoryMiB: 256\n', '    memoryMiB: 256\n    memroy: 512\n');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  const found = problems(text).join('\n');
+  assert.match(found, new RegExp(`labd\\.yaml:${lineOf('every quarter hour')}: schedule\\.poll: a valid cron expression`));
+  assert.match(found, new RegExp(`labd\\.yaml:${lineOf('home: var/lib')}: home: an absolute path`));
+  assert.match(found, /labd\.yaml:\d+: nuts\.0: .*\(memroy\)/);
+});
+
+test('a NUT naming a profile that does not exist, and a NUT name used twice, are refused', async () => {
+  const text = (await example()).replace('    profile: x86-machine\n', '    profile: arm-machine\n').replace('  - name: vm-2\n', '  - name: vm-1\n');
+  const found = problems(text).join('\n');
+  assert.match(found, /labd\.yaml:\d+: nuts\.2\.profile: no profile arm-machine under profiles/);
+  assert.match(found, /labd\.yaml:\d+: nuts\.1\.name: vm-1 is used twice/);
+});
+
+test('broken YAML is reported with its line', () => {
+  const found = problems('home: /x\ncache: [unclosed\n');
+  assert.match(found[0]!, /^labd\.yaml:\d+: YAML: /);
+});
+
+test('a pinned host key that is not a real public key is refused at its line', async () => {
+  const text = (await example()).replace(/hostKey: "ssh-ed25519 [^"]+"/, 'hostKey: "ssh-ed25519 AAAAnotakey"');
+  const line = text.split('\n').findIndex((l) => l.includes('AAAAnotakey')) + 1;
+  assert.match(problems(text).join('\n'), new RegExp(`labd\\.yaml:${line}: nuts\\.2\\.ssh\\.hostKey: an OpenSSH public key line`));
+});

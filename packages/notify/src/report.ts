@@ -1,0 +1,31 @@
+// What the notifier is told when a run is finished and compared with its baseline. Built by whoever runs
+// the diff (see docs/architecture.md); kept free of the diff package's types so either can change alone.
+import type { Verdict } from '@testlab/core';
+
+export interface RegressedCase {
+  caseId: string;
+  title: string;
+  /** The verdict of the baseline run. */
+  expected: Verdict;
+  seen: Verdict;
+  /** The case's own explanation of what it saw. */
+  reason: string;
+  /** How many capture files the case wrote (linked by index). */
+  pcapCount: number;
+}
+
+export interface RunReport {
+  runId: number;
+  /** Canonical version, or null when the run never identified its kernel. */
+  kernelVersion: string | null;
+  testset: string;
+  nut: string;
+  status: string;
+  finishedAt: string;
+  /** The run compared against; null when there was no baseline yet. */
+  baseline: { runId: number; kernelVersion: string | null } | null;
+  regressions: RegressedCase[];
+  counts: Record<Verdict, number>;
+  /** Every case id of the run: a case-prefix filter on an every-run subscription looks here. */
+  caseIds: string[];
+}

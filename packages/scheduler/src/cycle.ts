@@ -1,0 +1,143 @@
+// One job, start to stored end. A run job is: install the kernel and boot the NUT into the test set's mode,
+// run the set, store everything (the injected runTestSet does these, recording each stage), then classify
+// how it ended and settle the job. Exactly once across kill -9: the run id is written into the job as soon
+// as the run exists, so an attempt after a crash that finds the run already ended settles the job from it
+// instead of running the set again.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, StageName } from '@testlab/core';
+import { classifyFailure, type Classification } from './classify.js';
+import { ConsoleTail } from './console-markers.js';
+import type { BuildJobPayload, RunJobPayload } from './planner.js';
+import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
+
+/** How a run reports itself while it goes (the pipeline's RunReporter has this shape). */
+export interface RunHooks {
+  runStarted(runId: number, runDir: string): void;
+  stageStarted(stage: StageName): Progress;
+  stageFinished(stage: StageName, how: 'done' | 'cached' | 'failed', detail?: string): void;
+  caseFinished(result: { caseId: string; verdict: string }): void;
+}
+
+export type TestSetOutcome =
+  | { runId: number; status: 'done'; runDir: string }
+  | { runId: number; status: 'failed'; stage: StageName; error: string; runDir: string };
+
+/** Runs one kernel through one test set on the given driver, storing every stage (labd wires the pipeline). */
+export type RunTestSet = (input: { payload: RunJobPayload; nutDriver: NutDriver; hooks: RunHooks }) => Promise<TestSetOutcome>;
+/** Builds (or finds in the cache) the kernel of a build job; the result is what run jobs read. */
+export type BuildKernel = (payload: BuildJobPayload, progress: Progress) => Promise<Record<string, unknown>>;
+
+export interface JobSettlement {
+  status: 'done' | 'failed' | 'retry';
+  runId?: number;
+  classification?: Classification;
+  /** The previous attempt had already ended the run: nothing was run again. */
+  resumed?: boolean;
+}
+
+export interface CycleContext {
+  queue: JobQueue;
+  store: LabStore;
+  owner: string;
+  watchdog: WatchdogOptions;
+  /** Delay before a lab failure's retry: base * 2^(attempt-1). */
+  retryBackoffMs: number;
+  /** Called with every run that ended (the diff service hooks in here). */
+  onRunFinished?: (job: JobRecord, settlement: JobSettlement) => Promise<void> | void;
+  /** Where a run is (stage started/ended, steps inside a stage), for the daemon's log. */
+  onStage?: (job: JobRecord, event: { stage: StageName; what: string }) => void;
+}
+
+const backoff = (job: JobRecord, base: number) => base * 2 ** Math.max(job.attempts - 1, 0);
+
+/** Console facts the classification needs: markers and how much the NUT printed. */
+async function consoleFacts(runDir: string) {
+  const file = path.join(runDir, 'console.log');
+  const size = await stat(file).then((s) => s.size, () => undefined);
+  if (size === undefined) return {};
+  const tail = new ConsoleTail(file);
+  try {
+    const finding = await tail.poll();
+    return { consoleBytes: size, ...(finding ? { console: finding } : {}) };
+  } finally {
+    await tail.close();
+  }
+}
+
+async function settle(ctx: CycleContext, job: JobRecord, runId: number, failure: Classification | undefined, resumed: boolean): Promise<JobSettlement> {
+  let settlement: JobSettlement;
+  if (failure === undefined) {
+    await ctx.queue.complete(job.id, ctx.owner, { runId, status: 'done' });
+    settlement = { status: 'done', runId, resumed };
+  } else if (failure.owner === 'lab') {
+    const after = await ctx.queue.fail(job.id, ctx.owner, { error: failure.summary, owner: 'lab', retryAfterMs: backoff(job, ctx.retryBackoffMs) });
+    settlement = { status: after.status === 'queued' ? 'retry' : 'failed', runId, classification: failure, resumed };
+  } else {
+    // The kernel's failure is a result, not something to retry: the same kernel would fail the same way.
+    await ctx.queue.fail(job.id, ctx.owner, { error: failure.summary, owner: 'kernel' });
+    settlement = { status: 'failed', runId, classification: failure, resumed };
+  }
+  await ctx.onRunFinished?.(job, settlement);
+  return settlement;
+}
+
+export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSet: RunTestSet, driver: NutDriver): Promise<JobSettlement> {
+  const payload = job.payload as RunJobPayload;
+  // A previous attempt may have ended its run and died before settling the job: settle from the record.
+  const earlier = typeof job.progress.runId === 'number' ? await ctx.store.getRun(job.progress.runId) : undefined;
+  if (earlier !== undefined && (earlier.status === 'done' || earlier.status === 'failed')) {
+    const runDir = typeof job.progress.runDir === 'string' ? job.progress.runDir : '';
+    const failure = earlier.status === 'failed'
+      ? classifyFailure({ stage: earlier.failedStage ?? 'test', error: earlier.error ?? '', ...(runDir ? await consoleFacts(runDir) : {}) })
+      : undefined;
+    return settle(ctx, job, earlier.id, failure, true);
+  }
+
+  const watchdog = new RunWatchdog(ctx.watchdog);
+  let progressWrite: Promise<void> = Promise.resolve();
+  let outcome: TestSetOutcome;
+  try {
+    outcome = await runTestSet({
+      payload,
+      nutDriver: watchdog.wrap(driver),
+      hooks: {
+        runStarted: (runId, runDir) => {
+          progressWrite = ctx.queue.noteProgress(job.id, ctx.owner, { runId, runDir });
+        },
+        stageStarted: (stage) => {
+          ctx.onStage?.(job, { stage, what: 'started' });
+          return { step: (text) => ctx.onStage?.(job, { stage, what: text }), fraction() {} };
+        },
+        stageFinished: (stage, how, detail) => ctx.onStage?.(job, { stage, what: detail ? `${how}: ${detail}` : how }),
+        caseFinished: () => watchdog.caseFinished(),
+      },
+    });
+  } finally {
+    await watchdog.stop();
+    await progressWrite;
+  }
+  let failure: Classification | undefined;
+  if (outcome.status === 'failed') {
+    failure = classifyFailure({
+      stage: outcome.stage, error: outcome.error, ...(await consoleFacts(outcome.runDir)),
+      ...(watchdog.fired ? { watchdog: watchdog.fired } : {}),
+    });
+  } else if (watchdog.fired !== undefined) {
+    // The set "finished" only because the NUT was powered off under it: the cases after that saw nothing.
+    failure = classifyFailure({ stage: 'test', error: watchdog.fired.reason, watchdog: watchdog.fired, ...(watchdog.console ? { console: watchdog.console } : {}) });
+  }
+  return settle(ctx, job, outcome.runId, failure, false);
+}
+
+export async function executeBuildJob(ctx: CycleContext, job: JobRecord, build: BuildKernel, progress: Progress): Promise<JobSettlement> {
+  try {
+    const result = await build(job.payload as BuildJobPayload, progress);
+    await ctx.queue.complete(job.id, ctx.owner, result);
+    return { status: 'done' };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const after = await ctx.queue.fail(job.id, ctx.owner, { error: `build: ${message}`, owner: 'lab', retryAfterMs: backoff(job, ctx.retryBackoffMs) });
+    return { status: after.status === 'queued' ? 'retry' : 'failed', classification: { owner: 'lab', kind: 'build-host', summary: message } };
+  }
+}

@@ -1,0 +1,252 @@
+// The lab's worker: one loop builds kernels, one loop per NUT runs test sets. Each loop leases a job from
+// the durable queue, keeps the lease alive while it works, and settles the job. A NUT loop also owns the
+// NUT's state: it is brought to its known-good kernel at start (its state after a crash is unknown), after
+// the last set of a kernel, and at once after the kernel broke it (boot failure, panic, hang).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LeaseLostError, type JobKind, type JobQueue, type JobRecord, type LabStore, type Progress } from '@testlab/core';
+import { executeBuildJob, executeRunJob, type BuildKernel, type CycleContext, type JobSettlement, type RunTestSet } from './cycle.js';
+import { isOwnerAlive } from './owner.js';
+import { checkPool, type PoolNut } from './pool.js';
+import type { WatchdogOptions } from './watchdog.js';
+
+/** The subset of pino's logger the worker uses. */
+export interface WorkerLog {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  store: LabStore;
+  pool: readonly PoolNut[];
+  owner: string;
+  build: BuildKernel;
+  runTestSet: RunTestSet;
+  log: WorkerLog;
+  leaseMs: number;
+  retryBackoffMs: number;
+  watchdog: WatchdogOptions;
+  /** How long an idle loop waits before asking the queue again (wake() cuts it short). */
+  idlePollMs?: number;
+  /** How long a NUT that could not be brought back waits before the next try. */
+  outOfServiceRetryMs?: number;
+  onRunFinished?: CycleContext['onRunFinished'];
+}
+
+export interface NutState {
+  name: string;
+  /** The kernel group the NUT ran last, until it is back on its known-good kernel. */
+  kernelGroup: string | undefined;
+  inService: boolean;
+  job: number | undefined;
+  lastKnownGood: { release: string; ms: number } | undefined;
+}
+
+export class LabWorker {
+  readonly nuts = new Map<string, NutState>();
+  private stopping = false;
+  private readonly active = new Map<number, JobKind>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly waiters = new Set<() => void>();
+  private idleWaiters: Array<() => void> = [];
+  private busyLoops = 0;
+
+  constructor(private readonly o: WorkerOptions) {
+    checkPool(o.pool);
+    for (const nut of o.pool) this.nuts.set(nut.name, { name: nut.name, kernelGroup: undefined, inService: true, job: undefined, lastKnownGood: undefined });
+  }
+
+  private get ctx(): CycleContext {
+    return {
+      queue: this.o.queue, store: this.o.store, owner: this.o.owner, watchdog: this.o.watchdog, retryBackoffMs: this.o.retryBackoffMs,
+      ...(this.o.onRunFinished ? { onRunFinished: this.o.onRunFinished } : {}),
+      onStage: (job, event) => this.o.log.info({ job: job.id, nut: job.nut, stage: event.stage }, event.what),
+    };
+  }
+
+  /** Takes back the jobs of dead lab processes, then starts the loops. */
+  async start(): Promise<void> {
+    const reclaimed = await this.o.queue.reclaim(isOwnerAlive);
+    if (reclaimed.length > 0) this.o.log.warn({ jobs: reclaimed }, 'took back jobs leased by a lab process that is gone');
+    this.loops.push(this.buildLoop());
+    for (const nut of this.o.pool) this.loops.push(this.nutLoop(nut));
+  }
+
+  /** New jobs were enqueued: idle loops ask the queue now. */
+  wake(): void {
+    // Counted busy here, synchronously, so idle() cannot resolve between this wake and the loop resuming.
+    for (const resolve of this.waiters) {
+      this.busyLoops++;
+      resolve();
+    }
+    this.waiters.clear();
+  }
+
+  /** Resolves when every loop is idle (no leasable job) — for tests and `labd --once`. */
+  async idle(): Promise<void> {
+    if (this.busyLoops === 0 && this.loops.length > 0) {
+      // Loops may be between a lease attempt and their wait: give them one turn to find work.
+      await sleep(0);
+      if (this.busyLoops === 0) return;
+    }
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops leasing. Jobs in progress may finish within graceMs; after that their leases are released (the
+   * jobs are queued again untouched) and the promise resolves, leaving the caller to exit.
+   */
+  async stop(graceMs: number): Promise<{ finished: boolean; released: number[] }> {
+    this.stopping = true;
+    this.wake();
+    const all = Promise.all(this.loops).then(() => true);
+    const finished = await Promise.race([all, sleep(graceMs).then(() => false)]);
+    const released: number[] = [];
+    if (!finished) {
+      for (const jobId of this.active.keys()) {
+        await this.o.queue.release(jobId, this.o.owner).then(() => released.push(jobId), () => undefined);
+      }
+    }
+    return { finished, released };
+  }
+
+  /** Waits for wake() or `ms`; the loop counts as idle meanwhile. */
+  private async waitForWork(ms = this.o.idlePollMs ?? 30_000): Promise<void> {
+    if (this.stopping) return;
+    this.busyLoops--;
+    if (this.busyLoops === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+    let resolveWake: () => void = () => {};
+    const woken = new Promise<boolean>((resolve) => (resolveWake = () => resolve(true)));
+    this.waiters.add(resolveWake);
+    const byWake = await Promise.race([woken, sleep(ms, false, { ref: false })]);
+    if (!byWake) {
+      this.waiters.delete(resolveWake);
+      this.busyLoops++;
+    }
+  }
+
+  /** Keeps the lease alive while `work` runs. */
+  private async holding<T>(job: JobRecord, work: () => Promise<T>): Promise<T> {
+    this.active.set(job.id, job.kind);
+    const timer = setInterval(() => {
+      this.o.queue.renew(job.id, this.o.owner, this.o.leaseMs).catch((error: unknown) => {
+        if (error instanceof LeaseLostError) this.o.log.error({ job: job.id }, 'lease lost while working: this attempt will not be recorded');
+      });
+    }, Math.max(this.o.leaseMs / 3, 1_000));
+    timer.unref();
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      this.active.delete(job.id);
+    }
+  }
+
+  private progressFor(fields: Record<string, unknown>): Progress {
+    return { step: (text) => this.o.log.info(fields, text), fraction() {} };
+  }
+
+  private async buildLoop(): Promise<void> {
+    this.busyLoops++;
+    while (!this.stopping) {
+      const job = await this.o.queue.lease({ owner: this.o.owner, kinds: ['build'], leaseMs: this.o.leaseMs });
+      if (job === undefined) {
+        // Idle: also take back leases that expired meanwhile (a lab process on another host that died).
+        const reclaimed = await this.o.queue.reclaim(isOwnerAlive);
+        if (reclaimed.length > 0) {
+          this.o.log.warn({ jobs: reclaimed }, 'took back jobs whose lease expired');
+          this.wake();
+          continue;
+        }
+        await this.waitForWork();
+        continue;
+      }
+      this.o.log.info({ job: job.id, key: job.key, attempt: job.attempts }, 'build started');
+      const settled = await this.holding(job, () => executeBuildJob(this.ctx, job, this.o.build, this.progressFor({ job: job.id })));
+      this.o.log.info({ job: job.id, key: job.key, status: settled.status, why: settled.classification?.summary }, 'build ended');
+      // Runs waiting on this build may now be leased.
+      this.wake();
+    }
+    this.busyLoops--;
+  }
+
+  private async restore(nut: PoolNut, state: NutState, why: string): Promise<boolean> {
+    this.o.log.info({ nut: nut.name, why }, 'bringing the NUT back to its known-good kernel');
+    try {
+      const check = await nut.restoreKnownGood(this.progressFor({ nut: nut.name }));
+      state.kernelGroup = undefined;
+      state.inService = true;
+      state.lastKnownGood = check;
+      this.o.log.info({ nut: nut.name, release: check.release, ms: check.ms }, 'NUT is back on its known-good kernel');
+      return true;
+    } catch (error) {
+      state.inService = false;
+      this.o.log.error({ nut: nut.name, error: (error as Error).message }, 'NUT could not be brought back: out of service');
+      return false;
+    }
+  }
+
+  private async nutLoop(nut: PoolNut): Promise<void> {
+    const state = this.nuts.get(nut.name)!;
+    this.busyLoops++;
+    // After a start (maybe after a crash mid-run) the NUT's state is unknown.
+    let needsRestore = true;
+    while (!this.stopping) {
+      if (needsRestore) {
+        if (!(await this.restore(nut, state, 'start of service or after a failure'))) {
+          await this.waitForWork(this.o.outOfServiceRetryMs ?? 300_000);
+          continue;
+        }
+        needsRestore = false;
+      }
+      const job = await this.o.queue.lease({
+        owner: this.o.owner, kinds: ['run'], leaseMs: this.o.leaseMs,
+        nut: { name: nut.name, profile: nut.profile, modes: nut.modes },
+        ...(state.kernelGroup ? { preferGroup: state.kernelGroup } : {}),
+      });
+      if (job === undefined || (state.kernelGroup !== undefined && job.group !== state.kernelGroup)) {
+        if (state.kernelGroup !== undefined) {
+          // The last set of that kernel on this NUT is done: back to known-good before anything else.
+          if (job !== undefined) await this.o.queue.release(job.id, this.o.owner);
+          if (!(await this.restore(nut, state, 'last test set of the kernel done'))) needsRestore = true;
+          continue;
+        }
+        await this.waitForWork();
+        continue;
+      }
+      state.job = job.id;
+      state.kernelGroup = job.group;
+      this.o.log.info({ job: job.id, key: job.key, nut: nut.name, attempt: job.attempts }, 'run started');
+      let settled: JobSettlement;
+      try {
+        settled = await this.holding(job, () => executeRunJob(this.ctx, job, this.o.runTestSet, nut.driver));
+      } catch (error) {
+        // Not a verdict on the kernel: the lab itself failed (store, queue). The lease runs out and another try follows.
+        this.o.log.error({ job: job.id, error: (error as Error).message }, 'run could not be carried out');
+        state.job = undefined;
+        needsRestore = true;
+        continue;
+      }
+      state.job = undefined;
+      this.o.log.info(
+        { job: job.id, key: job.key, nut: nut.name, run: settled.runId, status: settled.status, owner: settled.classification?.owner, why: settled.classification?.summary, resumed: settled.resumed },
+        'run ended',
+      );
+      if (settled.classification?.owner === 'kernel' || settled.status === 'retry') {
+        // The kernel broke the NUT (or the lab could not use it): power-cycle into known-good now.
+        const t0 = Date.now();
+        if (await this.restore(nut, state, settled.classification?.summary ?? 'retry')) {
+          this.o.log.info({ nut: nut.name, recoveryMs: Date.now() - t0 }, 'recovered');
+        } else {
+          needsRestore = true;
+        }
+      }
+    }
+    this.busyLoops--;
+  }
+}

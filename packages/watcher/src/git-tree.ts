@@ -1,0 +1,126 @@
+// A configured git tree as a watch source: release tags (`v*`, `next-*`) and branch heads. A branch head is a
+// daily snapshot named by `git describe` (`v6.13-rc1-123-gabcdef012345`); a head sitting on a tag is that
+// tag's kernel. One kernel per commit: the first name found for a commit (tags before branches) wins.
+import { compareKernelVersions, parseGitTag, parseKernelVersion, type KernelVersion } from '@testlab/core';
+import type { DiscoveredKernel } from './discovered-kernel.js';
+import { COMMIT, firstLine, gitIn, normalizeRepo, updateMirror } from './git-mirror.js';
+import { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
+
+export interface GitTreeOptions {
+  /** The stream name in results (`torvalds`, `net-next`): letters, digits, `-`, `_`, `.`. */
+  name: string;
+  /** Repository URL or local path. */
+  repo: string;
+  /** Tag name prefixes to watch; default `v` and `next-`. An empty list watches no tags. */
+  tagPrefixes?: string[];
+  /** Branches whose heads are snapshots; default none. */
+  branches?: string[];
+  /** Versions older than this (e.g. `6.1`) are ignored: the real trees carry thousands of old tags. */
+  since?: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/+-]{0,200}$/;
+const PREFIX = /^[A-Za-z0-9][A-Za-z0-9._-]{0,40}$/;
+
+export class GitTreeSource implements WatchSource {
+  readonly description: string;
+  private readonly repo: string;
+  private readonly tagPrefixes: string[];
+  private readonly branches: string[];
+  private readonly since: KernelVersion | undefined;
+
+  constructor(private readonly options: GitTreeOptions) {
+    if (!NAME.test(options.name)) throw new Error(`git tree name ${quoted(options.name)}: letters, digits, ".", "_" and "-" only`);
+    this.repo = normalizeRepo(options.repo);
+    this.tagPrefixes = options.tagPrefixes ?? ['v', 'next-'];
+    for (const p of this.tagPrefixes) if (!PREFIX.test(p)) throw new Error(`git tree ${options.name}: tag prefix ${quoted(p)} is not a plain name start`);
+    this.branches = options.branches ?? [];
+    for (const b of this.branches) {
+      if (!BRANCH.test(b) || b.includes('..') || b.endsWith('.lock')) throw new Error(`git tree ${options.name}: branch ${quoted(b)} is not a plain branch name`);
+    }
+    this.since = options.since === undefined ? undefined : parseKernelVersion(options.since);
+    this.description = `git-tree ${options.name} ${this.repo}`;
+  }
+
+  async poll(context: PollContext): Promise<SourcePoll> {
+    const mirror = await updateMirror(context.cacheDir, this.repo, context.progress);
+    const git = gitIn(mirror);
+    const kernels: DiscoveredKernel[] = [];
+    const skipped: SkippedEntry[] = [];
+    const byCommit = new Map<string, string>();
+    const take = (entry: string, version: KernelVersion, ref: string, commit: string, time: number, stream: string) => {
+      if (this.since && version.kind !== 'next' && compareKernelVersions(version, this.since) < 0) {
+        return skipped.push({ entry, reason: `older than ${this.since.text} (the tree's "since" setting)` });
+      }
+      const earlier = byCommit.get(commit);
+      if (earlier !== undefined) return skipped.push({ entry, reason: `same commit as ${earlier}` });
+      byCommit.set(commit, version.text);
+      kernels.push({
+        version,
+        stream,
+        eol: false,
+        origin: { type: 'git', repo: this.repo, ref, commit },
+        released: time > 0 ? new Date(time * 1000).toISOString() : undefined,
+        foundBy: this.description,
+      });
+      return undefined;
+    };
+
+    // Tags, annotated or not: `*objectname` is what an annotated tag points to.
+    const format = ['%(refname)', '%(objecttype)', '%(objectname)', '%(*objecttype)', '%(*objectname)', '%(creatordate:unix)'].join('%09');
+    const listing = this.tagPrefixes.length === 0 ? '' : await git.raw(['for-each-ref', `--format=${format}`, ...this.tagPrefixes.map((p) => `refs/tags/${p}*`)]);
+    const tags: Array<{ name: string; version: KernelVersion; commit: string; time: number }> = [];
+    for (const line of listing.split('\n')) {
+      if (line === '') continue;
+      const [refname = '', type, object = '', peeledType, peeled = '', time = '0'] = line.split('\t');
+      const name = refname.replace(/^refs\/tags\//, '');
+      const commit = type === 'commit' ? object : peeledType === 'commit' ? peeled : undefined;
+      if (commit === undefined || !COMMIT.test(commit)) {
+        skipped.push({ entry: `tag ${quoted(name)}`, reason: `points to a ${peeledType || type}, not a commit` });
+        continue;
+      }
+      try {
+        tags.push({ name, version: parseGitTag(name), commit, time: Number(time) });
+      } catch (error) {
+        skipped.push({ entry: `tag ${quoted(name)}`, reason: (error as Error).message });
+      }
+    }
+    // Oldest first, so the report reads like the tree's history.
+    tags.sort((a, b) => compareKernelVersions(a.version, b.version));
+    for (const t of tags) take(`tag ${t.name}`, t.version, t.name, t.commit, t.time, this.options.name);
+
+    for (const branch of this.branches) {
+      const entry = `branch ${branch}`;
+      let commit: string;
+      try {
+        commit = (await git.raw(['rev-parse', '--verify', `refs/heads/${branch}^{commit}`])).trim();
+      } catch (error) {
+        skipped.push({ entry, reason: `no such branch in ${this.repo}: ${firstLine(error)}` });
+        continue;
+      }
+      try {
+        const version = await describe(mirror, commit);
+        const time = Number((await git.raw(['log', '-1', '--format=%ct', commit])).trim());
+        take(entry, version, branch, commit, time, `${this.options.name}/${branch}`);
+      } catch (error) {
+        skipped.push({ entry, reason: (error as Error).message });
+      }
+    }
+    return { kernels, skipped };
+  }
+}
+
+/**
+ * The commit's version: the tag itself when the commit is tagged, else the snapshot name `git describe`
+ * gives from the nearest `v` tag. Both go through @testlab/core's parser: a repository is outside input.
+ */
+async function describe(mirror: string, commit: string): Promise<KernelVersion> {
+  let text: string;
+  try {
+    text = (await gitIn(mirror).raw(['describe', '--tags', '--abbrev=12', '--match', 'v[0-9]*', commit])).trim();
+  } catch (error) {
+    throw new Error(`no release tag to describe ${commit.slice(0, 12)} from: ${firstLine(error)}`, { cause: error });
+  }
+  return /-g[0-9a-f]+$/.test(text) ? parseKernelVersion(text) : parseGitTag(text);
+}
