@@ -275,6 +275,10 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
         else dad(ll, () => mode !== 'router' && solicitRouters());
       } else if (/neigh flush/.test(words)) {
         neighbors.clear();
+      } else if (/ -6 addr show dev /.test(words)) {
+        // As iproute2 lists them: the lab waits until no address is tentative before handing a NUT out.
+        const lines = [...addresses].map(([a, state]) => `    inet6 ${a}/64 scope link${state === 'tentative' ? ' tentative' : ''} \n       valid_lft forever preferred_lft forever`);
+        return { code: 0, stdout: `2: eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500\n${lines.join('\n')}\n`, stderr: '' };
       }
       return { code: 0, stdout: '', stderr: '' };
     },
