@@ -1,5 +1,7 @@
 // Opens the SQLite file with the settings every lab process must agree on.
 import Database from 'better-sqlite3';
+import { applyMigrations } from './migrate.js';
+import { migrations } from './migrations.js';
 
 /** How long a writer waits for another lab process's transaction before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -21,4 +23,16 @@ export function openConnection(path: string): Database.Database {
     db.close();
     throw e;
   }
+}
+
+/** A connection whose schema is the one this code knows: the store and the job queue both open this way. */
+export function openMigrated(path: string, now: () => Date): Database.Database {
+  const db = openConnection(path);
+  try {
+    applyMigrations(db, migrations, now);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }

@@ -13,9 +13,7 @@ import {
   type JobStatus,
   type LeaseRequest,
 } from '@testlab/core';
-import { openConnection } from './connection.js';
-import { applyMigrations } from './migrate.js';
-import { migrations } from './migrations.js';
+import { openMigrated } from './connection.js';
 
 export interface SqliteJobQueueOptions {
   now?: () => Date;
@@ -91,15 +89,8 @@ export class SqliteJobQueue implements JobQueue {
   readonly #now: () => Date;
 
   static open(path: string, options: SqliteJobQueueOptions = {}): SqliteJobQueue {
-    const db = openConnection(path);
     const now = options.now ?? (() => new Date());
-    try {
-      applyMigrations(db, migrations, now);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-    return new SqliteJobQueue(db, now);
+    return new SqliteJobQueue(openMigrated(path, now), now);
   }
 
   private constructor(db: Database.Database, now: () => Date) {

@@ -16,9 +16,7 @@ import type {
   StageStatus,
   Verdict,
 } from '@testlab/core';
-import { openConnection } from './connection.js';
-import { applyMigrations } from './migrate.js';
-import { migrations } from './migrations.js';
+import { openMigrated } from './connection.js';
 import {
   toArtifact,
   toBuild,
@@ -61,15 +59,8 @@ export class SqliteStore implements LabStore {
 
   /** Opens (creating if needed) and migrates the database at `path`; `':memory:'` for a throwaway one. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    const db = openConnection(path);
     const now = options.now ?? (() => new Date());
-    try {
-      applyMigrations(db, migrations, now);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-    return new SqliteStore(db, now);
+    return new SqliteStore(openMigrated(path, now), now);
   }
 
   private constructor(db: Database.Database, now: () => Date) {
