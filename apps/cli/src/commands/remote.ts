@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ResultLine, RunSummary, StageRecord, StoredArtifact, StoredDiff } from '@testlab/core';
-import { formatDuration, table } from '../format.js';
+import { writeRunTables } from './show.js';
 
 /** Exit codes of the commands that talk to a lab; documented in `testlab --help` output of each command. */
 export const EXIT = {
@@ -180,16 +180,7 @@ export async function remoteShowCommand(idText: string, opts: LabOptions & { jso
       return EXIT.ok;
     }
     const { run, stages, diffs, artifacts } = detail;
-    const w = (s: string) => process.stdout.write(`${s}\n`);
-    w(`run ${run.id}: kernel ${run.kernelVersion ?? '(not identified)'} from ${run.sourceLabel}`);
-    w(`test set ${run.testset} on ${run.nut}; status ${run.status}${run.failedStage ? ` at stage ${run.failedStage}` : ''}`);
-    if (run.error) w(`error: ${run.error}`);
-    w('');
-    w(table(['STAGE', 'STATUS', 'TIME', 'DETAIL'], stages.map((s) => [s.stage, s.status, s.durationMs === null ? '-' : formatDuration(s.durationMs), s.detail ?? ''])));
-    if (results.length > 0) {
-      w('');
-      w(table(['CASE', 'VERDICT', 'TIME', 'TITLE / REASON'], results.map((r) => [r.caseId, r.verdict, formatDuration(r.durationMs), `${r.title}: ${r.reason}`])));
-    }
+    const w = writeRunTables(run, stages, results);
     for (const d of diffs) {
       const counts = Object.entries(d.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
       w(`\nagainst ${d.baselineKernel} (run ${d.baselineRunId}, ${d.roles.join(', ')}): ${counts.join(', ') || 'no difference'}`);
