@@ -4,6 +4,7 @@
 import type { ArtifactRecord, RunSummary, StageRecord } from './store.js';
 import type { Verdict } from './results.js';
 import { parseKernelVersion, type KernelVersion } from './versions.js';
+import type { RunListFilter, RunListPage } from './run-list.js';
 
 /**
  * The release stream a kernel belongs to: `mainline` (rc's, finals, snapshots of them), `stable-X.Y` (a
@@ -257,6 +258,8 @@ export interface ResultsQuery {
   matrix(options?: MatrixOptions): Promise<Matrix>;
   /** A run with its counts and, once its diffs are recorded, its regression count. */
   run(runId: number): Promise<(RunSummary & { regressions: number | null }) | undefined>;
+  /** Runs newest first, filtered, one page at a time (`next` is the cursor for the following page). */
+  runs(filter: RunListFilter): Promise<RunListPage>;
   /** The recorded path of one case's capture, by position: the only way a pcap is found. */
   pcap(runId: number, caseId: string, position: number): Promise<string | undefined>;
   /** Test sets and NUT kinds that ran this case. */

@@ -12,3 +12,4 @@ export * from './testsets.js';
 export * from './notify.js';
 export * from './queue.js';
 export * from './diffs.js';
+export * from './run-list.js';

@@ -20,6 +20,8 @@ import {
   type ResultFilter,
   type ResultLine,
   type ResultsQuery,
+  type RunListFilter,
+  type RunListPage,
   type RunIdentity,
   type RunSummary,
   type RunTotals,
@@ -28,6 +30,7 @@ import {
   type Verdict,
 } from '@testlab/core';
 import { SqliteDiffs } from './diffs.js';
+import { RUN_LIST_ORDER, runPageQuery } from './run-list.js';
 import { toArtifact, toCounts, toRun, toStage, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
 import type { SqliteStore } from './store.js';
 
@@ -187,6 +190,21 @@ export class SqliteResults implements ResultsQuery {
   async run(runId: number): Promise<(RunSummary & { regressions: number | null }) | undefined> {
     const row = this.#q<[number], SummaryRow>(`${SUMMARY} WHERE r.id = ?`).get(runId);
     return row && { ...toSummary(row), regressions: row.n_regression };
+  }
+
+  async runs(filter: RunListFilter): Promise<RunListPage> {
+    const page = runPageQuery(filter);
+    // One read transaction: the page's ids and their rows come from the same snapshot.
+    const rows = this.#db.transaction(() => {
+      const ids = this.#q<[Record<string, string | number>], number>(page.sql).pluck().all(page.params);
+      if (ids.length === 0) return [];
+      return this.#db
+        .prepare<number[], SummaryRow>(`${SUMMARY} WHERE r.id IN (${ids.map(() => '?').join(',')}) ${RUN_LIST_ORDER}`)
+        .all(...ids);
+    }).deferred();
+    const more = rows.length > filter.limit;
+    const shown = more ? rows.slice(0, filter.limit) : rows;
+    return { runs: shown.map((row) => ({ ...toSummary(row), regressions: row.n_regression })), next: more ? shown.at(-1)!.id : null };
   }
 
   async results(runId: number, filter: ResultFilter = {}): Promise<ResultLine[]> {
