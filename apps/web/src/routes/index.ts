@@ -7,6 +7,7 @@ import history from './history.js';
 import compare from './compare.js';
 import feed from './feed.js';
 import api from './api.js';
+import runList from './run-list.js';
 
 export const routes: WebRoute[] = [
   home,
@@ -15,4 +16,5 @@ export const routes: WebRoute[] = [
   compare,
   feed,
   api,
+  runList,
 ];
