@@ -15,6 +15,8 @@ export interface LabPaths {
   testsets: string;
   /** The NUT base initramfs built by infra/nut-image/build-initramfs.sh. */
   nutImage: string;
+  /** The Debian root fs of kselftest runs ($TESTLAB_NUT_ROOTFS); unset: the engine's default under the cache. */
+  rootfsImage?: string;
   labFragment: string;
 }
 
@@ -27,5 +29,6 @@ export function labPaths(env: NodeJS.ProcessEnv = process.env): LabPaths {
     testsets: path.resolve(env.TESTLAB_TESTSETS || path.join(repoRoot, 'testsets')),
     nutImage: path.resolve(env.TESTLAB_NUT_IMAGE || path.join(repoRoot, 'var/nut-image/initramfs.gz')),
     labFragment: path.join(repoRoot, 'infra/kernel/qemu-nut.config'),
+    ...(env.TESTLAB_NUT_ROOTFS !== undefined ? { rootfsImage: path.resolve(env.TESTLAB_NUT_ROOTFS) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // The only place that picks concrete drivers: SQLite + a QEMU NUT + the engine the test set names
-// (engines/registry.ts: builtin, kselftest, tahi).
+// (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BuildRequest, KernelSource, LabStore, TestSet } from '@testlab/core';
@@ -8,10 +8,7 @@ import { createKernelBuilder } from '@testlab/builder';
 import { createQemuNutDriver } from '@testlab/nut-drivers';
 import { loadTestSetDefinition } from '@testlab/testsets';
 import type { LabPaths } from './lab-paths.js';
-import { builtinDrivers } from './engines/builtin.js';
-import type { EngineRequest } from './engines/engine.js';
-import { engineFor } from './engines/registry.js';
-import { stepProgress } from './engines/step-progress.js';
+import { builtinDrivers, engineFor, stepProgress, type EngineRequest } from '@testlab/engines';
 
 export async function openLabStore(paths: LabPaths): Promise<LabStore> {
   await mkdir(paths.home, { recursive: true });

@@ -5,17 +5,27 @@
 import { sourceTreeDir } from '@testlab/builder';
 import { StageError, type BuiltKernel } from '@testlab/core';
 import { checkRootfsImage, createKselftestSuite, defaultRootfsImage, prepareSelftestsNutImage } from '@testlab/kselftest';
-import { EngineSetupError, type Engine } from './engine.js';
+import { checkCases, EngineSetupError, type Engine, type EngineCheck } from './engine.js';
 
 /** The Debian root file system with bash and the tools: 256 MiB (the default) is too small to unpack it. */
 export const KSELFTEST_NUT_MEMORY_MIB = 1024;
 
+/** The set's suite and the root fs it boots, once both are known to be there. */
+async function checked({ paths, testset, definition }: EngineCheck) {
+  if (!definition.kselftest) throw new EngineSetupError(`test set ${testset.name}: engine kselftest needs kselftest.tests`);
+  const suite = createKselftestSuite(definition.kselftest);
+  checkCases(testset, suite);
+  const rootfsImage = paths.rootfsImage ?? defaultRootfsImage(paths.cache);
+  await checkRootfsImage(rootfsImage);
+  return { suite, rootfsImage };
+}
+
 export const kselftestEngine: Engine = {
-  prepare: async ({ paths, testset, definition, build, builder, progress }) => {
-    if (!definition.kselftest) throw new EngineSetupError(`test set ${testset.name}: engine kselftest needs kselftest.tests`);
-    const suite = createKselftestSuite(definition.kselftest);
-    const rootfsImage = process.env.TESTLAB_NUT_ROOTFS ?? defaultRootfsImage(paths.cache);
-    await checkRootfsImage(rootfsImage);
+  ownNutImage: true,
+  check: async (request) => void (await checked(request)),
+  prepare: async (request) => {
+    const { paths, build, builder, progress } = request;
+    const { suite, rootfsImage } = await checked(request);
     let kernel: BuiltKernel;
     try {
       kernel = await builder.build(build, {

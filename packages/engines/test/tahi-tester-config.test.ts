@@ -1,13 +1,16 @@
-// The --tahi-tester file: the shipped example is valid and becomes the tester part of TahiSuiteConfig;
-// each kind of mistake is reported with the file, line and key.
+// The TAHI tester file (--tahi-tester, labd's tahi.testerFile): the shipped example is valid and becomes
+// the tester part of TahiSuiteConfig; each kind of mistake is reported with the file, line and key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../src/lab-paths.js';
-import { loadTahiTester, parseTahiTester, TahiTesterConfigError } from '../src/engines/tahi-tester-config.js';
+import { fileURLToPath } from 'node:url';
+import { loadTahiTester, parseTahiTester, TahiTesterConfigError } from '../src/tahi-tester-config.js';
+
+/** packages/engines/dist/test/ -> the repository root. */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 const example = readFileSync(path.join(repoRoot, 'infra/tahi/tester.example.yaml'), 'utf8');
 const dir = mkdtempSync(path.join(tmpdir(), 'testlab-tahi-tester-'));

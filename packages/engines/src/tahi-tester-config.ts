@@ -1,7 +1,7 @@
-// The operator's description of the TAHI tester host (`testlab run --tahi-tester <file.yaml>`): where it
-// is, how to log in (key file, pinned host key), where v6eval and the suites are installed, and what
-// tn.def/nut.def say. Validated whole before anything is built; each problem names its key and line.
-// Format and example: infra/tahi/tester.example.yaml.
+// The description of the TAHI tester host (`testlab run --tahi-tester <file.yaml>`, `tahi.testerFile` in
+// labd's config): where it is, how to log in (key file, pinned host key), where v6eval and the suites are
+// installed, and what tn.def/nut.def say. Validated whole before anything is built; each problem names its
+// key and line. Format and example: infra/tahi/tester.example.yaml.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
