@@ -19,6 +19,8 @@ export type KernelOrigin =
       ref: string;
       /** Full commit id, when the source knows it (git trees); linux-next from releases.json has only a tag. */
       commit?: string;
+      /** Set when the tree has a keyring and the tag's signature was checked against it (tag-signature.ts). */
+      tagSignature?: { tagObject: string; fingerprint: string; signer: string };
     };
 
 export interface DiscoveredKernel {

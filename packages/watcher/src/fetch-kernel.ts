@@ -37,7 +37,11 @@ export class KernelRejected extends Error {
 export async function fetchKernel(kernel: DiscoveredKernel, options: FetchOptions): Promise<FetchedKernel> {
   const origin = kernel.origin;
   if (origin.type === 'git') {
-    return { kernel, type: 'git', repo: origin.repo, ref: origin.ref, commit: origin.commit, verifiedBy: `git ${origin.commit ? `commit ${origin.commit}` : `ref ${origin.ref}`}` };
+    // The tag's signature was checked when the tree was polled (git-tree.ts); the build takes the commit by id.
+    const at = `git ${origin.commit ? `commit ${origin.commit}` : `ref ${origin.ref}`}`;
+    const signed = origin.tagSignature;
+    const verifiedBy = signed ? `pgp tag ${origin.ref} ${signed.fingerprint} (${signed.signer}), ${at}` : at;
+    return { kernel, type: 'git', repo: origin.repo, ref: origin.ref, commit: origin.commit, verifiedBy };
   }
   const { progress } = options;
   const version = kernel.version;

@@ -1,5 +1,6 @@
 // The registry of watch source drivers, and the watcher's configuration (from the lab's config file or the
 // CLI's flags), validated with zod before any driver sees it.
+import path from 'node:path';
 import { z } from 'zod';
 import { GitTreeSource } from './git-tree.js';
 import { ReleasesJsonSource } from './releases-json.js';
@@ -18,6 +19,11 @@ const gitTreeConfig = z.strictObject({
   tagPrefixes: z.array(z.string()).optional(),
   branches: z.array(z.string()).optional(),
   since: z.string().optional(),
+  /**
+   * gpgv keyring whose keys must have signed every tag taken from this tree. Absolute: a trust anchor must
+   * not depend on the directory the lab happened to start in.
+   */
+  keyring: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path to a gpgv keyring file').optional(),
 });
 export const watchSourceConfig = z.discriminatedUnion('driver', [releasesJsonConfig, gitTreeConfig]);
 export type WatchSourceConfig = z.infer<typeof watchSourceConfig>;
