@@ -1,1 +1,2 @@
 export * from './run-kernel.js';
+export { rerunnerFor, type RerunCases, type RerunRequest, type RerunSource, type RerunVerdicts } from './rerun-cases.js';

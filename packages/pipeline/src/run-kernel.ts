@@ -1,7 +1,7 @@
 // One run: a kernel source goes in; it is built, booted on a NUT in the test set's mode, tested, and every
 // step is stored with its timing, log and artifacts. The drivers come in from outside (apps wire them), so
 // this file knows only the contracts of @testlab/core.
-import { copyFile, link, mkdir, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   StageError,
@@ -22,6 +22,8 @@ import {
   type Suite,
   type TestSet,
 } from '@testlab/core';
+import { addArtifact } from './artifacts.js';
+import { rerunnerFor, type RerunCases } from './rerun-cases.js';
 
 /** How the run shows itself to a person (the CLI prints it; a daemon logs it). */
 export interface RunReporter {
@@ -55,7 +57,8 @@ export interface RunRequest {
 }
 
 export type RunOutcome =
-  | { runId: number; status: 'done'; results: CaseResult[]; runDir: string }
+  /** `rerun`: more attempts at cases of this run on its own kernel, for the scheduler while it holds the NUT. */
+  | { runId: number; status: 'done'; results: CaseResult[]; runDir: string; rerun: RerunCases }
   | { runId: number; status: 'failed'; stage: StageName; error: string; logPath?: string; runDir: string };
 
 /** Runs one kernel through one test set on one NUT. Lab failures come back as a failed outcome naming the stage. */
@@ -145,7 +148,14 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     await shutdownAndKeepConsole(store, run.id, nut);
     nut = undefined;
     await store.finishRun(run.id, { status: 'done' });
-    return { runId: run.id, status: 'done', results, runDir };
+    // The kernel the NUT boots for a rerun is the run's own copy of the bzImage (kept above): the cache may be pruned.
+    const kept = path.join(runDir, 'bzImage');
+    const rerunBoot = (consoleLog: string): BootRequest => {
+      const request = bootRequest(consoleLog);
+      return { ...request, kernel: { ...request.kernel, bzImage: kept } };
+    };
+    const rerun = rerunnerFor({ store, suite: deps.suite, runId: run.id, runDir, testset: req.testset, bootRequest: rerunBoot });
+    return { runId: run.id, status: 'done', results, runDir, rerun };
   } catch (error) {
     const failure = describeFailure(error, current);
     if (nut) await nut.shutdown().catch(() => undefined);
@@ -193,7 +203,3 @@ async function shutdownAndKeepConsole(store: LabStore, runId: number, nut: Boote
   await addArtifact(store, runId, 'console-log', nut.consoleLog);
 }
 
-async function addArtifact(store: LabStore, runId: number, kind: string, file: string): Promise<void> {
-  const size = await stat(file).then((s) => s.size, () => undefined);
-  if (size !== undefined) await store.addArtifact({ runId, kind, path: file, sizeBytes: size });
-}

@@ -9,6 +9,7 @@ import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, StageName } fr
 import { classifyFailure, type Classification } from './classify.js';
 import { ConsoleTail } from './console-markers.js';
 import type { BuildJobPayload, RunJobPayload } from './planner.js';
+import { bindRerun, type RerunHere, type RerunOnNut } from './rerun.js';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
 /** How a run reports itself while it goes (the pipeline's RunReporter has this shape). */
@@ -20,7 +21,8 @@ export interface RunHooks {
 }
 
 export type TestSetOutcome =
-  | { runId: number; status: 'done'; runDir: string }
+  /** `rerun`: how to run some of its cases again on the same kernel (the pipeline's), if it can. */
+  | { runId: number; status: 'done'; runDir: string; rerun?: RerunOnNut }
   | { runId: number; status: 'failed'; stage: StageName; error: string; runDir: string };
 
 /** Runs one kernel through one test set on the given driver, storing every stage (labd wires the pipeline). */
@@ -34,6 +36,13 @@ export interface JobSettlement {
   classification?: Classification;
   /** The previous attempt had already ended the run: nothing was run again. */
   resumed?: boolean;
+  /**
+   * Reruns cases of this run on the NUT the job holds (a run that ended well, in this attempt). Valid only
+   * during onRunFinished: afterwards the NUT goes on to its next job or its known-good kernel.
+   */
+  rerun?: RerunHere;
+  /** A rerun hung or panicked the kernel and the watchdog powered the NUT off: it needs restoring. */
+  nutBroken?: string;
 }
 
 export interface CycleContext {
@@ -43,7 +52,11 @@ export interface CycleContext {
   watchdog: WatchdogOptions;
   /** Delay before a lab failure's retry: base * 2^(attempt-1). */
   retryBackoffMs: number;
-  /** Called with every run that ended (the diff service hooks in here). */
+  /**
+   * Called with every run that ended (the diff service hooks in here). For a run that ended well it is
+   * called before the job is completed: the job's lease (renewed meanwhile) still holds the NUT for reruns,
+   * and a lab that dies before the diffs are stored settles the job again from its run, recording them then.
+   */
   onRunFinished?: (job: JobRecord, settlement: JobSettlement) => Promise<void> | void;
   /** Where a run is (stage started/ended, steps inside a stage), for the daemon's log. */
   onStage?: (job: JobRecord, event: { stage: StageName; what: string }) => void;
@@ -65,11 +78,19 @@ async function consoleFacts(runDir: string) {
   }
 }
 
-async function settle(ctx: CycleContext, job: JobRecord, runId: number, failure: Classification | undefined, resumed: boolean): Promise<JobSettlement> {
+async function settle(
+  ctx: CycleContext, job: JobRecord, runId: number, failure: Classification | undefined, resumed: boolean,
+  bound?: ReturnType<typeof bindRerun>,
+): Promise<JobSettlement> {
   let settlement: JobSettlement;
   if (failure === undefined) {
+    settlement = { status: 'done', runId, resumed, ...(bound ? { rerun: bound.rerun } : {}) };
+    await ctx.onRunFinished?.(job, settlement);
+    delete settlement.rerun;
+    const broken = bound?.broke();
+    if (broken !== undefined) settlement.nutBroken = broken;
     await ctx.queue.complete(job.id, ctx.owner, { runId, status: 'done' });
-    settlement = { status: 'done', runId, resumed };
+    return settlement;
   } else if (failure.owner === 'lab') {
     const after = await ctx.queue.fail(job.id, ctx.owner, { error: failure.summary, owner: 'lab', retryAfterMs: backoff(job, ctx.retryBackoffMs) });
     settlement = { status: after.status === 'queued' ? 'retry' : 'failed', runId, classification: failure, resumed };
@@ -127,7 +148,11 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
     // The set "finished" only because the NUT was powered off under it: the cases after that saw nothing.
     failure = classifyFailure({ stage: 'test', error: watchdog.fired.reason, watchdog: watchdog.fired, ...(watchdog.console ? { console: watchdog.console } : {}) });
   }
-  return settle(ctx, job, outcome.runId, failure, false);
+  // Reruns boot the same kernel through the raw driver under a watchdog of their own (this run's is stopped).
+  const bound = failure === undefined && outcome.status === 'done' && outcome.rerun
+    ? bindRerun(outcome.rerun, driver, ctx.watchdog, (text) => ctx.onStage?.(job, { stage: 'test', what: text }))
+    : undefined;
+  return settle(ctx, job, outcome.runId, failure, false, bound);
 }
 
 export async function executeBuildJob(ctx: CycleContext, job: JobRecord, build: BuildKernel, progress: Progress): Promise<JobSettlement> {

@@ -10,3 +10,4 @@ export * from './pool.js';
 export * from './cycle.js';
 export * from './worker.js';
 export * from './enqueue.js';
+export * from './rerun.js';

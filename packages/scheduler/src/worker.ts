@@ -234,13 +234,14 @@ export class LabWorker {
       }
       state.job = undefined;
       this.o.log.info(
-        { job: job.id, key: job.key, nut: nut.name, run: settled.runId, status: settled.status, owner: settled.classification?.owner, why: settled.classification?.summary, resumed: settled.resumed },
+        { job: job.id, key: job.key, nut: nut.name, run: settled.runId, status: settled.status, owner: settled.classification?.owner, why: settled.classification?.summary, resumed: settled.resumed, nutBroken: settled.nutBroken },
         'run ended',
       );
-      if (settled.classification?.owner === 'kernel' || settled.status === 'retry') {
-        // The kernel broke the NUT (or the lab could not use it): power-cycle into known-good now.
+      if (settled.classification?.owner === 'kernel' || settled.status === 'retry' || settled.nutBroken !== undefined) {
+        // The kernel broke the NUT (or a rerun of one of its cases did, or the lab could not use it):
+        // power-cycle into known-good now.
         const t0 = Date.now();
-        if (await this.restore(nut, state, settled.classification?.summary ?? 'retry')) {
+        if (await this.restore(nut, state, settled.classification?.summary ?? settled.nutBroken ?? 'retry')) {
           this.o.log.info({ nut: nut.name, recoveryMs: Date.now() - t0 }, 'recovered');
         } else {
           needsRestore = true;

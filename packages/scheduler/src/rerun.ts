@@ -1,0 +1,57 @@
+// Reruns of a finished run's cases on the NUT the run job still holds. The pipeline knows how (its kernel,
+// mode, suite); the scheduler knows when: between the run's end and the NUT's known-good restore, while no
+// other job can have the NUT. The results service decides which cases (those that newly fail) and how
+// many times. Reruns are watched like the run was: a case that hangs or panics the kernel powers the NUT
+// off, and the worker then restores it at once.
+import type { NutDriver, Progress, Verdict } from '@testlab/core';
+import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
+
+/** Per case id, the verdict of each extra attempt; cases that could not be rerun are left out. */
+export type RerunVerdicts = ReadonlyMap<string, readonly Verdict[]>;
+
+/** What a finished run offers to rerun its cases (the pipeline's outcome has this shape). */
+export type RerunOnNut = (request: {
+  caseIds: readonly string[];
+  times: number;
+  nutDriver: NutDriver;
+  progress: Progress;
+  caseFinished?: () => void;
+}) => Promise<RerunVerdicts>;
+
+/** The rerun hook handed to onRunFinished: the NUT and the watchdog are already chosen. */
+export type RerunHere = (caseIds: readonly string[], times: number) => Promise<RerunVerdicts>;
+
+export interface BoundRerun {
+  rerun: RerunHere;
+  /** Why the watchdog powered the NUT off during a rerun, if it did (the NUT then needs restoring). */
+  broke(): string | undefined;
+}
+
+export function bindRerun(
+  rerunOnNut: RerunOnNut,
+  driver: NutDriver,
+  watchdogOptions: WatchdogOptions,
+  onStep: (text: string) => void,
+): BoundRerun {
+  let fired: string | undefined;
+  return {
+    broke: () => fired,
+    rerun: async (caseIds, times) => {
+      if (fired !== undefined || caseIds.length === 0 || times < 1) return new Map();
+      const watchdog = new RunWatchdog(watchdogOptions);
+      try {
+        return await rerunOnNut({
+          caseIds, times,
+          nutDriver: watchdog.wrap(driver),
+          progress: { step: onStep, fraction() {} },
+          caseFinished: () => watchdog.caseFinished(),
+        });
+      } finally {
+        await watchdog.stop();
+        // A rerun that hung or panicked the kernel still counts as the case failing (the attempt's verdicts
+        // are kept), but the NUT is down: the worker restores it before its next job.
+        fired = watchdog.fired?.reason;
+      }
+    },
+  };
+}
