@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { labPaths } from './lab-paths.js';
 import { openLabStore } from './wiring.js';
 import { runCommand } from './commands/run.js';
-import { listRunsCommand, showRunCommand } from './commands/show.js';
+import { showRunCommand } from './commands/show.js';
+import { registerRuns } from './commands/runs.js';
 import { registerImportTahi } from './commands/import-tahi.js';
 import { registerTestsets } from './commands/testsets.js';
 import { registerWatch } from './commands/watch.js';
@@ -47,19 +48,7 @@ program
     process.exitCode = opts.lab ? await remoteRunCommand(opts) : await runCommand(labPaths(), opts);
   });
 
-program
-  .command('runs')
-  .description('list runs, newest first')
-  .option('--limit <n>', 'how many', positiveInt)
-  .option('--json', 'JSON for scripts')
-  .action(async (opts) => {
-    const store = await openLabStore(labPaths());
-    try {
-      process.exitCode = await listRunsCommand(store, opts);
-    } finally {
-      await store.close();
-    }
-  });
+registerRuns(program, () => openLabStore(labPaths()));
 
 program
   .command('show')

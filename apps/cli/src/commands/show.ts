@@ -1,29 +1,7 @@
-// `testlab runs` and `testlab show <run>`: what the lab stored, for people (tables) and scripts (--json).
+// `testlab show <run>`: what the lab stored about one run, for people (tables) and scripts (--json).
+// `testlab runs` is in runs.ts.
 import type { CaseResult, LabStore, RunSummary, StageRecord } from '@testlab/core';
 import { formatDuration, table } from '../format.js';
-
-export async function listRunsCommand(store: LabStore, opts: { limit?: number; json?: boolean }): Promise<number> {
-  const runs = await store.listRuns({ limit: opts.limit ?? 50 });
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
-    return 0;
-  }
-  if (runs.length === 0) {
-    process.stdout.write('no runs yet: start one with `testlab run --source ... --testset ...`\n');
-    return 0;
-  }
-  const rows = runs.map((r) => [
-    String(r.id),
-    r.kernelVersion ?? '-',
-    r.testset,
-    r.nut,
-    r.status === 'failed' ? `failed (${r.failedStage})` : r.status,
-    `${r.counts.PASS}/${r.counts.FAIL}/${r.counts.WARN}/${r.counts.NA}/${r.counts.ERROR}`,
-    r.startedAt.replace('T', ' ').slice(0, 19),
-  ]);
-  process.stdout.write(`${table(['RUN', 'KERNEL', 'TESTSET', 'NUT', 'STATUS', 'PASS/FAIL/WARN/NA/ERR', 'STARTED (UTC)'], rows)}\n`);
-  return 0;
-}
 
 export async function showRunCommand(store: LabStore, idText: string, opts: { json?: boolean }): Promise<number> {
   if (!/^[1-9][0-9]{0,9}$/.test(idText)) {
