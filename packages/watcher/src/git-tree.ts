@@ -7,13 +7,11 @@
 // A branch head is no tag and carries no signature: it is trusted because it is what the configured remote
 // (its URL, over https/ssh) serves, exactly as much as that server and its transport are. A head that
 // sits on a release tag is given the tag's name only if that tag's signature holds.
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compareKernelVersions, parseGitTag, parseKernelVersion, type KernelVersion } from '@testlab/core';
 import type { DiscoveredKernel } from './discovered-kernel.js';
 import { COMMIT, firstLine, gitIn, normalizeRepo, updateMirror } from './git-mirror.js';
-import { verifyTagSignature, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
+import { tagChecker, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
 import { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 
 export interface GitTreeOptions {
@@ -74,7 +72,8 @@ export class GitTreeSource implements WatchSource {
     const kernels: DiscoveredKernel[] = [];
     const skipped: SkippedEntry[] = [];
     const byCommit = new Map<string, string>();
-    const signatures = await this.signatureChecker(mirror);
+    // Read once per poll: an unreadable keyring fails the whole source, since none of its tags can be judged.
+    const signatures = this.keyring === undefined ? undefined : await tagChecker(mirror, this.keyring, this.verified, `git tree ${this.options.name}`);
     const tooOld = (version: KernelVersion) => this.since !== undefined && version.kind !== 'next' && compareKernelVersions(version, this.since) < 0;
     const take = (entry: string, version: KernelVersion, ref: string, commit: string, time: number, stream: string, signed?: TagSignatureCheck) => {
       if (tooOld(version)) return skipped.push({ entry, reason: `older than ${this.since?.text} (the tree's "since" setting)` });
@@ -122,8 +121,9 @@ export class GitTreeSource implements WatchSource {
         // A head on a tag would be named as that release: with a keyring, only if the tag's signature holds.
         let signed: TagSignatureCheck | undefined;
         if (signatures && tag !== undefined) {
-          const [listed] = await listTags(mirror, [`refs/tags/${tag}`], []);
-          const checked = listed === undefined ? new Error('the tag could not be listed') : await signatures.check(listed);
+          const unlisted: SkippedEntry[] = [];
+          const [listed] = await listTags(mirror, [`refs/tags/${tag}`], unlisted);
+          const checked = listed === undefined ? new Error(unlisted[0]?.reason ?? 'no such tag') : await signatures.check(listed);
           if (checked instanceof Error) {
             skipped.push({ entry, reason: `its head is tag ${tag}, refused by its signature check: ${checked.message}` });
             continue;
@@ -136,43 +136,8 @@ export class GitTreeSource implements WatchSource {
         skipped.push({ entry, reason: (error as Error).message });
       }
     }
-    this.verified = signatures?.goodThisPoll ?? new Map();
+    this.verified = signatures?.good ?? new Map();
     return { kernels, skipped };
-  }
-
-  /**
-   * Without a keyring, undefined. With one, the keyring is read once per poll (an unreadable keyring fails
-   * the whole source: its tags cannot be judged) and each tag is checked once, one gpgv at a time.
-   */
-  private async signatureChecker(mirror: string) {
-    if (this.keyring === undefined) return undefined;
-    const keyring = this.keyring;
-    let digest: string;
-    try {
-      digest = createHash('sha256').update(await readFile(keyring)).digest('hex');
-    } catch (error) {
-      throw new Error(`git tree ${this.options.name}: cannot read the keyring ${keyring}: ${(error as NodeJS.ErrnoException).code ?? firstLine(error)}`, { cause: error });
-    }
-    const previous = this.verified;
-    const goodThisPoll = new Map<string, TagSignatureCheck>();
-    const failed = new Map<string, Error>();
-    return {
-      goodThisPoll,
-      check: async (t: ListedTag): Promise<TagSignatureCheck | Error> => {
-        const key = [digest, t.objectType, t.object, t.name, t.commit].join(' ');
-        const known = goodThisPoll.get(key) ?? previous.get(key) ?? failed.get(key);
-        if (known instanceof Error) return known;
-        try {
-          const good = known ?? (await verifyTagSignature(mirror, t, keyring));
-          goodThisPoll.set(key, good);
-          return good;
-        } catch (error) {
-          // Failures are not kept across polls: a keyring fixed by the operator is used at the next poll.
-          failed.set(key, error as Error);
-          return error as Error;
-        }
-      },
-    };
   }
 }
 

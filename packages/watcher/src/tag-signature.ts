@@ -3,11 +3,12 @@
 // the last `-----BEGIN PGP SIGNATURE-----` line is the signed payload and the rest a detached signature,
 // and gpgv judges the pair. The payload's own headers must then say that this tag, by this name, names
 // the commit the lab is going to build: a good signature over some other tag proves nothing about this one.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { gitEnv } from './git-mirror.js';
+import { firstLine, gitEnv } from './git-mirror.js';
 import { verifyDetachedSignature, type SignatureCheck } from './pgp-verify.js';
 import { quoted } from './watch-source.js';
 
@@ -70,6 +71,45 @@ export async function verifyTagSignature(mirror: string, tag: ListedTag, keyring
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+export interface TagChecker {
+  /** The check, or the Error saying why the tag is refused; never throws. */
+  check(tag: ListedTag): Promise<TagSignatureCheck | Error>;
+  /** Good checks made or reused: the next poll's `previous`. */
+  good: Map<string, TagSignatureCheck>;
+}
+
+/**
+ * One poll's checks against one keyring. A good check is kept by keyring digest and tag object (an object
+ * id names its bytes, so gpgv need not run again until the keyring changes); a refusal is kept for this
+ * poll only, so a keyring the operator fixes is used at the next one. One gpgv at a time.
+ */
+export async function tagChecker(mirror: string, keyring: string, previous: Map<string, TagSignatureCheck>, owner: string): Promise<TagChecker> {
+  let digest: string;
+  try {
+    digest = createHash('sha256').update(await readFile(keyring)).digest('hex');
+  } catch (error) {
+    throw new Error(`${owner}: cannot read the keyring ${keyring}: ${(error as NodeJS.ErrnoException).code ?? firstLine(error)}`, { cause: error });
+  }
+  const good = new Map<string, TagSignatureCheck>();
+  const refused = new Map<string, Error>();
+  return {
+    good,
+    check: async (tag) => {
+      const key = [digest, tag.objectType, tag.object, tag.name, tag.commit].join(' ');
+      const known = good.get(key) ?? previous.get(key) ?? refused.get(key);
+      if (known instanceof Error) return known;
+      try {
+        const checked = known ?? (await verifyTagSignature(mirror, tag, keyring));
+        good.set(key, checked);
+        return checked;
+      } catch (error) {
+        refused.set(key, error as Error);
+        return error as Error;
+      }
+    },
+  };
 }
 
 /**
