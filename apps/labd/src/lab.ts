@@ -1,6 +1,7 @@
 // Wires the daemon from its config: the SQLite store and queue, the builder, the NUT pool (QEMU and SSH
-// machines), the test sets, and the two functions the scheduler calls to build a kernel and to run one
-// kernel through one test set (packages/pipeline). The only file here that names concrete drivers.
+// machines), the test sets and their engines (lab-engines.ts), and the two functions the scheduler calls to
+// build a kernel and to run one kernel through one test set (packages/pipeline). The only file here that
+// names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabStore, JobQueue, NutDriver, Outbox, ResultsQuery, SubscriptionStore } from '@testlab/core';
@@ -10,8 +11,9 @@ import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver, publicKeyBlob } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
-import { createBuiltinSuite } from '@testlab/suites';
+import { engineNutDriver, runWithEngineNut } from '@testlab/engines';
 import { loadLabPlan, type LabConfig } from '@testlab/lab-config';
+import { openLabEngines } from './lab-engines.js';
 
 export interface Lab {
   store: LabStore;
@@ -37,21 +39,19 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 export async function openLab(config: LabConfig): Promise<Lab> {
+  // The plan context comes from lab-config: the dashboard's trigger API and `testlab watch` build the same.
+  const plan = await loadLabPlan(config);
+  const { testsets, profiles } = plan;
+  const builder = createKernelBuilder({ cacheDir: config.cache });
+  // Each set on its own engine, checked before anything else starts: a set that could never run stops labd.
+  const engines = await openLabEngines(config, testsets, builder);
+
   await mkdir(config.home, { recursive: true });
   const dbFile = path.join(config.home, 'lab.db');
   const store = openSqliteStore(dbFile);
   const queue = openSqliteJobQueue(dbFile);
   // A lab process that died mid-run left its runs `running`: they become `unfinished` before anything runs.
   await store.markOrphanedRuns(isProcessAlive);
-
-  // The plan context comes from lab-config: the dashboard's trigger API and `testlab watch` build the same.
-  const plan = await loadLabPlan(config);
-  const { testsets, profiles } = plan;
-  const suite = createBuiltinSuite();
-  for (const set of testsets.values()) {
-    const unknown = set.cases.filter((c) => !suite.catalogue().has(c));
-    if (unknown.length > 0) throw new Error(`test set ${set.name} names cases the ${suite.id} engine does not have: ${unknown.join(', ')}`);
-  }
   const profileOf = (name: string) => {
     const p = profiles.find((x) => x.name === name);
     if (p === undefined) throw new Error(`no kernel profile ${name}`);
@@ -63,7 +63,11 @@ export async function openLab(config: LabConfig): Promise<Lab> {
   const pool: PoolNut[] = [];
   for (const nut of config.nuts) {
     if (nut.driver === 'qemu') {
-      const driver = createQemuNutDriver({ stateDir: nutState, baseInitramfs: config.nutImage!, memoryMiB: nut.memoryMiB });
+      // Each run boots its engine's image (kselftest: the root fs with the selftests) with at least the
+      // memory it asks for; the known-good check, outside any run, boots the lab's small image.
+      const driver = engineNutDriver({ baseInitramfs: config.nutImage! }, (image) =>
+        createQemuNutDriver({ stateDir: nutState, baseInitramfs: image.baseInitramfs, memoryMiB: Math.max(nut.memoryMiB, image.memoryMiB ?? 0) }),
+      );
       // VMs of a lab process that died are ended by their recorded process ids before new ones start.
       await driver.reapStale();
       let checks = 0;
@@ -85,7 +89,6 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     }
   }
 
-  const builder = createKernelBuilder({ cacheDir: config.cache });
   const fragmentsFor = (profile: string, testset: string) => {
     const set = testsets.get(testset);
     if (set === undefined) throw new Error(`test set ${testset} is not configured (testsets.run)`);
@@ -102,20 +105,24 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     return { cacheKey: built.cacheKey, kernelRelease: built.kernelRelease, kernelVersion: built.kernelVersion, fromCache: built.fromCache, bzImage: built.artifacts.bzImage };
   };
 
-  const suiteFor = () => suite;
   const runTestSet: RunTestSet = async ({ payload, nutDriver, hooks }) => {
-    const { set, profile } = fragmentsFor(payload.profile, payload.testset);
+    const { set, profile, fragments } = fragmentsFor(payload.profile, payload.testset);
+    const source = kernelSourceFrom(payload.source.spec, payload.source.ref);
+    // The engine gets the pipeline's own build request, so a kernel it builds first is the pipeline's cache hit.
+    const engine = await engines.prepare(set, { source, baseConfig: profile.baseConfig, fragments }, hooks);
     const driver: NutDriver = nutDriver;
-    return runKernelTestSet(
-      { store, builder, nutDriver: driver, suite: suiteFor(), artifactsRoot: path.join(config.home, 'runs'), reporter: hooks },
-      {
-        source: kernelSourceFrom(payload.source.spec, payload.source.ref),
-        testset: set,
-        labFragment: { origin: `lab profile ${profile.name}`, text: profile.labFragment },
-        baseConfig: profile.baseConfig,
-        extraCmdline: payload.extraCmdline,
-        bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000,
-      },
+    return runWithEngineNut(engine.nut, () =>
+      runKernelTestSet(
+        { store, builder, nutDriver: driver, suite: engine.suite, artifactsRoot: path.join(config.home, 'runs'), reporter: hooks },
+        {
+          source,
+          testset: set,
+          labFragment: fragments[0]!,
+          baseConfig: profile.baseConfig,
+          extraCmdline: payload.extraCmdline,
+          bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000,
+        },
+      ),
     );
   };
 

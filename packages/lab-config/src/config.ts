@@ -102,6 +102,10 @@ export const labConfigSchema = z.strictObject({
   testsets: z.strictObject({ dir: absolute, run: z.array(name).min(1) }),
   /** The NUT base initramfs (infra/nut-image/build-initramfs.sh), for QEMU NUTs. */
   nutImage: absolute.optional(),
+  /** The Debian root file system kselftest sets boot (infra/nut-rootfs/build.sh); default `<cache>/nut-rootfs/rootfs.cpio.gz`. */
+  nutRootfs: absolute.optional(),
+  /** TAHI sets' tester host: a file in the format of infra/tahi/tester.example.yaml (checked at labd's start). */
+  tahi: z.strictObject({ testerFile: absolute }).optional(),
   schedule: z
     .strictObject({ poll: cronExpr.default('*/15 * * * *'), snapshot: cronExpr.default('0 2 * * *'), timezone: z.string().default('UTC') })
     .prefault({}),

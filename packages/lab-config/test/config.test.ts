@@ -93,3 +93,18 @@ test('a pinned host key that is not a real public key is refused at its line', a
   const line = text.split('\n').findIndex((l) => l.includes('AAAAnotakey')) + 1;
   assert.match(problems(text).join('\n'), new RegExp(`labd\\.yaml:${line}: nuts\\.2\\.ssh\\.hostKey: an OpenSSH public key line`));
 });
+
+test('the engines\' settings: the kselftest root fs and the TAHI tester file, absolute paths with their line', async () => {
+  const text = (await example()).replace('# tahi:\n#   testerFile: /etc/testlab/tahi-tester.yaml', 'tahi:\n  testerFile: /etc/testlab/tahi-tester.yaml');
+  const config = parseLabConfig(text, 'labd.yaml');
+  assert.deepEqual(config.tahi, { testerFile: '/etc/testlab/tahi-tester.yaml' });
+  assert.equal(config.nutRootfs, '/var/cache/testlab/nut-rootfs/rootfs.cpio.gz');
+  // Without them the lab config is still valid: labd refuses only sets that need them (apps/labd).
+  assert.equal(parseLabConfig(await example(), 'labd.yaml').tahi, undefined);
+  const line = text.split('\n').findIndex((l) => l.includes('testerFile:')) + 1;
+  assert.deepEqual(problems(text.replace('testerFile: /etc/testlab/tahi-tester.yaml', 'testerFile: tahi-tester.yaml')), [`labd.yaml:${line}: tahi.testerFile: an absolute path`]);
+  // A misnamed key is named, at the line of the tahi section's contents.
+  const misnamed = problems(text.replace('testerFile:', 'tester:'));
+  assert.ok(misnamed.includes(`labd.yaml:${line}: tahi: Unrecognized key: "tester" (tester)`), misnamed.join('\n'));
+  assert.ok(misnamed.some((p) => p.startsWith(`labd.yaml:${line}: tahi.testerFile:`)), misnamed.join('\n'));
+});
