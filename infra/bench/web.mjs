@@ -25,6 +25,7 @@ const facts = db.prepare('SELECT (SELECT count(*) FROM runs) AS runs, (SELECT co
 const runIds = db.prepare(`SELECT id FROM runs WHERE status = 'done' ORDER BY id`).pluck().all();
 const cases = db.prepare(`SELECT DISTINCT case_id FROM results WHERE run_id = ?`).pluck().all(runIds.at(-1));
 const testsets = db.prepare('SELECT DISTINCT testset FROM runs ORDER BY 1').pluck().all();
+const kernels = db.prepare('SELECT DISTINCT version FROM kernels ORDER BY 1').pluck().all();
 
 const app = build({ store, results, runsDir: path.join(path.dirname(path.resolve(values.db)), 'runs') });
 const base = await listen(app, { port: 0 });
@@ -47,6 +48,10 @@ const pages = [
   { name: 'api run', url: () => `/api/runs/${pick(runIds)}` },
   { name: 'api history', url: () => `/api/history/${encodeURIComponent(pick(cases))}?testset=${pick(testsets)}&nut=qemu` },
   { name: 'atom feed', url: () => '/feed.atom' },
+  { name: 'api runs (50)', url: () => '/api/runs' },
+  { name: 'api runs, 500', url: () => '/api/runs?limit=500' },
+  { name: 'api runs, set+cursor', url: () => `/api/runs?testset=${pick(testsets)}&limit=100&before=${pick(runIds)}` },
+  { name: 'api runs, kernel', url: () => `/api/runs?kernel=${encodeURIComponent(pick(kernels))}` },
 ];
 
 // In-process (app.inject): the server's own work without the socket, which separates our cost from the
