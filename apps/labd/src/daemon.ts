@@ -36,7 +36,8 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
     onRunFinished: async (job, settled) => {
       log.info({ job: job.id, run: settled.runId, status: settled.status }, 'run finished');
       // A retried attempt's run is evidence of the lab's failure, not a result to compare.
-      if (settled.runId !== undefined && settled.status !== 'retry') await results.runFinished(settled.runId);
+      // A run that ended well comes with the scheduler's rerun hook: the NUT is still this job's.
+      if (settled.runId !== undefined && settled.status !== 'retry') await results.runFinished(settled.runId, settled.rerun);
     },
   });
 

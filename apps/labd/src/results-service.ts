@@ -4,14 +4,21 @@
 // this may stop the lab: every failure is logged and the next run or tick tries again.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Outbox, ResultsQuery, SubscriptionStore } from '@testlab/core';
+import type { Outbox, ResultsQuery, SubscriptionStore, Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import type { LabConfig } from '@testlab/lab-config';
 import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
 
+/** Reruns cases of the finished run on the NUT that ran it (the scheduler's hook, while it holds the NUT). */
+export type RerunHook = (caseIds: readonly string[], times: number) => Promise<ReadonlyMap<string, readonly Verdict[]>>;
+
 export interface ResultsService {
-  /** Records the run's diffs, then queues its emails; never throws. */
-  runFinished(runId: number): Promise<void>;
+  /**
+   * Records the run's diffs, then queues its emails; never throws. With `rerun` and `diff.reruns` > 0, each
+   * case that newly fails against a baseline is first rerun that many times: passing once makes it flaky,
+   * failing every time a regression with fail:runs n/n.
+   */
+  runFinished(runId: number, rerun?: RerunHook): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +37,6 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
   const notify: NotifyService | undefined = config.mail
     ? createNotifyService({ config: config.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
     : undefined;
-  if (config.diff.reruns > 0) log.warn({ reruns: config.diff.reruns }, 'diff.reruns is set but the scheduler has no rerun hook yet: newly failing cases are not rerun');
   let digests: ScheduledTask | undefined;
   if (notify) {
     notify.worker.start(o.outboxIntervalMs);
@@ -47,11 +53,30 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
     log.info({ smtp: `${config.mail!.smtp.host}:${config.mail!.smtp.port}` }, 'mail: outbox worker started');
   }
 
+  // A rerun that throws (the NUT could not boot) leaves the cases unconfirmed rather than the diffs unrecorded.
+  const rerunLogged = async (runId: number, caseIds: readonly string[], times: number, rerun: RerunHook) => {
+    log.info({ run: runId, cases: caseIds, times }, 'rerunning newly failing cases');
+    try {
+      const verdicts = await rerun(caseIds, times);
+      log.info({ run: runId, verdicts: Object.fromEntries(verdicts) }, 'reruns done');
+      return verdicts;
+    } catch (error) {
+      log.error({ run: runId, error: (error as Error).message }, 'reruns failed: the cases are judged on their first attempt');
+      return new Map<string, readonly Verdict[]>();
+    }
+  };
+
   return {
-    async runFinished(runId) {
+    async runFinished(runId, rerun) {
       try {
-        const recorded = await recordRunDiffs(o.results, runId, { pinned: config.diff.pinned });
-        log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions }, 'diffs recorded');
+        const reruns = rerun ? config.diff.reruns : 0;
+        const recorded = await recordRunDiffs(o.results, runId, {
+          pinned: config.diff.pinned,
+          reruns,
+          ...(rerun && reruns > 0 ? { rerun: (_run: number, caseIds: readonly string[], times: number) => rerunLogged(runId, caseIds, times, rerun) } : {}),
+        });
+        const flaky = recorded.totals.flaky;
+        log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions, flaky }, 'diffs recorded');
       } catch (error) {
         // A run that never identified its kernel (it failed before the build) has nothing to compare.
         if (error instanceof RunNotDiffableError) log.info({ run: runId }, error.message);
