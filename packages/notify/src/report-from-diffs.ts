@@ -20,6 +20,7 @@ export function runReportFrom(run: RunSummary, diffs: readonly StoredDiff[], res
       seen: e.after!,
       reason: byCase.get(e.caseId)?.reason ?? '',
       pcapCount: byCase.get(e.caseId)?.pcapCount ?? 0,
+      ...(e.failRuns ? { failRuns: e.failRuns } : {}),
     }));
   return {
     runId: run.id,

@@ -12,6 +12,11 @@ export interface RegressedCase {
   reason: string;
   /** How many capture files the case wrote (linked by index). */
   pcapCount: number;
+  /**
+   * Failing attempts of all attempts: the first plus the lab's reruns (3/3: it failed every time, so it is
+   * no flake), else over the recent runs of its stream. Absent when the diff did not count them.
+   */
+  failRuns?: { fail: number; runs: number };
 }
 
 export interface RunReport {

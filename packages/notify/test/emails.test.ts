@@ -77,12 +77,12 @@ test('a regression email: kernel, baseline, expected vs seen, links; text and es
   const text = mail.text;
   assert.match(text, /Kernel 6\.1\.192 regressed on test set phase2-host \(qemu-x86_64\): 1 case\(s\) worse than baseline 6\.1\.191 \(run 40\)/);
   assert.match(text, /Run 42 \(done\): https:\/\/lab\.example\.org\/runs\/42\n/);
-  assert.match(text, /\* v6LC\.2\.1\.5 Neighbor Solicitation processing\n {2}expected PASS, seen FAIL\n {2}expected NA with <Override> flag set/);
+  assert.match(text, /\* v6LC\.2\.1\.5 Neighbor Solicitation processing\n {2}expected PASS, seen FAIL, fail:runs 3\/3\n {2}expected NA with <Override> flag set/);
   assert.match(text, /log: {2}https:\/\/lab\.example\.org\/runs\/42\/cases\/v6LC\.2\.1\.5\/log\n/);
   assert.match(text, /pcap: https:\/\/lab\.example\.org\/runs\/42\/cases\/v6LC\.2\.1\.5\/pcaps\/1\n/);
 
   const html = mail.html;
-  assert.match(html, /<td>PASS<\/td>\s*<td>FAIL<\/td>/);
+  assert.match(html, /<td>PASS<\/td>\s*<td>FAIL<\/td>\s*<td>3\/3<\/td>/, 'fail:runs: it failed every attempt');
   assert.match(html, /expected NA with &lt;Override&gt; flag set/, 'values are escaped in HTML');
   assert.doesNotMatch(html, /<Override>/);
   assert.match(html, /<a href="https:\/\/lab\.example\.org\/runs\/40">run 40<\/a>/);
@@ -123,6 +123,7 @@ test('a daily digest collects the day\'s runs into one email the next day', asyn
   const mail = sink.mails[0]!;
   assert.equal(mail.headers.get('subject'), '[testlab] digest 2025-01-07: 2 runs, 2 with regressions');
   assert.match(mail.text, /Run 50: kernel 6\.1\.192, phase2-host on qemu-x86_64: 1 regression\(s\)/);
+  assert.match(mail.text, /- v6LC\.2\.1\.5: expected PASS, seen FAIL, fail:runs 3\/3 \(/, 'the digest keeps fail:runs');
   assert.match(mail.text, /Run 52: /);
   assert.ok(mail.headers.get('list-unsubscribe'));
 });

@@ -44,6 +44,8 @@ export function regressionReport(overrides: Partial<RunReport> = {}): RunReport 
         seen: 'FAIL',
         reason: 'expected NA with <Override> flag set, seen no reply within 3s',
         pcapCount: 2,
+        // Failed on the first attempt and on both of the lab's reruns: a regression, not a flake.
+        failRuns: { fail: 3, runs: 3 },
       },
     ],
     counts: counts(6, 1),

@@ -22,14 +22,15 @@ const diff = (baselineRunId: number, entries: DiffEntry[]): StoredDiff => ({
 });
 const line = (caseId: string, reason: string, pcapCount: number): ResultLine => ({ resultId: 1, caseId, title: caseId, verdict: 'FAIL', reason, durationMs: 1, pcapCount });
 
-test('regressions of the first diff that has any, with reasons and pcap counts from the results', () => {
+test('regressions of the first diff that has any, with reasons and pcap counts from the results, and fail:runs', () => {
+  const rerun = { ...entry('v6LC.2.1.5', 'regression', 'PASS', 'FAIL'), failRuns: { fail: 3, runs: 3 } };
   const report = runReportFrom(
     run,
-    [diff(191, [entry('v6LC.1.1.1', 'fix', 'FAIL', 'PASS')]), diff(180, [entry('v6LC.2.1.5', 'regression', 'PASS', 'FAIL'), entry('v6LC.2.1.6', 'flaky', 'PASS', 'FAIL')])],
+    [diff(191, [entry('v6LC.1.1.1', 'fix', 'FAIL', 'PASS')]), diff(180, [rerun, entry('v6LC.2.1.6', 'flaky', 'PASS', 'FAIL')])],
     [line('v6LC.1.1.1', 'ok', 0), line('v6LC.2.1.5', 'no NA seen', 2), line('v6LC.2.1.6', 'late', 1)],
   );
   assert.deepEqual(report.baseline, { runId: 180, kernelVersion: '6.1.180' });
-  assert.deepEqual(report.regressions, [{ caseId: 'v6LC.2.1.5', title: 't v6LC.2.1.5', expected: 'PASS', seen: 'FAIL', reason: 'no NA seen', pcapCount: 2 }]);
+  assert.deepEqual(report.regressions, [{ caseId: 'v6LC.2.1.5', title: 't v6LC.2.1.5', expected: 'PASS', seen: 'FAIL', reason: 'no NA seen', pcapCount: 2, failRuns: { fail: 3, runs: 3 } }]);
   assert.deepEqual(report.caseIds, ['v6LC.1.1.1', 'v6LC.2.1.5', 'v6LC.2.1.6']);
 });
 
