@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   # the kernel under test and its build
   linux-source-6.1 build-essential bc flex bison libelf-dev libssl-dev cpio ccache xz-utils git
+  # depmod for `make modules_install` of kernels built with modules (machine NUTs)
+  kmod
   # the QEMU NUT and its initramfs
   qemu-system-x86 busybox-static dropbear-bin radvd iproute2
   # checks of the evidence: pcaps must be readable by tcpdump

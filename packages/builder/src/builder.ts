@@ -1,4 +1,4 @@
-// The kernel builder: source -> tree -> .config -> bzImage, each step skipped when its result is cached.
+// The kernel builder: source -> tree -> .config -> bzImage (+ modules), each step skipped when its result is cached.
 // The fast path (same source, same inputs, kernel already built) only identifies the source (hashing a
 // tarball, or resolving a git ref) and reads two cache files: no unpack, no make.
 import { availableParallelism, homedir } from 'node:os';
@@ -11,6 +11,7 @@ import { compile } from './compile.js';
 import { configure } from './configure.js';
 import { readKernelEntry, writeKernelEntry } from './kernel-cache.js';
 import { buildEnv, compilerVersion, hasCcache, makeQuery, type MakeSetup } from './make.js';
+import { configHasModules, installModulesTarball } from './modules.js';
 import { expectedObjects, recordObjects } from './object-count.js';
 import { ensureTree } from './unpack.js';
 import { parseFragments } from './verify-config.js';
@@ -120,11 +121,18 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
       observer.stageFinished('build', 'cached');
       return { ...base, cacheKey: key, kernelVersion: existing.meta.kernelVersion, kernelRelease: existing.meta.kernelRelease, artifacts: existing.artifacts, fromCache: true, stages: { unpack: unpacked, configure: configured, build: 'cached' } };
     }
-    const compiled = await compile(setup, jobs, await expectedObjects(layout, input), buildProgress);
+    const withModules = configHasModules(resolved);
+    const compiled = await compile(setup, jobs, await expectedObjects(layout, input), buildProgress, withModules);
     if (compiled.full) await recordObjects(layout, input, compiled.objects);
     const kernelRelease = await makeQuery(setup, 'kernelrelease');
     const kernelVersion = await makeQuery(setup, 'kernelversion');
-    const artifacts = await writeKernelEntry(layout, { outDir: setup.outDir, buildLog: compiled.buildLog }, {
+    let modulesTarball: string | undefined;
+    if (withModules) {
+      buildProgress.step('make modules_install');
+      modulesTarball = path.join(setup.outDir, 'modules.tar.gz');
+      await installModulesTarball(setup, kernelRelease, compiled.buildLog, modulesTarball);
+    }
+    const artifacts = await writeKernelEntry(layout, { outDir: setup.outDir, buildLog: compiled.buildLog, modulesTarball }, {
       ...base,
       kernelVersion,
       kernelRelease,

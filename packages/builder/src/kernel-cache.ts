@@ -14,16 +14,19 @@ export interface KernelMeta {
   cacheKey: string;
   inputKey: string;
   builtAt: string;
+  /** True when the entry holds modules.tar.gz (CONFIG_MODULES=y); absent in entries from before modules. */
+  modules?: boolean;
 }
 
-const FILES = { bzImage: 'bzImage', systemMap: 'System.map', config: '.config', buildLog: 'build.log' } as const;
+const FILES = { bzImage: 'bzImage', systemMap: 'System.map', config: '.config', buildLog: 'build.log', modules: 'modules.tar.gz' } as const;
 
-export function artifactPaths(dir: string): BuiltKernel['artifacts'] {
+export function artifactPaths(dir: string, withModules = false): BuiltKernel['artifacts'] {
   return {
     bzImage: path.join(dir, FILES.bzImage),
     systemMap: path.join(dir, FILES.systemMap),
     config: path.join(dir, FILES.config),
     buildLog: path.join(dir, FILES.buildLog),
+    ...(withModules ? { modules: path.join(dir, FILES.modules) } : {}),
   };
 }
 
@@ -39,7 +42,7 @@ export async function readKernelEntry(layout: CacheLayout, key: string): Promise
     return undefined;
   }
   if (typeof meta.kernelRelease !== 'string' || typeof meta.kernelVersion !== 'string' || meta.cacheKey !== key) return undefined;
-  const artifacts = artifactPaths(dir);
+  const artifacts = artifactPaths(dir, meta.modules === true);
   for (const file of Object.values(artifacts)) {
     if (!(await stat(file).then((s) => s.isFile(), () => false))) return undefined;
   }
@@ -49,18 +52,20 @@ export async function readKernelEntry(layout: CacheLayout, key: string): Promise
 /** Copies the artifacts out of the build folder into a new entry; returns where they are. */
 export async function writeKernelEntry(
   layout: CacheLayout,
-  from: { outDir: string; buildLog: string },
+  from: { outDir: string; buildLog: string; modulesTarball?: string | undefined },
   meta: KernelMeta,
 ): Promise<BuiltKernel['artifacts']> {
   const final = layout.kernelDir(meta.cacheKey);
+  const withModules = from.modulesTarball !== undefined;
   await publishDir(final, async (tmp) => {
-    const to = artifactPaths(tmp);
+    const to = artifactPaths(tmp, withModules);
     await copyFile(path.join(from.outDir, 'arch/x86/boot/bzImage'), to.bzImage);
     await copyFile(path.join(from.outDir, 'System.map'), to.systemMap);
     await copyFile(path.join(from.outDir, '.config'), to.config);
     await copyFile(from.buildLog, to.buildLog);
+    if (from.modulesTarball !== undefined) await copyFile(from.modulesTarball, to.modules!);
     // meta.json last: readKernelEntry also checks every file, but this keeps the order obvious.
-    await writeFile(path.join(tmp, 'meta.json'), JSON.stringify(meta, null, 2) + '\n');
+    await writeFile(path.join(tmp, 'meta.json'), JSON.stringify({ ...meta, modules: withModules }, null, 2) + '\n');
   });
-  return artifactPaths(final);
+  return artifactPaths(final, withModules);
 }

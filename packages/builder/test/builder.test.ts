@@ -5,6 +5,7 @@ import { access, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { StageError, type ConfigFragment } from '@testlab/core';
 import { createKernelBuilder } from '../src/index.js';
+import { execa } from 'execa';
 import { FakeSource, fakeMake, recordingObserver, tempDir } from './fixtures.js';
 
 const lab: ConfigFragment = { origin: 'lab', text: 'CONFIG_64BIT=y\nCONFIG_IPV6=y\n' };
@@ -119,6 +120,41 @@ test('a failing make bzImage is StageError(build) with exit code, last lines and
   const built = await builder.build({ source: new FakeSource(), baseConfig: 'tinyconfig', fragments: [lab] }, observer);
   assert.deepEqual(observer.events.filter((e) => e.startsWith('finished')), ['finished unpack cached', 'finished configure cached', 'finished build done']);
   assert.equal(built.fromCache, false);
+});
+
+test('a .config with CONFIG_MODULES=y builds modules and keeps them as one tarball in the cache entry', async (t) => {
+  const dir = await tempDir(t);
+  const make = await fakeMake(dir);
+  const builder = createKernelBuilder({ cacheDir: path.join(dir, 'cache'), makePath: make.makePath, jobs: 2 });
+  const withModules: ConfigFragment = { origin: 'machine', text: 'CONFIG_MODULES=y\nCONFIG_DUMMY=m\n' };
+  const built = await builder.build({ source: new FakeSource(), baseConfig: 'tinyconfig', fragments: [lab, withModules] }, recordingObserver());
+  assert.ok(built.artifacts.modules !== undefined && (await exists(built.artifacts.modules)));
+  const calls = await make.calls();
+  assert.ok(calls.some((c) => / -j2 bzImage modules$/.test(c)), calls.join('\n'));
+  assert.ok(calls.some((c) => / INSTALL_MOD_STRIP=1 modules_install$/.test(c)), calls.join('\n'));
+  const listing = (await execa('tar', ['-tzvf', built.artifacts.modules!])).stdout;
+  assert.match(listing, /lib\/modules\/6\.99\.0\/kernel\/drivers\/net\/dummy\.ko/);
+  assert.match(listing, /lib\/modules\/6\.99\.0\/modules\.dep/);
+  assert.doesNotMatch(listing, /6\.99\.0\/build/, 'the link into this host\'s tree is not shipped');
+  assert.match(listing, / 0\/0 /, 'owned by root on the NUT, whoever built it');
+  // The cache hit hands back the same tarball; a kernel without modules has none.
+  const again = await builder.build({ source: new FakeSource(), baseConfig: 'tinyconfig', fragments: [lab, withModules] }, recordingObserver());
+  assert.equal(again.fromCache, true);
+  assert.equal(again.artifacts.modules, built.artifacts.modules);
+  const plain = await builder.build({ source: new FakeSource(), baseConfig: 'tinyconfig', fragments: [lab] }, recordingObserver());
+  assert.equal(plain.artifacts.modules, undefined);
+});
+
+test('modules without depmod on the build host fail the build stage, naming the package', async (t) => {
+  const dir = await tempDir(t);
+  const make = await fakeMake(dir);
+  await make.noDepmod();
+  const builder = createKernelBuilder({ cacheDir: path.join(dir, 'cache'), makePath: make.makePath });
+  await assert.rejects(
+    builder.build({ source: new FakeSource(), baseConfig: 'tinyconfig', fragments: [lab, { origin: 'm', text: 'CONFIG_MODULES=y\n' }] }, recordingObserver()),
+    (e: unknown) => e instanceof StageError && e.stage === 'build' && /no 6\.99\.0\/modules\.dep: depmod is missing .*apt-get install kmod/.test(e.message),
+  );
+  assert.deepEqual(await readdir(path.join(dir, 'cache', 'kernels')).catch(() => []), [], 'nothing half-built is cached');
 });
 
 test('source failures are StageError(unpack); identities are checked before they become paths', async (t) => {

@@ -1,18 +1,20 @@
 // A stand-in for the kernel's make, so the builder's caching and stage reporting can be tested in
 // milliseconds. It understands just what the builder asks for; `control.json` beside the wrapper script
 // tells it to fail, and every call is appended to `calls.log` there.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 // `node --test <dir>` runs every .js file of the folder, this one too: without the wrapper's variable it is
 // not being used as make, so it does nothing.
 const here = process.env.FAKE_MAKE_DIR;
 if (here === undefined) process.exit(0);
-const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean }) : {};
+const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean; noDepmod?: boolean }) : {};
 const args = process.argv.slice(2);
 appendFileSync(path.join(here, 'calls.log'), `${args.join(' ')}\n`);
 const out = args.find((a) => a.startsWith('O='))?.slice(2);
-const target = args.filter((a) => !a.includes('=') && !a.startsWith('-')).pop();
+const targets = args.filter((a) => !a.includes('=') && !a.startsWith('-'));
+// `bzImage modules` is one build: handled as bzImage, plus the module files.
+const target = targets.includes('bzImage') ? 'bzImage' : targets.pop();
 if (!out) process.exit(64);
 
 if (target === 'tinyconfig' || target === 'defconfig' || target === 'allnoconfig') {
@@ -40,6 +42,19 @@ if (target === 'tinyconfig' || target === 'defconfig' || target === 'allnoconfig
   writeFileSync(path.join(out, 'System.map'), 'ffffffff81000000 T _text\n');
   writeFileSync(path.join(out, 'arch/x86/boot/bzImage'), `bzImage of ${readFileSync(path.join(out, '.config'), 'utf8')}`);
   console.log('Kernel: arch/x86/boot/bzImage is ready  (#1)');
+  if (targets.includes('modules')) {
+    mkdirSync(path.join(out, 'drivers/net'), { recursive: true });
+    writeFileSync(path.join(out, 'drivers/net/dummy.ko'), 'module');
+    console.log('  LD [M]  drivers/net/dummy.ko');
+  }
+} else if (target === 'modules_install') {
+  // As kbuild does: the modules, the build/source links back into the tree, and depmod's modules.dep.
+  const root = args.find((a) => a.startsWith('INSTALL_MOD_PATH='))!.slice('INSTALL_MOD_PATH='.length);
+  const dir = path.join(root, 'lib/modules/6.99.0');
+  mkdirSync(path.join(dir, 'kernel/drivers/net'), { recursive: true });
+  writeFileSync(path.join(dir, 'kernel/drivers/net/dummy.ko'), readFileSync(path.join(out, 'drivers/net/dummy.ko')));
+  symlinkSync(out, path.join(dir, 'build'));
+  if (!control.noDepmod) writeFileSync(path.join(dir, 'modules.dep'), 'kernel/drivers/net/dummy.ko:\n');
 } else if (target === 'kernelrelease' || target === 'kernelversion') {
   console.log('6.99.0');
 } else {

@@ -49,6 +49,8 @@ export async function fakeMake(dir: string) {
     makePath: wrapper,
     calls: async () => (await readFile(path.join(dir, 'calls.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
     failBuild: (fail: boolean) => writeFile(path.join(dir, 'control.json'), JSON.stringify({ failBuild: fail })),
+    /** depmod missing on the build host: modules_install writes no modules.dep. */
+    noDepmod: () => writeFile(path.join(dir, 'control.json'), JSON.stringify({ noDepmod: true })),
   };
 }
 

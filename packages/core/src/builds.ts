@@ -28,7 +28,14 @@ export interface BuiltKernel {
   /** `make kernelrelease`, what `uname -r` must print on the NUT. */
   kernelRelease: string;
   /** Absolute paths of the kept artifacts. */
-  artifacts: { bzImage: string; systemMap: string; config: string; buildLog: string };
+  artifacts: {
+    bzImage: string;
+    systemMap: string;
+    config: string;
+    buildLog: string;
+    /** `lib/modules/<release>/` as a gzip'd tar, when the .config has CONFIG_MODULES=y. */
+    modules?: string;
+  };
   /** True when nothing was compiled: the same source and resolved config had been built before. */
   fromCache: boolean;
   /** Per stage: `cached` when skipped thanks to the cache. */

@@ -32,6 +32,8 @@ export interface NutLink {
 
 export interface KernelImage {
   bzImage: string;
+  /** Its modules (`lib/modules/<release>/` as a gzip'd tar), when it was built with CONFIG_MODULES=y. */
+  modules?: string;
   /** What `uname -r` must print once the NUT runs this kernel. */
   kernelRelease: string;
 }

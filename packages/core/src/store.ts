@@ -58,7 +58,7 @@ export interface ResultRecord extends CaseResult {
 
 export interface ArtifactRecord {
   runId: number;
-  /** `bzImage`, `config`, `system-map`, `build-log`, `console-log`, `pcap`, `case-log`. */
+  /** `bzImage`, `modules`, `config`, `system-map`, `build-log`, `console-log`, `pcap`, `case-log`. */
   kind: string;
   path: string;
   sizeBytes: number;

@@ -102,7 +102,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     await store.startStage(run.id, 'boot', path.join(runDir, 'console.log'));
     const bootProgress = reporter.stageStarted('boot');
     const bootRequest = (consoleLog: string): BootRequest => ({
-      kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease },
+      kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease, ...(built.artifacts.modules ? { modules: built.artifacts.modules } : {}) },
       mode: req.testset.mode,
       links: req.testset.links,
       sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
@@ -190,6 +190,7 @@ async function recordKernel(store: LabStore, runId: number, built: BuiltKernel, 
     ['config', built.artifacts.config, 'config'],
     ['system-map', built.artifacts.systemMap, 'System.map'],
     ['build-log', built.artifacts.buildLog, 'build.log'],
+    ...(built.artifacts.modules ? [['modules', built.artifacts.modules, 'modules.tar.gz'] as [string, string, string]] : []),
   ];
   for (const [kind, from, name] of kept) {
     const to = path.join(runDir, name);
