@@ -214,3 +214,34 @@ test('watch --once --dry-run --verify: a tarball signed by a key in --keyring is
   assert.match(found[0]?.verifiedBy ?? '', /^pgp [0-9A-F]{40} \(CLI Test Signer <cli@testlab\.invalid>\)$/);
   assert.match(found[1]?.note ?? '', /^kernel 6\.98\.1 \(stable\) rejected: BAD PGP signature by CLI Test Signer/);
 });
+
+test('watch --once --dry-run --tag-keyring: a git tag signed by a key in the keyring is new, an unsigned one is skipped with the reason', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-watch-tags-'));
+  const gnupg = path.join(dir, 'gnupg');
+  await mkdir(gnupg, { mode: 0o700 });
+  t.after(async () => {
+    await run('gpgconf', ['--homedir', gnupg, '--kill', 'gpg-agent']).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const gpg = (...args: string[]) => run('gpg', ['--homedir', gnupg, '--batch', '--no-tty', ...args], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  await gpg('--passphrase', '', '--quick-gen-key', 'Tag Signer <tags@testlab.invalid>', 'ed25519', 'sign', 'never');
+  const keyring = path.join(dir, 'tag-signers.gpg');
+  await writeFile(keyring, (await gpg('--export')).stdout);
+  const fpr = (await gpg('--with-colons', '--list-secret-keys')).stdout.toString().split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
+
+  const repo = path.join(dir, 'linux');
+  await gitRepo(repo);
+  const env = { ...process.env, GNUPGHOME: gnupg, GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@testlab.invalid' };
+  await run('git', ['-c', `user.signingkey=${fpr}`, 'tag', '-s', '-m', 'Linux 6.99-rc1', 'v6.99-rc1'], { cwd: repo, env });
+  await run('git', ['tag', '-a', '-m', 'Linux 6.99-rc2 (unsigned)', 'v6.99-rc2'], { cwd: repo, env });
+
+  const home = { TESTLAB_HOME: path.join(dir, 'home'), TESTLAB_CACHE: path.join(dir, 'cache') };
+  const out = await testlab(home, 'watch', '--once', '--dry-run', '--no-releases', '--git-tree', `lab=${repo}`, '--tag-keyring', keyring, '--json');
+  assert.equal(out.code, 0, out.stderr);
+  const [tree] = (JSON.parse(out.stdout) as { sources: Array<{ found: Array<{ version: string; status: string }>; skipped: Array<{ entry: string; reason: string }> }> }).sources;
+  assert.deepEqual(tree?.found.map((f) => [f.version, f.status]), [['6.99-rc1', 'new']], 'only the signed tag is taken');
+  const skipped = JSON.stringify(tree?.skipped);
+  assert.match(skipped, /v6\.99-rc2[^}]*without a signature/, `the unsigned tag is skipped with the reason: ${skipped}`);
+  // v6.98 is a lightweight tag: with a keyring it cannot be vouched for either.
+  assert.match(skipped, /v6\.98[^}]*lightweight/, skipped);
+});

@@ -31,6 +31,8 @@ export interface WatchOptions {
   since?: string;
   verify?: boolean;
   keyring?: string;
+  /** gpgv keyring the git trees' tags must be signed with (tags without a good signature are skipped). */
+  tagKeyring?: string;
   rcTagRepo?: string;
   json?: boolean;
   /** The lab's config (labd.yaml): enqueue into its job queue. */
@@ -66,6 +68,7 @@ export async function watchCommand(paths: LabPaths, opts: WatchOptions): Promise
       repo: spec.slice(eq + 1),
       ...(opts.branch ? { branches: opts.branch } : {}),
       ...(opts.since ? { since: opts.since } : {}),
+      ...(opts.tagKeyring ? { keyring: opts.tagKeyring } : {}),
     });
   }
   if (sources.length === 0) return usage('nothing to watch: give --git-tree, or leave out --no-releases');
@@ -210,6 +213,7 @@ export function registerWatch(program: Command, paths: () => LabPaths): void {
     .option('--since <version>', 'ignore git tags older than this version, e.g. 6.1')
     .option('--verify', 'download each new kernel and check it (PGP signature, or rc against its git tag)')
     .option('--keyring <file>', 'gpgv keyring with the release signers\' keys (for --verify)')
+    .option('--tag-keyring <file>', 'gpgv keyring the --git-tree tags must be signed with (others are skipped, with the reason)')
     .option('--rc-tag-repo <repo>', 'git tree whose tags vouch for rc tarballs (for --verify)')
     .option('--config <labd.yaml>', "the lab's config: enqueue new kernels in its job queue (labd runs them)")
     .option('--json', 'JSON for scripts')
