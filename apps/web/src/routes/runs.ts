@@ -5,6 +5,7 @@ import { VERDICTS } from '@testlab/core';
 import type { WebRoute } from '../context.js';
 import { sendArtifact } from '../artifact-files.js';
 import { sectionChoices, sectionOf, splitReason } from '../case-reason.js';
+import { rerunEvidence } from '../rerun-evidence.js';
 import { sendPage } from '../html.js';
 import { caseParams, id, NotFound, parse, resultFilterQuery, runParams } from '../params.js';
 import { stageTimeline } from '../stage-timeline.js';
@@ -46,6 +47,7 @@ const runs: WebRoute = async (app, { context }) => {
     const { id: runId, caseId } = parse(caseParams, request.params);
     const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
     if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    const reruns = rerunEvidence(await results.artifactsWithIds(runId), caseId);
     const diffs = (await results.diffsOf(runId)).flatMap((d) => {
       const e = d.entries.find((x) => x.caseId === caseId);
       return e ? [{ baselineKernel: d.baselineKernel, baselineRunId: d.baselineRunId, roles: d.roles.join(', '), ...e }] : [];
@@ -59,6 +61,7 @@ const runs: WebRoute = async (app, { context }) => {
         section: sectionOf(caseId),
         pcaps: detail.pcaps.map((p) => ({ ...p, name: path.basename(p.path) })),
         diffs,
+        reruns,
       }),
     );
   });
