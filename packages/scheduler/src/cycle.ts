@@ -85,8 +85,12 @@ async function settle(
   let settlement: JobSettlement;
   if (failure === undefined) {
     settlement = { status: 'done', runId, resumed, ...(bound ? { rerun: bound.rerun } : {}) };
-    await ctx.onRunFinished?.(job, settlement);
-    delete settlement.rerun;
+    try {
+      await ctx.onRunFinished?.(job, settlement);
+    } finally {
+      bound?.close();
+      delete settlement.rerun;
+    }
     const broken = bound?.broke();
     if (broken !== undefined) settlement.nutBroken = broken;
     await ctx.queue.complete(job.id, ctx.owner, { runId, status: 'done' });

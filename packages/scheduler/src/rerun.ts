@@ -25,6 +25,8 @@ export interface BoundRerun {
   rerun: RerunHere;
   /** Why the watchdog powered the NUT off during a rerun, if it did (the NUT then needs restoring). */
   broke(): string | undefined;
+  /** The job lets go of the NUT: a later call is refused rather than booting a NUT another job may hold. */
+  close(): void;
 }
 
 export function bindRerun(
@@ -34,9 +36,14 @@ export function bindRerun(
   onStep: (text: string) => void,
 ): BoundRerun {
   let fired: string | undefined;
+  let closed = false;
   return {
     broke: () => fired,
+    close: () => {
+      closed = true;
+    },
     rerun: async (caseIds, times) => {
+      if (closed) throw new Error('reruns are possible only while the run job holds its NUT (during onRunFinished)');
       if (fired !== undefined || caseIds.length === 0 || times < 1) return new Map();
       const watchdog = new RunWatchdog(watchdogOptions);
       try {

@@ -73,7 +73,9 @@ test('a finished run\'s cases are rerun on the NUT its job still holds, on the k
   const a = new FakeNut('vm-a', ['host']);
   const seen: Array<{ status: string | undefined; verdicts: ReadonlyMap<string, readonly Verdict[]> }> = [];
   let kept: JobSettlement | undefined;
+  let late: JobSettlement['rerun'];
   const l = await lab(a, (attempt) => (attempt === 1 ? 'FAIL' : 'PASS'), async (job, settled) => {
+    late = settled.rerun;
     const verdicts = await settled.rerun!(['v6LC.5.1.2-A'], 2);
     // The job is still leased: no other job can take the NUT while its cases are rerun.
     seen.push({ status: (await l.queue.get(job.id))?.status, verdicts });
@@ -87,6 +89,8 @@ test('a finished run\'s cases are rerun on the NUT its job still holds, on the k
   assert.deepEqual(a.events, ['restore', 'run set-1', 'rerun 1 on 6.12', 'rerun 2 on 6.12', 'restore']);
   assert.equal((await l.queue.list()).find((j) => j.kind === 'run')?.status, 'done', 'completed after the reruns');
   assert.equal(kept?.rerun, undefined, 'the hook is withdrawn once onRunFinished returns (the NUT moves on)');
+  await assert.rejects(late!(['v6LC.5.1.2-A'], 1), /only while the run job holds its NUT/, 'a kept reference cannot boot the NUT later');
+  assert.equal(a.events.filter((e) => e.startsWith('rerun')).length, 2, 'nothing was booted by the late call');
   assert.equal(a.concurrent, 0, 'every rerun NUT was shut down');
   await l.close();
 });
