@@ -5,6 +5,7 @@
 // Its console, case logs and pcaps stay in `<run>/reruns/attempt-<n>/` and are recorded as the run's
 // artifacts. The scheduler calls it while it still holds the NUT (before the known-good restore), with a
 // driver it watches for hangs and panics.
+import { AsyncResource } from 'node:async_hooks';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BootRequest, BootedNut, CaseResult, LabStore, NutDriver, Progress, Suite, TestSet, Verdict } from '@testlab/core';
@@ -36,7 +37,9 @@ export interface RerunSource {
 }
 
 export function rerunnerFor(src: RerunSource): RerunCases {
-  return async ({ caseIds, times, nutDriver, progress, caseFinished }) => {
+  // Called later, from the scheduler, but it belongs to the run: it runs in the run's async context, so what
+  // the lab attached to the run's context (labd: the engine's NUT image and memory) applies to its boots too.
+  return AsyncResource.bind(async ({ caseIds, times, nutDriver, progress, caseFinished }: RerunRequest): Promise<RerunVerdicts> => {
     // Only cases of this run's set: a caller cannot make the lab run something the set does not name.
     const cases = src.testset.cases.filter((c) => caseIds.includes(c));
     const verdicts = new Map<string, Verdict[]>();
@@ -56,7 +59,7 @@ export function rerunnerFor(src: RerunSource): RerunCases {
       }
     }
     return verdicts;
-  };
+  });
 }
 
 async function oneAttempt(src: RerunSource, dir: string, cases: string[], driver: NutDriver, progress: Progress, onVerdict: (r: CaseResult) => void): Promise<void> {

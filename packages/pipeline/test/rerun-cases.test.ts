@@ -2,6 +2,7 @@
 // one fresh boot of the run's kernel per attempt with the run's boot request, only the set's cases asked
 // about, every attempt's evidence written and recorded, and an attempt that cannot boot ends the reruns
 // with the verdicts gathered so far.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,9 +20,13 @@ const testset: TestSet = {
   cases: ['v6LC.1.1.1', 'v6LC.5.1.2-A', 'v6LC.5.1.8'], kernelConfig: { origin: 'x', text: '' },
 };
 
+/** Stands for what labd attaches to a run's async context (the engine's NUT image). */
+const runContext = new AsyncLocalStorage<string>();
+
 function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt?: number) {
   const runDir = path.join(dir, `run-${Math.random().toString(36).slice(2)}`);
   const boots: BootRequest[] = [];
+  const bootContexts: Array<string | undefined> = [];
   const shutdowns: string[] = [];
   const artifacts: Array<{ kind: string; path: string }> = [];
   const suiteCalls: SuiteContext[] = [];
@@ -30,6 +35,7 @@ function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt
     kind: 'fake', reapStale: async () => 0,
     boot: async (request) => {
       boots.push(request);
+      bootContexts.push(runContext.getStore());
       await mkdir(path.dirname(request.consoleLog), { recursive: true });
       await writeFile(request.consoleLog, `testlab: kernel ${request.kernel.kernelRelease}\n`);
       if (boots.length === failBootAt) throw new NutBootError('no ready marker', request.consoleLog);
@@ -50,13 +56,14 @@ function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt
       return [];
     },
   };
-  const rerun = rerunnerFor({
+  // Made inside the run's context (as runKernelTestSet does), called outside it (as the scheduler does).
+  const rerun = runContext.run('kselftest image', () => rerunnerFor({
     store, suite, runId: 7, runDir, testset,
     bootRequest: (consoleLog) => ({ kernel: { bzImage: path.join(runDir, 'bzImage'), kernelRelease: '6.1.0-test' }, mode: 'host', links: 1, sysctls: testset.sysctls, consoleLog }),
-  });
+  }));
   const steps: string[] = [];
   const go = (caseIds: string[], times: number) => rerun({ caseIds, times, nutDriver: driver, progress: { step: (t) => steps.push(t), fraction() {} } });
-  return { go, boots, shutdowns, artifacts, suiteCalls, steps, runDir };
+  return { go, boots, bootContexts, shutdowns, artifacts, suiteCalls, steps, runDir };
 }
 
 test('each rerun attempt is a fresh boot of the run\'s kernel running only the asked cases of the set; verdicts and evidence per attempt', async () => {
@@ -70,6 +77,8 @@ test('each rerun attempt is a fresh boot of the run\'s kernel running only the a
     ['bzImage', testset.sysctls, 'reruns/attempt-2/console.log'],
   ]);
   assert.deepEqual(s.shutdowns, ['nut-1', 'nut-2'], 'every attempt\'s NUT is shut down');
+  assert.equal(runContext.getStore(), undefined, 'called from outside the run\'s context');
+  assert.deepEqual(s.bootContexts, ['kselftest image', 'kselftest image'], 'yet its boots see the run\'s context (the engine\'s NUT image)');
   assert.equal(typeof s.suiteCalls[0]!.bootNut, 'function', 'cases that need a fresh NUT get one, as in the run');
   const kinds = (kind: string) => s.artifacts.filter((a) => a.kind === kind).map((a) => a.path);
   assert.deepEqual(kinds('rerun-log'), ['1.1.1', '5.1.2-A', '1.1.1', '5.1.2-A'].map((c, i) => `reruns/attempt-${i < 2 ? 1 : 2}/cases/v6LC.${c}.log`));
