@@ -40,7 +40,9 @@ export function rerunnerFor(src: RerunSource): RerunCases {
   // Called later, from the scheduler, but it belongs to the run: it runs in the run's async context, so what
   // the lab attached to the run's context (labd: the engine's NUT image and memory) applies to its boots too.
   return AsyncResource.bind(async ({ caseIds, times, nutDriver, progress, caseFinished }: RerunRequest): Promise<RerunVerdicts> => {
-    // Only cases of this run's set: a caller cannot make the lab run something the set does not name.
+    // Only cases of this run's set: a caller cannot make the lab run something the set does not name. Sets
+    // that name TAHI targets or kselftest programs instead of cases have nothing to rerun case by case
+    // (a target or program is minutes of other cases): their cases are judged on the first attempt.
     const cases = src.testset.cases.filter((c) => caseIds.includes(c));
     const verdicts = new Map<string, Verdict[]>();
     for (let attempt = 1; attempt <= times && cases.length > 0; attempt++) {
