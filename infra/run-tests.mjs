@@ -38,13 +38,15 @@ function newestCachedKernel() {
   const cache = process.env.TESTLAB_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'testlab');
   const dir = path.join(cache, 'kernels');
   if (!existsSync(dir)) return undefined;
+  // Kernels built with modules are the machine NUT test's (kexec, their own release suffix), not a QEMU NUT's.
   const entries = readdirSync(dir)
     .map((k) => path.join(dir, k))
     .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) }))
+    .filter(({ meta }) => meta.modules !== true)
+    .sort((a, b) => statSync(b.d).mtimeMs - statSync(a.d).mtimeMs);
   if (entries.length === 0) return undefined;
-  const meta = JSON.parse(readFileSync(path.join(entries[0], 'meta.json'), 'utf8'));
-  return { bzImage: path.join(entries[0], 'bzImage'), kernelRelease: meta.kernelRelease };
+  return { bzImage: path.join(entries[0].d, 'bzImage'), kernelRelease: entries[0].meta.kernelRelease };
 }
 const nutTests = files.filter((f) => f.includes(`${path.sep}nut-drivers${path.sep}`) && !f.endsWith('.e2e.test.js'));
 if (which === 'all' || which === 'nut') runs.push(['nut-boot', nutTests, [], 'kernel']);

@@ -21,13 +21,15 @@ export const nutImage = path.join(repoRoot, 'var/nut-image/initramfs.gz');
 export function cachedKernel(): { bzImage: string; kernelRelease: string; kernelVersion: string } | undefined {
   const dir = path.join(cacheDir, 'kernels');
   if (!existsSync(dir) || !existsSync(kernelTarball) || !existsSync(nutImage)) return undefined;
+  // Kernels built with modules are machine-nut.e2e's kexec kernels (own release suffix), not a QEMU NUT's.
   const found = readdirSync(dir)
     .map((k) => path.join(dir, k))
     .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+    .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string; modules?: boolean } }))
+    .filter(({ meta }) => meta.modules !== true)
+    .sort((a, b) => statSync(b.d).mtimeMs - statSync(a.d).mtimeMs)[0];
   if (found === undefined) return undefined;
-  const meta = JSON.parse(readFileSync(path.join(found, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string };
-  return { bzImage: path.join(found, 'bzImage'), kernelRelease: meta.kernelRelease, kernelVersion: meta.kernelVersion };
+  return { bzImage: path.join(found.d, 'bzImage'), kernelRelease: found.meta.kernelRelease, kernelVersion: found.meta.kernelVersion };
 }
 
 export const SMOKE_SET = 'lab-smoke';

@@ -8,6 +8,7 @@ export { QemuBootedNut } from './qemu/booted-nut.js';
 export { buildKernelCmdline, buildQemuArgs, validateCmdlineWord, validateSysctl, CmdlineError } from './qemu/cmdline.js';
 export { MGMT_MAC, READY_MARKER, linkMac } from './qemu/protocol.js';
 export { readBzImageRelease } from './qemu/bzimage.js';
+export { powerControl, qmpExecute, QmpError, type PowerAction } from './qemu/qmp.js';
 export { SshCommandRunner, SshHostKeyMismatchError, SshExecTimeoutError, shellQuote, shellJoin, fingerprint, type SshTarget } from './ssh-exec.js';
 export { ensureLabKeys, publicKeyBlob, type LabKeys } from './keys.js';
 export { buildNutImage, defaultBaseInitramfs, defaultNutImageScript } from './nut-image.js';

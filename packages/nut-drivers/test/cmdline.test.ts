@@ -123,6 +123,16 @@ describe('QEMU arguments', () => {
     assert.throws(() => buildQemuArgs(spec({ qemuName: 'other' })), CmdlineError);
   });
 
+  it('lets a machine-like VM reboot and gives it a QMP socket only when asked', () => {
+    const plain = buildQemuArgs(spec());
+    assert.ok(plain.includes('-no-reboot') && !plain.includes('-qmp'));
+    const machine = buildQemuArgs(spec({ allowReboot: true, qmpSocket: '/state/vms/a,b.qmp' }));
+    assert.ok(!machine.includes('-no-reboot'), 'a reboot restarts the VM on its known-good kernel');
+    assert.deepEqual(after(machine, '-qmp'), ['unix:/state/vms/a,,b.qmp,server=on,wait=off']);
+    assert.throws(() => buildQemuArgs(spec({ qmpSocket: `/${'x'.repeat(120)}.qmp` })), /longer than a Unix socket allows/);
+    assert.throws(() => buildQemuArgs(spec({ qmpSocket: 'relative.qmp' })), CmdlineError);
+  });
+
   it('numbers link MACs from 52:54:00:00:00:01', () => {
     assert.equal(linkMac(0), '52:54:00:00:00:01');
     assert.equal(linkMac(9), '52:54:00:00:00:0a');

@@ -3,7 +3,8 @@
 // Tested here: reach before install, copy with checksum, install command, the `command` one-time boot
 // (arming only, and a `reboot` that never comes back),
 // uname -r check, known-good check, wrong host key, unreachable machine, a reboot that never comes back.
-// Not testable here: grub-reboot and kexec (neither is in the NUT image), a real power cycle.
+// kexec, modules, reboot and a power cycle (QMP) are shown in apps/labd/test/machine-nut.e2e.test.ts on a
+// machine-like VM with kexec-tools; grub-reboot is not exercised (no GRUB in a -kernel boot).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,11 +17,20 @@ import { readBzImageRelease } from '../src/qemu/bzimage.js';
 import { createQemuNutDriver, type QemuNutDriver } from '../src/qemu/driver.js';
 import type { QemuBootedNut } from '../src/qemu/booted-nut.js';
 import { ensureLabKeys, type LabKeys } from '../src/keys.js';
-import { SshMachineDriver, type SshMachineOptions } from '../src/ssh/machine-driver.js';
+import { kexecLoad, SshMachineDriver, type SshMachineOptions } from '../src/ssh/machine-driver.js';
 import { expandArgv } from '../src/ssh/placeholders.js';
 
 const bzImage = process.env.TESTLAB_TEST_BZIMAGE;
 const skip = bzImage ? false : 'TESTLAB_TEST_BZIMAGE is not set: no kernel to boot';
+
+describe('kexec load command', () => {
+  it('reuses the command line and passes every extra word in one --append', () => {
+    assert.deepEqual(kexecLoad('/boot/vmlinuz-6.1.0', [], []), ['kexec', '-l', '/boot/vmlinuz-6.1.0', '--reuse-cmdline']);
+    assert.deepEqual(kexecLoad('/boot/k', ['a=1', 'b'], ['--initrd', '/boot/i']), ['kexec', '-l', '/boot/k', '--reuse-cmdline', '--append=a=1 b', '--initrd', '/boot/i']);
+    assert.throws(() => kexecLoad('/boot/k', ['a b'], []), /not allowed/);
+    assert.throws(() => kexecLoad('/boot/k', ['x;reboot'], []), /not allowed/);
+  });
+});
 
 describe('placeholders in operator commands', () => {
   it('replaces whole words only and refuses placeholders inside words or unknown ones', () => {

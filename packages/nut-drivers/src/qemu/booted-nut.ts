@@ -12,6 +12,10 @@ export interface QemuNutParts {
   sshPort: number;
   qemu: QemuProcess;
   ssh: SshCommandRunner;
+  /** The initramfs it booted (the base image with the lab's keys). */
+  initrd: string;
+  /** Its QMP socket, when the driver emulates machines. */
+  qmpSocket?: string;
   /** Removes the VM's record and files once QEMU has exited. */
   release: () => Promise<void>;
 }
@@ -24,6 +28,10 @@ export class QemuBootedNut implements BootedNut {
   /** The 127.0.0.1 port forwarded to the NUT's SSH server (for diagnostics and tests). */
   readonly sshPort: number;
   readonly id: string;
+  /** The initramfs it booted: a machine-like VM needs it again to kexec another kernel. */
+  readonly initrd: string;
+  /** Power control of a machine-like VM (QemuNutDriverOptions.machineLike). */
+  readonly qmpSocket: string | undefined;
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly parts: QemuNutParts) {
@@ -33,6 +41,8 @@ export class QemuBootedNut implements BootedNut {
     this.links = parts.links;
     this.consoleLog = parts.consoleLog;
     this.sshPort = parts.sshPort;
+    this.initrd = parts.initrd;
+    this.qmpSocket = parts.qmpSocket;
   }
 
   /** QEMU's process id. */

@@ -89,12 +89,26 @@ export interface QemuLaunchSpec {
   kernelCmdline: string;
   sshPort: number;
   links: readonly QemuLinkPorts[];
+  /**
+   * A guest reboot restarts the VM (firmware, then the same -kernel and -initrd) instead of ending QEMU:
+   * the VM then behaves like a machine whose default boot entry is this kernel.
+   */
+  allowReboot?: boolean | undefined;
+  /** A QMP socket (server, no wait): the VM's power control, as a BMC is a machine's. */
+  qmpSocket?: string | undefined;
 }
 
 function checkPath(what: string, path: string): string {
   if (!path.startsWith('/') || /[\0\n\r]/.test(path)) {
     throw new CmdlineError(`${what} must be an absolute path without control characters: ${JSON.stringify(path)}`);
   }
+  return path;
+}
+
+/** sun_path holds 108 bytes with the NUL: a longer path would be cut silently by QEMU. */
+function checkSocket(path: string): string {
+  checkPath('QMP socket', path);
+  if (Buffer.byteLength(path) > 107) throw new CmdlineError(`QMP socket path is longer than a Unix socket allows (107 bytes): ${path}`);
   return path;
 }
 
@@ -124,7 +138,9 @@ export function buildQemuArgs(spec: QemuLaunchSpec): string[] {
     '-name', spec.qemuName,
     '-pidfile', checkPath('pid file', spec.pidFile),
     // No default devices (NICs, monitor, parallel port...): only what is listed below exists.
-    '-nodefaults', '-display', 'none', '-no-reboot',
+    '-nodefaults', '-display', 'none',
+    ...(spec.allowReboot === true ? [] : ['-no-reboot']),
+    ...(spec.qmpSocket !== undefined ? ['-qmp', `unix:${optionValue(checkSocket(spec.qmpSocket))},server=on,wait=off`] : []),
     ...(spec.machine !== undefined ? ['-machine', spec.machine] : []),
     '-accel', spec.accel,
     '-m', String(spec.memoryMiB),

@@ -37,6 +37,12 @@ export interface QemuNutDriverOptions {
   shutdownGraceMs?: number;
   /** Default `dropbearkey` (package dropbear-bin), for the NUT host key. */
   dropbearkey?: string;
+  /**
+   * Emulate a machine rather than a throw-away NUT: a guest reboot (or a panic) restarts the VM on the
+   * kernel it was booted with, its known-good kernel, and a QMP socket gives power control (see qmp.ts).
+   * The SSH machine driver's tests use such VMs as machines.
+   */
+  machineLike?: boolean;
 }
 
 export const DEFAULT_BOOT_DEADLINE_MS = 60_000;
@@ -152,6 +158,8 @@ export class QemuNutDriver implements NutDriver {
       kernelCmdline: vm.kernelCmdline,
       sshPort,
       links: linkPorts,
+      allowReboot: this.options.machineLike === true,
+      qmpSocket: this.options.machineLike === true ? vm.files.qmp : undefined,
     });
     progress.step(`starting ${vm.name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
     const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
@@ -176,6 +184,7 @@ export class QemuNutDriver implements NutDriver {
       progress.step(`${vm.name} ready in ${((Date.now() - vm.startedAt) / 1000).toFixed(1)} s`);
       return new QemuBootedNut({
         id: vm.id, name: vm.name, kernelRelease: request.kernel.kernelRelease, links, consoleLog: vm.consoleLog, sshPort, qemu, ssh,
+        initrd: vm.files.initrd, ...(this.options.machineLike === true ? { qmpSocket: vm.files.qmp } : {}),
         release: async () => {
           liveVmIds.delete(vm.id);
           await removeVmFiles(this.stateDir, vm.id);

@@ -22,7 +22,7 @@ const recordPath = (stateDir: string, id: string) => join(vmsDir(stateDir), `${i
 /** Every file of a VM under vms/: record, pid file, initrd. */
 export function vmFiles(stateDir: string, id: string) {
   const dir = vmsDir(stateDir);
-  return { record: recordPath(stateDir, id), pidFile: join(dir, `${id}.pid`), initrd: join(dir, `${id}.initrd.gz`) };
+  return { record: recordPath(stateDir, id), pidFile: join(dir, `${id}.pid`), initrd: join(dir, `${id}.initrd.gz`), qmp: join(dir, `${id}.qmp`) };
 }
 
 export async function writeRecord(stateDir: string, record: VmRecord): Promise<void> {
@@ -35,7 +35,7 @@ export async function writeRecord(stateDir: string, record: VmRecord): Promise<v
 
 export async function removeVmFiles(stateDir: string, id: string): Promise<void> {
   const files = vmFiles(stateDir, id);
-  await Promise.all([files.record, files.pidFile, files.initrd].map((f) => rm(f, { force: true })));
+  await Promise.all([files.record, files.pidFile, files.initrd, files.qmp].map((f) => rm(f, { force: true })));
 }
 
 async function readRecords(stateDir: string): Promise<{ id: string; record: VmRecord | undefined }[]> {

@@ -1,6 +1,6 @@
 // The SSH NUT driver: a physical (or any SSH-reachable) machine as a NUT. Booting a kernel under test is:
-// reach the machine (else the lab's failure: "unreachable before install"), copy the bzImage, run the
-// operator's install command, arm a one-time boot (grub-reboot, kexec, or an operator command), wait for
+// reach the machine (else the lab's failure: "unreachable before install"), copy the bzImage and its
+// modules, run the operator's install command, arm a one-time boot (grub-reboot, kexec, or an operator command), wait for
 // SSH to come back with the pinned host key, and check `uname -r`. The machine's default boot entry stays
 // its known-good kernel, so a plain reboot, or a power cycle by the configured command, brings it back.
 import { basename } from 'node:path';
@@ -16,7 +16,10 @@ import { uploadFile } from './upload.js';
 export type OneTimeBoot =
   /** `grub-reboot <entry>` then reboot: GRUB boots the entry once, then its default again. */
   | { method: 'grub-reboot'; entry: string[] }
-  /** `kexec -l <bzImage> --reuse-cmdline` then `kexec -e`: no firmware, seconds instead of minutes. */
+  /**
+   * `kexec -l <bzImage> --reuse-cmdline` then `kexec -e`: no firmware, seconds instead of minutes. extraArgs
+   * (placeholders allowed) go to `kexec -l`, e.g. `--initrd /boot/initrd.img-testlab` for an initramfs.
+   */
   | { method: 'kexec'; extraArgs?: string[] }
   /** Any argv run on the machine (placeholders allowed): for boot loaders the lab does not know. */
   | { method: 'command'; command: string[]; /** False when the command arms a boot without rebooting (default true). */ reboots?: boolean };
@@ -27,7 +30,11 @@ export interface SshMachineOptions {
   target: SshTarget;
   /** Folder on the machine the kernel is copied to. */
   remoteDir: string;
-  /** Run on the machine after the copy: argv with {bzImage} {release}; e.g. a script that installs into /boot and updates GRUB. */
+  /**
+   * Run on the machine after the copy: argv with {bzImage} {release} {modules} (the modules tarball, which
+   * holds `lib/modules/<release>/`); e.g. a script that unpacks the modules, installs the kernel into /boot,
+   * makes its initramfs and updates GRUB.
+   */
   installCommand: string[];
   oneTimeBoot: OneTimeBoot;
   /** The release `uname -r` prints on the machine's default (known-good) kernel. */
@@ -46,6 +53,19 @@ export interface SshMachineOptions {
   reachTimeoutMs?: number;
   /** Pause between connection attempts. Default 2 s. */
   retryPauseMs?: number;
+}
+
+/** The words the QEMU driver also accepts on a kernel command line: no spaces, quotes or shell characters. */
+const CMDLINE_WORD = /^[A-Za-z0-9_.,:=/+@%-]{1,256}$/;
+
+/**
+ * `kexec -l` keeps only the last --append it is given (it is appended to the reused command line), so the
+ * extra words travel as one argument; they are validated words, and argv never passes through a shell.
+ */
+export function kexecLoad(kernel: string, extraCmdline: readonly string[], extraArgs: readonly string[]): string[] {
+  const bad = extraCmdline.find((word) => !CMDLINE_WORD.test(word));
+  if (bad !== undefined) throw new Error(`kernel command-line word ${JSON.stringify(bad)} is not allowed`);
+  return ['kexec', '-l', kernel, '--reuse-cmdline', ...(extraCmdline.length > 0 ? [`--append=${extraCmdline.join(' ')}`] : []), ...extraArgs];
 }
 
 class MachineBootedNut implements BootedNut {
@@ -106,20 +126,35 @@ export class SshMachineDriver implements NutDriver {
     }
   }
 
+  /** The kernel's random id of this boot; undefined when it cannot be read (then only a dropped connection counts). */
+  private async bootId(ssh: SshCommandRunner): Promise<string | undefined> {
+    const r = await ssh.exec(['cat', '/proc/sys/kernel/random/boot_id'], { timeoutMs: 5_000 });
+    const id = r.stdout.trim();
+    return r.code === 0 && /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+  }
+
   /**
-   * Waits for the connection to drop (the machine is rebooting), then for SSH to answer again. Throws when
-   * the machine never went down: the boot was not triggered, and the kernel under test never ran.
+   * Waits until the machine has rebooted: the connection drops, or (a kexec can be back within seconds, and
+   * the runner reconnects on its own) the boot id differs from `before`. Then waits for SSH to answer. Throws
+   * when the machine never went down: the boot was not triggered, and the kernel under test never ran.
    */
-  private async waitForReboot(ssh: SshCommandRunner, deadline: number, progress: Progress): Promise<SshCommandRunner | undefined> {
+  private async waitForReboot(ssh: SshCommandRunner, before: string | undefined, deadline: number, progress: Progress): Promise<SshCommandRunner | undefined> {
     progress.step(`${this.o.name}: waiting for the machine to go down`);
     const downBy = Date.now() + (this.o.goDownTimeoutMs ?? 60_000);
-    let down = false;
-    while (!down && Date.now() < downBy) {
-      down = await ssh.exec(['true'], { timeoutMs: 5_000 }).then(() => false, () => true);
-      if (!down) await sleep(this.o.retryPauseMs ?? 2_000);
+    for (;;) {
+      const now = await this.bootId(ssh).then((id) => ({ id }), () => undefined);
+      if (now === undefined) break;
+      if (before !== undefined && now.id !== undefined && now.id !== before) {
+        progress.step(`${this.o.name}: rebooted (new boot id)`);
+        return ssh;
+      }
+      if (Date.now() >= downBy) {
+        ssh.close();
+        throw new Error(`${this.o.name} did not go down within ${(this.o.goDownTimeoutMs ?? 60_000) / 1000} s of the reboot command`);
+      }
+      await sleep(this.o.retryPauseMs ?? 2_000);
     }
     ssh.close();
-    if (!down) throw new Error(`${this.o.name} did not go down within ${(this.o.goDownTimeoutMs ?? 60_000) / 1000} s of the reboot command`);
     progress.step(`${this.o.name}: waiting for SSH to answer again`);
     return this.reach(Math.max(deadline - Date.now(), 0));
   }
@@ -140,6 +175,8 @@ export class SshMachineDriver implements NutDriver {
     if ((request.extraCmdline ?? []).length > 0 && this.o.oneTimeBoot.method !== 'kexec') {
       fail('invalid boot request: extra kernel command-line words need the kexec boot method on a machine');
     }
+    const badWord = (request.extraCmdline ?? []).find((word) => !CMDLINE_WORD.test(word));
+    if (badWord !== undefined) fail(`invalid boot request: kernel command-line word ${JSON.stringify(badWord)} is not allowed`);
 
     // 1. Reach the machine before touching anything: failing here is the lab's problem, not the kernel's.
     progress.step(`${this.o.name}: connecting to ${this.o.target.host}:${this.o.target.port}`);
@@ -153,17 +190,27 @@ export class SshMachineDriver implements NutDriver {
     const machine = ssh!;
     await this.note(consoleLog, `running ${await this.uname(machine)}; installing ${release}`);
 
-    // 2. Copy and install.
-    const remoteKernel = `${this.o.remoteDir.replace(/\/$/, '')}/vmlinuz-${release}`;
-    progress.step(`${this.o.name}: copying ${basename(request.kernel.bzImage)} to ${remoteKernel}`);
-    try {
-      const sum = await uploadFile(this.o.target, request.kernel.bzImage, remoteKernel);
-      await this.note(consoleLog, `copied ${remoteKernel} (sha256 ${sum})`);
-    } catch (error) {
+    // 2. Copy the kernel and its modules, then install.
+    const dir = this.o.remoteDir.replace(/\/$/, '');
+    const remoteKernel = `${dir}/vmlinuz-${release}`;
+    const remoteModules = request.kernel.modules !== undefined ? `${dir}/modules-${release}.tar.gz` : undefined;
+    if (remoteModules === undefined && this.o.installCommand.includes('{modules}')) {
       machine.close();
-      fail(`unreachable before install: copying the kernel failed: ${(error as Error).message}`, error);
+      fail(`invalid boot request: the install command uses {modules} but ${release} was built without modules (CONFIG_MODULES is not set)`);
     }
-    const values = { bzImage: remoteKernel, release, host: this.o.target.host };
+    const copies: Array<[string, string]> = [[request.kernel.bzImage, remoteKernel]];
+    if (remoteModules !== undefined) copies.push([request.kernel.modules!, remoteModules]);
+    for (const [local, remote] of copies) {
+      progress.step(`${this.o.name}: copying ${basename(local)} to ${remote}`);
+      try {
+        const sum = await uploadFile(this.o.target, local, remote);
+        await this.note(consoleLog, `copied ${remote} (sha256 ${sum})`);
+      } catch (error) {
+        machine.close();
+        fail(`unreachable before install: copying ${basename(local)} failed: ${(error as Error).message}`, error);
+      }
+    }
+    const values: Record<string, string> = { bzImage: remoteKernel, release, host: this.o.target.host, ...(remoteModules ? { modules: remoteModules } : {}) };
     const install = await machine.exec(expandArgv(this.o.installCommand, values), { timeoutMs: 600_000 });
     await this.note(consoleLog, `install command exit ${install.code}\n${install.stdout}${install.stderr}`);
     if (install.code !== 0) {
@@ -174,11 +221,12 @@ export class SshMachineDriver implements NutDriver {
     // 3. One-time boot into it.
     const deadline = Date.now() + (request.deadlineMs ?? this.o.rebootDeadlineMs ?? 300_000);
     const boot = this.o.oneTimeBoot;
+    const bootBefore = await this.bootId(machine).catch(() => undefined);
     const trigger: string[][] =
       boot.method === 'grub-reboot'
         ? [['grub-reboot', ...expandArgv(boot.entry, values)], this.o.rebootCommand ?? ['reboot']]
         : boot.method === 'kexec'
-          ? [['kexec', '-l', remoteKernel, '--reuse-cmdline', ...(request.extraCmdline ?? []).map((w) => `--append=${w}`), ...(boot.extraArgs ?? [])], ['kexec', '-e']]
+          ? [kexecLoad(remoteKernel, request.extraCmdline ?? [], (boot.extraArgs ?? []).length > 0 ? expandArgv(boot.extraArgs!, values) : []), ['kexec', '-e']]
           : [expandArgv(boot.command, values)];
     progress.step(`${this.o.name}: one-time boot by ${boot.method}`);
     for (const [i, argv] of trigger.entries()) {
@@ -194,7 +242,7 @@ export class SshMachineDriver implements NutDriver {
     let back: SshCommandRunner | undefined = machine;
     if (!(boot.method === 'command' && boot.reboots === false)) {
       try {
-        back = await this.waitForReboot(machine, deadline, progress);
+        back = await this.waitForReboot(machine, bootBefore, deadline, progress);
       } catch (error) {
         await this.note(consoleLog, (error as Error).message);
         fail(`unreachable before install: the one-time boot did not start: ${(error as Error).message}`, error);
@@ -228,10 +276,12 @@ export class SshMachineDriver implements NutDriver {
         return { release, ms: Date.now() - started };
       }
       progress.step(`${this.o.name}: runs ${release}; rebooting into the known-good ${this.o.knownGoodRelease}`);
+      const bootBefore = await this.bootId(ssh).catch(() => undefined);
       await ssh.exec(this.o.rebootCommand ?? ['reboot'], { timeoutMs: 15_000 }).catch(() => undefined);
-      ssh = await this.waitForReboot(ssh, Date.now() + deadlineMs, progress);
+      // A machine that ignores the reboot command is left to the power cycle below.
+      ssh = await this.waitForReboot(ssh, bootBefore, Date.now() + deadlineMs, progress).catch(() => undefined);
     }
-    if (ssh === undefined || (await this.uname(ssh)) !== this.o.knownGoodRelease) {
+    if (ssh === undefined || (await this.uname(ssh).catch(() => '')) !== this.o.knownGoodRelease) {
       ssh?.close();
       if (this.o.powerCycleCommand === undefined) throw new Error(`${this.o.name} is not back on ${this.o.knownGoodRelease} and has no power-cycle command`);
       progress.step(`${this.o.name}: power-cycling`);

@@ -1,0 +1,173 @@
+// The SSH machine NUT driver against a machine, end to end: the "machine" is a QEMU VM that behaves like one
+// (QemuNutDriverOptions.machineLike: a reboot restarts it on its default, known-good kernel; a QMP socket is
+// its BMC), running the Debian root file system with kexec-tools, reached only over SSH with a pinned host
+// key. Two real kernels are built from Debian's Linux 6.1 with modules (infra/kernel/kexec-machine.config):
+// the machine's known-good one and the one under test, told apart by their release suffix.
+// Shown here: kernel and modules copied and checked, the operator's install command (an initramfs remade
+// with the modules), one-time boot by kexec with extra command-line words, uname -r, a module loaded on
+// the new kernel; back to known-good by reboot; back to known-good by a power cycle when the kernel under
+// test hangs (CPUs frozen); {modules} refused for a kernel without modules.
+// Not shown here: grub-reboot (the VM boots by QEMU's -kernel, there is no GRUB to arm).
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createKernelBuilder } from '@testlab/builder';
+import { NutBootError, silentProgress, type BuiltKernel, type KernelImage } from '@testlab/core';
+import { kernelSourceFrom } from '@testlab/kernel-sources';
+import { createQemuNutDriver, ensureLabKeys, powerControl, READY_MARKER, SshMachineDriver, uploadFile, type QemuBootedNut, type SshMachineOptions } from '@testlab/nut-drivers';
+import { cacheDir, kernelTarball, repoRoot } from './lab-fixture.js';
+
+const rootfsImage = process.env.TESTLAB_NUT_ROOTFS ?? path.join(cacheDir, 'nut-rootfs', 'rootfs.cpio.gz');
+const skip = !existsSync(kernelTarball) ? `${kernelTarball} is missing` : !existsSync(rootfsImage) ? `${rootfsImage} is missing (infra/nut-rootfs/build.sh)` : false;
+const fragmentFile = (name: string) => readFile(path.join(repoRoot, 'infra/kernel', name), 'utf8');
+
+// What an operator would write for a machine booting from an initramfs: unpack the modules (kept where
+// the running system has them too), append them to the machine's own initramfs for the next boot.
+const INSTALL_SCRIPT = `set -eu
+release=$1 modules=$2
+rm -rf /tmp/tl-modules && mkdir -p /tmp/tl-modules/usr
+tar -xzf "$modules" -C /tmp/tl-modules
+mv /tmp/tl-modules/lib /tmp/tl-modules/usr/lib
+(cd /tmp/tl-modules && find usr | cpio -o -H newc --quiet) | gzip -1 > /tmp/tl-modules.cpio.gz
+cat /boot/initrd.img /tmp/tl-modules.cpio.gz > /boot/testlab-next.initrd
+tar --keep-directory-symlink -xzf "$modules" -C /
+test -f "/lib/modules/$release/modules.dep"`;
+
+async function buildMachineKernel(suffix: string): Promise<BuiltKernel> {
+  const builder = createKernelBuilder({ cacheDir });
+  return builder.build(
+    {
+      source: kernelSourceFrom(kernelTarball),
+      baseConfig: 'tinyconfig',
+      fragments: [
+        { origin: 'infra/kernel/qemu-nut.config', text: await fragmentFile('qemu-nut.config') },
+        { origin: 'infra/kernel/kexec-machine.config', text: await fragmentFile('kexec-machine.config') },
+        { origin: `machine-nut.e2e ${suffix}`, text: `CONFIG_LOCALVERSION="${suffix}"\n` },
+      ],
+    },
+    { stageStarted: () => silentProgress, stageFinished: () => undefined },
+  );
+}
+
+/** A Progress that keeps its steps, to show which way the driver went. */
+const recording = () => {
+  const steps: string[] = [];
+  return { steps, progress: { step: (s: string) => void steps.push(s), fraction: () => undefined } };
+};
+
+const image = (k: BuiltKernel): KernelImage => ({ bzImage: k.artifacts.bzImage, kernelRelease: k.kernelRelease, ...(k.artifacts.modules ? { modules: k.artifacts.modules } : {}) });
+
+describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-like VM', { skip, timeout: 3_600_000 }, () => {
+  let good: BuiltKernel;
+  let underTest: BuiltKernel;
+  let machine: QemuBootedNut;
+  let stateDir = '';
+  let runDir = '';
+  let options: SshMachineOptions;
+
+  before(async () => {
+    // Cold: one full build with modules (~6 min here), the second differs in its release only (ccache).
+    good = await buildMachineKernel('-tl-good');
+    underTest = await buildMachineKernel('-tl-test');
+    stateDir = await mkdtemp(path.join(os.tmpdir(), 'tl-machine-'));
+    runDir = await mkdtemp(path.join(os.tmpdir(), 'tl-machine-run-'));
+    const qemu = createQemuNutDriver({ stateDir, baseInitramfs: rootfsImage, memoryMiB: 1024, machineLike: true });
+    machine = await qemu.boot({ kernel: image(good), mode: 'host', links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 120_000 }, silentProgress);
+    const keys = await ensureLabKeys(stateDir);
+    const target = { host: '127.0.0.1', port: machine.sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: keys.hostKeyBlob };
+    options = {
+      name: 'box-kexec',
+      target,
+      remoteDir: '/boot',
+      installCommand: ['sh', '-c', INSTALL_SCRIPT, 'install', '{release}', '{modules}'],
+      oneTimeBoot: { method: 'kexec', extraArgs: ['--initrd', '/boot/testlab-next.initrd'] },
+      knownGoodRelease: good.kernelRelease,
+      rebootCommand: ['busybox', 'reboot', '-f'],
+      powerCycleCommand: [process.execPath, path.join(repoRoot, 'infra/qemu/power.mjs'), machine.qmpSocket!, 'cycle'],
+      rebootDeadlineMs: 180_000,
+      goDownTimeoutMs: 30_000,
+      reachTimeoutMs: 5_000,
+      retryPauseMs: 500,
+    };
+  });
+  after(async () => {
+    await machine?.shutdown();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    if (runDir) await rm(runDir, { recursive: true, force: true });
+  });
+
+  it('builds both kernels with their modules packed', () => {
+    assert.notEqual(good.kernelRelease, underTest.kernelRelease);
+    assert.match(underTest.kernelRelease, /-tl-test$/);
+    assert.ok(underTest.artifacts.modules?.endsWith('modules.tar.gz'), 'the kernel with CONFIG_MODULES=y has a modules tarball');
+  });
+
+  // A machine has its initramfs on its disk. This one's root is in RAM, so every boot of its known-good
+  // kernel starts without it: put back the one it booted, as its install script expects.
+  const prepareDisk = () => uploadFile(options.target, machine.initrd, '/boot/initrd.img');
+
+  it('copies the kernel and its modules, kexecs into it with extra words, and its module loads', async () => {
+    await prepareDisk();
+    const driver = new SshMachineDriver(options);
+    const consoleLog = path.join(runDir, 'kexec-1', 'console.log');
+    const started = Date.now();
+    const nut = await driver.boot({ kernel: image(underTest), mode: 'host', links: 0, extraCmdline: ['testlab.boot=kexec-1'], consoleLog }, silentProgress);
+    const bootMs = Date.now() - started;
+    try {
+      assert.equal(nut.kernelRelease, underTest.kernelRelease);
+      assert.equal((await nut.exec(['uname', '-r'])).stdout.trim(), underTest.kernelRelease);
+      assert.match((await nut.exec(['cat', '/proc/cmdline'])).stdout.trim(), /(^| )testlab\.boot=kexec-1( |$)/, 'the extra word reached the new kernel');
+      const modprobe = await nut.exec(['modprobe', 'dummy']);
+      assert.equal(modprobe.code, 0, `modprobe dummy: ${modprobe.stderr}`);
+      assert.match((await nut.exec(['cat', '/proc/modules'])).stdout, /^dummy /m);
+      const link = await nut.exec(['ip', 'link', 'add', 'tl0', 'type', 'dummy']);
+      assert.equal(link.code, 0, link.stderr);
+      const log = await readFile(consoleLog, 'utf8');
+      assert.match(log, new RegExp(`copied /boot/modules-${underTest.kernelRelease.replaceAll('.', '\\.')}\\.tar\\.gz \\(sha256 [0-9a-f]{64}\\)`));
+      assert.match(log, /kexec -e: connection dropped/);
+      console.log(`# kexec boot of ${underTest.kernelRelease} (copy, install, kexec, SSH back): ${(bootMs / 1000).toFixed(1)} s`);
+    } finally {
+      await nut.shutdown();
+    }
+  });
+
+  it('reboots back into the known-good kernel', async () => {
+    const driver = new SshMachineDriver(options);
+    const { steps, progress } = recording();
+    const back = await driver.restoreKnownGood(progress);
+    assert.equal(back.release, good.kernelRelease);
+    assert.ok(steps.some((s) => /rebooting into the known-good/.test(s)), steps.join('\n'));
+    assert.ok(!steps.some((s) => /power-cycling/.test(s)), 'a reboot was enough');
+    // The reboot really happened: the lab's /init announced itself three times on the machine's console.
+    const consoleText = await readFile(machine.consoleLog, 'utf8');
+    assert.equal(consoleText.split(READY_MARKER).length - 1, 3, 'three boots on the console: known-good, kexec, known-good again');
+    console.log(`# back on ${back.release} by reboot: ${(back.ms / 1000).toFixed(1)} s`);
+  });
+
+  it('power-cycles a machine whose kernel under test hangs, back into the known-good kernel', async () => {
+    await prepareDisk();
+    const driver = new SshMachineDriver(options);
+    const nut = await driver.boot({ kernel: image(underTest), mode: 'host', links: 0, consoleLog: path.join(runDir, 'kexec-2', 'console.log') }, silentProgress);
+    assert.equal(nut.kernelRelease, underTest.kernelRelease);
+    await nut.shutdown();
+    // A hard hang: the CPUs stop, SSH goes silent; only the BMC (here QMP) can bring the machine back.
+    await powerControl(machine.qmpSocket!, 'freeze');
+    const { steps, progress } = recording();
+    const back = await driver.restoreKnownGood(progress);
+    assert.equal(back.release, good.kernelRelease);
+    assert.ok(steps.some((s) => /power-cycling/.test(s)), `back by a power cycle: ${steps.join('; ')}`);
+    console.log(`# back on ${back.release} by power cycle after a hang: ${(back.ms / 1000).toFixed(1)} s`);
+  });
+
+  it('refuses an install command that uses {modules} for a kernel built without modules', async () => {
+    const driver = new SshMachineDriver(options);
+    const noModules: KernelImage = { bzImage: underTest.artifacts.bzImage, kernelRelease: underTest.kernelRelease };
+    await assert.rejects(
+      driver.boot({ kernel: noModules, mode: 'host', links: 0, consoleLog: path.join(runDir, 'no-modules', 'console.log') }, silentProgress),
+      (error: unknown) => error instanceof NutBootError && /uses \{modules\} but .* was built without modules/.test(error.message),
+    );
+  });
+});
