@@ -39,6 +39,20 @@ async function gitRepo(dir: string): Promise<string> {
   return (await git('rev-parse', 'HEAD')).stdout.trim();
 }
 
+/** A temp folder with a throw-away GnuPG home holding one signing key (ed25519: made in a second). */
+async function signerHome(t: { after(fn: () => Promise<void>): void }, prefix: string, uid: string) {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const gnupg = path.join(dir, 'gnupg');
+  await mkdir(gnupg, { mode: 0o700 });
+  t.after(async () => {
+    await run('gpgconf', ['--homedir', gnupg, '--kill', 'gpg-agent']).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+  const gpg = (...args: string[]) => run('gpg', ['--homedir', gnupg, '--batch', '--no-tty', ...args], { encoding: 'buffer', maxBuffer: 64 << 20 });
+  await gpg('--passphrase', '', '--quick-gen-key', uid, 'ed25519', 'sign', 'never');
+  return { dir, gnupg, gpg };
+}
+
 test('watch --once --dry-run --json: the real feed and a git tree, each kernel new or known, the hostile entry skipped; a bad feed is reported', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'testlab-watch-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
@@ -159,16 +173,8 @@ test('watch --once --config: new kernels are planned into the lab\'s job queue a
 });
 
 test('watch --once --dry-run --verify: a tarball signed by a key in --keyring is verified, one signed over other bytes is rejected alone', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-watch-verify-'));
-  const gnupg = path.join(dir, 'gnupg');
-  await mkdir(gnupg, { mode: 0o700 });
-  t.after(async () => {
-    await run('gpgconf', ['--homedir', gnupg, '--kill', 'gpg-agent']).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { dir, gpg } = await signerHome(t, 'testlab-watch-verify-', 'CLI Test Signer <cli@testlab.invalid>');
   const env = { TESTLAB_HOME: path.join(dir, 'home'), TESTLAB_CACHE: path.join(dir, 'cache') };
-  const gpg = (...args: string[]) => run('gpg', ['--homedir', gnupg, '--batch', '--no-tty', ...args], { encoding: 'buffer', maxBuffer: 64 << 20 });
-  await gpg('--passphrase', '', '--quick-gen-key', 'CLI Test Signer <cli@testlab.invalid>', 'ed25519', 'sign', 'never');
   const keyring = path.join(dir, 'signers.gpg');
   await writeFile(keyring, (await gpg('--export')).stdout);
 
@@ -216,15 +222,7 @@ test('watch --once --dry-run --verify: a tarball signed by a key in --keyring is
 });
 
 test('watch --once --dry-run --tag-keyring: a git tag signed by a key in the keyring is new, an unsigned one is skipped with the reason', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-watch-tags-'));
-  const gnupg = path.join(dir, 'gnupg');
-  await mkdir(gnupg, { mode: 0o700 });
-  t.after(async () => {
-    await run('gpgconf', ['--homedir', gnupg, '--kill', 'gpg-agent']).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-  });
-  const gpg = (...args: string[]) => run('gpg', ['--homedir', gnupg, '--batch', '--no-tty', ...args], { encoding: 'buffer', maxBuffer: 64 << 20 });
-  await gpg('--passphrase', '', '--quick-gen-key', 'Tag Signer <tags@testlab.invalid>', 'ed25519', 'sign', 'never');
+  const { dir, gnupg, gpg } = await signerHome(t, 'testlab-watch-tags-', 'Tag Signer <tags@testlab.invalid>');
   const keyring = path.join(dir, 'tag-signers.gpg');
   await writeFile(keyring, (await gpg('--export')).stdout);
   const fpr = (await gpg('--with-colons', '--list-secret-keys')).stdout.toString().split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9]!;
