@@ -13,6 +13,7 @@ import { createKernelBuilder } from '@testlab/builder';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
 import { engineNutDriver, runWithEngineNut } from '@testlab/engines';
 import { loadLabPlan, type LabConfig } from '@testlab/lab-config';
+import { recordPreparationFailure } from './preparation-failure.js';
 import { openLabEngines } from './lab-engines.js';
 
 export interface Lab {
@@ -109,7 +110,12 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     const { set, profile, fragments } = fragmentsFor(payload.profile, payload.testset);
     const source = kernelSourceFrom(payload.source.spec, payload.source.ref);
     // The engine gets the pipeline's own build request, so a kernel it builds first is the pipeline's cache hit.
-    const engine = await engines.prepare(set, { source, baseConfig: profile.baseConfig, fragments }, hooks);
+    let engine;
+    try {
+      engine = await engines.prepare(set, { source, baseConfig: profile.baseConfig, fragments }, hooks);
+    } catch (error) {
+      return recordPreparationFailure(store, { testset: set.name, nut: nutDriver.kind, sourceLabel: source.description, artifactsRoot: path.join(config.home, 'runs'), hooks }, error);
+    }
     const driver: NutDriver = nutDriver;
     return runWithEngineNut(engine.nut, () =>
       runKernelTestSet(
