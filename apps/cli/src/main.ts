@@ -26,6 +26,11 @@ const positiveInt = (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+// Each rerun boots a fresh NUT: more than a few is a misunderstanding, not more certainty.
+const rerunCount = (v: string) => {
+  if (!/^(10|[0-9])$/.test(v)) throw new InvalidArgumentError('a whole number from 0 to 10');
+  return Number(v);
+};
 
 const program = new Command('testlab')
   .description('Nightly conformance lab for the Linux kernel network stack')
@@ -40,6 +45,7 @@ program
   .option('--cmdline <word>', 'extra NUT kernel command-line word (repeatable)', collect)
   .option('--sysctl <key=value>', 'extra NUT sysctl (repeatable)', collect)
   .option('--boot-deadline <seconds>', 'fail the boot after this long', positiveInt)
+  .option('--reruns <n>', 'rerun each case that newly fails against a baseline n more times (fresh NUT each) before calling it a regression (0-10)', rerunCount)
   .option('--tahi-tester <file.yaml>', 'TAHI tester host for tahi test sets (example: infra/tahi/tester.example.yaml)')
   .option('--json', 'print the stored run as JSON')
   .option('--lab <url>', 'queue the run on a running lab over its API instead (token: $TESTLAB_TOKEN or --token-file)')

@@ -55,3 +55,45 @@ test('a CLI run records its diffs against the lab\'s earlier Linux 6.1 run', { s
     await store.close();
   }
 });
+
+// The failure is real: echo_ignore_all makes Linux drop the Echo Requests v6LC.5.1.2-A sends, on every
+// attempt. The seeded baseline passed it, so it newly fails; with --reruns 2 it is booted and run twice
+// more on fresh NUTs before it is called a regression, reported as fail:runs 3/3.
+test('testlab run --reruns: a newly failing case is rerun on fresh NUTs and stored as a regression 3/3', { skip, timeout: 900_000 }, async (t) => {
+  const ECHO = 'v6LC.5.1.2-A';
+  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-run-reruns-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const testsets = path.join(dir, 'testsets');
+  await mkdir(testsets);
+  await copyFile(path.join(repoRoot, 'testsets/phase2-host.config'), path.join(testsets, 'phase2-host.config'));
+  await writeFile(path.join(testsets, 'echo.yaml'), `name: echo\ntitle: one case\nmode: host\nengine: builtin\nlinks: 1\nkernelConfig: phase2-host.config\ncases:\n  - ${ECHO}\n`);
+  const home = path.join(dir, 'home');
+  await mkdir(home);
+  const seed = openSqliteStore(path.join(home, 'lab.db'));
+  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
+  const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
+  const baseline = await seed.startRun({ testset: 'echo', nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
+  await seed.attachKernel(baseline.id, k.id, b.id);
+  await seed.addResult(baseline.id, { caseId: ECHO, title: ECHO, verdict: 'PASS', reason: 'seeded', durationMs: 1, log: '', pcaps: [] });
+  await seed.finishRun(baseline.id, { status: 'done' });
+  await seed.close();
+
+  const out = await run(process.execPath, [path.join(repoRoot, 'apps/cli/dist/src/main.js'), 'run', '--source', tarball, '--testset', 'echo', '--sysctl', 'net.ipv6.icmp.echo_ignore_all=1', '--reruns', '2'], {
+    env: { ...process.env, TESTLAB_HOME: home, TESTLAB_TESTSETS: testsets }, maxBuffer: 64 << 20,
+  });
+  assert.match(out.stderr, /\[rerun\]/, 'the reruns show their progress');
+
+  const store = openSqliteStore(path.join(home, 'lab.db'));
+  try {
+    const mine = (await store.listRuns()).find((r) => r.id !== baseline.id);
+    assert.equal((await store.resultsOf(mine!.id))[0]?.verdict, 'FAIL');
+    const against = (await resultsQueryOn(store).diffsOf(mine!.id)).find((d) => d.baselineRunId === baseline.id);
+    const entry = against?.entries.find((e) => e.caseId === ECHO);
+    assert.equal(entry?.class, 'regression', JSON.stringify(entry));
+    assert.deepEqual(entry?.failRuns, { fail: 3, runs: 3 });
+    const reruns = (await store.artifactsOf(mine!.id)).filter((a) => a.kind.startsWith('rerun-'));
+    assert.ok(reruns.some((a) => a.kind === 'rerun-pcap'), `each attempt keeps its capture: ${reruns.map((a) => a.kind).join(', ')}`);
+  } finally {
+    await store.close();
+  }
+});

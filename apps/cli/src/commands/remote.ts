@@ -150,10 +150,11 @@ export function printJson(value: unknown): void {
 }
 
 /** `testlab run --lab URL`: queue the run on that lab instead of running it here. */
-export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number }): Promise<number> {
+export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number; reruns?: number }): Promise<number> {
   return remote(async () => {
-    if (opts.cmdline || opts.sysctl || opts.bootDeadline !== undefined) {
-      throw new RemoteError('--cmdline, --sysctl and --boot-deadline apply to a local run only, not with --lab', EXIT.usage);
+    if (opts.cmdline || opts.sysctl || opts.bootDeadline !== undefined || opts.reruns !== undefined) {
+      // A lab reruns as its own config says (diff.reruns).
+      throw new RemoteError('--cmdline, --sysctl, --boot-deadline and --reruns apply to a local run only, not with --lab', EXIT.usage);
     }
     const queued = await labClient(opts).post<{ jobId: number; created: boolean; runId?: number }>('/api/runs', {
       source: opts.source,

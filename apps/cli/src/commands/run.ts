@@ -18,6 +18,8 @@ export interface RunOptions {
   cmdline?: string[];
   sysctl?: string[];
   bootDeadline?: number;
+  /** `--reruns <n>`: attempts after the first for a case that newly fails, as labd's diff.reruns. */
+  reruns?: number;
   /** `--tahi-tester <file.yaml>`: the TAHI tester host (engine tahi). */
   tahiTester?: string;
   json?: boolean;
@@ -46,8 +48,17 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
     );
     // Diffs are stored when a run ends (as labd does), so the dashboard shows them for CLI runs too; a run
     // that failed before its kernel was known has nothing to compare.
+    // With --reruns, a newly failing case is run again on fresh NUTs of the same kernel first (labd's
+    // diff.reruns): passing once makes it flaky, failing every time a regression with fail:runs.
     if (store instanceof SqliteStore) {
-      await recordRunDiffs(resultsQueryOn(store), outcome.runId).catch((e: unknown) => {
+      const reruns = outcome.status === 'done' ? (opts.reruns ?? 0) : 0;
+      const progress = { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined };
+      await recordRunDiffs(resultsQueryOn(store), outcome.runId, {
+        reruns,
+        ...(reruns > 0 && outcome.status === 'done'
+          ? { rerun: (_run: number, caseIds: readonly string[], times: number) => outcome.rerun({ caseIds, times, nutDriver: drivers.nutDriver, progress }) }
+          : {}),
+      }).catch((e: unknown) => {
         if (!(e instanceof RunNotDiffableError)) throw e;
       });
     }
