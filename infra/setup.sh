@@ -11,6 +11,8 @@ APT_PACKAGES=(
   kmod
   # the QEMU NUT and its initramfs
   qemu-system-x86 busybox-static dropbear-bin radvd iproute2
+  # a QEMU VM playing a machine that boots through GRUB from its disk (infra/qemu/grub-disk.sh)
+  grub-pc-bin grub2-common fdisk
   # checks of the evidence: pcaps must be readable by tcpdump
   tcpdump
   # the dashboard's browser tests (playwright-core drives Debian's chromium; npm downloads no browser)

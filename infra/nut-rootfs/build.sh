@@ -21,10 +21,10 @@ lab_image=${TESTLAB_NUT_IMAGE:-$repo_root/var/nut-image/initramfs.gz}
 # What tools/testing/selftests/net scripts call (missing ones make a test SKIP, exit 4): bash, iproute2
 # (ip, tc, bridge, ss), ping/ping6, sysctl, tcpdump, socat, jq, traceroute, ethtool, nc; netbase for
 # /etc/protocols (`ip rule ... ipproto tcp`); dropbear for the lab's SSH; kmod for modprobe (a tinyconfig
-# kernel has no modules, but scripts call it). kexec-tools and cpio: the same image serves as the root file
-# system of a QEMU VM playing a machine for the SSH machine driver's tests (kexec into the kernel under
-# test, an initramfs remade with its modules).
-packages=(bash netbase iproute2 iputils-ping iputils-tracepath procps kmod ethtool jq socat tcpdump traceroute netcat-openbsd dropbear-bin psmisc coreutils findutils grep gawk sed kexec-tools cpio)
+# kernel has no modules, but scripts call it). kexec-tools, cpio and grub2-common (grub-reboot): the same
+# image serves as the root file system of a QEMU VM playing a machine for the SSH machine driver's tests
+# (kexec or GRUB's one-time boot into the kernel under test, an initramfs remade with its modules).
+packages=(bash netbase iproute2 iputils-ping iputils-tracepath procps kmod ethtool jq socat tcpdump traceroute netcat-openbsd dropbear-bin psmisc coreutils findutils grep gawk sed kexec-tools cpio grub2-common)
 
 for tool in debootstrap cpio gzip sha256sum; do
   command -v "$tool" >/dev/null || { echo "nut-rootfs: missing tool: $tool (apt-get install debootstrap cpio)" >&2; exit 1; }

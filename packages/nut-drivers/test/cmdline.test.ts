@@ -133,6 +133,13 @@ describe('QEMU arguments', () => {
     assert.throws(() => buildQemuArgs(spec({ qmpSocket: 'relative.qmp' })), CmdlineError);
   });
 
+  it('boots a machine-like VM from its disk through the firmware, without -kernel, -initrd or -append', () => {
+    const args = buildQemuArgs(spec({ allowReboot: true, bootDisk: '/state/disk,1.img' }));
+    for (const flag of ['-kernel', '-initrd', '-append']) assert.ok(!args.includes(flag), flag);
+    assert.deepEqual(after(args, '-drive'), ['file=/state/disk,,1.img,format=raw,if=virtio']);
+    assert.throws(() => buildQemuArgs(spec({ bootDisk: 'disk.img' })), CmdlineError);
+  });
+
   it('numbers link MACs from 52:54:00:00:00:01', () => {
     assert.equal(linkMac(0), '52:54:00:00:00:01');
     assert.equal(linkMac(9), '52:54:00:00:00:0a');

@@ -33,9 +33,10 @@ describe('kexec load command', () => {
 });
 
 describe('placeholders in operator commands', () => {
-  it('replaces whole words only and refuses placeholders inside words or unknown ones', () => {
+  it('replaces placeholders alone or inside a word, each word staying one argument, and refuses unknown ones', () => {
     assert.deepEqual(expandArgv(['install', '{bzImage}', '--release', '{release}'], { bzImage: '/b/vm linuz', release: '6.1.0' }), ['install', '/b/vm linuz', '--release', '6.1.0']);
-    assert.throws(() => expandArgv(['x', '--kernel={bzImage}'], { bzImage: 'b' }), /must be a whole argument/);
+    assert.deepEqual(expandArgv(['grub-reboot', 'testlab-{release}', '--kernel={bzImage}'], { release: '6.1.0', bzImage: '/b/k;reboot' }), ['grub-reboot', 'testlab-6.1.0', '--kernel=/b/k;reboot']);
+    assert.throws(() => expandArgv(['x', '--{constructor}'], { bzImage: 'b' }), /unknown placeholder \{constructor\}/);
     assert.throws(() => expandArgv(['{nope}'], { bzImage: 'b' }), /unknown placeholder \{nope\}/);
     assert.throws(() => expandArgv([], {}), /empty command/);
   });

@@ -96,6 +96,11 @@ export interface QemuLaunchSpec {
   allowReboot?: boolean | undefined;
   /** A QMP socket (server, no wait): the VM's power control, as a BMC is a machine's. */
   qmpSocket?: string | undefined;
+  /**
+   * Boot from this raw disk image through the firmware and its boot loader (GRUB) instead of -kernel and
+   * -initrd: the kernel and command line are then the disk's business.
+   */
+  bootDisk?: string | undefined;
 }
 
 function checkPath(what: string, path: string): string {
@@ -148,9 +153,9 @@ export function buildQemuArgs(spec: QemuLaunchSpec): string[] {
     // process stops reading; the driver tails the same file for the ready marker.
     '-chardev', `file,id=console,path=${optionValue(checkPath('console log', spec.consoleLog))}`,
     '-serial', 'chardev:console',
-    '-kernel', checkPath('bzImage', spec.bzImage),
-    '-initrd', checkPath('initrd', spec.initrd),
-    '-append', spec.kernelCmdline,
+    ...(spec.bootDisk !== undefined
+      ? ['-drive', `file=${optionValue(checkPath('boot disk', spec.bootDisk))},format=raw,if=virtio`]
+      : ['-kernel', checkPath('bzImage', spec.bzImage), '-initrd', checkPath('initrd', spec.initrd), '-append', spec.kernelCmdline]),
     // Management NIC first. restrict=on: the guest reaches nothing but the forwarded SSH port.
     '-netdev', `user,id=mgmt,restrict=on,hostfwd=tcp:127.0.0.1:${checkPort('SSH port', spec.sshPort)}-:${GUEST_SSH_PORT}`,
     '-device', `virtio-net-pci,netdev=mgmt,mac=${MGMT_MAC}`,

@@ -43,6 +43,12 @@ export interface QemuNutDriverOptions {
    * The SSH machine driver's tests use such VMs as machines.
    */
   machineLike?: boolean;
+  /**
+   * With machineLike: boot from this raw disk image (firmware, then its GRUB) instead of -kernel, like a
+   * machine booting from its disk; the disk holds the kernels, their initramfs (see writeMachineInitrd)
+   * and GRUB's environment, so grub-reboot on the VM arms a real one-time boot.
+   */
+  bootDisk?: string;
 }
 
 export const DEFAULT_BOOT_DEADLINE_MS = 60_000;
@@ -58,6 +64,12 @@ export class QemuNutDriver implements NutDriver {
 
   constructor(private readonly options: QemuNutDriverOptions) {
     this.stateDir = resolve(options.stateDir);
+  }
+
+  /** The initramfs a VM of this driver boots (base image + the lab's keys): what a boot disk must carry. */
+  async writeMachineInitrd(out: string): Promise<void> {
+    const { overlay } = await this.keysAndOverlay();
+    await writeCombinedInitrd(resolve(this.options.baseInitramfs), overlay, out);
   }
 
   private keysAndOverlay(): Promise<{ keys: LabKeys; overlay: Buffer }> {
@@ -160,6 +172,7 @@ export class QemuNutDriver implements NutDriver {
       links: linkPorts,
       allowReboot: this.options.machineLike === true,
       qmpSocket: this.options.machineLike === true ? vm.files.qmp : undefined,
+      bootDisk: this.options.machineLike === true ? this.options.bootDisk : undefined,
     });
     progress.step(`starting ${vm.name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
     const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);

@@ -194,7 +194,7 @@ export class SshMachineDriver implements NutDriver {
     const dir = this.o.remoteDir.replace(/\/$/, '');
     const remoteKernel = `${dir}/vmlinuz-${release}`;
     const remoteModules = request.kernel.modules !== undefined ? `${dir}/modules-${release}.tar.gz` : undefined;
-    if (remoteModules === undefined && this.o.installCommand.includes('{modules}')) {
+    if (remoteModules === undefined && this.o.installCommand.some((word) => word.includes('{modules}'))) {
       machine.close();
       fail(`invalid boot request: the install command uses {modules} but ${release} was built without modules (CONFIG_MODULES is not set)`);
     }
