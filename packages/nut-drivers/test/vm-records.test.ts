@@ -96,6 +96,33 @@ describe('VM records and reapStale', () => {
     assert.deepEqual(await readdir(vmsDir(dir)), []);
   });
 
+  it('removes the files of a VM whose owner died before QEMU ran (a record without qemu), but not a live owner\'s', async () => {
+    const dir = await stateDir();
+    const preparing = (id: string, owner: ProcessIdentity) => ({ id, qemuName: `testlab-${id}`, name: `qemu-${id}`, owner, startedAt: new Date().toISOString() });
+    await writeRecord(dir, preparing('09', DEAD_OWNER));
+    await writeFile(join(vmsDir(dir), '09.initrd.gz'), 'initrd');
+    const other = await standIn('node', 'other-lab');
+    children.push(other.child);
+    await writeRecord(dir, preparing('0a', other.identity));
+    await writeFile(join(vmsDir(dir), '0a.initrd.gz'), 'initrd');
+    // A record half written by a writer killed before its rename, and one a live writer is writing now.
+    await writeFile(join(vmsDir(dir), `0b.json.${2 ** 30}.tmp`), '{');
+    await writeFile(join(vmsDir(dir), `0c.json.${other.identity.pid}.tmp`), '{');
+    assert.equal(await reapStaleVms(dir, new Set(), 500), 0);
+    assert.deepEqual((await readdir(vmsDir(dir))).sort(), ['0a.initrd.gz', '0a.json', `0c.json.${other.identity.pid}.tmp`]);
+  });
+
+  it('kills a qemu whose owner died before recording its pid, found by its pid file and -name', async () => {
+    const dir = await stateDir();
+    const vm = await standIn('qemu-system-x86_64', 'testlab-0d');
+    children.push(vm.child);
+    await writeRecord(dir, { id: '0d', qemuName: 'testlab-0d', name: 'qemu-0d', owner: DEAD_OWNER, startedAt: new Date().toISOString() });
+    await writeFile(join(vmsDir(dir), '0d.pid'), `${vm.identity.pid}\n`);
+    assert.equal(await reapStaleVms(dir, new Set(), 500), 1);
+    assert.equal(isAlive(vm.identity), false);
+    assert.deepEqual(await readdir(vmsDir(dir)), []);
+  });
+
   it('copes with a state folder that has no vms/ yet', async () => {
     assert.equal(await reapStaleVms(join(await stateDir(), 'fresh'), new Set(), 500), 0);
   });

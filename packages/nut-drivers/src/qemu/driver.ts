@@ -116,6 +116,8 @@ export class QemuNutDriver implements NutDriver {
       const files = vmFiles(this.stateDir, id);
       await mkdir(vmsDir(this.stateDir), { recursive: true });
       await mkdir(dirname(consoleLog), { recursive: true });
+      // Owned before it has files: killed right after the initrd is written, the next start removes it.
+      await writeRecord(this.stateDir, { id, qemuName: `testlab-${id}`, name, owner: identify(process.pid)!, startedAt: new Date(startedAt).toISOString() });
       await writeCombinedInitrd(resolve(this.options.baseInitramfs), overlay, files.initrd);
       const vm: VmPlan = { id, name, files, keys, kernelCmdline, consoleLog, startedAt, deadline };
       for (let attempt = 1; ; attempt++) {

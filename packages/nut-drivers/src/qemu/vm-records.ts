@@ -1,6 +1,8 @@
 // Bookkeeping of running VMs: <stateDir>/vms/<id>.json exists while the VM runs, so a lab process that
 // died can be cleaned up after by the next one (reapStale). A record names the QEMU process (pid + start
-// time + its -name) and the lab process that owns it.
+// time + its -name) and the lab process that owns it. It is first written before any of the VM's files,
+// without QEMU: a lab process killed between writing the initrd and starting QEMU leaves no file that
+// nobody owns.
 import { mkdir, readdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { identify, isAlive, isQemuNamed, terminate, type ProcessIdentity } from './processes.js';
@@ -11,7 +13,8 @@ export interface VmRecord {
   qemuName: string;
   /** The NUT's name in logs, `qemu-<id>`. */
   name: string;
-  qemu: ProcessIdentity;
+  /** Absent while the VM's files are prepared, before QEMU runs. */
+  qemu?: ProcessIdentity;
   owner: ProcessIdentity;
   startedAt: string;
 }
@@ -28,9 +31,11 @@ export function vmFiles(stateDir: string, id: string) {
 export async function writeRecord(stateDir: string, record: VmRecord): Promise<void> {
   await mkdir(vmsDir(stateDir), { recursive: true });
   const path = recordPath(stateDir, record.id);
-  // Written whole then renamed: a reader never sees half a record.
-  await writeFile(`${path}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(`${path}.tmp`, path);
+  // Written whole then renamed: a reader never sees half a record. The temporary name carries the writer's
+  // pid, so a writer killed between the two steps leaves a file reapStale can tell is nobody's.
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(tmp, path);
 }
 
 export async function removeVmFiles(stateDir: string, id: string): Promise<void> {
@@ -58,6 +63,11 @@ async function readRecords(stateDir: string): Promise<{ id: string; record: VmRe
   return result;
 }
 
+async function pidFileQemu(stateDir: string, id: string): Promise<ProcessIdentity | undefined> {
+  const text = await readFile(vmFiles(stateDir, id).pidFile, 'utf8').catch(() => '');
+  return /^\d+$/.test(text.trim()) ? identify(Number(text.trim())) : undefined;
+}
+
 /**
  * Ends VMs whose lab process is gone. A VM is killed only if its recorded pid is alive with the recorded
  * start time AND /proc/<pid>/cmdline is a qemu with our `-name`. VMs whose owner is still alive are left
@@ -67,12 +77,19 @@ async function readRecords(stateDir: string): Promise<{ id: string; record: VmRe
 export async function reapStaleVms(stateDir: string, liveIds: ReadonlySet<string>, graceMs: number): Promise<number> {
   const self = identify(process.pid);
   let killed = 0;
+  // Half-written records of writers that are gone (killed between writing and renaming).
+  for (const name of await readdir(vmsDir(stateDir)).catch(() => [] as string[])) {
+    const pid = /^[0-9a-f]+\.json\.(\d+)\.tmp$/.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && identify(Number(pid)) === undefined) await rm(join(vmsDir(stateDir), name), { force: true });
+  }
   for (const { id, record } of await readRecords(stateDir)) {
     if (record !== undefined) {
       const ownedBySelf = self !== undefined && record.owner.pid === self.pid && record.owner.startTime === self.startTime;
       if (ownedBySelf ? liveIds.has(id) : isAlive(record.owner)) continue;
-      if (isAlive(record.qemu) && isQemuNamed(record.qemu.pid, record.qemuName)) {
-        if (!(await terminate(record.qemu, graceMs))) throw new Error(`stale VM ${record.name} (pid ${record.qemu.pid}) survived SIGKILL`);
+      // Killed after QEMU started but before its pid was recorded: QEMU's own pid file names it.
+      const qemu = record.qemu ?? (await pidFileQemu(stateDir, id));
+      if (qemu !== undefined && isAlive(qemu) && isQemuNamed(qemu.pid, record.qemuName)) {
+        if (!(await terminate(qemu, graceMs))) throw new Error(`stale VM ${record.name} (pid ${qemu.pid}) survived SIGKILL`);
         killed++;
       }
     }
