@@ -17,23 +17,32 @@ const tarball = '/usr/src/linux-source-6.1.tar.xz';
 const skip = existsSync(tarball) && existsSync(path.join(repoRoot, 'var/nut-image/initramfs.gz')) ? false : 'needs Debian\'s linux-source-6.1 and the NUT image (infra/setup.sh)';
 const CASE = 'v6LC.1.1.1';
 
-test('a CLI run records its diffs against the lab\'s earlier Linux 6.1 run', { skip, timeout: 900_000 }, async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-run-diffs-'));
+/**
+ * A lab home whose store already holds a finished Linux 6.1 run of the one-case set `set` with `verdict`
+ * for `caseId`: the baseline a CLI run of that set is diffed against.
+ */
+async function labWithBaseline(t: { after(fn: () => Promise<void>): void }, set: string, caseId: string, verdict: 'PASS' | 'FAIL') {
+  const dir = await mkdtemp(path.join(tmpdir(), `testlab-run-${set}-`));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const testsets = path.join(dir, 'testsets');
   await mkdir(testsets);
   await copyFile(path.join(repoRoot, 'testsets/phase2-host.config'), path.join(testsets, 'phase2-host.config'));
-  await writeFile(path.join(testsets, 'one.yaml'), `name: one\ntitle: one case\nmode: host\nengine: builtin\nlinks: 1\nkernelConfig: phase2-host.config\ncases:\n  - ${CASE}\n`);
+  await writeFile(path.join(testsets, `${set}.yaml`), `name: ${set}\ntitle: one case\nmode: host\nengine: builtin\nlinks: 1\nkernelConfig: phase2-host.config\ncases:\n  - ${caseId}\n`);
   const home = path.join(dir, 'home');
   await mkdir(home);
   const seed = openSqliteStore(path.join(home, 'lab.db'));
   const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
   const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
-  const baseline = await seed.startRun({ testset: 'one', nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
+  const baseline = await seed.startRun({ testset: set, nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
   await seed.attachKernel(baseline.id, k.id, b.id);
-  await seed.addResult(baseline.id, { caseId: CASE, title: CASE, verdict: 'FAIL', reason: 'seeded', durationMs: 1, log: '', pcaps: [] });
+  await seed.addResult(baseline.id, { caseId, title: caseId, verdict, reason: 'seeded', durationMs: 1, log: '', pcaps: [] });
   await seed.finishRun(baseline.id, { status: 'done' });
   await seed.close();
+  return { home, testsets, baseline };
+}
+
+test('a CLI run records its diffs against the lab\'s earlier Linux 6.1 run', { skip, timeout: 900_000 }, async (t) => {
+  const { home, testsets, baseline } = await labWithBaseline(t, 'one', CASE, 'FAIL');
 
   await run(process.execPath, [path.join(repoRoot, 'apps/cli/dist/src/main.js'), 'run', '--source', tarball, '--testset', 'one'], {
     env: { ...process.env, TESTLAB_HOME: home, TESTLAB_TESTSETS: testsets }, maxBuffer: 64 << 20,
@@ -61,22 +70,7 @@ test('a CLI run records its diffs against the lab\'s earlier Linux 6.1 run', { s
 // more on fresh NUTs before it is called a regression, reported as fail:runs 3/3.
 test('testlab run --reruns: a newly failing case is rerun on fresh NUTs and stored as a regression 3/3', { skip, timeout: 900_000 }, async (t) => {
   const ECHO = 'v6LC.5.1.2-A';
-  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-run-reruns-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const testsets = path.join(dir, 'testsets');
-  await mkdir(testsets);
-  await copyFile(path.join(repoRoot, 'testsets/phase2-host.config'), path.join(testsets, 'phase2-host.config'));
-  await writeFile(path.join(testsets, 'echo.yaml'), `name: echo\ntitle: one case\nmode: host\nengine: builtin\nlinks: 1\nkernelConfig: phase2-host.config\ncases:\n  - ${ECHO}\n`);
-  const home = path.join(dir, 'home');
-  await mkdir(home);
-  const seed = openSqliteStore(path.join(home, 'lab.db'));
-  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
-  const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
-  const baseline = await seed.startRun({ testset: 'echo', nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
-  await seed.attachKernel(baseline.id, k.id, b.id);
-  await seed.addResult(baseline.id, { caseId: ECHO, title: ECHO, verdict: 'PASS', reason: 'seeded', durationMs: 1, log: '', pcaps: [] });
-  await seed.finishRun(baseline.id, { status: 'done' });
-  await seed.close();
+  const { home, testsets, baseline } = await labWithBaseline(t, 'echo', ECHO, 'PASS');
 
   const out = await run(process.execPath, [path.join(repoRoot, 'apps/cli/dist/src/main.js'), 'run', '--source', tarball, '--testset', 'echo', '--sysctl', 'net.ipv6.icmp.echo_ignore_all=1', '--reruns', '2'], {
     env: { ...process.env, TESTLAB_HOME: home, TESTLAB_TESTSETS: testsets }, maxBuffer: 64 << 20,

@@ -62,6 +62,18 @@ const recording = () => {
 
 const image = (k: BuiltKernel): KernelImage => ({ bzImage: k.artifacts.bzImage, kernelRelease: k.kernelRelease, ...(k.artifacts.modules ? { modules: k.artifacts.modules } : {}) });
 
+/** Both kernels, built once per file (cold: a full build with modules, then one that differs in its release only). */
+let kernelsOnce: Promise<{ good: BuiltKernel; underTest: BuiltKernel }> | undefined;
+const machineKernels = () =>
+  (kernelsOnce ??= (async () => ({ good: await buildMachineKernel('-tl-good'), underTest: await buildMachineKernel('-tl-test') }))());
+
+/** A state folder (keys, VM records, disk) and a folder for console logs, removed by `remove`. */
+async function machineDirs(prefix: string) {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+  const runDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-run-`));
+  return { stateDir, runDir, remove: () => Promise.all([stateDir, runDir].map((d) => rm(d, { recursive: true, force: true }))) };
+}
+
 /** What both machines share: SSH with the VM's pinned host key, busybox's reboot, QMP as the power switch. */
 async function machineOptions(
   machine: QemuBootedNut,
@@ -87,16 +99,15 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
   let good: BuiltKernel;
   let underTest: BuiltKernel;
   let machine: QemuBootedNut;
-  let stateDir = '';
+  let dirs: Awaited<ReturnType<typeof machineDirs>> | undefined;
   let runDir = '';
   let options: SshMachineOptions;
 
   before(async () => {
-    // Cold: one full build with modules (~6 min here), the second differs in its release only (ccache).
-    good = await buildMachineKernel('-tl-good');
-    underTest = await buildMachineKernel('-tl-test');
-    stateDir = await mkdtemp(path.join(os.tmpdir(), 'tl-machine-'));
-    runDir = await mkdtemp(path.join(os.tmpdir(), 'tl-machine-run-'));
+    ({ good, underTest } = await machineKernels());
+    dirs = await machineDirs('tl-machine');
+    const { stateDir } = dirs;
+    runDir = dirs.runDir;
     const qemu = createQemuNutDriver({ stateDir, baseInitramfs: rootfsImage, memoryMiB: 1024, machineLike: true });
     machine = await qemu.boot({ kernel: image(good), mode: 'host', links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 120_000 }, silentProgress);
     options = await machineOptions(machine, stateDir, good, {
@@ -108,8 +119,7 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
   });
   after(async () => {
     await machine?.shutdown();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-    if (runDir) await rm(runDir, { recursive: true, force: true });
+    await dirs?.remove();
   });
 
   it('builds both kernels with their modules packed', () => {
@@ -228,15 +238,15 @@ describe('SSH machine NUT: grub-reboot on a VM booting from its disk through GRU
   let good: BuiltKernel;
   let underTest: BuiltKernel;
   let machine: QemuBootedNut;
-  let stateDir = '';
+  let dirs: Awaited<ReturnType<typeof machineDirs>> | undefined;
   let runDir = '';
   let options: SshMachineOptions;
 
   before(async () => {
-    good = await buildMachineKernel('-tl-good');
-    underTest = await buildMachineKernel('-tl-test');
-    stateDir = await mkdtemp(path.join(os.tmpdir(), 'tl-grub-'));
-    runDir = await mkdtemp(path.join(os.tmpdir(), 'tl-grub-run-'));
+    ({ good, underTest } = await machineKernels());
+    dirs = await machineDirs('tl-grub');
+    const { stateDir } = dirs;
+    runDir = dirs.runDir;
     // The disk's /boot partition holds the known-good kernel and the initramfs this driver's VMs boot (with
     // the lab's keys).
     const disk = path.join(stateDir, 'boot');
@@ -258,8 +268,7 @@ describe('SSH machine NUT: grub-reboot on a VM booting from its disk through GRU
   });
   after(async () => {
     await machine?.shutdown();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-    if (runDir) await rm(runDir, { recursive: true, force: true });
+    await dirs?.remove();
   });
 
   it('installs the kernel with a GRUB entry, boots it once by grub-reboot, and its module loads', async () => {
