@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LabStore } from '@testlab/core';
+import { addArtifact } from '@testlab/pipeline';
 import type { RunHooks, TestSetOutcome } from '@testlab/scheduler';
 
 export async function recordPreparationFailure(
@@ -22,7 +23,7 @@ export async function recordPreparationFailure(
   await writeFile(log, text);
   await store.startStage(record.id, 'build', log);
   await store.finishStage(record.id, 'build', 'failed', message.slice(0, 500));
-  await store.addArtifact({ runId: record.id, kind: 'build-log', path: log, sizeBytes: Buffer.byteLength(text) });
+  await addArtifact(store, record.id, 'build-log', log);
   await store.finishRun(record.id, { status: 'failed', stage: 'build', error: message });
   run.hooks.stageFinished('build', 'failed', message);
   return { runId: record.id, status: 'failed', stage: 'build', error: message, runDir };

@@ -16,7 +16,7 @@ import { linkMac, MAX_LINKS } from './protocol.js';
 import { QemuProcess } from './qemu-process.js';
 import { BootFailure, interfaceNamesByMac, waitUntilReady } from './readiness.js';
 import { identify } from './processes.js';
-import { reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord } from './vm-records.js';
+import { qemuNameOf, reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord } from './vm-records.js';
 
 export interface QemuNutDriverOptions {
   /** The lab's state folder: keys/ (generated once) and vms/ (records of running VMs). */
@@ -117,7 +117,7 @@ export class QemuNutDriver implements NutDriver {
       await mkdir(vmsDir(this.stateDir), { recursive: true });
       await mkdir(dirname(consoleLog), { recursive: true });
       // Owned before it has files: killed right after the initrd is written, the next start removes it.
-      await writeRecord(this.stateDir, { id, qemuName: `testlab-${id}`, name, owner: identify(process.pid)!, startedAt: new Date(startedAt).toISOString() });
+      await writeRecord(this.stateDir, { id, qemuName: qemuNameOf(id), name, owner: identify(process.pid)!, startedAt: new Date(startedAt).toISOString() });
       await writeCombinedInitrd(resolve(this.options.baseInitramfs), overlay, files.initrd);
       const vm: VmPlan = { id, name, files, keys, kernelCmdline, consoleLog, startedAt, deadline };
       for (let attempt = 1; ; attempt++) {
@@ -159,7 +159,7 @@ export class QemuNutDriver implements NutDriver {
       mac: linkMac(i),
     }));
     const accel = this.options.accel ?? 'tcg';
-    const qemuName = `testlab-${vm.id}`;
+    const qemuName = qemuNameOf(vm.id);
     const args = buildQemuArgs({
       qemuName,
       pidFile: vm.files.pidFile,

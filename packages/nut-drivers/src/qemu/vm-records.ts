@@ -20,6 +20,8 @@ export interface VmRecord {
 }
 
 export const vmsDir = (stateDir: string) => join(stateDir, 'vms');
+/** QEMU's `-name` for a VM id: also how reapStale recognises our QEMU processes in /proc/<pid>/cmdline. */
+export const qemuNameOf = (id: string) => `testlab-${id}`;
 const recordPath = (stateDir: string, id: string) => join(vmsDir(stateDir), `${id}.json`);
 
 /** Every file of a VM under vms/: record, pid file, initrd. */

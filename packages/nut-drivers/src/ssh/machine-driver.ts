@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { NutBootError, type BootedNut, type BootRequest, type ExecResult, type NutDriver, type NutLink, type Progress } from '@testlab/core';
 import { SshCommandRunner, SshHostKeyMismatchError, type SshTarget } from '../ssh-exec.js';
+import { validateCmdlineWord } from '../qemu/cmdline.js';
 import { expandArgv } from './placeholders.js';
 import { uploadFile } from './upload.js';
 
@@ -55,16 +56,13 @@ export interface SshMachineOptions {
   retryPauseMs?: number;
 }
 
-/** The words the QEMU driver also accepts on a kernel command line: no spaces, quotes or shell characters. */
-const CMDLINE_WORD = /^[A-Za-z0-9_.,:=/+@%-]{1,256}$/;
-
 /**
  * `kexec -l` keeps only the last --append it is given (it is appended to the reused command line), so the
  * extra words travel as one argument; they are validated words, and argv never passes through a shell.
  */
 export function kexecLoad(kernel: string, extraCmdline: readonly string[], extraArgs: readonly string[]): string[] {
-  const bad = extraCmdline.find((word) => !CMDLINE_WORD.test(word));
-  if (bad !== undefined) throw new Error(`kernel command-line word ${JSON.stringify(bad)} is not allowed`);
+  // The words the QEMU driver accepts: no spaces, quotes or shell characters.
+  for (const word of extraCmdline) validateCmdlineWord(word);
   return ['kexec', '-l', kernel, '--reuse-cmdline', ...(extraCmdline.length > 0 ? [`--append=${extraCmdline.join(' ')}`] : []), ...extraArgs];
 }
 
@@ -175,8 +173,11 @@ export class SshMachineDriver implements NutDriver {
     if ((request.extraCmdline ?? []).length > 0 && this.o.oneTimeBoot.method !== 'kexec') {
       fail('invalid boot request: extra kernel command-line words need the kexec boot method on a machine');
     }
-    const badWord = (request.extraCmdline ?? []).find((word) => !CMDLINE_WORD.test(word));
-    if (badWord !== undefined) fail(`invalid boot request: kernel command-line word ${JSON.stringify(badWord)} is not allowed`);
+    try {
+      for (const word of request.extraCmdline ?? []) validateCmdlineWord(word);
+    } catch (error) {
+      fail(`invalid boot request: ${(error as Error).message}`, error);
+    }
 
     // 1. Reach the machine before touching anything: failing here is the lab's problem, not the kernel's.
     progress.step(`${this.o.name}: connecting to ${this.o.target.host}:${this.o.target.port}`);
