@@ -94,10 +94,22 @@ function gpgvVerdict(status: string, exitCode: number | undefined, stderr: strin
   if (exitCode === 0 && good && valid && !against) return { fingerprint: valid[1] as string, signer: (good[1] as string).trim() };
   const bad = /^\[GNUPG:\] BADSIG [0-9A-F]+ (.*)$/m.exec(status);
   if (bad) return new Error(`BAD PGP signature by ${(bad[1] as string).trim()}: ${subject} is not what was signed`);
+  // gpgv says NO_PUBKEY for a keyring it could not open or read as well: the keyring is the cause there, and an
+  // operator told "not in the keyring" would look for the wrong key.
+  if (/^\[GNUPG:\] ERROR add_keyblock_resource\b/m.test(status)) {
+    return new Error(`cannot read the keyring ${keyringFile}: ${lineWith(stderr, 'keyblock resource') || 'gpgv could not open it'}`);
+  }
+  if (/\bInvalid keyring\b/.test(stderr)) {
+    return new Error(`the keyring ${keyringFile} is damaged (gpgv: ${lineWith(stderr, 'read error') || 'Invalid keyring'}): export it again`);
+  }
   const noKey = /^\[GNUPG:\] NO_PUBKEY ([0-9A-F]+)/m.exec(status);
   if (noKey) return new Error(`signed by key ${noKey[1]}, which is not in the keyring ${keyringFile}`);
   if (/^\[GNUPG:\] NODATA/m.test(status)) return new Error('the signature file holds no OpenPGP signature');
   return new Error(`gpgv refused the signature (exit ${exitCode}): ${lastLine(stderr) || 'no message'}`);
+}
+
+function lineWith(text: string, words: string): string | undefined {
+  return text.split('\n').find((l) => l.includes(words))?.replace(/^gpgv: /, '').trim();
 }
 
 function lastLine(text: string): string {

@@ -41,6 +41,8 @@ export async function verifyTagSignature(mirror: string, tag: ListedTag, keyring
   // By id, not by name: the object checked is the one that was listed, even if a fetch moves the ref meanwhile.
   const read = await execa('git', ['--git-dir', mirror, 'cat-file', 'tag', tag.object], {
     encoding: 'buffer',
+    // execa would drop the object's last byte if it is a newline: the bytes are read as git stores them.
+    stripFinalNewline: false,
     maxBuffer: MAX_TAG_BYTES,
     reject: false,
     env: gitEnv(),

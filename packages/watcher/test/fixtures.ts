@@ -103,13 +103,13 @@ export async function advanceMaster(repo: string, line: string): Promise<string>
 
 /** `git archive --prefix=linux-<v>/ <ref>` as a plain tar, like the tar kernel.org signs. */
 export async function archiveTar(repo: string, ref: string, top: string): Promise<Buffer> {
-  const { stdout } = await execa('git', ['archive', '--format=tar', `--prefix=${top}/`, ref], { cwd: repo, encoding: 'buffer' });
+  const { stdout } = await execa('git', ['archive', '--format=tar', `--prefix=${top}/`, ref], { cwd: repo, encoding: 'buffer', stripFinalNewline: false });
   return Buffer.from(stdout);
 }
 
 export async function compress(tar: Buffer, program: 'xz' | 'gzip'): Promise<Buffer> {
   const args = program === 'xz' ? ['-c', '-0', '-T1'] : ['-c', '-n'];
-  const { stdout } = await execa(program, args, { input: tar, encoding: 'buffer' });
+  const { stdout } = await execa(program, args, { input: tar, encoding: 'buffer', stripFinalNewline: false });
   return Buffer.from(stdout);
 }
 
@@ -126,7 +126,10 @@ export interface Signer {
 export async function makeSigner(t: Cleanup, dir: string, uid: string): Promise<Signer> {
   const home = path.join(dir, `gnupg-${uid.replace(/[^a-z]/gi, '')}`);
   await mkdir(home, { mode: 0o700 });
-  const gpg = (args: string[], input?: Buffer) => execa('gpg', ['--homedir', home, '--batch', '--no-tty', ...args], { encoding: 'buffer', ...(input ? { input } : {}) });
+  // Binary output kept whole: execa's default strips a final 0x0a, and an ed25519 key's export ends in one
+  // about one time in seventeen (the top byte of the signature's s), which left a keyring gpgv cannot read.
+  const gpg = (args: string[], input?: Buffer) =>
+    execa('gpg', ['--homedir', home, '--batch', '--no-tty', ...args], { encoding: 'buffer', stripFinalNewline: false, ...(input ? { input } : {}) });
   t.after(async () => {
     await execa('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'], { reject: false });
   });

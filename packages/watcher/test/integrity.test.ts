@@ -2,7 +2,7 @@
 // Debian's 6.1 tree, a throwaway signing key, real gpgv. Each bad kernel is stopped alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fetchKernel, MemorySink, pollOnce, ReleasesJsonSource, verifyTarballSignature, type DiscoveredKernel } from '../src/index.js';
 import { archiveTar, compress, FAST_RETRY, git, makeKernelRepo, makeSigner, realKernelPart, recordingProgress, releaseEntry, startServer, tempDir } from './fixtures.js';
@@ -94,6 +94,16 @@ test('a tarball cut short on disk is named as damaged even though gpgv also fail
   await writeFile(path.join(dir, 'garbage.sign'), 'this is not a signature\n');
   await assert.rejects(verifyTarballSignature(path.join(dir, 'cut.tar.xz'), path.join(dir, 'linux.tar.sign'), signer.keyring), /^Error: the tarball is damaged: xz says: .*(Unexpected end of input|Compressed data is corrupt)/);
   await assert.rejects(verifyTarballSignature(path.join(dir, 'good.tar.xz'), path.join(dir, 'garbage.sign'), signer.keyring), /no OpenPGP signature|gpgv refused/);
+  // A keyring cut by one byte, or missing: gpgv says NO_PUBKEY for both, but the keyring is what to fix.
+  const cutKeyring = path.join(dir, 'cut-keyring.gpg');
+  await writeFile(cutKeyring, (await readFile(signer.keyring)).subarray(0, -1));
+  await assert.rejects(verifyTarballSignature(path.join(dir, 'good.tar.xz'), path.join(dir, 'linux.tar.sign'), cutKeyring), {
+    message: `the keyring ${cutKeyring} is damaged (gpgv: keyring_get_keyblock: read error: Invalid packet): export it again`,
+  });
+  const noKeyring = path.join(dir, 'no-such-keyring.gpg');
+  await assert.rejects(verifyTarballSignature(path.join(dir, 'good.tar.xz'), path.join(dir, 'linux.tar.sign'), noKeyring), {
+    message: `cannot read the keyring ${noKeyring}: keyblock resource '${noKeyring}': No such file or directory`,
+  });
   const ok = await verifyTarballSignature(path.join(dir, 'good.tar.xz'), path.join(dir, 'linux.tar.sign'), signer.keyring);
   assert.equal(ok.fingerprint, signer.fingerprint);
 });
