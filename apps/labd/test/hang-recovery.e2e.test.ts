@@ -11,10 +11,10 @@ import { cachedKernel, LabdProcess, SMOKE_CASES, writeLabConfig, removeLab } fro
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 
-test('a NUT hung mid-set is powered off by the watchdog, classified as the kernel\'s hang, and recovered', { skip, timeout: 600_000 }, async () => {
+test('a NUT hung mid-set is powered off by the watchdog, classified as the kernel\'s hang, and recovered', { skip, timeout: 600_000 }, async (t) => {
   const { home, file } = await writeLabConfig([{}, { extraCmdline: ['quiet'] }], { caseDeadlineSeconds: 20 });
   const db = path.join(home, 'lab.db');
-  const labd = new LabdProcess(file);
+  const labd = new LabdProcess(file, [], t.signal);
   try {
     const started = await labd.waitFor((l) => l.msg === 'run started', 'run started');
     // Wait (polling the database) until the set is running, then freeze the VM.

@@ -11,7 +11,7 @@ import { cachedKernel, LabdProcess, SMOKE_CASES, writeLabConfig, removeLab } fro
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 
-test('kill -9 while building, booting and testing; each restart resumes without losing or duplicating anything', { skip, timeout: 900_000 }, async () => {
+test('kill -9 while building, booting and testing; each restart resumes without losing or duplicating anything', { skip, timeout: 900_000 }, async (t) => {
   // Three runs of one kernel (harmless extra command-line words make them distinct jobs) share one build.
   const { home, file } = await writeLabConfig([{}, { extraCmdline: ['quiet'] }, { extraCmdline: ['loglevel=4'] }]);
   const db = path.join(home, 'lab.db');
@@ -41,14 +41,14 @@ test('kill -9 while building, booting and testing; each restart resumes without 
   };
   try {
     // 1. Killed while the build job holds its lease.
-    let labd = new LabdProcess(file);
+    let labd = new LabdProcess(file, [], t.signal);
     await labd.waitFor((l) => l.msg === 'build started', 'build started');
     await labd.kill9();
     await snapshot('killed while building');
 
     // 2. Restarted: the dead process's build is taken back at once; killed while a NUT boots.
     let restartedAt = Date.now();
-    labd = new LabdProcess(file);
+    labd = new LabdProcess(file, [], t.signal);
     await labd.waitFor((l) => l.msg === 'took back jobs leased by a lab process that is gone', 'reclaim');
     await labd.waitFor((l) => l.msg === 'run started', 'run started');
     report.push(`restart -> first run started: ${Date.now() - restartedAt} ms`);
@@ -58,7 +58,7 @@ test('kill -9 while building, booting and testing; each restart resumes without 
 
     // 3. Restarted; killed in the middle of the test set (the test stage is running).
     restartedAt = Date.now();
-    labd = new LabdProcess(file);
+    labd = new LabdProcess(file, [], t.signal);
     await labd.waitFor((l) => l.msg === 'run started', 'run started');
     report.push(`restart -> run started again: ${Date.now() - restartedAt} ms`);
     await untilDb(({ stages }) => stages.some((s) => s.stage === 'test' && s.status === 'running'));
@@ -66,7 +66,7 @@ test('kill -9 while building, booting and testing; each restart resumes without 
     await snapshot('killed while testing');
 
     // 4. Restarted to the end.
-    labd = new LabdProcess(file, ['--once']);
+    labd = new LabdProcess(file, ['--once'], t.signal);
     const ended = await labd.exited;
     assert.equal(ended.code, 0, labd.lines.slice(-10).map((l) => JSON.stringify(l)).join('\n'));
 

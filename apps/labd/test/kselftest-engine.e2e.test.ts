@@ -46,10 +46,10 @@ async function writeConfig(): Promise<{ home: string; file: string }> {
   return { home, file };
 }
 
-test('a kselftest set queued in labd runs on the kselftest engine and stores each program\'s results', { skip, timeout: 60 * 60_000 }, async () => {
+test('a kselftest set queued in labd runs on the kselftest engine and stores each program\'s results', { skip, timeout: 60 * 60_000 }, async (t) => {
   const { home, file } = await writeConfig();
   try {
-    const labd = new LabdProcess(file, ['--once']);
+    const labd = new LabdProcess(file, ['--once'], t.signal);
     const ended = await labd.exited;
     const tail = labd.lines.slice(-12).map((l) => JSON.stringify(l)).join('\n');
     assert.equal(ended.code, 0, `labd --once exit: ${JSON.stringify(ended)}\n${tail}`);

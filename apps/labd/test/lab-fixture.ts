@@ -88,8 +88,19 @@ export class LabdProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private waiters: Array<() => void> = [];
 
-  constructor(configFile: string, args: string[] = []) {
+  /**
+   * `cancelled` is the test's signal: when the test times out, labd's last log lines are printed (the only
+   * evidence of where it stood; a lab home is removed with the test) and labd is killed, so the test's own
+   * clean-up runs instead of waiting forever on a labd that will never log what it waits for.
+   */
+  constructor(configFile: string, args: string[], cancelled: AbortSignal) {
     this.child = spawn(process.execPath, [labdMain, '--config', configFile, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const onCancel = () => {
+      process.stderr.write(`labd ${[...args, ''].join(' ')}(pid ${this.child.pid}) when the test was cancelled, last ${Math.min(this.lines.length, 60)} of ${this.lines.length} log lines:\n${this.lines.slice(-60).map((l) => JSON.stringify(l)).join('\n')}\n`);
+      this.child.kill('SIGKILL');
+    };
+    if (cancelled.aborted) onCancel();
+    else cancelled.addEventListener('abort', onCancel, { once: true });
     createInterface({ input: this.child.stdout! }).on('line', (text) => {
       try {
         this.lines.push(JSON.parse(text) as LogLine);
@@ -98,7 +109,12 @@ export class LabdProcess {
       }
       for (const w of this.waiters.splice(0)) w();
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        cancelled.removeEventListener('abort', onCancel);
+        resolve({ code, signal });
+      }),
+    );
   }
 
   /** Resolves with the first line matching, waiting for it to be logged; rejects if labd exits first. */

@@ -10,10 +10,10 @@ import { cachedKernel, LabdProcess, SMOKE_CASES, writeLabConfig, removeLab } fro
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 
-test('a kernel panicking at boot is the kernel\'s boot failure; the NUT recovers and the next job runs', { skip, timeout: 600_000 }, async () => {
+test('a kernel panicking at boot is the kernel\'s boot failure; the NUT recovers and the next job runs', { skip, timeout: 600_000 }, async (t) => {
   const { home, file } = await writeLabConfig([{ extraCmdline: ['rdinit=/nonexistent', 'init=/nonexistent'] }, {}]);
   try {
-    const labd = new LabdProcess(file, ['--once']);
+    const labd = new LabdProcess(file, ['--once'], t.signal);
     const ended = await labd.exited;
     assert.equal(ended.code, 0, `labd --once exit: ${JSON.stringify(ended)}\n${labd.lines.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`);
 

@@ -18,7 +18,7 @@ const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source t
 const CASE = 'v6LC.5.1.2-A';
 const RERUNS = 2;
 
-test('a newly failing case is rerun on the real NUT before the known-good restore and stored as a regression with fail:runs 3/3', { skip, timeout: 600_000 }, async () => {
+test('a newly failing case is rerun on the real NUT before the known-good restore and stored as a regression with fail:runs 3/3', { skip, timeout: 600_000 }, async (t) => {
   const { home, file } = await writeLabConfig([{}]);
   // One case keeps the run short; the same build as the other e2e tests (the set's fragment is unchanged).
   await writeFile(path.join(home, 'testsets', `${SMOKE_SET}.yaml`), stringify({
@@ -41,7 +41,7 @@ test('a newly failing case is rerun on the real NUT before the known-good restor
   await seed.close();
 
   try {
-    const labd = new LabdProcess(file, ['--once']);
+    const labd = new LabdProcess(file, ['--once'], t.signal);
     const ended = await labd.exited;
     const tail = () => labd.lines.slice(-12).map((l) => JSON.stringify(l)).join('\n');
     assert.equal(ended.code, 0, `labd --once exit: ${JSON.stringify(ended)}\n${tail()}`);

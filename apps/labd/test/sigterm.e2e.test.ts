@@ -10,11 +10,11 @@ import { cachedKernel, LabdProcess, SMOKE_CASES, writeLabConfig, removeLab } fro
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 
-test('SIGTERM mid-run releases the lease after the grace period; the next start finishes the job', { skip, timeout: 600_000 }, async () => {
+test('SIGTERM mid-run releases the lease after the grace period; the next start finishes the job', { skip, timeout: 600_000 }, async (t) => {
   const { home, file } = await writeLabConfig([{}], { graceSeconds: 1 });
   const db = path.join(home, 'lab.db');
   try {
-    const labd = new LabdProcess(file);
+    const labd = new LabdProcess(file, [], t.signal);
     const started = await labd.waitFor((l) => l.msg === 'run started', 'run started');
     // Wait for the boot to be under way (polling the database; nothing is timed).
     for (;;) {
@@ -42,7 +42,7 @@ test('SIGTERM mid-run releases the lease after the grace period; the next start 
       assert.equal(await readFile(`/proc/${record.qemu.pid}/cmdline`, 'utf8').then((c) => c.includes('qemu'), () => false), false, `QEMU ${record.qemu.pid} still runs`);
     }
 
-    const again = new LabdProcess(file, ['--once']);
+    const again = new LabdProcess(file, ['--once'], t.signal);
     assert.equal((await again.exited).code, 0);
     const q2 = openSqliteJobQueue(db);
     const store = openSqliteStore(db);

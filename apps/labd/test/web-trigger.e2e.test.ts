@@ -47,7 +47,7 @@ async function mailTo(mails: ReceivedMail[], match: (m: ReceivedMail) => boolean
   }
 }
 
-test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseline and mailed to a confirmed subscriber', { skip, timeout: 300_000 }, async () => {
+test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseline and mailed to a confirmed subscriber', { skip, timeout: 300_000 }, async (t) => {
   const kernel = cachedKernel()!;
   const smtp = await startSmtpSink();
   const { home, file } = await writeLabConfig([]);
@@ -80,7 +80,7 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
     assert.match(refused.stderr(), /api-token: readable by group or others \(mode 644\)/);
     await chmod(tokenFile, 0o600);
 
-    labd = new LabdProcess(file);
+    labd = new LabdProcess(file, [], t.signal);
     web = startWeb(file);
     const base = await web.address;
     const post = (p: string, body: unknown, token?: string) =>
