@@ -34,7 +34,10 @@ const rerunCount = (v: string) => {
 
 const program = new Command('testlab')
   .description('Nightly conformance lab for the Linux kernel network stack')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // commander exits 1 on a bad argument, which every command here uses for "the lab failed": a script must be
+  // able to tell its own mistake (2) from the lab's. Set before the commands are added, so each inherits it.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 program
   .command('run')

@@ -173,6 +173,17 @@ test('no lab given: exit 2; a lab that is not there: exit 1', async () => {
   assert.match(r.stderr, /cannot reach the lab at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
 });
 
+test('mistakes commander finds (unknown option, missing value, bad number, unknown command) exit 2, not the lab\'s 1; --help exits 0', async () => {
+  for (const args of [['runs', '--no-such-option'], ['runs', '--lab'], ['run', '--source', 'x', '--testset', 't', '--reruns', '11'], ['nonsense'], ['diff', '1']]) {
+    const r = await testlab(args);
+    assert.equal(r.code, 2, `testlab ${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /^error: /m, `testlab ${args.join(' ')} names the mistake`);
+  }
+  const help = await testlab(['runs', '--help']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /^Usage: testlab runs/m);
+});
+
 test('show --lab reads the run, its results and its diffs from the API; a missing run is exit 3', async () => {
   const r = await testlab(['show', '10', '--lab', lab]);
   assert.equal(r.code, 0, r.stderr);
