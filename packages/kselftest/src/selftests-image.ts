@@ -1,6 +1,7 @@
 // The NUT image for kselftest runs: the Debian root file system (infra/nut-rootfs/build.sh) followed by a
 // gzip'd cpio of the installed selftests under /opt/kselftest. Linux unpacks concatenated archives in
 // order, so one root file system serves every kernel and only the small selftests archive is per kernel.
+import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, rm, open, rename } from 'node:fs/promises';
 import { createReadStream, createWriteStream } from 'node:fs';
 import os from 'node:os';
@@ -17,13 +18,19 @@ export async function writeSelftestsImage(options: { rootfsImage: string; instal
     const overlay = path.join(stage, '..', `${path.basename(stage)}.cpio.gz`);
     // find | cpio | gzip with argv only; the shell pipeline is a constant string.
     await execa('sh', ['-c', 'find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1 > "$1"', 'sh', overlay], { cwd: stage });
-    const out = await open(`${options.out}.tmp`, 'w', 0o644);
+    // A temp name of this writer's own: two runs of one kernel may write the same image at once.
+    const tmp = `${options.out}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      for (const part of [options.rootfsImage, overlay]) await pipeline(createReadStream(part), createWriteStream('', { fd: out.fd, autoClose: false }));
+      const out = await open(tmp, 'w', 0o644);
+      try {
+        for (const part of [options.rootfsImage, overlay]) await pipeline(createReadStream(part), createWriteStream('', { fd: out.fd, autoClose: false }));
+      } finally {
+        await out.close();
+      }
+      await rename(tmp, options.out);
     } finally {
-      await out.close();
+      await rm(tmp, { force: true });
     }
-    await rename(`${options.out}.tmp`, options.out);
     await rm(overlay, { force: true });
   } finally {
     await rm(stage, { recursive: true, force: true });
