@@ -33,6 +33,7 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
     retryBackoffMs: config.queue.retryBackoffSeconds * 1000,
     idlePollMs: config.queue.idlePollSeconds * 1000,
     watchdog: { caseDeadlineMs: config.watchdog.caseDeadlineSeconds * 1000 },
+    outOfServiceRetryMs: config.watchdog.outOfServiceRetrySeconds * 1000,
     onRunFinished: async (job, settled) => {
       log.info({ job: job.id, run: settled.runId, status: settled.status }, 'run finished');
       // A retried attempt's run is evidence of the lab's failure, not a result to compare.

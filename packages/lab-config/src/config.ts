@@ -110,7 +110,7 @@ export const labConfigSchema = z.strictObject({
     .strictObject({ poll: cronExpr.default('*/15 * * * *'), snapshot: cronExpr.default('0 2 * * *'), timezone: z.string().default('UTC') })
     .prefault({}),
   queue: z.strictObject({ leaseSeconds: seconds.default(1800), retryBackoffSeconds: seconds.default(300), idlePollSeconds: seconds.default(30) }).prefault({}),
-  watchdog: z.strictObject({ bootDeadlineSeconds: seconds.default(120), caseDeadlineSeconds: seconds.default(300) }).prefault({}),
+  watchdog: z.strictObject({ bootDeadlineSeconds: seconds.default(120), caseDeadlineSeconds: seconds.default(300), outOfServiceRetrySeconds: seconds.default(300) }).prefault({}),
   shutdownGraceSeconds: seconds.default(60),
   profiles: z.record(name, z.strictObject({ baseConfig: z.enum(['tinyconfig', 'defconfig', 'allnoconfig']), labFragment: absolute })),
   nuts: z.array(z.discriminatedUnion('driver', [qemuNut, sshNut])).min(1),

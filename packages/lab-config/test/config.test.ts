@@ -24,6 +24,7 @@ test('the example config is valid, with defaults filled in', async () => {
   assert.equal(config.nuts.length, 3);
   assert.equal(config.schedule.poll, '*/15 * * * *');
   assert.equal(config.queue.leaseSeconds, 1800);
+  assert.deepEqual(config.watchdog, { bootDeadlineSeconds: 120, caseDeadlineSeconds: 300, outOfServiceRetrySeconds: 300 });
   const box = config.nuts.find((n) => n.name === 'box-1');
   assert.equal(box?.driver, 'ssh');
   assert.equal(box?.driver === 'ssh' ? box.oneTimeBoot.method : '', 'grub-reboot');
@@ -107,4 +108,12 @@ test('the engines\' settings: the kselftest root fs and the TAHI tester file, ab
   const misnamed = problems(text.replace('testerFile:', 'tester:'));
   assert.ok(misnamed.includes(`labd.yaml:${line}: tahi: Unrecognized key: "tester" (tester)`), misnamed.join('\n'));
   assert.ok(misnamed.some((p) => p.startsWith(`labd.yaml:${line}: tahi.testerFile:`)), misnamed.join('\n'));
+});
+
+test('watchdog.outOfServiceRetrySeconds has a default and must be a positive whole number', async () => {
+  const text = (await example()).replace(/  outOfServiceRetrySeconds: 300[^\n]*\n/, '');
+  assert.equal(parseLabConfig(text, 'labd.yaml').watchdog.outOfServiceRetrySeconds, 300);
+  const line = text.split('\n').findIndex((l) => l.includes('caseDeadlineSeconds')) + 2;
+  const found = problems(text.replace(/(  caseDeadlineSeconds: [^\n]*\n)/, '$1  outOfServiceRetrySeconds: 0\n')).join('\n');
+  assert.match(found, new RegExp(`labd\\.yaml:${line}: watchdog\\.outOfServiceRetrySeconds: `));
 });

@@ -10,6 +10,8 @@ export class FakeNut {
   concurrent = 0;
   maxConcurrent = 0;
   restores = 0;
+  /** How many of the next restores fail (the NUT stays on a broken kernel, say). */
+  failRestores = 0;
   /** What the NUT runs now: `known-good` or the release under test. */
   running = 'known-good';
   events: string[] = [];
@@ -56,6 +58,11 @@ export class FakeNut {
       name: this.name, profile, modes: this.modes, driver: this.driver(),
       restoreKnownGood: async () => {
         this.restores++;
+        if (this.failRestores > 0) {
+          this.failRestores--;
+          this.events.push('restore failed');
+          throw new Error('no SSH answer after the power cycle');
+        }
         this.running = 'known-good';
         this.events.push('restore');
         return { release: 'known-good', ms: 1 };

@@ -16,7 +16,7 @@ let n = 0;
 const profiles: KernelProfile[] = [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: 'CONFIG_IPV6=y\n' }];
 const sets = (names: string[]): PlannedTestSet[] => names.map((name) => ({ name, mode: name.includes('router') ? 'router' : 'host', kernelConfig: '' }));
 
-async function lab(nuts: FakeNut[]) {
+async function lab(nuts: FakeNut[], options: { outOfServiceRetryMs?: number } = {}) {
   const file = join(dir, `lab${++n}.db`);
   const queue = openSqliteJobQueue(file);
   const store = openSqliteStore(file);
@@ -27,6 +27,7 @@ async function lab(nuts: FakeNut[]) {
     build: async (payload) => (builds.push(payload.version), { kernelRelease: payload.version }),
     runTestSet: fakeRunTestSet(store, join(dir, `runs${n}`), seen),
     leaseMs: 60_000, retryBackoffMs: 1, idlePollMs: 50, watchdog: { caseDeadlineMs: 200, pollMs: 20 },
+    ...options,
   });
   const enqueue = async (version: string, names: string[], extraCmdline?: string[]) => {
     const plan = planKernel({ version, source: { spec: `/src/linux-${version}.tar.xz` }, ...(extraCmdline ? { extraCmdline } : {}) }, sets(names), profiles, nuts.map((x) => ({ name: x.name, profile: 'qemu', modes: x.modes })));
@@ -151,5 +152,22 @@ test('killed after its run ended but before the job was settled: the next worker
   assert.deepEqual(l.seen, [], 'the set was not run again');
   assert.equal((await l.store.listRuns()).length, 1, 'no second run');
   assert.ok(quietLog.lines.some((x) => x.includes('"resumed":true')));
+  await l.close();
+});
+
+test('a NUT that could not be brought back is tried again after outOfServiceRetryMs, then takes jobs', async () => {
+  const a = new FakeNut('vm-a', ['host']);
+  a.failRestores = 1;
+  const l = await lab([a], { outOfServiceRetryMs: 200 });
+  await l.worker.start();
+  // No job is queued, so nothing wakes the loop: only the retry interval brings the NUT back.
+  const deadline = Date.now() + 10_000;
+  while (a.restores < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(a.events, ['restore failed', 'restore'], 'tried again within 10 s, not after the 300 s default');
+  assert.ok(quietLog.lines.some((line) => line.includes('out of service') && line.includes('no SSH answer')));
+  await l.enqueue('6.12', ['set-1']);
+  await l.worker.idle();
+  const [job] = (await l.queue.list({})).filter((j) => j.kind === 'run');
+  assert.equal(job!.status, 'done');
   await l.close();
 });
