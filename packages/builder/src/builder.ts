@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StageError, type BuildObserver, type BuildRequest, type BuiltKernel, type KernelBuilder } from '@testlab/core';
 import { writeFileAtomic } from './atomic.js';
+import { lockBuildFolder } from './build-lock.js';
 import { CacheLayout, cacheKey, identityHex, inputKey } from './cache-layout.js';
 import { compile } from './compile.js';
 import { configure } from './configure.js';
@@ -63,26 +64,24 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
   if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > 1024) throw new StageError('build', `jobs must be a whole number from 1 to 1024, not ${jobs}`);
 
   let stage: Stage = 'unpack';
+  let release: (() => Promise<void>) | undefined;
   try {
     const unpackProgress = observer.stageStarted('unpack');
     const id = await request.source.identify(layout.root, unpackProgress);
     identityHex(id.hash);
     const [useCcache, compiler] = await Promise.all([hasCcache(), compilerVersion()]);
     const input = inputKey(id.hash, request, compiler);
-    const cachedConfig = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
     const base = { sourceHash: id.hash, sourceLabel: id.label };
 
     // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
-    if (cachedConfig !== undefined) {
-      const entry = await readKernelEntry(layout, cacheKey(id.hash, cachedConfig));
-      if (entry) {
-        for (const s of ['unpack', 'configure', 'build'] as const) {
-          stage = s;
-          if (s !== 'unpack') observer.stageStarted(s);
-          observer.stageFinished(s, 'cached');
-        }
-        return { ...base, cacheKey: entry.meta.cacheKey, kernelVersion: entry.meta.kernelVersion, kernelRelease: entry.meta.kernelRelease, artifacts: entry.artifacts, fromCache: true, stages: { unpack: 'cached', configure: 'cached', build: 'cached' } };
+    const earlier = await builtBefore(layout, id.hash, input);
+    if (earlier) {
+      for (const s of ['unpack', 'configure', 'build'] as const) {
+        stage = s;
+        if (s !== 'unpack') observer.stageStarted(s);
+        observer.stageFinished(s, 'cached');
       }
+      return { ...base, cacheKey: earlier.meta.cacheKey, kernelVersion: earlier.meta.kernelVersion, kernelRelease: earlier.meta.kernelRelease, artifacts: earlier.artifacts, fromCache: true, stages: { unpack: 'cached', configure: 'cached', build: 'cached' } };
     }
 
     const srcDir = layout.srcDir(id.hash);
@@ -99,6 +98,17 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
       makeVars: useCcache ? ['CC=ccache gcc'] : [],
       env: buildEnv(useCcache, { ccacheDir: settings.ccacheDir, ccacheBaseDir: layout.treesRoot }),
     };
+    release = await lockBuildFolder(setup.outDir, configureProgress);
+    // Whoever held the lock may have built exactly this meanwhile.
+    const meanwhile = await builtBefore(layout, id.hash, input);
+    if (meanwhile) {
+      observer.stageFinished('configure', 'cached');
+      stage = 'build';
+      observer.stageStarted('build');
+      observer.stageFinished('build', 'cached');
+      return { ...base, cacheKey: meanwhile.meta.cacheKey, kernelVersion: meanwhile.meta.kernelVersion, kernelRelease: meanwhile.meta.kernelRelease, artifacts: meanwhile.artifacts, fromCache: true, stages: { unpack: unpacked, configure: 'cached', build: 'cached' } };
+    }
+    const cachedConfig = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
     const current = await readFile(path.join(setup.outDir, '.config'), 'utf8').catch(() => undefined);
     let resolved: string;
     let configured: 'done' | 'cached';
@@ -146,5 +156,13 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     if (error instanceof StageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new StageError(stage, message, undefined, { cause: error });
+  } finally {
+    await release?.().catch(() => undefined);
   }
+}
+
+/** The cached kernel of these inputs, when they resolved to a .config before and that (tree, .config) was built. */
+async function builtBefore(layout: CacheLayout, sourceHash: string, input: string) {
+  const config = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
+  return config === undefined ? undefined : readKernelEntry(layout, cacheKey(sourceHash, config));
 }

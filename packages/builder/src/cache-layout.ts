@@ -3,6 +3,7 @@
 //
 //   <cacheDir>/trees/<source hex>/src                 the unpacked tree (shared by every config)
 //   <cacheDir>/trees/<source hex>/out-<input key 16>  one out-of-tree build folder per input (make O=...)
+//   <cacheDir>/trees/<source hex>/out-<input key 16>.lock  held while a make runs there (build-lock.ts)
 //   <cacheDir>/configs/<input key>.config             resolved .config of (source, base config, fragments, compiler)
 //   <cacheDir>/configs/<input key>.objects            object count of its last full build (progress)
 //   <cacheDir>/configs/last.objects                   the same for whatever was built last

@@ -1,14 +1,14 @@
 // A stand-in for the kernel's make, so the builder's caching and stage reporting can be tested in
 // milliseconds. It understands just what the builder asks for; `control.json` beside the wrapper script
 // tells it to fail, and every call is appended to `calls.log` there.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 // `node --test <dir>` runs every .js file of the folder, this one too: without the wrapper's variable it is
 // not being used as make, so it does nothing.
 const here = process.env.FAKE_MAKE_DIR;
 if (here === undefined) process.exit(0);
-const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean; noDepmod?: boolean }) : {};
+const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean; noDepmod?: boolean; buildMs?: number }) : {};
 const args = process.argv.slice(2);
 appendFileSync(path.join(here, 'calls.log'), `${args.join(' ')}\n`);
 const out = args.find((a) => a.startsWith('O='))?.slice(2);
@@ -29,6 +29,14 @@ if (target === 'tinyconfig' || target === 'defconfig' || target === 'allnoconfig
   }
   writeFileSync(path.join(out, '.config'), [...options.values()].join('\n') + '\n');
 } else if (target === 'bzImage') {
+  // A build that takes a while, and leaves a mark while it runs: another make in the same folder sees it.
+  if (existsSync(path.join(out, 'make-running'))) {
+    console.error('fake make: another make is running in this folder');
+    process.exit(3);
+  }
+  writeFileSync(path.join(out, 'make-running'), String(process.pid));
+  if (control.buildMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, control.buildMs);
+  rmSync(path.join(out, 'make-running'));
   for (let i = 0; i < 10; i++) console.log(`  CC      kernel/f${i}.o`);
   console.log('  AR      kernel/built-in.a');
   if (control.failBuild) {

@@ -51,19 +51,23 @@ export async function fakeMake(dir: string) {
     failBuild: (fail: boolean) => writeFile(path.join(dir, 'control.json'), JSON.stringify({ failBuild: fail })),
     /** depmod missing on the build host: modules_install writes no modules.dep. */
     noDepmod: () => writeFile(path.join(dir, 'control.json'), JSON.stringify({ noDepmod: true })),
+    /** make bzImage takes this long. */
+    slowBuild: (ms: number) => writeFile(path.join(dir, 'control.json'), JSON.stringify({ buildMs: ms })),
   };
 }
 
 export type StageEvent = string;
 
 /** Records `started unpack`, `finished unpack cached`, ... and every progress call. */
-export function recordingObserver(): BuildObserver & { events: StageEvent[]; fractions: Array<[number | undefined, string | undefined]> } {
+export function recordingObserver(): BuildObserver & { events: StageEvent[]; fractions: Array<[number | undefined, string | undefined]>; steps: string[] } {
   const events: StageEvent[] = [];
   const fractions: Array<[number | undefined, string | undefined]> = [];
-  const progress: Progress = { step: () => undefined, fraction: (v, d) => void fractions.push([v, d]) };
+  const steps: string[] = [];
+  const progress: Progress = { step: (text) => void steps.push(text), fraction: (v, d) => void fractions.push([v, d]) };
   return {
     events,
     fractions,
+    steps,
     stageStarted: (stage) => {
       events.push(`started ${stage}`);
       return progress;
