@@ -1,7 +1,7 @@
 // Two builds of one kernel and config at once share one make: the later waits for the lock on the build
 // folder, then takes the kernel from the cache. The fake make exits 3 when it finds another make running in
 // its folder, so a missing lock fails these tests.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { access, mkdir, readdir, rm, utimes } from 'node:fs/promises';
@@ -24,6 +24,17 @@ async function outDirOf(cacheDir: string): Promise<string> {
   return path.join(treeDir, names[0]!);
 }
 
+/** A cache where the kernel was built once and its entry then removed: the next build runs make again. */
+async function builtThenForgotten(t: TestContext) {
+  const dir = await tempDir(t);
+  const make = await fakeMake(dir);
+  const cacheDir = path.join(dir, 'cache');
+  const builder = createKernelBuilder({ cacheDir, makePath: make.makePath });
+  const first = await builder.build(request, recordingObserver());
+  await rm(path.dirname(first.artifacts.bzImage), { recursive: true });
+  return { make, cacheDir, builder, first };
+}
+
 test('two builders asked for the same kernel at once: one make, the other waits and takes the cached kernel', async (t) => {
   const dir = await tempDir(t);
   const make = await fakeMake(dir);
@@ -44,12 +55,7 @@ test('two builders asked for the same kernel at once: one make, the other waits 
 });
 
 test('a lock left by a builder killed with -9 goes stale and is taken over at once', async (t) => {
-  const dir = await tempDir(t);
-  const make = await fakeMake(dir);
-  const cacheDir = path.join(dir, 'cache');
-  const builder = createKernelBuilder({ cacheDir, makePath: make.makePath });
-  const first = await builder.build(request, recordingObserver());
-  await rm(path.dirname(first.artifacts.bzImage), { recursive: true });
+  const { make, cacheDir, builder, first } = await builtThenForgotten(t);
   // The dead holder's lock was last refreshed a minute ago.
   const lock = `${await outDirOf(cacheDir)}.lock`;
   await mkdir(lock);
@@ -65,12 +71,7 @@ test('a lock left by a builder killed with -9 goes stale and is taken over at on
 });
 
 test('a lock held by another process: the build waits for it, says so, and builds when it is given back', async (t) => {
-  const dir = await tempDir(t);
-  const make = await fakeMake(dir);
-  const cacheDir = path.join(dir, 'cache');
-  const builder = createKernelBuilder({ cacheDir, makePath: make.makePath });
-  const first = await builder.build(request, recordingObserver());
-  await rm(path.dirname(first.artifacts.bzImage), { recursive: true });
+  const { make, cacheDir, builder, first } = await builtThenForgotten(t);
   const outDir = await outDirOf(cacheDir);
 
   const lockModule = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/build-lock.js')).href;
