@@ -1,5 +1,5 @@
-// Runs the compiled tests with node's own runner: unit tests (`*.test.js`) in parallel, then the
-// end-to-end tests (`*.e2e.test.js`) one file at a time, since they share the machine's two cores.
+// Runs the compiled tests with node's own runner: unit tests (`*.test.js`), then the end-to-end tests
+// (`*.e2e.test.js`), then the QEMU driver's real-boot tests; one file at a time in each phase.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
