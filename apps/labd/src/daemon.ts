@@ -5,6 +5,7 @@
 // its diffs recorded and its emails queued (results-service.ts).
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
+import { pruneSourceTrees } from '@testlab/builder';
 import { GitTreeSource, pollOnce, watchSourceFrom, type WatchSource } from '@testlab/watcher';
 import { enqueueKernel, LabWorker, QueueKernelSink, workerId, type PlannedKernel } from '@testlab/scheduler';
 import type { LabConfig } from '@testlab/lab-config';
@@ -27,7 +28,15 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   log.info({ owner, nuts: lab.pool.map((n) => n.name), testsets: config.testsets.run }, 'lab daemon starting');
   const results = startResultsService({ config, results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }) });
   const worker = new LabWorker({
-    queue: lab.queue, store: lab.store, pool: lab.pool, owner, build: lab.build, runTestSet: lab.runTestSet,
+    queue: lab.queue, store: lab.store, pool: lab.pool, owner, runTestSet: lab.runTestSet,
+    // Each build may have unpacked a tree: the disk has just grown, so that is when old trees go.
+    build: async (payload, progress) => {
+      try {
+        return await lab.build(payload, progress);
+      } finally {
+        await pruneTrees();
+      }
+    },
     log: log.child({ part: 'worker' }),
     leaseMs: config.queue.leaseSeconds * 1000,
     retryBackoffMs: config.queue.retryBackoffSeconds * 1000,
@@ -71,6 +80,10 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
       log.error({ error: (error as Error).message }, `${what} failed`);
     }
   };
+  const pruneTrees = guarded('pruning unpacked trees', async () => {
+    const report = await pruneSourceTrees(config.cache, { keepTrees: config.prune.keepTrees, minIdleMs: config.prune.minIdleHours * 3_600_000 });
+    if (report.removed.length + report.spared.length > 0) log.info({ kept: report.kept, removed: report.removed, spared: report.spared }, 'unpacked trees pruned');
+  });
   const poll = guarded('poll', async () => {
     for (const k of config.kernels) {
       await enqueue({ version: k.version, source: { spec: k.source, ...(k.ref ? { ref: k.ref } : {}) }, ...(k.extraCmdline ? { extraCmdline: k.extraCmdline } : {}) });

@@ -3,11 +3,11 @@
 // later one waits, then finds the kernel the first one built in the cache.
 //
 // proper-lockfile's lock is a folder whose mtime the holder refreshes every UPDATE_MS. A holder killed
-// with -9 stops refreshing, and after STALE_MS its lock is taken over, from this host or another one.
+// with -9 stops refreshing, and after BUILD_LOCK_STALE_MS its lock is taken over, from this host or another one.
 import lockfile from 'proper-lockfile';
 import type { Progress } from '@testlab/core';
 
-const STALE_MS = 20_000;
+export const BUILD_LOCK_STALE_MS = 20_000;
 const UPDATE_MS = 5_000;
 const POLL_MS = 2_000;
 
@@ -18,7 +18,7 @@ export async function lockBuildFolder(outDir: string, progress: Progress): Promi
   const options = {
     realpath: false,
     lockfilePath: buildLockPath(outDir),
-    stale: STALE_MS,
+    stale: BUILD_LOCK_STALE_MS,
     update: UPDATE_MS,
     // The default throws from a timer, which would end the whole lab: the build goes on and says so.
     onCompromised: (error: Error) => progress.step(`warning: lost the build lock ${buildLockPath(outDir)} (${error.message}): another build may share the folder`),

@@ -14,7 +14,7 @@ import { readKernelEntry, writeKernelEntry } from './kernel-cache.js';
 import { buildEnv, compilerVersion, hasCcache, makeQuery, type MakeSetup } from './make.js';
 import { configHasModules, installModulesTarball } from './modules.js';
 import { expectedObjects, recordObjects } from './object-count.js';
-import { ensureTree } from './unpack.js';
+import { ensureTree, markTreeUsed, treeIsThere } from './unpack.js';
 import { parseFragments } from './verify-config.js';
 
 export interface KernelBuilderOptions {
@@ -74,8 +74,12 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     const base = { sourceHash: id.hash, sourceLabel: id.label };
 
     // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
+    // A caller that needs the tree too, whose tree was pruned, goes the long way: unpack, then a cache hit.
     const earlier = await builtBefore(layout, id.hash, input);
-    if (earlier) {
+    const treeGone = earlier !== undefined && request.withTree === true && !(await treeIsThere(layout, id.hash));
+    if (earlier && !treeGone) {
+      // Still in use, even without its tree: a kernel under test keeps its tree from pruning a while longer.
+      await markTreeUsed(layout, id.hash).catch(() => undefined);
       for (const s of ['unpack', 'configure', 'build'] as const) {
         stage = s;
         if (s !== 'unpack') observer.stageStarted(s);
@@ -86,6 +90,7 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
 
     const srcDir = layout.srcDir(id.hash);
     const unpacked = (await ensureTree(request.source, srcDir, layout.root, unpackProgress)) ? 'done' : 'cached';
+    await markTreeUsed(layout, id.hash);
     observer.stageFinished('unpack', unpacked);
 
     stage = 'configure';

@@ -2,6 +2,7 @@
 // components: a source identity is checked before its hex part is used, labels never are.
 //
 //   <cacheDir>/trees/<source hex>/src                 the unpacked tree (shared by every config)
+//   <cacheDir>/trees/<source hex>/last-used           touched at each use of the tree (prune.ts)
 //   <cacheDir>/trees/<source hex>/out-<input key 16>  one out-of-tree build folder per input (make O=...)
 //   <cacheDir>/trees/<source hex>/out-<input key 16>.lock  held while a make runs there (build-lock.ts)
 //   <cacheDir>/configs/<input key>.config             resolved .config of (source, base config, fragments, compiler)
@@ -38,6 +39,10 @@ export class CacheLayout {
 
   treeDir(sourceHash: string): string {
     return path.join(this.root, 'trees', identityHex(sourceHash));
+  }
+  /** Touched whenever the tree is used: pruning removes the trees used longest ago. */
+  treeStamp(sourceHash: string): string {
+    return path.join(this.treeDir(sourceHash), 'last-used');
   }
   srcDir(sourceHash: string): string {
     return path.join(this.treeDir(sourceHash), 'src');

@@ -9,3 +9,4 @@ export {
   type ConfigMismatch,
 } from './verify-config.js';
 export { cacheKey, inputKey, identityHex, sourceTreeDir } from './cache-layout.js';
+export { pruneSourceTrees, type PruneOptions, type PruneReport } from './prune.js';

@@ -1,7 +1,8 @@
 // The unpack stage's tree cache: one extracted tree per source identity, shared by every config built from it.
-import { stat } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import type { KernelSource, Progress } from '@testlab/core';
 import { publishDir } from './atomic.js';
+import type { CacheLayout } from './cache-layout.js';
 
 /** Makes sure `srcDir` holds the tree; returns false when it was already there (the stage is `cached`). */
 export async function ensureTree(source: KernelSource, srcDir: string, cacheDir: string, progress: Progress): Promise<boolean> {
@@ -9,4 +10,13 @@ export async function ensureTree(source: KernelSource, srcDir: string, cacheDir:
   if (await stat(srcDir).then((s) => s.isDirectory(), () => false)) return false;
   await publishDir(srcDir, (tmp) => source.extractTo(tmp, cacheDir, progress));
   return true;
+}
+
+export async function treeIsThere(layout: CacheLayout, sourceHash: string): Promise<boolean> {
+  return stat(layout.srcDir(sourceHash)).then((s) => s.isDirectory(), () => false);
+}
+
+/** The tree's last use, which pruning goes by (prune.ts): the mtime of `<tree>/last-used`. */
+export async function markTreeUsed(layout: CacheLayout, sourceHash: string): Promise<void> {
+  await writeFile(layout.treeStamp(sourceHash), `${new Date().toISOString()}\n`);
 }

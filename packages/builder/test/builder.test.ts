@@ -44,7 +44,7 @@ test('first build does every stage; the second only identifies the source', asyn
 
   // The cache layout the lead documents.
   const cache = path.join(dir, 'cache');
-  assert.deepEqual((await readdir(path.join(cache, 'trees', 'ab'.repeat(32)))).map((n) => n.replace(/[0-9a-f]{16}$/, 'KEY')).sort(), ['out-KEY', 'src']);
+  assert.deepEqual((await readdir(path.join(cache, 'trees', 'ab'.repeat(32)))).map((n) => n.replace(/[0-9a-f]{16}$/, 'KEY')).sort(), ['last-used', 'out-KEY', 'src']);
   assert.ok(await exists(path.join(cache, 'kernels', built.cacheKey, 'bzImage')));
   assert.equal((await readdir(path.join(cache, 'configs'))).filter((n) => n.endsWith('.config')).length, 1);
 });

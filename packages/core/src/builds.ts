@@ -16,6 +16,8 @@ export interface BuildRequest {
   fragments: ConfigFragment[];
   /** make -j; defaults to the number of cores. */
   jobs?: number;
+  /** Also have the unpacked tree there when the kernel is cached (the selftests build from it; trees are pruned). */
+  withTree?: boolean;
 }
 
 export interface BuiltKernel {

@@ -28,7 +28,7 @@ export const kselftestEngine: Engine = {
     const { suite, rootfsImage } = await checked(request);
     let kernel: BuiltKernel;
     try {
-      kernel = await builder.build(build, {
+      kernel = await builder.build({ ...build, withTree: true }, {
         stageStarted: (stage) => progress(`kselftest: kernel ${stage}`),
         stageFinished: (stage, how) => progress(`kselftest: kernel ${stage}`).step(how),
       });

@@ -112,6 +112,8 @@ export const labConfigSchema = z.strictObject({
   queue: z.strictObject({ leaseSeconds: seconds.default(1800), retryBackoffSeconds: seconds.default(300), idlePollSeconds: seconds.default(30) }).prefault({}),
   watchdog: z.strictObject({ bootDeadlineSeconds: seconds.default(120), caseDeadlineSeconds: seconds.default(300), outOfServiceRetrySeconds: seconds.default(300) }).prefault({}),
   shutdownGraceSeconds: seconds.default(60),
+  /** Unpacked trees (1.3-1.6 GB each) kept in the cache, the most recently used; built kernels are all kept. */
+  prune: z.strictObject({ keepTrees: z.number().int().min(1).default(6), minIdleHours: z.number().positive().default(6) }).prefault({}),
   profiles: z.record(name, z.strictObject({ baseConfig: z.enum(['tinyconfig', 'defconfig', 'allnoconfig']), labFragment: absolute })),
   nuts: z.array(z.discriminatedUnion('driver', [qemuNut, sshNut])).min(1),
   /** Kernels the lab tests without a watcher (a local tarball, a pinned tag); planned at every poll, queued once. */

@@ -25,6 +25,7 @@ test('the example config is valid, with defaults filled in', async () => {
   assert.equal(config.schedule.poll, '*/15 * * * *');
   assert.equal(config.queue.leaseSeconds, 1800);
   assert.deepEqual(config.watchdog, { bootDeadlineSeconds: 120, caseDeadlineSeconds: 300, outOfServiceRetrySeconds: 300 });
+  assert.deepEqual(config.prune, { keepTrees: 6, minIdleHours: 6 });
   const box = config.nuts.find((n) => n.name === 'box-1');
   assert.equal(box?.driver, 'ssh');
   assert.equal(box?.driver === 'ssh' ? box.oneTimeBoot.method : '', 'grub-reboot');
@@ -116,4 +117,11 @@ test('watchdog.outOfServiceRetrySeconds has a default and must be a positive who
   const line = text.split('\n').findIndex((l) => l.includes('caseDeadlineSeconds')) + 2;
   const found = problems(text.replace(/(  caseDeadlineSeconds: [^\n]*\n)/, '$1  outOfServiceRetrySeconds: 0\n')).join('\n');
   assert.match(found, new RegExp(`labd\\.yaml:${line}: watchdog\\.outOfServiceRetrySeconds: `));
+});
+
+test('prune keeps at least one tree', async () => {
+  const text = (await example()).replace(/  keepTrees: 6 /, '  keepTrees: 0 ');
+  const line = text.split('\n').findIndex((l) => l.includes('keepTrees: 0')) + 1;
+  assert.match(problems(text).join('\n'), new RegExp(`labd\\.yaml:${line}: prune\\.keepTrees: `));
+  assert.deepEqual(parseLabConfig((await example()).replace(/\nprune:\n(  .*\n|\s+#.*\n)*/, '\n'), 'labd.yaml').prune, { keepTrees: 6, minIdleHours: 6 });
 });
