@@ -1,8 +1,8 @@
 // HTTP for the watcher: the feed (small, in memory) and tarballs and signatures (to the download cache).
 // Network errors and 5xx are retried with backoff; 4xx is the server's final answer and is not.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -101,10 +101,10 @@ export async function downloadToCache(url: string, cacheDir: string, progress: P
       const bytes = await streamBody(url, options, (chunk) => hash.update(chunk), {
         from: have,
         open: async (resumed) => {
-          if (!resumed) return createWriteStream(tmp, { flags: 'w' });
+          if (!resumed) return open(tmp, 'w');
           // Hash what is on disk, not what the cut attempt counted: the last chunks may never have been written.
           for await (const chunk of createReadStream(tmp)) hash.update(chunk as Buffer);
-          return createWriteStream(tmp, { flags: 'a' });
+          return open(tmp, 'a');
         },
         progress,
       });
@@ -143,7 +143,7 @@ interface BodyTarget {
   /** Ask for the bytes from this offset on (a resumed download). */
   from?: number;
   /** Where the body goes; `resumed` says whether the server sent only the rest (206) or everything (200). */
-  open?: (resumed: boolean) => Promise<NodeJS.WritableStream>;
+  open?: (resumed: boolean) => Promise<FileHandle>;
   progress?: Progress;
 }
 
@@ -194,8 +194,15 @@ async function streamBody(url: string, options: HttpOptions, onChunk: (chunk: Bu
       },
     });
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    if (out) await pipeline(body, counter, out);
-    else await pipeline(body, counter, async (source: AsyncIterable<Buffer>) => { for await (const _ of source) void _; });
+    // Each chunk is written before the next is read: when the connection is cut, what arrived is on disk for
+    // the resumed try (a write stream torn down by the error would drop what it still buffered).
+    try {
+      await pipeline(body, counter, async (source: AsyncIterable<Buffer>) => {
+        for await (const chunk of source) if (out) await out.write(chunk);
+      });
+    } finally {
+      await out?.close();
+    }
     if (total !== undefined && bytes !== total) throw new Error(`truncated: got ${bytes} of ${total} bytes`);
     return bytes;
   } catch (error) {

@@ -209,7 +209,9 @@ export async function startServer(t: Cleanup): Promise<TestServer> {
     }
     res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/octet-stream', 'content-length': String(body.length) });
     if (route.truncateAt !== undefined && n <= (route.truncateTimes ?? Infinity)) {
-      res.write(body.subarray(0, route.truncateAt), () => res.destroy());
+      // The cut comes a moment after the bytes, as on a real connection where data flowed for a while: cut at
+      // once, the client can see the end before reading any of them (undici drops what it had queued).
+      res.write(body.subarray(0, route.truncateAt), () => setTimeout(() => res.destroy(), 200));
       return;
     }
     res.end(body);
