@@ -1,9 +1,10 @@
 // The lab's SSH keys, generated once per lab state folder and reused by every NUT:
 //  - a client key pair the lab logs in with (root's authorized_keys on each NUT);
 //  - a host key for the NUTs' dropbear, so the lab can pin it instead of trusting whatever answers.
-// All four files live in <stateDir>/keys (0700), each 0600. They are created in a temporary folder that is
+// All four files live in <stateDir>/keys (0700), each 0600; ssh-keygen (openssh-client) and dropbearkey make them. They are created in a temporary folder that is
 // renamed into place, so two lab processes starting at once end up using the same keys.
 import { mkdir, readFile, rename, rm, chmod, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import ssh2 from 'ssh2';
@@ -46,10 +47,26 @@ export function publicKeyBlob(line: string): Buffer {
   return blob;
 }
 
+/**
+ * An ed25519 key pair in OpenSSH's formats, made by OpenSSH's own ssh-keygen. Not ssh2's generateKeyPairSync:
+ * it strips every leading zero byte of the public key, so the 1 key in 256 whose public key starts with 0x00
+ * comes out malformed (its own parseKey refuses it; seen as a lab whose fresh keys were "damaged").
+ */
+export async function generateEd25519KeyPair(comment: string): Promise<{ private: string; public: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'testlab-keygen-'));
+  try {
+    const file = join(dir, 'key');
+    await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { stdin: 'ignore' });
+    return { private: await readFile(file, 'utf8'), public: (await readFile(`${file}.pub`, 'utf8')).trim() };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function generateInto(dir: string, dropbearkey: string): Promise<void> {
-  const client = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'testlab' });
+  const client = await generateEd25519KeyPair('testlab');
   await writeFile(join(dir, FILES.clientPrivate), client.private, { mode: 0o600 });
-  await writeFile(join(dir, FILES.clientPublic), `${client.public.trim()}\n`, { mode: 0o600 });
+  await writeFile(join(dir, FILES.clientPublic), `${client.public}\n`, { mode: 0o600 });
 
   const hostKey = join(dir, FILES.hostKey);
   await execa(dropbearkey, ['-t', 'ed25519', '-f', hostKey], { stdin: 'ignore' });

@@ -4,12 +4,12 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
-import { publicKeyBlob } from '../src/keys.js';
+import { generateEd25519KeyPair, publicKeyBlob } from '../src/keys.js';
 import { SshCommandRunner, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '../src/ssh-exec.js';
 
-const hostKey = ssh2.utils.generateKeyPairSync('ed25519');
-const otherHostKey = ssh2.utils.generateKeyPairSync('ed25519');
-const clientKey = ssh2.utils.generateKeyPairSync('ed25519');
+const hostKey = await generateEd25519KeyPair('host');
+const otherHostKey = await generateEd25519KeyPair('other-host');
+const clientKey = await generateEd25519KeyPair('client');
 const WORDS = ["it's", '$HOME', 'a; echo injected', '`id`', '"q"', 'back\\slash', 'new\nline', '', '*'];
 
 describe('SSH command runner', () => {
