@@ -47,7 +47,7 @@ for (const [file, counts] of Object.entries(summary)) {
 const pct = ([covered, total]) => (total === 0 ? '-' : `${((100 * covered) / total).toFixed(1)}%`);
 const rows = [...packages.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => [name, String(s.files), pct(s.lines), pct(s.branches), pct(s.functions)]);
 const t = summary.total;
-rows.push(['all', String(packages.size ? [...packages.values()].reduce((n, s) => n + s.files, 0) : 0), pct([t.lines.covered, t.lines.total]), pct([t.branches.covered, t.branches.total]), pct([t.functions.covered, t.functions.total])]);
+rows.push(['all', String([...packages.values()].reduce((n, s) => n + s.files, 0)), pct([t.lines.covered, t.lines.total]), pct([t.branches.covered, t.branches.total]), pct([t.functions.covered, t.functions.total])]);
 const header = ['package', 'files', 'lines', 'branches', 'functions'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -7,18 +7,18 @@
 import lockfile from 'proper-lockfile';
 import type { Progress } from '@testlab/core';
 
-export const BUILD_LOCK_STALE_MS = 20_000;
+const BUILD_LOCK_STALE_MS = 20_000;
 const UPDATE_MS = 5_000;
 const POLL_MS = 2_000;
 
-export const buildLockPath = (outDir: string): string => `${outDir}.lock`;
+const buildLockPath = (outDir: string): string => `${outDir}.lock`;
+/** What the holder and anyone checking must agree on: where the lock is and when it counts as stale. */
+const lockOf = (outDir: string) => ({ realpath: false, lockfilePath: buildLockPath(outDir), stale: BUILD_LOCK_STALE_MS });
 
 /** Takes the build folder's lock, waiting for whoever holds it; resolves to the function that gives it back. */
 export async function lockBuildFolder(outDir: string, progress: Progress): Promise<() => Promise<void>> {
   const options = {
-    realpath: false,
-    lockfilePath: buildLockPath(outDir),
-    stale: BUILD_LOCK_STALE_MS,
+    ...lockOf(outDir),
     update: UPDATE_MS,
     // The default throws from a timer, which would end the whole lab: the build goes on and says so.
     onCompromised: (error: Error) => progress.step(`warning: lost the build lock ${buildLockPath(outDir)} (${error.message}): another build may share the folder`),
@@ -33,4 +33,9 @@ export async function lockBuildFolder(outDir: string, progress: Progress): Promi
   const release = await lockfile.lock(outDir, { ...options, retries: { forever: true, factor: 1, minTimeout: POLL_MS, maxTimeout: POLL_MS } });
   progress.step(`the other build ended after ${((Date.now() - started) / 1000).toFixed(0)} s of waiting`);
   return release;
+}
+
+/** Whether a live builder (one that still refreshes it) holds the build folder's lock. */
+export async function buildFolderLocked(outDir: string): Promise<boolean> {
+  return lockfile.check(outDir, lockOf(outDir));
 }

@@ -76,8 +76,8 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
     // A caller that needs the tree too, whose tree was pruned, goes the long way: unpack, then a cache hit.
     const earlier = await builtBefore(layout, id.hash, input);
-    const treeGone = earlier !== undefined && request.withTree === true && !(await treeIsThere(layout, id.hash));
-    if (earlier && !treeGone) {
+    const treeGone = earlier.entry !== undefined && request.withTree === true && !(await treeIsThere(layout, id.hash));
+    if (earlier.entry && !treeGone) {
       // Still in use, even without its tree: a kernel under test keeps its tree from pruning a while longer.
       await markTreeUsed(layout, id.hash).catch(() => undefined);
       for (const s of ['unpack', 'configure', 'build'] as const) {
@@ -85,7 +85,7 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
         if (s !== 'unpack') observer.stageStarted(s);
         observer.stageFinished(s, 'cached');
       }
-      return { ...base, cacheKey: earlier.meta.cacheKey, kernelVersion: earlier.meta.kernelVersion, kernelRelease: earlier.meta.kernelRelease, artifacts: earlier.artifacts, fromCache: true, stages: { unpack: 'cached', configure: 'cached', build: 'cached' } };
+      return fromCacheEntry(base, earlier.entry, { unpack: 'cached', configure: 'cached', build: 'cached' });
     }
 
     const srcDir = layout.srcDir(id.hash);
@@ -105,15 +105,14 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     };
     release = await lockBuildFolder(setup.outDir, configureProgress);
     // Whoever held the lock may have built exactly this meanwhile.
-    const meanwhile = await builtBefore(layout, id.hash, input);
+    const { config: cachedConfig, entry: meanwhile } = await builtBefore(layout, id.hash, input);
     if (meanwhile) {
       observer.stageFinished('configure', 'cached');
       stage = 'build';
       observer.stageStarted('build');
       observer.stageFinished('build', 'cached');
-      return { ...base, cacheKey: meanwhile.meta.cacheKey, kernelVersion: meanwhile.meta.kernelVersion, kernelRelease: meanwhile.meta.kernelRelease, artifacts: meanwhile.artifacts, fromCache: true, stages: { unpack: unpacked, configure: 'cached', build: 'cached' } };
+      return fromCacheEntry(base, meanwhile, { unpack: unpacked, configure: 'cached', build: 'cached' });
     }
-    const cachedConfig = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
     const current = await readFile(path.join(setup.outDir, '.config'), 'utf8').catch(() => undefined);
     let resolved: string;
     let configured: 'done' | 'cached';
@@ -134,7 +133,7 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     const existing = await readKernelEntry(layout, key);
     if (existing) {
       observer.stageFinished('build', 'cached');
-      return { ...base, cacheKey: key, kernelVersion: existing.meta.kernelVersion, kernelRelease: existing.meta.kernelRelease, artifacts: existing.artifacts, fromCache: true, stages: { unpack: unpacked, configure: configured, build: 'cached' } };
+      return fromCacheEntry(base, existing, { unpack: unpacked, configure: configured, build: 'cached' });
     }
     const withModules = configHasModules(resolved);
     const compiled = await compile(setup, jobs, await expectedObjects(layout, input), buildProgress, withModules);
@@ -166,8 +165,16 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
   }
 }
 
-/** The cached kernel of these inputs, when they resolved to a .config before and that (tree, .config) was built. */
-async function builtBefore(layout: CacheLayout, sourceHash: string, input: string) {
+type KernelEntry = NonNullable<Awaited<ReturnType<typeof readKernelEntry>>>;
+
+/** The .config these inputs resolved to before, and the cached kernel of that (tree, .config) if it was built. */
+async function builtBefore(layout: CacheLayout, sourceHash: string, input: string): Promise<{ config?: string; entry?: KernelEntry }> {
   const config = await readFile(layout.configFile(input), 'utf8').catch(() => undefined);
-  return config === undefined ? undefined : readKernelEntry(layout, cacheKey(sourceHash, config));
+  if (config === undefined) return {};
+  return { config, entry: await readKernelEntry(layout, cacheKey(sourceHash, config)) };
+}
+
+function fromCacheEntry(base: { sourceHash: string; sourceLabel: string }, entry: KernelEntry, stages: BuiltKernel['stages']): BuiltKernel {
+  const { cacheKey: key, kernelVersion, kernelRelease } = entry.meta;
+  return { ...base, cacheKey: key, kernelVersion, kernelRelease, artifacts: entry.artifacts, fromCache: true, stages };
 }

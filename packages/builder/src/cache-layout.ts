@@ -34,6 +34,9 @@ export function cacheKey(sourceHash: string, resolvedConfig: string): string {
   return sha256(`${sourceHash}\n${resolvedConfig}`);
 }
 
+/** The file in a tree's folder whose mtime is the tree's last use. */
+export const TREE_STAMP = 'last-used';
+
 export class CacheLayout {
   constructor(readonly root: string) {}
 
@@ -42,7 +45,7 @@ export class CacheLayout {
   }
   /** Touched whenever the tree is used: pruning removes the trees used longest ago. */
   treeStamp(sourceHash: string): string {
-    return path.join(this.treeDir(sourceHash), 'last-used');
+    return path.join(this.treeDir(sourceHash), TREE_STAMP);
   }
   srcDir(sourceHash: string): string {
     return path.join(this.treeDir(sourceHash), 'src');

@@ -4,9 +4,8 @@
 // or the selftests ever need it.
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
-import { BUILD_LOCK_STALE_MS } from './build-lock.js';
-import { CacheLayout } from './cache-layout.js';
+import { buildFolderLocked } from './build-lock.js';
+import { CacheLayout, TREE_STAMP } from './cache-layout.js';
 
 export interface PruneOptions {
   /** How many trees to keep, the most recently used. */
@@ -38,7 +37,7 @@ export async function pruneSourceTrees(cacheDir: string, options: PruneOptions):
   for (const name of names.filter((n) => TREE.test(n))) {
     const dir = path.join(layout.treesRoot, name);
     // The stamp is written after each use; a tree being unpacked for the first time has only its folder's mtime.
-    const times = await Promise.all([stat(path.join(dir, 'last-used')), stat(dir)].map((p) => p.then((s) => s.mtimeMs, () => 0)));
+    const times = await Promise.all([stat(path.join(dir, TREE_STAMP)), stat(dir)].map((p) => p.then((s) => s.mtimeMs, () => 0)));
     trees.push({ name, dir, lastUsed: Math.max(...times) });
   }
   trees.sort((a, b) => b.lastUsed - a.lastUsed);
@@ -66,8 +65,7 @@ export async function pruneSourceTrees(cacheDir: string, options: PruneOptions):
 async function buildInProgress(treeDir: string): Promise<string | undefined> {
   for (const name of await readdir(treeDir)) {
     if (!name.endsWith('.lock')) continue;
-    const outDir = path.join(treeDir, name.slice(0, -'.lock'.length));
-    if (await lockfile.check(outDir, { realpath: false, lockfilePath: path.join(treeDir, name), stale: BUILD_LOCK_STALE_MS })) return name;
+    if (await buildFolderLocked(path.join(treeDir, name.slice(0, -'.lock'.length)))) return name;
   }
   return undefined;
 }

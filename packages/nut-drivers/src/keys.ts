@@ -1,8 +1,9 @@
 // The lab's SSH keys, generated once per lab state folder and reused by every NUT:
 //  - a client key pair the lab logs in with (root's authorized_keys on each NUT);
 //  - a host key for the NUTs' dropbear, so the lab can pin it instead of trusting whatever answers.
-// All four files live in <stateDir>/keys (0700), each 0600; ssh-keygen (openssh-client) and dropbearkey make them. They are created in a temporary folder that is
-// renamed into place, so two lab processes starting at once end up using the same keys.
+// All four files live in <stateDir>/keys (0700), each 0600, made by ssh-keygen (openssh-client) and
+// dropbearkey. They are created in a temporary folder that is renamed into place, so two lab processes
+// starting at once end up using the same keys.
 import { mkdir, readFile, rename, rm, chmod, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
