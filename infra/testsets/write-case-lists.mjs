@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Rewrites the `cases:` list of every test set in testsets/ that names TAHI INDEX files: the ids of those
 // files that the built-in engine implements for the set's mode, in INDEX order, each with its title.
-// Run after adding cases (needs a build: npx tsc -b packages/suites):  node infra/testsets/write-case-lists.mjs
-// packages/suites/test/testsets-match-engine.test.ts fails until the lists are current.
+// Run after adding cases (needs a build: npx tsc -b):  node infra/testsets/write-case-lists.mjs
+// packages/testsets/test/testsets-match-engine.test.ts fails until the lists are current.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { caseCatalogue } from '@testlab/conformance';
-import { listTestSets, loadTestSetDefinition, readIndexFiles } from '@testlab/testsets';
+import { caseCatalogue } from '@testlab/engine-builtin';
+import { readIndexFiles } from '@testlab/engine-tahi';
+import { listTestSets, loadTestSet } from '@testlab/testsets';
 
 const testsets = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../testsets');
 for (const name of await listTestSets(testsets)) {
-  const { testset, index } = await loadTestSetDefinition(testsets, name);
-  if (index.length === 0) continue;
-  const ids = await readIndexFiles(path.join(testsets, 'tahi-index'), index);
+  const testset = await loadTestSet(testsets, name);
+  if (testset.index.length === 0) continue;
+  const ids = await readIndexFiles(path.join(testsets, 'tahi-index'), testset.index);
   const cases = ids.filter((c) => caseCatalogue.get(c.id)?.appliesTo.includes(testset.mode));
   const file = path.join(testsets, `${name}.yaml`);
   const text = await readFile(file, 'utf8');

@@ -1,8 +1,7 @@
 // Shows a run as it goes: one line per stage with elapsed time, and inside long stages a percentage and an
 // ETA. On a terminal the progress line is rewritten in place; in a log (CI, pipes) it is printed at most
 // every few seconds so the log stays readable.
-import type { CaseResult, Progress, StageName } from '@testlab/core';
-import type { RunReporter } from '@testlab/pipeline';
+import type { CaseResult, Progress, RunReporter, StageName } from '@testlab/core';
 import { formatDuration } from './format.js';
 
 export function createStageReporter(out: NodeJS.WriteStream = process.stderr): RunReporter {

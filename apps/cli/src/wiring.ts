@@ -1,68 +1,62 @@
-// The only place that picks concrete drivers: SQLite + a QEMU NUT + the engine the test set names
-// (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
+// The only place that picks concrete drivers for `testlab run`: SQLite + a QEMU NUT + the engine the test
+// set names (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildRequest, KernelSource, LabStore, TestSet } from '@testlab/core';
-import { openSqliteStore } from '@testlab/store-sqlite';
+import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSource, type LabStore, type ResultsQuery, type TestSet } from '@testlab/core';
+import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { createKernelBuilder } from '@testlab/builder';
 import { createQemuNutDriver } from '@testlab/nut-drivers';
-import { loadTestSetDefinition } from '@testlab/testsets';
+import { prepareEngine, stepProgress } from '@testlab/engines';
+import { isProcessAlive } from '@testlab/scheduler';
 import type { LabPaths } from './lab-paths.js';
-import { builtinDrivers, engineFor, stepProgress, type EngineRequest } from '@testlab/engines';
 
-export async function openLabStore(paths: LabPaths): Promise<LabStore> {
+/** The CLI's local lab: its store and the results service's view of the same database. */
+export interface LocalLab {
+  store: LabStore;
+  results: ResultsQuery;
+}
+
+export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
   await mkdir(paths.home, { recursive: true });
   const store = openSqliteStore(path.join(paths.home, 'lab.db'));
   // A lab process that died mid-run left its runs `running`: say so before anything else reads them.
   await store.markOrphanedRuns(isProcessAlive);
-  return store;
+  return { store, results: resultsQueryOn(store) };
 }
 
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export const openLabStore = async (paths: LabPaths): Promise<LabStore> => (await openLocalLab(paths)).store;
+
+/** The one kind of NUT `testlab run` builds for: a QEMU VM from tinyconfig plus the lab's QEMU fragment. */
+export async function qemuProfile(paths: LabPaths): Promise<KernelProfile> {
+  return { name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') } };
 }
 
-/** What the drivers are chosen for: without it, the builtin engine on the lab's small NUT image. */
+/** What the drivers are chosen for. */
 export interface RunWiring {
   testset: TestSet;
   source: KernelSource;
   /** `--tahi-tester <file.yaml>` (engine tahi). */
   tahiTester?: string;
-  progress?: EngineRequest['progress'];
+  progress?: (step: string) => ReturnType<ReturnType<typeof stepProgress>>;
 }
 
 /**
- * The request the pipeline makes for this run (commands/run.ts passes the same file and base config):
- * an engine that builds the kernel first must ask for exactly this, or the pipeline's build is not a hit.
+ * The builder, the set's engine prepared for this run, a QEMU driver booting the engine's image, and the
+ * build request both the engine (kselftest builds the kernel first) and the pipeline make: the same one, so
+ * the pipeline's build is a cache hit.
  */
-export async function labBuildRequest(paths: LabPaths, source: KernelSource, testset: TestSet): Promise<BuildRequest> {
-  return {
-    source,
-    baseConfig: 'tinyconfig',
-    fragments: [{ origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') }, testset.kernelConfig],
-  };
-}
-
-export async function labDrivers(paths: LabPaths, run?: RunWiring) {
+export async function labDrivers(paths: LabPaths, run: RunWiring) {
   const builder = createKernelBuilder({ cacheDir: paths.cache });
-  const engine = run
-    ? await engineFor(run.testset.engine, run.testset.name).prepare({
-        paths,
-        testset: run.testset,
-        definition: await loadTestSetDefinition(paths.testsets, run.testset.name),
-        build: await labBuildRequest(paths, run.source, run.testset),
-        builder,
-        ...(run.tahiTester ? { tahiTester: run.tahiTester } : {}),
-        progress: run.progress ?? stepProgress(),
-      })
-    : builtinDrivers(paths);
+  const build: BuildRequest = buildRequestFor(run.source, await qemuProfile(paths), run.testset);
+  const engine = await prepareEngine(run.testset, {
+    paths,
+    build,
+    builder,
+    ...(run.tahiTester ? { tahiTester: run.tahiTester } : {}),
+    progress: run.progress ?? stepProgress(),
+  });
   const nutDriver = createQemuNutDriver({ stateDir: path.join(paths.home, 'nut'), ...engine.nut });
   // VMs of a lab process that died are ended by their recorded process ids before new ones start.
   await nutDriver.reapStale();
-  return { builder, nutDriver, suite: engine.suite };
+  return { builder, nutDriver, engine, build };
 }

@@ -10,7 +10,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { defaultRootfsImage } from '@testlab/kselftest';
+import { defaultRootfsImage } from '@testlab/engine-kselftest';
 import { labPaths, repoRoot } from '../src/lab-paths.js';
 
 const run = promisify(execFile);

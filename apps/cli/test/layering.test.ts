@@ -34,7 +34,7 @@ test('no package depends on an app', () => {
 });
 
 test('drivers depend on core only, never on each other', () => {
-  const drivers = ['store-sqlite', 'kernel-sources', 'builder', 'nut-drivers', 'links', 'pipeline', 'testsets'];
+  const drivers = ['store-sqlite', 'kernel-sources', 'builder', 'nut-drivers', 'links', 'pipeline'];
   for (const d of drivers) assert.deepEqual(pkgs.find((p) => p.dir === `packages/${d}`)?.deps, ['@testlab/core'], d);
 });
 

@@ -4,9 +4,9 @@
 // names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { LabStore, JobQueue, NutDriver, Outbox, ResultsQuery, SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, type LabStore, type JobQueue, type NutDriver, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
-import { bootCheckKnownGood, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
+import { bootCheckKnownGood, isProcessAlive, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver, publicKeyBlob } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
@@ -28,15 +28,6 @@ export interface Lab {
   build: BuildKernel;
   runTestSet: RunTestSet;
   close(): Promise<void>;
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export async function openLab(config: LabConfig): Promise<Lab> {
@@ -90,41 +81,37 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     }
   }
 
-  const fragmentsFor = (profile: string, testset: string) => {
-    const set = testsets.get(testset);
-    if (set === undefined) throw new Error(`test set ${testset} is not configured (testsets.run)`);
-    const p = profileOf(profile);
-    return { set, profile: p, fragments: [{ origin: `lab profile ${p.name}`, text: p.labFragment }, set.kernelConfig] };
+  // A job names its source, profile and a test set; the build request is made from them one way only.
+  const requestFor = (payload: { source: { spec: string; ref?: string }; profile: string; testset: string }) => {
+    const set = testsets.get(payload.testset);
+    if (set === undefined) throw new Error(`test set ${payload.testset} is not configured (testsets.run)`);
+    return { set, build: buildRequestFor(kernelSourceFrom(payload.source.spec, payload.source.ref), profileOf(payload.profile), set) };
   };
 
   const build: BuildKernel = async (payload, progress) => {
-    const { profile, fragments } = fragmentsFor(payload.profile, payload.testset);
     const built = await builder.build(
-      { source: kernelSourceFrom(payload.source.spec, payload.source.ref), baseConfig: profile.baseConfig, fragments },
+      requestFor(payload).build,
       { stageStarted: (stage) => (progress.step(`build: ${stage}`), progress), stageFinished: (stage, how) => progress.step(`build: ${stage} ${how}`) },
     );
     return { cacheKey: built.cacheKey, kernelRelease: built.kernelRelease, kernelVersion: built.kernelVersion, fromCache: built.fromCache, bzImage: built.artifacts.bzImage };
   };
 
-  const runTestSet: RunTestSet = async ({ payload, nutDriver, hooks }) => {
-    const { set, profile, fragments } = fragmentsFor(payload.profile, payload.testset);
-    const source = kernelSourceFrom(payload.source.spec, payload.source.ref);
+  const runTestSet: RunTestSet = async ({ payload, nutDriver, reporter }) => {
+    const { set, build } = requestFor(payload);
     // The engine gets the pipeline's own build request, so a kernel it builds first is the pipeline's cache hit.
     let engine;
     try {
-      engine = await engines.prepare(set, { source, baseConfig: profile.baseConfig, fragments }, hooks);
+      engine = await engines.prepare(set, build, reporter);
     } catch (error) {
-      return recordPreparationFailure(store, { testset: set.name, nut: nutDriver.kind, sourceLabel: source.description, artifactsRoot: path.join(config.home, 'runs'), hooks }, error);
+      return recordPreparationFailure(store, { testset: set.name, nut: nutDriver.kind, sourceLabel: build.source.description, artifactsRoot: path.join(config.home, 'runs'), reporter }, error);
     }
     const driver: NutDriver = nutDriver;
     return runWithEngineNut(engine.nut, () =>
       runKernelTestSet(
-        { store, builder, nutDriver: driver, suite: engine.suite, artifactsRoot: path.join(config.home, 'runs'), reporter: hooks },
+        { store, builder, nutDriver: driver, engine, artifactsRoot: path.join(config.home, 'runs'), reporter },
         {
-          source,
+          build,
           testset: set,
-          labFragment: fragments[0]!,
-          baseConfig: profile.baseConfig,
           extraCmdline: payload.extraCmdline,
           bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000,
         },

@@ -4,20 +4,19 @@
 // Without it the job would only be logged and silently retried when its lease ran out.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LabStore } from '@testlab/core';
+import type { LabStore, RunOutcome, RunReporter } from '@testlab/core';
 import { addArtifact } from '@testlab/pipeline';
-import type { RunHooks, TestSetOutcome } from '@testlab/scheduler';
 
 export async function recordPreparationFailure(
   store: LabStore,
-  run: { testset: string; nut: string; sourceLabel: string; artifactsRoot: string; hooks: RunHooks },
+  run: { testset: string; nut: string; sourceLabel: string; artifactsRoot: string; reporter: RunReporter },
   error: unknown,
-): Promise<TestSetOutcome> {
+): Promise<RunOutcome> {
   const message = `preparing the test set's engine failed: ${error instanceof Error ? error.message : String(error)}`;
   const record = await store.startRun({ testset: run.testset, nut: run.nut, sourceLabel: run.sourceLabel, ownerPid: process.pid });
   const runDir = path.join(run.artifactsRoot, `run-${record.id}`);
   await mkdir(runDir, { recursive: true });
-  run.hooks.runStarted(record.id, runDir);
+  run.reporter.runStarted(record.id, runDir);
   const log = path.join(runDir, 'engine-preparation.log');
   const text = `${message}\n${error instanceof Error && error.stack ? `${error.stack}\n` : ''}`;
   await writeFile(log, text);
@@ -25,6 +24,6 @@ export async function recordPreparationFailure(
   await store.finishStage(record.id, 'build', 'failed', message.slice(0, 500));
   await addArtifact(store, record.id, 'build-log', log);
   await store.finishRun(record.id, { status: 'failed', stage: 'build', error: message });
-  run.hooks.stageFinished('build', 'failed', message);
+  run.reporter.stageFinished('build', 'failed', message);
   return { runId: record.id, status: 'failed', stage: 'build', error: message, runDir };
 }

@@ -4,13 +4,10 @@
 // this may stop the lab: every failure is logged and the next run or tick tries again.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Outbox, ResultsQuery, SubscriptionStore, Verdict } from '@testlab/core';
+import type { Outbox, RerunCases, ResultsQuery, SubscriptionStore, Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import type { LabConfig } from '@testlab/lab-config';
 import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
-
-/** Reruns cases of the finished run on the NUT that ran it (the scheduler's hook, while it holds the NUT). */
-export type RerunHook = (caseIds: readonly string[], times: number) => Promise<ReadonlyMap<string, readonly Verdict[]>>;
 
 export interface ResultsService {
   /**
@@ -18,7 +15,7 @@ export interface ResultsService {
    * case that newly fails against a baseline is first rerun that many times: passing once makes it flaky,
    * failing every time a regression with fail:runs n/n.
    */
-  runFinished(runId: number, rerun?: RerunHook): Promise<void>;
+  runFinished(runId: number, rerun?: RerunCases): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -54,7 +51,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
   }
 
   // A rerun that throws (the NUT could not boot) leaves the cases unconfirmed rather than the diffs unrecorded.
-  const rerunLogged = async (runId: number, caseIds: readonly string[], times: number, rerun: RerunHook) => {
+  const rerunLogged = async (runId: number, caseIds: readonly string[], times: number, rerun: RerunCases) => {
     log.info({ run: runId, cases: caseIds, times }, 'rerunning newly failing cases');
     try {
       const verdicts = await rerun(caseIds, times);
@@ -73,7 +70,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
         const recorded = await recordRunDiffs(o.results, runId, {
           pinned: config.diff.pinned,
           reruns,
-          ...(rerun && reruns > 0 ? { rerun: (_run: number, caseIds: readonly string[], times: number) => rerunLogged(runId, caseIds, times, rerun) } : {}),
+          ...(rerun && reruns > 0 ? { rerun: (caseIds: readonly string[], times: number) => rerunLogged(runId, caseIds, times, rerun) } : {}),
         });
         const flaky = recorded.totals.flaky;
         log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions, flaky }, 'diffs recorded');

@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { defaultRootfsImage } from '@testlab/kselftest';
+import { defaultRootfsImage } from '@testlab/engine-kselftest';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { cacheDir, cachedKernel, kernelTarball, LabdProcess, nutImage, removeLab, repoRoot } from './lab-fixture.js';
 

@@ -109,7 +109,7 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
     const { stateDir } = dirs;
     runDir = dirs.runDir;
     const qemu = createQemuNutDriver({ stateDir, baseInitramfs: rootfsImage, memoryMiB: 1024, machineLike: true });
-    machine = await qemu.boot({ kernel: image(good), mode: 'host', links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 120_000 }, silentProgress);
+    machine = await qemu.boot({ kernel: image(good), links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 120_000 }, silentProgress);
     options = await machineOptions(machine, stateDir, good, {
       name: 'box-kexec',
       remoteDir: '/boot',
@@ -137,7 +137,7 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
     const driver = new SshMachineDriver(options);
     const consoleLog = path.join(runDir, 'kexec-1', 'console.log');
     const started = Date.now();
-    const nut = await driver.boot({ kernel: image(underTest), mode: 'host', links: 0, extraCmdline: ['testlab.boot=kexec-1'], consoleLog }, silentProgress);
+    const nut = await driver.boot({ kernel: image(underTest), links: 0, extraCmdline: ['testlab.boot=kexec-1'], consoleLog }, silentProgress);
     const bootMs = Date.now() - started;
     try {
       assert.equal(nut.kernelRelease, underTest.kernelRelease);
@@ -173,7 +173,7 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
   it('power-cycles a machine whose kernel under test hangs, back into the known-good kernel', async () => {
     await prepareDisk();
     const driver = new SshMachineDriver(options);
-    const nut = await driver.boot({ kernel: image(underTest), mode: 'host', links: 0, consoleLog: path.join(runDir, 'kexec-2', 'console.log') }, silentProgress);
+    const nut = await driver.boot({ kernel: image(underTest), links: 0, consoleLog: path.join(runDir, 'kexec-2', 'console.log') }, silentProgress);
     assert.equal(nut.kernelRelease, underTest.kernelRelease);
     await nut.shutdown();
     // A hard hang: the CPUs stop, SSH goes silent; only the BMC (here QMP) can bring the machine back.
@@ -189,7 +189,7 @@ describe('SSH machine NUT: kexec, modules, reboot and power cycle on a machine-l
     const driver = new SshMachineDriver(options);
     const noModules: KernelImage = { bzImage: underTest.artifacts.bzImage, kernelRelease: underTest.kernelRelease };
     await assert.rejects(
-      driver.boot({ kernel: noModules, mode: 'host', links: 0, consoleLog: path.join(runDir, 'no-modules', 'console.log') }, silentProgress),
+      driver.boot({ kernel: noModules, links: 0, consoleLog: path.join(runDir, 'no-modules', 'console.log') }, silentProgress),
       (error: unknown) => error instanceof NutBootError && /uses \{modules\} but .* was built without modules/.test(error.message),
     );
   });
@@ -257,7 +257,7 @@ describe('SSH machine NUT: grub-reboot on a VM booting from its disk through GRU
     await execa('cp', [good.artifacts.bzImage, path.join(disk, `vmlinuz-${good.kernelRelease}`)]);
     await writeFile(path.join(disk, 'grub/grub.cfg'), grubCfg(good.kernelRelease));
     await execa('bash', [path.join(repoRoot, 'infra/qemu/grub-disk.sh'), bootDisk, disk, '256']);
-    machine = await qemu.boot({ kernel: image(good), mode: 'host', links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 180_000 }, silentProgress);
+    machine = await qemu.boot({ kernel: image(good), links: 0, consoleLog: path.join(runDir, 'machine-console.log'), deadlineMs: 180_000 }, silentProgress);
     options = await machineOptions(machine, stateDir, good, {
       name: 'box-grub',
       remoteDir: '/tmp/testlab',
@@ -275,7 +275,7 @@ describe('SSH machine NUT: grub-reboot on a VM booting from its disk through GRU
     const driver = new SshMachineDriver(options);
     const consoleLog = path.join(runDir, 'grub-1', 'console.log');
     const started = Date.now();
-    const nut = await driver.boot({ kernel: image(underTest), mode: 'host', links: 0, consoleLog }, silentProgress);
+    const nut = await driver.boot({ kernel: image(underTest), links: 0, consoleLog }, silentProgress);
     const bootMs = Date.now() - started;
     try {
       assert.equal((await nut.exec(['uname', '-r'])).stdout.trim(), underTest.kernelRelease);

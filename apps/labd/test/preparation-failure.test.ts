@@ -35,7 +35,7 @@ test('an engine that cannot be prepared fails its run at the build stage, with t
   const outcome = await lab.runTestSet({
     payload: { version: '6.1.192', source: { spec: '/usr/src/linux-source-6.1.tar.xz' }, profile: 'qemu', testset: 'kselftest-net-ipv6', mode: 'host', extraCmdline: [] },
     nutDriver: neverBooted,
-    hooks: {
+    reporter: {
       runStarted: (runId) => void (started = runId),
       stageStarted: () => ({ step() {}, fraction() {} }),
       stageFinished: (stage, how) => void stages.push(`${stage} ${how}`),

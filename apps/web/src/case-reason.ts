@@ -1,5 +1,5 @@
 // A case's reason, split the way the conformance engine writes it: `expected X; seen Y (RFC ...)`.
-import { caseCatalogue, sections } from '@testlab/conformance';
+import { caseCatalogue, sections } from '@testlab/engine-builtin';
 
 export interface ReasonParts {
   expected: string | null;

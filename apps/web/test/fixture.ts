@@ -57,7 +57,7 @@ export const TITLES: Record<string, string> = {
 };
 
 /** Stores one run the way the pipeline does (kernel, build, stages, results, artifacts) and records its diffs. */
-export async function addRun(lab: Lab, spec: RunSpec, diffOptions: RecordDiffOptions = {}): Promise<number> {
+export async function addRun(lab: Lab, spec: RunSpec, diffOptions: RecordDiffOptions | ((runId: number) => RecordDiffOptions) = {}): Promise<number> {
   const { store } = lab;
   const kind = parseKernelVersion(spec.version).kind;
   const kernel = await store.upsertKernel({ version: spec.version, kind, sourceLabel: `linux-${spec.version}.tar.xz`, sourceHash: `sha256:${spec.version}` });
@@ -99,7 +99,7 @@ export async function addRun(lab: Lab, spec: RunSpec, diffOptions: RecordDiffOpt
   }
   clockMs += 60_000;
   await store.finishRun(run.id, { status: 'done' });
-  await recordRunDiffs(lab.results, run.id, diffOptions);
+  await recordRunDiffs(lab.results, run.id, typeof diffOptions === 'function' ? diffOptions(run.id) : diffOptions);
   if (!spec.testset) lab.runs.set(spec.version, run.id);
   return run.id;
 }

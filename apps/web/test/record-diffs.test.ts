@@ -53,7 +53,7 @@ test('a newly failing case that passes on rerun is flaky, with fail:runs; the ho
     { version: '6.12.2', verdicts: { 'v6LC.1.1.1': 'FAIL', 'v6LC.1.1.7-A': 'FAIL', 'v6LC.2.1.7-D': 'PASS', 'v6LC.5.1.2-A': 'PASS', 'v6LC.5.1.8': 'PASS' } },
     {
       reruns: 2,
-      rerun: async (_run, caseIds, times) => {
+      rerun: async (caseIds, times) => {
         asked.push([...caseIds]);
         assert.equal(times, 2);
         return new Map<string, Verdict[]>([

@@ -20,9 +20,9 @@ before(async () => {
   const pass: Record<string, Verdict> = { 'v6LC.1.1.1': 'PASS', 'v6LC.5.1.2-A': 'PASS', 'v6LC.5.1.8': 'PASS' };
   await addRun(lab, { version: '6.11', verdicts: pass });
   // The rerun hook stores its evidence the way the pipeline does, then answers the verdicts of 2 reruns.
-  runId = await addRun(lab, { version: '6.12-rc1', verdicts: { ...pass, 'v6LC.5.1.2-A': 'FAIL', 'v6LC.5.1.8': 'FAIL' } }, {
+  runId = await addRun(lab, { version: '6.12-rc1', verdicts: { ...pass, 'v6LC.5.1.2-A': 'FAIL', 'v6LC.5.1.8': 'FAIL' } }, (id) => ({
     reruns: 2,
-    rerun: async (id, caseIds, times) => {
+    rerun: async (caseIds, times) => {
       asked.push([...caseIds]);
       for (let attempt = 1; attempt <= times; attempt++) {
         const dir = path.join(lab.runsDir, `run-${id}`, 'reruns', `attempt-${attempt}`, 'cases');
@@ -38,7 +38,7 @@ before(async () => {
       }
       return new Map<string, Verdict[]>([['v6LC.5.1.2-A', ['FAIL', 'FAIL']], ['v6LC.5.1.8', ['FAIL', 'PASS']]]);
     },
-  });
+  }));
   app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
 });
 after(async () => {

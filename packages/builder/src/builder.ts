@@ -71,7 +71,8 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     identityHex(id.hash);
     const [useCcache, compiler] = await Promise.all([hasCcache(), compilerVersion()]);
     const input = inputKey(id.hash, request, compiler);
-    const base = { sourceHash: id.hash, sourceLabel: id.label };
+    // withTree: every path below either found the tree there or unpacked it.
+    const base = { sourceHash: id.hash, sourceLabel: id.label, ...(request.withTree ? { sourceTree: layout.srcDir(id.hash) } : {}) };
 
     // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
     // A caller that needs the tree too, whose tree was pruned, goes the long way: unpack, then a cache hit.
@@ -174,7 +175,7 @@ async function builtBefore(layout: CacheLayout, sourceHash: string, input: strin
   return { config, entry: await readKernelEntry(layout, cacheKey(sourceHash, config)) };
 }
 
-function fromCacheEntry(base: { sourceHash: string; sourceLabel: string }, entry: KernelEntry, stages: BuiltKernel['stages']): BuiltKernel {
+function fromCacheEntry(base: { sourceHash: string; sourceLabel: string; sourceTree?: string }, entry: KernelEntry, stages: BuiltKernel['stages']): BuiltKernel {
   const { cacheKey: key, kernelVersion, kernelRelease } = entry.meta;
   return { ...base, cacheKey: key, kernelVersion, kernelRelease, artifacts: entry.artifacts, fromCache: true, stages };
 }

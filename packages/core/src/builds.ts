@@ -25,6 +25,8 @@ export interface BuiltKernel {
   cacheKey: string;
   sourceHash: string;
   sourceLabel: string;
+  /** The unpacked source tree, when the request asked for it (`withTree`): the selftests build from it. */
+  sourceTree?: string;
   /** `make kernelversion`, e.g. `6.1.192`. Unvalidated text from the tree: parse it before use. */
   kernelVersion: string;
   /** `make kernelrelease`, what `uname -r` must print on the NUT. */
@@ -53,4 +55,21 @@ export interface BuildObserver {
 export interface KernelBuilder {
   /** Throws StageError naming unpack, configure or build, with the log that explains it. */
   build(request: BuildRequest, observer: BuildObserver): Promise<BuiltKernel>;
+}
+
+/** How the lab builds kernels for one kind of NUT: a base config and the lab's fragment for that kind. */
+export interface KernelProfile {
+  /** Its name in the lab config (`qemu`, `x86-machine`); NUTs name the profile they boot. */
+  name: string;
+  baseConfig: BuildRequest['baseConfig'];
+  labFragment: ConfigFragment;
+}
+
+/**
+ * The one way a run's build request is made: the profile's base config, then the lab's fragment, then the
+ * test set's. Everyone who builds for a run (the pipeline, an engine that needs the kernel first, labd's
+ * build job) asks through this, so they all hit the same cache entry.
+ */
+export function buildRequestFor(source: KernelSource, profile: KernelProfile, testset: { kernelConfig: ConfigFragment }): BuildRequest {
+  return { source, baseConfig: profile.baseConfig, fragments: [profile.labFragment, testset.kernelConfig] };
 }

@@ -40,7 +40,6 @@ export interface KernelImage {
 
 export interface BootRequest {
   kernel: KernelImage;
-  mode: NutMode;
   /** Number of test links (Link0..Link{n-1}); hosts need 1, routers 2. */
   links: number;
   /** `key=value` sysctls applied by the NUT before it reports ready, e.g. `net.ipv6.conf.all.forwarding`. */

@@ -16,6 +16,5 @@ export {
   RunNotDiffableError,
   type RecordDiffOptions,
   type RecordedDiffs,
-  type RerunCases,
 } from './record-run-diffs.js';
 export { streamOf, streamOfText } from './streams.js';

@@ -4,6 +4,7 @@
 import {
   VERDICTS,
   type CaseVerdict,
+  type RerunCases,
   type ResultsQuery,
   type RunIdentity,
   type RunTotals,
@@ -14,18 +15,16 @@ import { selectBaselinesByText } from './baselines.js';
 import { streamOfText } from './streams.js';
 import { DEFAULT_FLAKY_POLICY, diffVerdicts, isFailing, type CaseEvidence, type FlakyPolicy } from './classify.js';
 
-/**
- * Reruns newly failing cases on the same NUT and kernel. The scheduler owns it (it has the NUT); it
- * answers, per case id, the verdict of each extra attempt. Cases it could not rerun are left out.
- */
-export type RerunCases = (runId: number, caseIds: readonly string[], times: number) => Promise<ReadonlyMap<string, readonly Verdict[]>>;
-
 export interface RecordDiffOptions {
   /** Key releases every run is also compared with, e.g. `['6.6']` for the LTS line's final. */
   pinned?: readonly string[];
   flaky?: FlakyPolicy;
   /** Rerun each case that newly fails this many times before calling it a regression (0: never). */
   reruns?: number;
+  /**
+   * Reruns newly failing cases of this run on the same NUT and kernel. Whoever holds the NUT owns it (the
+   * scheduler's job, `testlab run`); it answers, per case id, the verdict of each extra attempt.
+   */
   rerun?: RerunCases;
 }
 
@@ -73,7 +72,7 @@ export async function recordRunDiffs(store: ResultsQuery, runId: number, options
   const recent = turned.size > 0 ? await recentVerdicts(store, run, [...turned], policy.window - 1) : new Map<string, Verdict[]>();
   const reruns =
     options.rerun && (options.reruns ?? 0) > 0 && newlyFailing.size > 0
-      ? await options.rerun(runId, [...newlyFailing], options.reruns ?? 0)
+      ? await options.rerun([...newlyFailing], options.reruns ?? 0)
       : new Map<string, readonly Verdict[]>();
 
   const failingSince = await streakStarts(store, run, results, baselines[0]?.run, verdicts);

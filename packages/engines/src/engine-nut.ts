@@ -4,10 +4,9 @@
 // async context instead. labd runs each set inside runWithEngineNut(), and the pool NUT's driver
 // (engineNutDriver) reads it at every boot; a boot outside any run (the known-good check) uses `outside`.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { NutDriver } from '@testlab/core';
-import type { EngineDrivers } from './engine.js';
+import type { NutDriver, NutImage } from '@testlab/core';
 
-export type EngineNut = EngineDrivers['nut'];
+export type EngineNut = NutImage;
 
 const current = new AsyncLocalStorage<EngineNut>();
 

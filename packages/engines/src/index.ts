@@ -1,8 +1,5 @@
-export * from './engine.js';
+// @testlab/engines: the registry of the lab's engines (each in its own package, packages/engine-<id>), the
+// NUT image a run's engine boots (labd's pool NUTs), and the progress lines of an engine's preparation.
 export * from './registry.js';
-export * from './builtin.js';
-export * from './kselftest.js';
-export * from './tahi.js';
-export * from './tahi-tester-config.js';
 export * from './step-progress.js';
 export * from './engine-nut.js';

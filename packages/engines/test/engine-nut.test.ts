@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BootedNut, BootRequest, NutDriver } from '@testlab/core';
 import { engineNutDriver, runWithEngineNut, type EngineNut } from '../src/engine-nut.js';
 
-const request: BootRequest = { kernel: { bzImage: '/k/bzImage', kernelRelease: '6.1.0' }, mode: 'host', links: 1, consoleLog: '/tmp/console.log' };
+const request: BootRequest = { kernel: { bzImage: '/k/bzImage', kernelRelease: '6.1.0' }, links: 1, consoleLog: '/tmp/console.log' };
 const quiet = { step() {}, fraction() {} };
 
 /** Fake drivers that record which image each boot used; the booted NUT carries it as its name. */

@@ -3,8 +3,8 @@
 // profile and modes. labd, the dashboard's trigger API and `testlab watch` all plan with it, so one kernel
 // gets the same job keys whichever of them queued it.
 import { readFile } from 'node:fs/promises';
-import type { TestSet } from '@testlab/core';
-import type { KernelProfile, LabPlanContext } from '@testlab/scheduler';
+import type { KernelProfile, TestSet } from '@testlab/core';
+import type { LabPlanContext } from '@testlab/scheduler';
 import { loadTestSet } from '@testlab/testsets';
 import type { LabConfig } from './config.js';
 
@@ -19,7 +19,7 @@ export async function loadLabPlan(config: LabConfig): Promise<LabPlan> {
   const testsets = new Map<string, TestSet>();
   for (const name of config.testsets.run) testsets.set(name, await loadTestSet(config.testsets.dir, name));
   const profiles: KernelProfile[] = [];
-  for (const [name, p] of Object.entries(config.profiles)) profiles.push({ name, baseConfig: p.baseConfig, labFragment: await readFile(p.labFragment, 'utf8') });
+  for (const [name, p] of Object.entries(config.profiles)) profiles.push({ name, baseConfig: p.baseConfig, labFragment: { origin: `lab profile ${name}`, text: await readFile(p.labFragment, 'utf8') } });
   return {
     testsets,
     profiles,

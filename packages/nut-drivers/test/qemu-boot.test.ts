@@ -60,7 +60,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     const consoleLog = join(runDir, 'router', 'console.log');
     const started = Date.now();
     const nut = await driver.boot(
-      { kernel, mode: 'router', links: 2, sysctls: { 'net.ipv6.conf.all.forwarding': '1' }, consoleLog, deadlineMs: 60_000 },
+      { kernel, links: 2, sysctls: { 'net.ipv6.conf.all.forwarding': '1' }, consoleLog, deadlineMs: 60_000 },
       silentProgress,
     );
     t.diagnostic(`boot to ready: ${Date.now() - started} ms`);
@@ -126,7 +126,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     // With an initramfs, `init=` alone is ignored (the archive's /init runs); `rdinit=` names the
     // initramfs's init. Both missing: "Kernel panic - not syncing: Requested init /nonexistent failed".
     const consoleLog = join(runDir, 'panic', 'console.log');
-    const request: BootRequest = { kernel, mode: 'host', links: 1, extraCmdline: ['rdinit=/nonexistent', 'init=/nonexistent'], consoleLog, deadlineMs: 30_000 };
+    const request: BootRequest = { kernel, links: 1, extraCmdline: ['rdinit=/nonexistent', 'init=/nonexistent'], consoleLog, deadlineMs: 30_000 };
     await assert.rejects(driver.boot(request, silentProgress), (error: unknown) => {
       assert.ok(error instanceof NutBootError, String(error));
       assert.match(error.message, /kernel panic seen on the console/);
@@ -142,7 +142,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
   it('fails with NutBootError naming the missing ready marker when /init never reports', async () => {
     // rdinit= only: the kernel falls back to /sbin/init (busybox init), which never prints the marker.
     const consoleLog = join(runDir, 'nomarker', 'console.log');
-    const request: BootRequest = { kernel, mode: 'host', links: 1, extraCmdline: ['rdinit=/nonexistent'], consoleLog, deadlineMs: 6_000 };
+    const request: BootRequest = { kernel, links: 1, extraCmdline: ['rdinit=/nonexistent'], consoleLog, deadlineMs: 6_000 };
     await assert.rejects(driver.boot(request, silentProgress), (error: unknown) => {
       assert.ok(error instanceof NutBootError, String(error));
       assert.match(error.message, /no ready marker TESTLAB-NUT-READY on the console within 6\.0 s/);
@@ -153,29 +153,29 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
 
   it("fails at once with /init's reason when a sysctl cannot be applied", async () => {
     const consoleLog = join(runDir, 'sysctl', 'console.log');
-    const request: BootRequest = { kernel, mode: 'host', links: 1, sysctls: { 'net.ipv6.conf.nosuch0.forwarding': '1' }, consoleLog };
+    const request: BootRequest = { kernel, links: 1, sysctls: { 'net.ipv6.conf.nosuch0.forwarding': '1' }, consoleLog };
     await assert.rejects(driver.boot(request, silentProgress), /\/init failed: TESTLAB-NUT-ERROR: sysctl net\.ipv6\.conf\.nosuch0\.forwarding does not exist/);
     assert.deepEqual(await processesMentioning(consoleLog), []);
   });
 
   it('fails clearly on a wrong expected kernel release', async () => {
     const consoleLog = join(runDir, 'uname', 'console.log');
-    const request: BootRequest = { kernel: { ...kernel, kernelRelease: '0.0.0-not-this' }, mode: 'host', links: 0, consoleLog };
+    const request: BootRequest = { kernel: { ...kernel, kernelRelease: '0.0.0-not-this' }, links: 0, consoleLog };
     await assert.rejects(driver.boot(request, silentProgress), new RegExp(`uname -r mismatch: expected 0\\.0\\.0-not-this, got ${kernel.kernelRelease.replaceAll('.', '\\.')}`));
     assert.deepEqual(await processesMentioning(consoleLog), []);
   });
 
   it('rejects a bad request before starting QEMU', async () => {
     const consoleLog = join(runDir, 'bad', 'console.log');
-    await assert.rejects(driver.boot({ kernel, mode: 'host', links: 1, extraCmdline: ['a b'], consoleLog }, silentProgress), /invalid boot request/);
-    await assert.rejects(driver.boot({ kernel, mode: 'host', links: 1, sysctls: { 'net/../x': '1' }, consoleLog }, silentProgress), NutBootError);
-    await assert.rejects(driver.boot({ kernel: { ...kernel, bzImage: baseInitramfs }, mode: 'host', links: 1, consoleLog }, silentProgress), /not a bzImage/);
+    await assert.rejects(driver.boot({ kernel, links: 1, extraCmdline: ['a b'], consoleLog }, silentProgress), /invalid boot request/);
+    await assert.rejects(driver.boot({ kernel, links: 1, sysctls: { 'net/../x': '1' }, consoleLog }, silentProgress), NutBootError);
+    await assert.rejects(driver.boot({ kernel: { ...kernel, bzImage: baseInitramfs }, links: 1, consoleLog }, silentProgress), /not a bzImage/);
   });
 
   it('fails with NutBootError when QEMU cannot be started at all', async () => {
     const broken = createQemuNutDriver({ stateDir, baseInitramfs, qemuBinary: '/nonexistent/qemu-system-x86_64' });
     const consoleLog = join(runDir, 'noqemu', 'console.log');
-    await assert.rejects(broken.boot({ kernel, mode: 'host', links: 1, consoleLog }, silentProgress), (error: unknown) => {
+    await assert.rejects(broken.boot({ kernel, links: 1, consoleLog }, silentProgress), (error: unknown) => {
       assert.ok(error instanceof NutBootError);
       assert.match(error.message, /did not start.*ENOENT/s);
       return true;
@@ -190,7 +190,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     const code = `
       import { createQemuNutDriver } from ${JSON.stringify(driverUrl)};
       const driver = createQemuNutDriver(${JSON.stringify({ stateDir, baseInitramfs })});
-      const nut = await driver.boot(${JSON.stringify({ kernel, mode: 'host', links: 1, consoleLog })}, { step() {}, fraction() {} });
+      const nut = await driver.boot(${JSON.stringify({ kernel, links: 1, consoleLog })}, { step() {}, fraction() {} });
       console.log(JSON.stringify({ pid: nut.pid }));
       setInterval(() => {}, 1000);`;
     const child = execFile(process.execPath, ['--input-type=module', '-e', code]);

@@ -67,7 +67,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
     runDir = await mkdtemp(join(tmpdir(), 'testlab-ssh-run-'));
     qemu = createQemuNutDriver({ stateDir, baseInitramfs: await buildNutImage(), memoryMiB: 128 });
     keys = await ensureLabKeys(stateDir);
-    machine = await qemu.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog: join(runDir, 'machine-console.log') }, silentProgress);
+    machine = await qemu.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'machine-console.log') }, silentProgress);
   });
   after(async () => {
     await machine?.shutdown();
@@ -79,7 +79,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
   it('copies the kernel with its checksum checked, installs it, arms the boot and checks uname -r', async () => {
     const driver = new SshMachineDriver(options());
     const consoleLog = join(runDir, 'run-1', 'console.log');
-    const nut = await driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog }, silentProgress);
+    const nut = await driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog }, silentProgress);
     assert.equal(nut.kernelRelease, release);
     const local = createHash('sha256').update(await readFile(bzImage!)).digest('hex');
     const remote = await nut.exec(['sha256sum', `/boot/vmlinuz-${release}`]);
@@ -97,7 +97,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
   it('a failing install command is the lab failing before the kernel ran', async () => {
     const driver = new SshMachineDriver(options({ installCommand: ['sh', '-c', 'echo "no space on /boot" >&2; exit 3'] }));
     await assert.rejects(
-      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog: join(runDir, 'run-2', 'console.log') }, silentProgress),
+      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'run-2', 'console.log') }, silentProgress),
       (e: unknown) => e instanceof NutBootError && /unreachable before install: the install command failed \(exit 3\): no space on \/boot/.test(e.message),
     );
   });
@@ -107,7 +107,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
     wrong[wrong.length - 1] = wrong[wrong.length - 1]! ^ 0xff;
     const driver = new SshMachineDriver(options({ target: { ...options().target, hostKey: wrong } }));
     await assert.rejects(
-      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog: join(runDir, 'run-3', 'console.log') }, silentProgress),
+      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'run-3', 'console.log') }, silentProgress),
       (e: unknown) => e instanceof NutBootError && /unreachable before install: SSH host key of 127\.0\.0\.1:\d+ is SHA256:.*expected SHA256:.*refused/.test(e.message),
     );
   });
@@ -115,7 +115,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
   it('an unreachable machine fails as unreachable before install', async () => {
     const driver = new SshMachineDriver(options({ target: { ...options().target, port: 1 } }));
     await assert.rejects(
-      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog: join(runDir, 'run-4', 'console.log') }, silentProgress),
+      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'run-4', 'console.log') }, silentProgress),
       (e: unknown) => e instanceof NutBootError && /unreachable before install: SSH to 127\.0\.0\.1:1 did not answer/.test(e.message),
     );
     await assert.rejects(driver.restoreKnownGood(silentProgress), /has no power-cycle command/);
@@ -125,7 +125,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
     // The QEMU "machine" runs with -no-reboot: `reboot -f` ends it for good, as a machine hung in firmware would be.
     const driver = new SshMachineDriver(options({ oneTimeBoot: { method: 'command', command: ['reboot', '-f'] }, goDownTimeoutMs: 10_000 }));
     await assert.rejects(
-      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, mode: 'host', links: 0, consoleLog: join(runDir, 'run-5', 'console.log'), deadlineMs: 4_000 }, silentProgress),
+      driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'run-5', 'console.log'), deadlineMs: 4_000 }, silentProgress),
       (e: unknown) => e instanceof NutBootError && /boot failure: SSH did not come back within the boot deadline/.test(e.message),
     );
     await assert.rejects(driver.restoreKnownGood(silentProgress), /not back on .* and has no power-cycle command/);

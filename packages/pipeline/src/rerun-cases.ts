@@ -8,27 +8,12 @@
 import { AsyncResource } from 'node:async_hooks';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BootRequest, BootedNut, CaseResult, LabStore, NutDriver, Progress, Suite, TestSet, Verdict } from '@testlab/core';
+import type { BootRequest, BootedNut, CaseResult, LabStore, NutDriver, PreparedEngine, Progress, RerunOnNut, RerunRequest, RerunVerdicts, TestSet, Verdict } from '@testlab/core';
 import { addArtifact } from './artifacts.js';
-
-export interface RerunRequest {
-  caseIds: readonly string[];
-  /** Attempts after the first (the run itself). */
-  times: number;
-  /** The driver to boot with: the scheduler's, wrapped in a fresh watchdog. */
-  nutDriver: NutDriver;
-  progress: Progress;
-  /** Called as each rerun case ends (the watchdog's liveness signal). */
-  caseFinished?: () => void;
-}
-
-/** Per case id, the verdict of each attempt that ran it; cases that could not be rerun are left out. */
-export type RerunVerdicts = ReadonlyMap<string, readonly Verdict[]>;
-export type RerunCases = (request: RerunRequest) => Promise<RerunVerdicts>;
 
 export interface RerunSource {
   store: LabStore;
-  suite: Suite;
+  engine: PreparedEngine;
   runId: number;
   runDir: string;
   testset: TestSet;
@@ -36,7 +21,7 @@ export interface RerunSource {
   bootRequest: (consoleLog: string) => BootRequest;
 }
 
-export function rerunnerFor(src: RerunSource): RerunCases {
+export function rerunnerFor(src: RerunSource): RerunOnNut {
   // Called later, from the scheduler, but it belongs to the run: it runs in the run's async context, so what
   // the lab attached to the run's context (labd: the engine's NUT image and memory) applies to its boots too.
   return AsyncResource.bind(async ({ caseIds, times, nutDriver, progress, caseFinished }: RerunRequest): Promise<RerunVerdicts> => {
@@ -72,7 +57,7 @@ async function oneAttempt(src: RerunSource, dir: string, cases: string[], driver
   let nut: BootedNut | undefined;
   try {
     nut = await boot(consoles[0]!);
-    await src.suite.run({
+    await src.engine.run({
       nut,
       // Cases that need a fresh NUT get one, as in the run.
       bootNut: async () => {
@@ -81,7 +66,6 @@ async function oneAttempt(src: RerunSource, dir: string, cases: string[], driver
         await mkdir(path.dirname(consoleLog), { recursive: true });
         return boot(consoleLog);
       },
-      ...(src.testset.modeSettings ? { modeSettings: src.testset.modeSettings } : {}),
       mode: src.testset.mode,
       cases,
       artifactsDir: caseDir,

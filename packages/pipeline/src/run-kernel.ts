@@ -1,6 +1,7 @@
-// One run: a kernel source goes in; it is built, booted on a NUT in the test set's mode, tested, and every
-// step is stored with its timing, log and artifacts. The drivers come in from outside (apps wire them), so
-// this file knows only the contracts of @testlab/core.
+// One run: a build request goes in; the kernel is built, booted on a NUT with the test set's links and
+// sysctls, tested by the set's engine (which puts the NUT into the set's mode), and every step is stored
+// with its timing, log and artifacts. The drivers come in from outside (apps wire them), so this file knows
+// only the contracts of @testlab/core.
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -10,45 +11,35 @@ import {
   silentProgress,
   type BootRequest,
   type BootedNut,
+  type BuildRequest,
   type BuiltKernel,
-  type CaseResult,
-  type ConfigFragment,
   type KernelBuilder,
-  type KernelSource,
   type LabStore,
   type NutDriver,
-  type Progress,
+  type PreparedEngine,
+  type RunOutcome,
+  type RunReporter,
   type StageName,
-  type Suite,
   type TestSet,
 } from '@testlab/core';
 import { addArtifact } from './artifacts.js';
-import { rerunnerFor, type RerunCases } from './rerun-cases.js';
-
-/** How the run shows itself to a person (the CLI prints it; a daemon logs it). */
-export interface RunReporter {
-  runStarted(runId: number, runDir: string): void;
-  stageStarted(stage: StageName): Progress;
-  stageFinished(stage: StageName, how: 'done' | 'cached' | 'failed', detail?: string): void;
-  caseFinished(result: CaseResult): void;
-}
+import { rerunnerFor } from './rerun-cases.js';
 
 export interface RunDependencies {
   store: LabStore;
   builder: KernelBuilder;
   nutDriver: NutDriver;
-  suite: Suite;
+  /** The set's engine, prepared for this run (packages/engines' prepareEngine). */
+  engine: PreparedEngine;
   /** Each run gets `<artifactsRoot>/run-<id>/`. */
   artifactsRoot: string;
   reporter: RunReporter;
 }
 
 export interface RunRequest {
-  source: KernelSource;
+  /** What to build: made by buildRequestFor (source, the NUT kind's profile, the set's fragment). */
+  build: BuildRequest;
   testset: TestSet;
-  /** The lab's base fragment for this kind of NUT (infra/kernel/qemu-nut.config). */
-  labFragment: ConfigFragment;
-  baseConfig: 'tinyconfig' | 'defconfig' | 'allnoconfig';
   /** Extra kernel command-line words for the NUT (operators use it to debug; tests to break a boot). */
   extraCmdline?: string[];
   /** Extra sysctls on top of the test set's (a test makes a NUT misbehave this way). */
@@ -56,18 +47,13 @@ export interface RunRequest {
   bootDeadlineMs?: number;
 }
 
-export type RunOutcome =
-  /** `rerun`: more attempts at cases of this run on its own kernel, for the scheduler while it holds the NUT. */
-  | { runId: number; status: 'done'; results: CaseResult[]; runDir: string; rerun: RerunCases }
-  | { runId: number; status: 'failed'; stage: StageName; error: string; logPath?: string; runDir: string };
-
 /** Runs one kernel through one test set on one NUT. Lab failures come back as a failed outcome naming the stage. */
 export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): Promise<RunOutcome> {
   const { store, reporter } = deps;
   const run = await store.startRun({
     testset: req.testset.name,
     nut: deps.nutDriver.kind,
-    sourceLabel: req.source.description,
+    sourceLabel: req.build.source.description,
     ownerPid: process.pid,
   });
   const runDir = path.join(deps.artifactsRoot, `run-${run.id}`);
@@ -83,7 +69,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
   };
   try {
     const built = await deps.builder.build(
-      { source: req.source, baseConfig: req.baseConfig, fragments: [req.labFragment, req.testset.kernelConfig] },
+      req.build,
       {
         stageStarted: (stage) => {
           current = stage;
@@ -103,7 +89,6 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     const bootProgress = reporter.stageStarted('boot');
     const bootRequest = (consoleLog: string): BootRequest => ({
       kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease, ...(built.artifacts.modules ? { modules: built.artifacts.modules } : {}) },
-      mode: req.testset.mode,
       links: req.testset.links,
       sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
       extraCmdline: req.extraCmdline ?? [],
@@ -125,10 +110,9 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
       await mkdir(path.dirname(consoleLog), { recursive: true });
       return deps.nutDriver.boot(bootRequest(consoleLog), silentProgress);
     };
-    const results = await deps.suite.run({
+    const results = await deps.engine.run({
       nut,
       bootNut,
-      ...(req.testset.modeSettings ? { modeSettings: req.testset.modeSettings } : {}),
       mode: req.testset.mode,
       cases: req.testset.cases,
       artifactsDir: caseDir,
@@ -154,8 +138,8 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
       const request = bootRequest(consoleLog);
       return { ...request, kernel: { ...request.kernel, bzImage: kept } };
     };
-    const rerun = rerunnerFor({ store, suite: deps.suite, runId: run.id, runDir, testset: req.testset, bootRequest: rerunBoot });
-    return { runId: run.id, status: 'done', results, runDir, rerun };
+    const rerun = rerunnerFor({ store, engine: deps.engine, runId: run.id, runDir, testset: req.testset, bootRequest: rerunBoot });
+    return { runId: run.id, status: 'done', runDir, rerun };
   } catch (error) {
     const failure = describeFailure(error, current);
     if (nut) await nut.shutdown().catch(() => undefined);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { NutBootError, type BootRequest, type BootedNut, type LabStore, type NutDriver, type Suite, type SuiteContext, type TestSet, type Verdict } from '@testlab/core';
+import { NutBootError, type BootRequest, type BootedNut, type LabStore, type NutDriver, type PreparedEngine, type EngineRunContext, type TestSet, type Verdict } from '@testlab/core';
 import { rerunnerFor } from '../src/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'testlab-rerun-cases-'));
@@ -17,7 +17,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const testset: TestSet = {
   name: 'phase2-host', title: 't', mode: 'host', engine: 'builtin', links: 1, sysctls: { 'net.ipv6.icmp.echo_ignore_all': '1' },
-  cases: ['v6LC.1.1.1', 'v6LC.5.1.2-A', 'v6LC.5.1.8'], kernelConfig: { origin: 'x', text: '' },
+  cases: ['v6LC.1.1.1', 'v6LC.5.1.2-A', 'v6LC.5.1.8'], index: [], engineSection: {}, kernelConfig: { origin: 'x', text: '' },
 };
 
 /** Stands for what labd attaches to a run's async context (the engine's NUT image). */
@@ -29,7 +29,7 @@ function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt
   const bootContexts: Array<string | undefined> = [];
   const shutdowns: string[] = [];
   const artifacts: Array<{ kind: string; path: string }> = [];
-  const suiteCalls: SuiteContext[] = [];
+  const suiteCalls: EngineRunContext[] = [];
   const store = { addArtifact: async (a: { kind: string; path: string }) => void artifacts.push({ kind: a.kind, path: path.relative(runDir, a.path) }) } as unknown as LabStore;
   const driver: NutDriver = {
     kind: 'fake', reapStale: async () => 0,
@@ -43,8 +43,8 @@ function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt
       return nut;
     },
   };
-  const suite: Suite = {
-    id: 'fake', catalogue: () => new Map(),
+  const engine: PreparedEngine = {
+    id: 'fake', nut: { baseInitramfs: '' },
     run: async (context) => {
       suiteCalls.push(context);
       const attempt = suiteCalls.length;
@@ -58,8 +58,8 @@ function setup(verdict: (attempt: number, caseId: string) => Verdict, failBootAt
   };
   // Made inside the run's context (as runKernelTestSet does), called outside it (as the scheduler does).
   const rerun = runContext.run('kselftest image', () => rerunnerFor({
-    store, suite, runId: 7, runDir, testset,
-    bootRequest: (consoleLog) => ({ kernel: { bzImage: path.join(runDir, 'bzImage'), kernelRelease: '6.1.0-test' }, mode: 'host', links: 1, sysctls: testset.sysctls, consoleLog }),
+    store, engine, runId: 7, runDir, testset,
+    bootRequest: (consoleLog) => ({ kernel: { bzImage: path.join(runDir, 'bzImage'), kernelRelease: '6.1.0-test' }, links: 1, sysctls: testset.sysctls, consoleLog }),
   }));
   const steps: string[] = [];
   const go = (caseIds: string[], times: number) => rerun({ caseIds, times, nutDriver: driver, progress: { step: (t) => steps.push(t), fraction() {} } });

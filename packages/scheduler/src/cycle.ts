@@ -5,28 +5,15 @@
 // instead of running the set again.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, StageName } from '@testlab/core';
+import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, RerunCases, RunOutcome, RunReporter, StageName } from '@testlab/core';
 import { classifyFailure, type Classification } from './classify.js';
 import { ConsoleTail } from './console-markers.js';
 import type { BuildJobPayload, RunJobPayload } from './planner.js';
-import { bindRerun, type RerunHere, type RerunOnNut } from './rerun.js';
+import { bindRerun } from './rerun.js';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
-/** How a run reports itself while it goes (the pipeline's RunReporter has this shape). */
-export interface RunHooks {
-  runStarted(runId: number, runDir: string): void;
-  stageStarted(stage: StageName): Progress;
-  stageFinished(stage: StageName, how: 'done' | 'cached' | 'failed', detail?: string): void;
-  caseFinished(result: { caseId: string; verdict: string }): void;
-}
-
-export type TestSetOutcome =
-  /** `rerun`: how to run some of its cases again on the same kernel (the pipeline's), if it can. */
-  | { runId: number; status: 'done'; runDir: string; rerun?: RerunOnNut }
-  | { runId: number; status: 'failed'; stage: StageName; error: string; runDir: string };
-
 /** Runs one kernel through one test set on the given driver, storing every stage (labd wires the pipeline). */
-export type RunTestSet = (input: { payload: RunJobPayload; nutDriver: NutDriver; hooks: RunHooks }) => Promise<TestSetOutcome>;
+export type RunTestSet = (input: { payload: RunJobPayload; nutDriver: NutDriver; reporter: RunReporter }) => Promise<RunOutcome>;
 /** Builds (or finds in the cache) the kernel of a build job; the result is what run jobs read. */
 export type BuildKernel = (payload: BuildJobPayload, progress: Progress) => Promise<Record<string, unknown>>;
 
@@ -40,7 +27,7 @@ export interface JobSettlement {
    * Reruns cases of this run on the NUT the job holds (a run that ended well, in this attempt). Valid only
    * during onRunFinished: afterwards the NUT goes on to its next job or its known-good kernel.
    */
-  rerun?: RerunHere;
+  rerun?: RerunCases;
   /** A rerun hung or panicked the kernel and the watchdog powered the NUT off: it needs restoring. */
   nutBroken?: string;
 }
@@ -121,12 +108,12 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
 
   const watchdog = new RunWatchdog(ctx.watchdog);
   let progressWrite: Promise<void> = Promise.resolve();
-  let outcome: TestSetOutcome;
+  let outcome: RunOutcome;
   try {
     outcome = await runTestSet({
       payload,
       nutDriver: watchdog.wrap(driver),
-      hooks: {
+      reporter: {
         runStarted: (runId, runDir) => {
           progressWrite = ctx.queue.noteProgress(job.id, ctx.owner, { runId, runDir });
         },

@@ -2,7 +2,8 @@
 // finds to a sink; this sink plans the kernel and enqueues the plan. A kernel is known when its first
 // planned job is already in the queue: planning is deterministic, so no separate bookkeeping is needed.
 import type { JobQueue, KernelVersion } from '@testlab/core';
-import { planKernel, type KernelProfile, type Plan, type PlannedKernel, type PlannedTestSet, type PoolEntry } from './planner.js';
+import type { KernelProfile } from '@testlab/core';
+import { planKernel, type Plan, type PlannedKernel, type PlannedTestSet, type PoolEntry } from './planner.js';
 
 export interface LabPlanContext {
   testsets: readonly PlannedTestSet[];

@@ -28,3 +28,13 @@ export function isOwnerAlive(owner: string): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return true;
   return startTimeOf(pid) === parts[3];
 }
+
+/** The pid names a live process on this host (one we may not signal still lives). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

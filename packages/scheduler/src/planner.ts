@@ -2,7 +2,7 @@
 // test sets and pool always give the same jobs with the same keys, so planning twice (two polls seeing one
 // release, a restart after kill -9) enqueues nothing new.
 import { createHash } from 'node:crypto';
-import { parseKernelVersion, type JobSpec, type NutMode } from '@testlab/core';
+import { parseKernelVersion, type JobSpec, type KernelProfile, type NutMode } from '@testlab/core';
 import { priorityOf } from './priority.js';
 
 /** Where the kernel's tree comes from, as the kernel source drivers take it. */
@@ -17,13 +17,6 @@ export interface PlannedKernel {
   source: SourceSpec;
   /** Extra NUT kernel command-line words for every run of this kernel (debugging; tests break boots with it). */
   extraCmdline?: string[];
-}
-
-/** How the lab builds a kernel for one kind of NUT: base config plus the lab's fragment. */
-export interface KernelProfile {
-  name: string;
-  baseConfig: 'tinyconfig' | 'defconfig' | 'allnoconfig';
-  labFragment: string;
 }
 
 export interface PlannedTestSet {
@@ -88,7 +81,7 @@ export function planKernel(kernel: PlannedKernel, testsets: readonly PlannedTest
       continue;
     }
     for (const profile of placed) {
-      const configDigest = digest(profile.baseConfig, profile.labFragment, set.kernelConfig);
+      const configDigest = digest(profile.baseConfig, profile.labFragment.text, set.kernelConfig);
       const buildKey = `build:${version.text}:${digest(sourceId)}:${profile.name}:${configDigest}`;
       if (!builds.has(buildKey)) {
         builds.add(buildKey);

@@ -43,7 +43,7 @@ export function bootCheckKnownGood(
 ): (progress: Progress) => Promise<KnownGoodCheck> {
   return async (progress) => {
     const started = Date.now();
-    const nut = await driver.boot({ kernel, mode: 'host', links: 0, consoleLog: consoleLog(), deadlineMs }, progress);
+    const nut = await driver.boot({ kernel, links: 0, consoleLog: consoleLog(), deadlineMs }, progress);
     try {
       const uname = await nut.exec(['uname', '-r'], { timeoutMs: 10_000 });
       const release = uname.stdout.trim();

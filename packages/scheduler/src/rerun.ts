@@ -3,26 +3,12 @@
 // other job can have the NUT. The results service decides which cases (those that newly fail) and how
 // many times. Reruns are watched like the run was: a case that hangs or panics the kernel powers the NUT
 // off, and the worker then restores it at once.
-import type { NutDriver, Progress, Verdict } from '@testlab/core';
+import type { NutDriver, RerunCases, RerunOnNut } from '@testlab/core';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
-/** Per case id, the verdict of each extra attempt; cases that could not be rerun are left out. */
-export type RerunVerdicts = ReadonlyMap<string, readonly Verdict[]>;
-
-/** What a finished run offers to rerun its cases (the pipeline's outcome has this shape). */
-export type RerunOnNut = (request: {
-  caseIds: readonly string[];
-  times: number;
-  nutDriver: NutDriver;
-  progress: Progress;
-  caseFinished?: () => void;
-}) => Promise<RerunVerdicts>;
-
-/** The rerun hook handed to onRunFinished: the NUT and the watchdog are already chosen. */
-export type RerunHere = (caseIds: readonly string[], times: number) => Promise<RerunVerdicts>;
-
 export interface BoundRerun {
-  rerun: RerunHere;
+  /** The rerun hook handed to onRunFinished: the NUT and the watchdog are already chosen. */
+  rerun: RerunCases;
   /** Why the watchdog powered the NUT off during a rerun, if it did (the NUT then needs restoring). */
   broke(): string | undefined;
   /** The job lets go of the NUT: a later call is refused rather than booting a NUT another job may hold. */

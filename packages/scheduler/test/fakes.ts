@@ -73,16 +73,16 @@ export class FakeNut {
 
 /** Records a run like the pipeline: start, boot (through the watched driver), one result per case, finish. */
 export function fakeRunTestSet(store: LabStore, artifactsRoot: string, seen: string[]): RunTestSet {
-  return async ({ payload, nutDriver, hooks }) => {
+  return async ({ payload, nutDriver, reporter }) => {
     const run = await store.startRun({ testset: payload.testset, nut: nutDriver.kind, sourceLabel: payload.source.spec, ownerPid: process.pid });
     const runDir = join(artifactsRoot, `run-${run.id}`);
     await mkdir(runDir, { recursive: true });
-    hooks.runStarted(run.id, runDir);
+    reporter.runStarted(run.id, runDir);
     seen.push(`${payload.testset}:${payload.version}`);
     try {
       await store.startStage(run.id, 'boot');
       const nut = (await nutDriver.boot(
-        { kernel: { bzImage: 'x', kernelRelease: payload.version }, mode: payload.mode, links: 1, extraCmdline: payload.extraCmdline, consoleLog: join(runDir, 'console.log') },
+        { kernel: { bzImage: 'x', kernelRelease: payload.version }, links: 1, extraCmdline: payload.extraCmdline, consoleLog: join(runDir, 'console.log') },
         { step() {}, fraction() {} },
       )) as BootedNut & { down: Promise<void> };
       await store.finishStage(run.id, 'boot', 'done');
@@ -92,7 +92,7 @@ export function fakeRunTestSet(store: LabStore, artifactsRoot: string, seen: str
       } else {
         for (const caseId of ['v6LC.1.1.1', 'v6LC.5.1.2-A']) {
           await store.addResult(run.id, { caseId, title: caseId, verdict: 'PASS', reason: 'ok', durationMs: 1, log: '', pcaps: [] });
-          hooks.caseFinished({ caseId, verdict: 'PASS' });
+          reporter.caseFinished({ caseId, title: caseId, verdict: 'PASS', reason: 'ok', durationMs: 1, log: '', pcaps: [] });
         }
       }
       await store.finishStage(run.id, 'test', 'done');

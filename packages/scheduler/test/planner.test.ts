@@ -3,11 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JOB_PRIORITY } from '@testlab/core';
-import { planKernel, priorityOf, type KernelProfile, type PlannedTestSet, type PoolEntry } from '../src/index.js';
+import { planKernel, priorityOf, type PlannedTestSet, type PoolEntry } from '../src/index.js';
+import type { KernelProfile } from '@testlab/core';
 
 const profiles: KernelProfile[] = [
-  { name: 'qemu', baseConfig: 'tinyconfig', labFragment: 'CONFIG_IPV6=y\n' },
-  { name: 'machine', baseConfig: 'defconfig', labFragment: 'CONFIG_IPV6=y\nCONFIG_E1000E=y\n' },
+  { name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: 'CONFIG_IPV6=y\n' } },
+  { name: 'machine', baseConfig: 'defconfig', labFragment: { origin: 'lab', text: 'CONFIG_IPV6=y\nCONFIG_E1000E=y\n' } },
 ];
 const sets: PlannedTestSet[] = [
   { name: 'phase2-host', mode: 'host', kernelConfig: 'CONFIG_IPV6_ROUTER_PREF=y\n' },

@@ -27,7 +27,7 @@ function withReruns(inner: RunTestSet, nut: FakeNut, verdict: (attempt: number) 
         const out = new Map<string, Verdict[]>();
         for (let attempt = 1; attempt <= times; attempt++) {
           const booted = (await nutDriver.boot(
-            { kernel: { bzImage: 'x', kernelRelease: input.payload.version }, mode: input.payload.mode, links: 1, consoleLog: join(outcome.runDir, `rerun-${attempt}.log`) },
+            { kernel: { bzImage: 'x', kernelRelease: input.payload.version }, links: 1, consoleLog: join(outcome.runDir, `rerun-${attempt}.log`) },
             { step() {}, fraction() {} },
           )) as BootedNut & { down: Promise<void> };
           nut.events.push(`rerun ${attempt} on ${nut.running}`);
@@ -61,7 +61,7 @@ async function lab(nut: FakeNut, verdict: (attempt: number) => Verdict | 'hang',
     const plan = planKernel(
       { version, source: { spec: `/src/linux-${version}.tar.xz` } },
       sets.map((name) => ({ name, mode: 'host' as const, kernelConfig: '' })),
-      [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: '' }],
+      [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: '' } }],
       [{ name: nut.name, profile: 'qemu', modes: nut.modes }],
     );
     for (const job of plan.jobs) await queue.enqueue(job);

@@ -1,19 +1,20 @@
 // The worker on a real SQLite queue and store with fake NUTs: runs spread over free NUTs, one job per NUT,
 // known-good restored after a kernel's last set and at once after a kernel broke the NUT, hang watchdog.
+import type { KernelProfile } from '@testlab/core';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
-import { LabWorker, planKernel, type KernelProfile, type PlannedTestSet } from '../src/index.js';
+import { LabWorker, planKernel, type PlannedTestSet } from '../src/index.js';
 import { FakeNut, fakeRunTestSet, quietLog } from './fakes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'testlab-worker-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-const profiles: KernelProfile[] = [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: 'CONFIG_IPV6=y\n' }];
+const profiles: KernelProfile[] = [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: 'CONFIG_IPV6=y\n' } }];
 const sets = (names: string[]): PlannedTestSet[] => names.map((name) => ({ name, mode: name.includes('router') ? 'router' : 'host', kernelConfig: '' }));
 
 async function lab(nuts: FakeNut[], options: { outOfServiceRetryMs?: number } = {}) {

@@ -1,10 +1,14 @@
-// Reads a test set definition (`testsets/<name>.yaml` + its kconfig fragment) and validates every field:
-// the file is edited by hand, and its values reach the NUT's kernel command line and sysctls.
+// Reads a test set definition (`testsets/<name>.yaml` + its kconfig fragment) once and validates every
+// field: the file is edited by hand, and its values reach the NUT's kernel command line and sysctls. The
+// fields every set has are checked here; the section named after its engine (`builtin:`, `tahi:`,
+// `kselftest:`) by that engine's own parser, and its cases against that engine's catalogue. What comes back
+// carries all of it, so no caller reads the file again.
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { TestSet } from '@testlab/core';
+import { ENGINES, engineDriver } from '@testlab/engines';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
 const CASE_ID = /^v6LC\.[1-5]\.[0-9]{1,2}\.[0-9]{1,2}(-[A-Z])?$/;
@@ -22,29 +26,12 @@ const schema = z
     sysctls: z
       .record(z.string().regex(SYSCTL_KEY, 'a sysctl name like net.ipv6.conf.all.forwarding'), z.string().regex(SYSCTL_VALUE))
       .default({}),
-    // Sets of the external engines (tahi, kselftest) name their targets or tests instead: checked below.
+    // Sets of the external engines (tahi, kselftest) name their targets or tests in their section instead.
     cases: z.array(z.string().regex(CASE_ID, 'a Ready Logo id like v6LC.5.1.2 or v6LC.5.1.2-A')).default([]),
-    /** engine tahi: the Self_Test / IPsec_Self_Test_P2 make targets the set runs on the tester host. */
-    tahi: z.object({ targets: z.array(z.string().regex(/^ipv6ready_[a-z0-9_]{1,40}$/, 'a make target like ipv6ready_p2_host')).min(1) }).strict().optional(),
-    /** engine kselftest: net selftests run on the NUT, each stopped after timeoutS. */
-    kselftest: z
-      .object({
-        tests: z.array(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,80}$/, 'a program of tools/testing/selftests/net')).min(1),
-        timeoutS: z.number().int().min(1).max(3600).default(300),
-      })
-      .strict()
-      .optional(),
     /** TAHI INDEX files (under tahi-index/) the set stands for, in autorun order: what coverage counts against. */
     index: z.array(z.string().regex(/^[a-z0-9]+\.p2\/INDEX_[A-Za-z0-9_]+$/, 'an INDEX file like nd.p2/INDEX_ND_p2_host')).default([]),
-    radvd: z
-      .object({
-        links: z.array(z.string().regex(/^Link[0-9]$/, 'Link0..Link9')).min(1),
-        minIntervalS: z.number().int().min(3).max(1350),
-        maxIntervalS: z.number().int().min(4).max(1800),
-      })
-      .strict()
-      .refine((r) => r.minIntervalS <= 0.75 * r.maxIntervalS, 'minIntervalS must be at most 0.75 maxIntervalS (RFC 4861 §6.2.1)')
-      .optional(),
+    // One section per engine, named after it; only the set's own engine's may be there (checked below).
+    ...Object.fromEntries(Object.keys(ENGINES).map((id) => [id, z.unknown().optional()])),
   })
   .strict();
 
@@ -57,16 +44,6 @@ export class TestSetError extends Error {
 
 /** Loads `<dir>/<name>.yaml`; `name` itself is validated before it becomes a path. */
 export async function loadTestSet(dir: string, name: string): Promise<TestSet> {
-  return (await loadTestSetDefinition(dir, name)).testset;
-}
-
-/** The test set and the TAHI INDEX files it names (for coverage). */
-export async function loadTestSetDefinition(dir: string, name: string): Promise<{
-  testset: TestSet;
-  index: string[];
-  tahi?: { targets: string[] };
-  kselftest?: { tests: string[]; timeoutS: number };
-}> {
   if (!NAME.test(name)) throw new TestSetError(name, 'a test set name is lower-case letters, digits and dashes');
   const file = path.join(dir, `${name}.yaml`);
   let text: string;
@@ -83,21 +60,17 @@ export async function loadTestSetDefinition(dir: string, name: string): Promise<
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`);
     throw new TestSetError(file, issues.join('; '));
   }
-  const def = parsed.data;
-  if (def.cases.length === 0 && !def.tahi && !def.kselftest) throw new TestSetError(file, 'cases: list at least one case (only tahi and kselftest sets name targets or tests instead)');
+  const def = parsed.data as z.infer<typeof schema> & Record<string, unknown>;
   if (def.name !== name) throw new TestSetError(file, `name "${def.name}" does not match the file name`);
   const duplicates = def.cases.filter((c, i) => def.cases.indexOf(c) !== i);
   if (duplicates.length > 0) throw new TestSetError(file, `cases listed twice: ${duplicates.join(', ')}`);
-  const fragmentFile = path.join(dir, def.kernelConfig);
-  const fragment = await readFile(fragmentFile, 'utf8').catch(() => {
+  const driver = guard(file, () => engineDriver(def.engine, def.name));
+  const foreign = Object.keys(ENGINES).filter((id) => id !== def.engine && def[id] !== undefined);
+  if (foreign.length > 0) throw new TestSetError(file, `section ${foreign.join(', ')}: this set's engine is ${def.engine}`);
+  const fragment = await readFile(path.join(dir, def.kernelConfig), 'utf8').catch(() => {
     throw new TestSetError(file, `kernelConfig ${def.kernelConfig} not found beside it`);
   });
-  if (def.radvd) {
-    const unknown = def.radvd.links.filter((l) => Number(l.slice(4)) >= def.links);
-    if (unknown.length > 0) throw new TestSetError(file, `radvd.links names ${unknown.join(', ')} but the set has ${def.links} link(s)`);
-    if (def.mode !== 'router' && def.mode !== 'security-gateway') throw new TestSetError(file, `radvd runs on router NUTs only, not in mode ${def.mode}`);
-  }
-  const testset: TestSet = {
+  const common = {
     name: def.name,
     title: def.title,
     mode: def.mode,
@@ -105,10 +78,24 @@ export async function loadTestSetDefinition(dir: string, name: string): Promise<
     links: def.links,
     sysctls: def.sysctls,
     cases: def.cases,
+    index: def.index,
     kernelConfig: { origin: `testset ${def.name}`, text: fragment },
-    ...(def.radvd ? { modeSettings: { radvd: def.radvd } } : {}),
   };
-  return { testset, index: def.index, ...(def.tahi ? { tahi: def.tahi } : {}), ...(def.kselftest ? { kselftest: def.kselftest } : {}) };
+  const engineSection = guard(file, () => driver.parseSection(def[def.engine], common));
+  // The one check of a set's cases: a typo here would otherwise be a silent NA every night.
+  const catalogue = driver.catalogue(engineSection);
+  const unknown = def.cases.filter((c) => !catalogue.has(c));
+  if (unknown.length > 0) throw new TestSetError(file, `names cases the ${driver.id} engine does not have: ${unknown.join(', ')}`);
+  return { ...common, engineSection };
+}
+
+/** A problem an engine found, reported as the set's. */
+function guard<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new TestSetError(file, error instanceof Error ? error.message : String(error));
+  }
 }
 
 export async function listTestSets(dir: string): Promise<string[]> {

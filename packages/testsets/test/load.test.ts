@@ -41,19 +41,36 @@ test('rejects bad fields naming the field', async () => {
   assert.match((await tryLoad(good.replace('name: bad', 'name: other'))).message, /does not match the file name/);
 });
 
-test('router sets: radvd settings are checked against RFC 4861 and the set', async () => {
+test('router sets: the radvd settings of the builtin section are checked against RFC 4861 and the set', async () => {
   const router = good.replace('mode: host', 'mode: router').replace('links: 1', 'links: 2');
-  assert.match((await tryLoad(`${router}radvd:\n  links: [Link0]\n  minIntervalS: 9\n  maxIntervalS: 10\n`)).message, /0\.75 maxIntervalS/);
-  assert.match((await tryLoad(`${router}radvd:\n  links: [Link2]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /Link2 but the set has 2 link/);
-  assert.match((await tryLoad(`${good}radvd:\n  links: [Link0]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /router NUTs only/);
-  assert.match((await tryLoad(`${router}radvd:\n  links: [eth0]\n  minIntervalS: 3\n  maxIntervalS: 10\n`)).message, /Link0\.\.Link9/);
+  const radvd = (links: string, min: number, max: number) => `builtin:\n  radvd:\n    links: [${links}]\n    minIntervalS: ${min}\n    maxIntervalS: ${max}\n`;
+  assert.match((await tryLoad(`${router}${radvd('Link0', 9, 10)}`)).message, /builtin\.radvd: MinRtrAdvInterval 9 s is more than 0\.75 x MaxRtrAdvInterval 10 s \(RFC 4861 §6\.2\.1\)/);
+  assert.match((await tryLoad(`${router}${radvd('Link0', 3, 1801)}`)).message, /MaxRtrAdvInterval 1801 s is not a whole 4\.\.1800/);
+  assert.match((await tryLoad(`${router}${radvd('Link2', 3, 10)}`)).message, /Link2 but the set has 2 link/);
+  assert.match((await tryLoad(`${good}${radvd('Link0', 3, 10)}`)).message, /router NUTs only/);
+  assert.match((await tryLoad(`${router}${radvd('eth0', 3, 10)}`)).message, /Link0\.\.Link9/);
   assert.match((await tryLoad(`${good}index: [../x]\n`)).message, /index\.0: an INDEX file/);
+  // Only the set's own engine has a section; radvd at the top level is not a field any more.
+  assert.match((await tryLoad(`${good}tahi:\n  targets: [ipv6ready_p2_host]\n`)).message, /section tahi: this set's engine is builtin/);
+  assert.match((await tryLoad(`${router}radvd:\n  links: [Link0]\n`)).message, /radvd|Unrecognized/i);
+  assert.match((await tryLoad(good.replace('cases: [v6LC.5.1.2-A]\n', ''))).message, /cases: list at least one case/);
 });
 
-test('the shipped router set loads with radvd on Link0', async () => {
+test('the shipped router set loads with radvd on Link0 in its builtin section, and carries its INDEX files', async () => {
   const set = await loadTestSet(repoTestsets, 'phase2-router');
   assert.equal(set.mode, 'router');
-  assert.deepEqual(set.modeSettings, { radvd: { links: ['Link0'], minIntervalS: 200, maxIntervalS: 600 } });
+  assert.deepEqual(set.engineSection, { radvd: { links: ['Link0'], minIntervalS: 200, maxIntervalS: 600 } });
+  assert.ok(set.index.includes('nd.p2/INDEX_ND_p2_router'));
+});
+
+test('tahi and kselftest sets carry their own sections, validated by their engines', async () => {
+  const tahi = await loadTestSet(repoTestsets, 'tahi-phase2-host');
+  assert.deepEqual(tahi.engineSection, { targets: ['ipv6ready_p2_host'] });
+  const kselftest = await loadTestSet(repoTestsets, 'kselftest-net-ipv6');
+  assert.equal((kselftest.engineSection as { timeoutS: number }).timeoutS, 300);
+  const tahiSet = 'name: bad\ntitle: t\nmode: host\nengine: tahi\nlinks: 1\nkernelConfig: x.config\n';
+  assert.match((await tryLoad(tahiSet)).message, /engine tahi needs tahi\.targets/);
+  assert.match((await tryLoad(`${tahiSet}tahi:\n  targets: [ipv6ready_p9_host]\n`)).message, /tahi\.targets\.0: a target the lab knows/);
 });
 
 test('a hostile name never becomes a path', async () => {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidKernelVersion } from '@testlab/core';
-import { importTahiResults, TahiReportError, type TahiImport } from '@testlab/tahi';
+import { importTahiResults, TahiReportError, type TahiImport } from '@testlab/engine-tahi';
 import type { LabPaths } from '../lab-paths.js';
 import { openLabStore } from '../wiring.js';
 import { table } from '../format.js';

@@ -1,13 +1,11 @@
 // `testlab run`: one kernel source through one test set, with progress per stage.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
 import { loadTestSet } from '@testlab/testsets';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
-import { resultsQueryOn, SqliteStore } from '@testlab/store-sqlite';
 import type { LabPaths } from '../lab-paths.js';
-import { labDrivers, openLabStore } from '../wiring.js';
+import { labDrivers, openLocalLab } from '../wiring.js';
 import { createStageReporter } from '../stage-reporter.js';
 import { printRun } from './show.js';
 
@@ -29,18 +27,14 @@ export interface RunOptions {
 export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<number> {
   const testset = await loadTestSet(paths.testsets, opts.testset);
   const source = kernelSourceFrom(opts.source, opts.ref);
-  const store = await openLabStore(paths);
+  const { store, results } = await openLocalLab(paths);
   try {
-    const drivers = await labDrivers(paths, { testset, source, ...(opts.tahiTester ? { tahiTester: opts.tahiTester } : {}) });
-    const unknown = testset.cases.filter((c) => !drivers.suite.catalogue().has(c));
-    if (unknown.length > 0) throw new Error(`test set ${testset.name} names cases the ${drivers.suite.id} engine does not have: ${unknown.join(', ')}`);
+    const { build, ...drivers } = await labDrivers(paths, { testset, source, ...(opts.tahiTester ? { tahiTester: opts.tahiTester } : {}) });
     const outcome = await runKernelTestSet(
       { store, ...drivers, artifactsRoot: path.join(paths.home, 'runs'), reporter: createStageReporter() },
       {
-        source,
+        build,
         testset,
-        labFragment: { origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') },
-        baseConfig: 'tinyconfig',
         extraCmdline: opts.cmdline ?? [],
         extraSysctls: parseSysctls(opts.sysctl ?? []),
         ...(opts.bootDeadline ? { bootDeadlineMs: opts.bootDeadline * 1000 } : {}),
@@ -50,18 +44,15 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
     // that failed before its kernel was known has nothing to compare.
     // With --reruns, a newly failing case is run again on fresh NUTs of the same kernel first (labd's
     // diff.reruns): passing once makes it flaky, failing every time a regression with fail:runs.
-    if (store instanceof SqliteStore) {
-      const reruns = outcome.status === 'done' ? (opts.reruns ?? 0) : 0;
-      const progress = { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined };
-      await recordRunDiffs(resultsQueryOn(store), outcome.runId, {
-        reruns,
-        ...(reruns > 0 && outcome.status === 'done'
-          ? { rerun: (_run: number, caseIds: readonly string[], times: number) => outcome.rerun({ caseIds, times, nutDriver: drivers.nutDriver, progress }) }
-          : {}),
-      }).catch((e: unknown) => {
-        if (!(e instanceof RunNotDiffableError)) throw e;
-      });
-    }
+    const rerun = outcome.status === 'done' ? outcome.rerun : undefined;
+    const reruns = rerun ? (opts.reruns ?? 0) : 0;
+    const progress = { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined };
+    await recordRunDiffs(results, outcome.runId, {
+      reruns,
+      ...(rerun && reruns > 0 ? { rerun: (caseIds: readonly string[], times: number) => rerun({ caseIds, times, nutDriver: drivers.nutDriver, progress }) } : {}),
+    }).catch((e: unknown) => {
+      if (!(e instanceof RunNotDiffableError)) throw e;
+    });
     await printRun(store, outcome.runId, Boolean(opts.json));
     if (outcome.status === 'failed') {
       process.stderr.write(`testlab: the lab failed at stage ${outcome.stage}: ${outcome.error}\n`);

@@ -2,20 +2,19 @@
 // stands for our engine implements (`v6LC.2.1.x: 12/22 implemented`), and which are missing.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { coverageOf, listTestSets, loadTestSetDefinition, readIndexFiles, type SetCoverage } from '@testlab/testsets';
-import { createBuiltinSuite } from '@testlab/suites';
+import { coverageOf, readIndexFiles, type SetCoverage } from '@testlab/engine-tahi';
+import { listTestSets, loadTestSet } from '@testlab/testsets';
 import type { LabPaths } from '../lab-paths.js';
 
 export async function testsetCoverage(testsetsDir: string, only?: string): Promise<SetCoverage[]> {
-  const engine = createBuiltinSuite().catalogue();
   const names = only ? [only] : await listTestSets(testsetsDir);
   const out: SetCoverage[] = [];
   for (const name of names) {
-    const { testset, index } = await loadTestSetDefinition(testsetsDir, name);
-    if (index.length === 0) continue;
-    const ids = await readIndexFiles(path.join(testsetsDir, 'tahi-index'), index);
-    // Implemented for this set: the engine has the case and the set runs it (cases for other modes are left out).
-    out.push(coverageOf(name, ids, (id) => engine.has(id) && testset.cases.includes(id), testset.cases));
+    const testset = await loadTestSet(testsetsDir, name);
+    if (testset.index.length === 0) continue;
+    const ids = await readIndexFiles(path.join(testsetsDir, 'tahi-index'), testset.index);
+    // Implemented for this set: the set runs it (its loader checked each listed case against its engine).
+    out.push(coverageOf(name, ids, (id) => testset.cases.includes(id), testset.cases));
   }
   return out;
 }

@@ -1,0 +1,29 @@
+// The lab's own conformance engine as the registry sees it: its section (what the mode sets up on the NUT),
+// its catalogue (every case it implements), nothing to check beyond those, and the lab's small NUT image.
+import type { EngineDriver, PreparedEngine } from '@testlab/core';
+import { caseCatalogue } from './catalogue.js';
+import { runBuiltinSet, DEFAULT_NUT_POOL } from './run-set.js';
+import { parseBuiltinSection, type BuiltinSection } from './section.js';
+
+const titles: ReadonlyMap<string, string> = new Map([...caseCatalogue].map(([id, def]) => [id, def.title]));
+
+export interface BuiltinOptions {
+  /** NUTs that run shared cases at once, the pipeline's included (each a 256 MiB VM on QEMU). Default 4. */
+  nutPool?: number;
+}
+
+/** The engine for one run: cases across a pool of NUTs booted through the run's bootNut. */
+export function builtinEngine(section: BuiltinSection, nutImage: string, options: BuiltinOptions = {}): PreparedEngine {
+  const pool = options.nutPool ?? DEFAULT_NUT_POOL;
+  if (!Number.isInteger(pool) || pool < 1 || pool > 32) throw new Error(`builtin engine: nutPool ${pool} is not a whole number 1..32`);
+  return { id: 'builtin', nut: { baseInitramfs: nutImage }, run: (context) => runBuiltinSet(context, { pool, section }) };
+}
+
+export const builtinDriver: EngineDriver<BuiltinSection> = {
+  id: 'builtin',
+  ownNutImage: false,
+  parseSection: parseBuiltinSection,
+  catalogue: () => titles,
+  check: async () => undefined,
+  prepare: async ({ paths, section }) => builtinEngine(section, paths.nutImage),
+};

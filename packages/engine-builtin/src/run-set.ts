@@ -1,0 +1,171 @@
+// One run of a set on the builtin engine: our own tester node speaking real frames over the NUT's test links.
+// Cases wait on RFC timers far more than they use CPU, so independent cases run side by side on a pool of
+// NUTs (the pipeline's plus ones booted through `bootNut`), and cases that need a NUT nobody used (DAD,
+// RS at boot) each get a newly booted one that is discarded afterwards. Results go out in test-set order.
+import type { BootedNut, CaseResult, EngineRunContext, Link } from '@testlab/core';
+import { openLink } from '@testlab/links';
+import { caseCatalogue } from './catalogue.js';
+import { bootIntoMode } from './modes/index.js';
+import { runCases } from './runner/run-cases.js';
+import type { CaseDefinition } from './runner/case.js';
+import type { BuiltinSection } from './section.js';
+
+export const DEFAULT_NUT_POOL = 4;
+
+interface SetOptions {
+  /** NUTs that run shared cases at once, the pipeline's included. */
+  pool: number;
+  section: BuiltinSection;
+}
+
+/** A NUT in the suite's hands with its tester links open. */
+interface Station {
+  nut: BootedNut;
+  links: Map<string, Link>;
+  /** Booted by the suite, so shut down by it. */
+  owned: boolean;
+}
+
+async function openStation(context: EngineRunContext, section: BuiltinSection, nut: BootedNut, owned: boolean): Promise<Station> {
+  const station: Station = { nut, links: new Map(), owned };
+  try {
+    await bootIntoMode(nut, context.mode, section);
+    await untilAddressesSettled(nut);
+    for (const l of nut.links) station.links.set(l.name, await openLink(l.name, l.endpoint));
+    return station;
+  } catch (error) {
+    await closeStation(station);
+    throw error;
+  }
+}
+
+/**
+ * A NUT just booted (or just set up for its mode) is still doing DAD on its link-local addresses: until it
+ * finishes, Linux drops what a case sends to those addresses, and the case would FAIL for the lab's haste.
+ * So a station is handed out only when every test interface has a link-local address and none is tentative.
+ */
+async function untilAddressesSettled(nut: BootedNut, deadlineMs = 15_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  let last = '';
+  for (;;) {
+    const pending: string[] = [];
+    for (const l of nut.links) {
+      // iproute2 by full path: busybox's own `ip` applet comes first on the NUT and prints no DAD flags.
+      const r = await nut.exec(['/usr/sbin/ip', '-6', 'addr', 'show', 'dev', l.nutIfname]);
+      if (r.code !== 0 || !/inet6 fe80::/.test(r.stdout) || /tentative/.test(r.stdout)) pending.push(l.nutIfname);
+      last = r.stdout || r.stderr;
+    }
+    if (pending.length === 0) return;
+    if (Date.now() > until) throw new Error(`addresses of ${pending.join(', ')} still not ready after ${deadlineMs} ms: ${last.trim().slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function closeStation(s: Station): Promise<void> {
+  for (const link of s.links.values()) await link.close().catch(() => undefined);
+  if (s.owned) await s.nut.shutdown().catch(() => undefined);
+}
+
+export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize, section }: SetOptions): Promise<CaseResult[]> {
+  const definitions = context.cases.map((id) => {
+    const def = caseCatalogue.get(id);
+    if (!def) throw new Error(`the builtin engine has no case ${id}`);
+    return def;
+  });
+  const results: Array<CaseResult | undefined> = definitions.map(() => undefined);
+  let reported = 0;
+  let done = 0;
+  // Results are handed on in test-set order: each finished case releases the finished prefix.
+  let reporting = Promise.resolve();
+  const finished = (index: number, result: CaseResult): Promise<void> => {
+    results[index] = result;
+    done++;
+    context.progress.fraction(done / definitions.length, `${done}/${definitions.length} cases`);
+    reporting = reporting.then(async () => {
+      while (reported < results.length && results[reported] !== undefined) await context.onResult(results[reported++]!);
+    });
+    return reporting;
+  };
+
+  const runOn = async (station: Station, index: number, def: CaseDefinition): Promise<void> => {
+    const [result] = await runCases([def], {
+      nut: station.nut,
+      mode: context.mode,
+      links: station.links,
+      artifactsDir: context.artifactsDir,
+      beforeCase: () => resetNeighbors(station.nut),
+    });
+    await finished(index, result!);
+  };
+
+  // Without bootNut there is one NUT: cases needing a fresh one run last on it, as they may leave it in any state.
+  const order = definitions.map((def, index) => ({ def, index }));
+  const fresh = order.filter((o) => o.def.needsFreshNut && appliesHere(o.def, context));
+  const shared = order.filter((o) => !fresh.includes(o));
+  // Longest first (a case's timeout is its own estimate): a 65 s reassembly case started last would
+  // leave the other NUTs idle at the end. Results are still reported in test-set order.
+  const longestFirst = (list: typeof order) => [...list].sort((a, b) => (b.def.timeoutMs ?? 0) - (a.def.timeoutMs ?? 0));
+  const queue = context.bootNut ? longestFirst(order) : [...longestFirst(shared), ...longestFirst(fresh)];
+
+  const main = await openStation(context, section, context.nut, false);
+  const stations: Station[] = [main];
+  const workers = Math.max(1, Math.min(context.bootNut ? poolSize : 1, queue.length));
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, w) => {
+        let station: Station | undefined = w === 0 ? main : undefined;
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const { def, index } = next;
+          if (def.needsFreshNut && context.bootNut && appliesHere(def, context)) {
+            let own: Station;
+            try {
+              own = await openStation(context, section, await context.bootNut(), true);
+            } catch (error) {
+              // The lab could not give this case its NUT: the case's ERROR, not the run's end.
+              await finished(index, { ...missing(def), reason: `harness error: no fresh NUT: ${message(error)}` });
+              continue;
+            }
+            try {
+              await runOn(own, index, def);
+            } finally {
+              await closeStation(own);
+            }
+            continue;
+          }
+          if (!station) {
+            try {
+              station = await openStation(context, section, await context.bootNut!(), true);
+            } catch (error) {
+              // One NUT fewer in the pool: the case goes back for the others (the pipeline's NUT always works).
+              context.progress.step(`a pool NUT did not come up (${message(error)}); continuing with fewer`);
+              queue.unshift(next);
+              return;
+            }
+            stations.push(station);
+          }
+          await runOn(station, index, def);
+        }
+      }),
+    );
+    await reporting;
+  } finally {
+    for (const s of stations) await closeStation(s);
+  }
+  return results.map((r, i) => r ?? missing(definitions[i]!));
+}
+
+const appliesHere = (def: CaseDefinition, context: EngineRunContext): boolean => def.appliesTo.includes(context.mode);
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+function missing(def: CaseDefinition): CaseResult {
+  return { caseId: def.id, title: def.title, verdict: 'ERROR', reason: 'harness error: the case never ran', durationMs: 0, log: '', pcaps: [] };
+}
+
+/** Cases use fresh simulated nodes, but a stale neighbor entry from the previous case must not help or hurt. */
+async function resetNeighbors(nut: BootedNut): Promise<void> {
+  for (const l of nut.links) {
+    const r = await nut.exec(['ip', '-6', 'neigh', 'flush', 'dev', l.nutIfname]);
+    if (r.code !== 0) throw new Error(`could not flush the NUT's neighbor cache on ${l.nutIfname}: ${r.stderr.trim()}`);
+  }
+}

@@ -1,0 +1,106 @@
+// The builtin engine's NUT pool, with small ND nodes behind real UDP-carried links instead of VMs: shared
+// cases spread over at most `nutPool` NUTs, each fresh-NUT case gets a NUT of its own that is shut down
+// afterwards, and results are reported in test-set order whatever order the cases finish in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { silentProgress, type BootedNut, type CaseResult } from '@testlab/core';
+import { openLink } from '@testlab/links';
+import { builtinEngine } from '../src/index.js';
+import { FAKE_ND_MAC, startFakeNdNut } from './fake-nd-nut.js';
+
+async function freePort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const { port } = s.address();
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+interface FakeVm extends BootedNut {
+  shutdowns: number;
+}
+
+let booted = 0;
+async function fakeVm(): Promise<FakeVm> {
+  const [testerPort, nutPort] = [await freePort(), await freePort()];
+  // The NUT's end of the link is the same UDP driver with the ports swapped.
+  const nutSide = await openLink('Link0', { kind: 'udp-ethernet', testerPort: nutPort, nutPort: testerPort });
+  const fake = startFakeNdNut(nutSide, 'host');
+  const vm: FakeVm = {
+    name: `fake-${++booted}`,
+    kernelRelease: '6.1.0-fake',
+    links: [{ name: 'Link0', nutMac: FAKE_ND_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort, nutPort } }],
+    consoleLog: '/dev/null',
+    exec: (argv) => fake.exec(argv),
+    shutdowns: 0,
+    async shutdown() {
+      vm.shutdowns++;
+      fake.stop();
+      await nutSide.close();
+    },
+  };
+  return vm;
+}
+
+test('shared cases spread over the pool, fresh-NUT cases get their own NUT, results come in set order', { timeout: 120_000 }, async () => {
+  const cases = ['v6LC.2.1.8-A', 'v6LC.3.1.1', 'v6LC.2.1.7-D', 'v6LC.2.1.16-A', 'v6LC.3.1.2-B', 'v6LC.2.1.17-A', 'v6LC.2.2.3-A', 'v6LC.2.1.8-B'];
+  const main = await fakeVm();
+  const extra: FakeVm[] = [];
+  const reported: CaseResult[] = [];
+  const results = await builtinEngine({}, '', { nutPool: 2 }).run({
+    nut: main,
+    mode: 'host',
+    cases,
+    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    progress: silentProgress,
+    bootNut: async () => {
+      const vm = await fakeVm();
+      extra.push(vm);
+      return vm;
+    },
+    onResult: async (r) => {
+      reported.push(r);
+    },
+  });
+  assert.deepEqual(results.map((r) => r.caseId), cases);
+  assert.deepEqual(reported.map((r) => r.caseId), cases, 'reported in test-set order');
+  for (const r of results) assert.equal(r.verdict, 'PASS', `${r.caseId}: ${r.reason}`);
+  // One pool NUT besides the pipeline's (nutPool 2), one NUT per fresh case; every one the suite booted is shut down once.
+  assert.equal(extra.length, 1 + 2);
+  for (const vm of extra) assert.equal(vm.shutdowns, 1, vm.name);
+  assert.equal(main.shutdowns, 0, "the pipeline's NUT is the pipeline's to shut down");
+  await main.shutdown();
+});
+
+test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NUT that cannot be booted is an ERROR for its case only', { timeout: 120_000 }, async () => {
+  const cases = ['v6LC.3.1.1', 'v6LC.2.1.7-D'];
+  const main = await fakeVm();
+  const order: string[] = [];
+  const results = await builtinEngine({}, '').run({
+    nut: main,
+    mode: 'host',
+    cases,
+    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    progress: silentProgress,
+    onResult: async (r) => void order.push(r.caseId),
+  });
+  assert.deepEqual(results.map((r) => r.verdict), ['PASS', 'PASS']);
+  assert.deepEqual(order, cases);
+  const failing = await builtinEngine({}, '').run({
+    nut: main,
+    mode: 'host',
+    cases,
+    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    progress: silentProgress,
+    bootNut: () => Promise.reject(new Error('no memory for another VM')),
+    onResult: async () => undefined,
+  });
+  assert.equal(failing[0]!.verdict, 'ERROR');
+  assert.match(failing[0]!.reason, /no fresh NUT: no memory for another VM/);
+  assert.equal(failing[1]!.verdict, 'PASS');
+  await main.shutdown();
+});

@@ -1,2 +1,0 @@
-export * from "./builtin.js";
-export { bootIntoMode, radvdConfig, routerAddress } from "./modes/index.js";
