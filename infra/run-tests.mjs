@@ -20,6 +20,8 @@ function testFiles() {
       }
     }
   }
+  // Repository-wide checks (the layering rule) are plain .mjs beside this script: no build needed.
+  for (const f of readdirSync(path.join(root, 'infra'))) if (f.endsWith('.test.mjs')) out.push(path.join(root, 'infra', f));
   return out.sort();
 }
 

@@ -1,8 +1,9 @@
 // POST /api/runs on a lab: the request becomes a planned kernel, enqueued through the scheduler with the
-// plan context built from the lab's config (lab-config's loadLabPlan, as labd builds it), so the jobs
+// plan context built from the lab's config (the scheduler's loadLabPlan, as labd builds it), so the jobs
 // have the keys labd would give them. labd, another process, finds them at its next idle poll.
 import { InvalidKernelVersion, type JobQueue } from '@testlab/core';
-import { kernelVersionFromSource, onlyTestSets, type LabConfig } from '@testlab/lab-config';
+import { kernelVersionFromSource, type LabConfig } from '@testlab/lab-config';
+import { onlyTestSets } from '@testlab/scheduler';
 import { enqueueKernel, type LabPlanContext, type PlannedKernel } from '@testlab/scheduler';
 import { TriggerRefusedError, type TriggerRequest, type TriggerRun } from './routes/trigger.js';
 

@@ -4,7 +4,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { loadLabConfig, loadLabPlan, readTokenFile } from '@testlab/lab-config';
+import { loadLabConfig, readTokenFile } from '@testlab/lab-config';
+import { loadLabPlan } from '@testlab/scheduler';
 import { createNotifyService } from '@testlab/notify';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
 import type { BuildOptions } from './app.js';

@@ -6,9 +6,9 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { watchConfig } from '@testlab/watcher';
-import { publicKeyBlob } from '@testlab/nut-drivers';
+import { publicKeyBlob } from '@testlab/core';
 import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
+import { watchConfig } from './watch-section.js';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');

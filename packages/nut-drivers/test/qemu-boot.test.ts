@@ -16,7 +16,8 @@ import { createQemuNutDriver, type QemuNutDriver } from '../src/qemu/driver.js';
 import { isAlive } from '../src/qemu/processes.js';
 import { READY_MARKER } from '../src/qemu/protocol.js';
 import { vmsDir } from '../src/qemu/vm-records.js';
-import { ensureLabKeys, publicKeyBlob } from '../src/keys.js';
+import { ensureLabKeys } from '../src/keys.js';
+import { publicKeyBlob } from '@testlab/core';
 import { SshCommandRunner, SshHostKeyMismatchError } from '../src/ssh-exec.js';
 
 const bzImage = process.env.TESTLAB_TEST_BZIMAGE;

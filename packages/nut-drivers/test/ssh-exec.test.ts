@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
-import { generateEd25519KeyPair, publicKeyBlob } from '../src/keys.js';
+import { generateEd25519KeyPair } from '../src/keys.js';
+import { publicKeyBlob } from '@testlab/core';
 import { SshCommandRunner, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '../src/ssh-exec.js';
 
 const hostKey = await generateEd25519KeyPair('host');

@@ -11,3 +11,4 @@ export * from './cycle.js';
 export * from './worker.js';
 export * from './enqueue.js';
 export * from './rerun.js';
+export * from './lab-plan.js';

@@ -1,41 +1,12 @@
 // The registry of watch source drivers, and the watcher's configuration (from the lab's config file or the
-// CLI's flags), validated with zod before any driver sees it.
-import path from 'node:path';
-import { z } from 'zod';
+// CLI's flags), validated with zod before any driver sees it. The schema is the lab config's `watch:`
+// section (packages/lab-config/src/watch-section.ts): the config sits below the drivers it configures.
+import type { z } from 'zod';
+import { watchConfig, type gitTreeConfig, type releasesJsonConfig, type WatchConfig, type WatchSourceConfig } from '@testlab/lab-config';
 import { GitTreeSource } from './git-tree.js';
 import { ReleasesJsonSource } from './releases-json.js';
 import type { WatchSource } from './watch-source.js';
 import type { HttpOptions } from './http-fetch.js';
-
-const releasesJsonConfig = z.strictObject({
-  driver: z.literal('releases-json'),
-  url: z.string().optional(),
-  nextRepo: z.string().optional(),
-});
-const gitTreeConfig = z.strictObject({
-  driver: z.literal('git-tree'),
-  name: z.string(),
-  repo: z.string(),
-  tagPrefixes: z.array(z.string()).optional(),
-  branches: z.array(z.string()).optional(),
-  since: z.string().optional(),
-  /**
-   * gpgv keyring whose keys must have signed every tag taken from this tree. Absolute: a trust anchor must
-   * not depend on the directory the lab happened to start in.
-   */
-  keyring: z.string().min(1).refine((p) => path.isAbsolute(p), 'an absolute path to a gpgv keyring file').optional(),
-});
-export const watchSourceConfig = z.discriminatedUnion('driver', [releasesJsonConfig, gitTreeConfig]);
-export type WatchSourceConfig = z.infer<typeof watchSourceConfig>;
-
-export const watchConfig = z.strictObject({
-  sources: z.array(watchSourceConfig).min(1),
-  /** gpgv keyring with the release signers' keys (finals, stable). */
-  keyring: z.string().optional(),
-  /** Tree whose tags vouch for rc tarballs. */
-  rcTagRepo: z.string().optional(),
-});
-export type WatchConfig = z.infer<typeof watchConfig>;
 
 /** One line per driver: a new source kind is a new file plus a line here. */
 export const watchDrivers = {

@@ -1,9 +1,10 @@
 // `testlab watch --once --config labd.yaml`: new kernels go into the lab's job queue (its lab.db) through the
 // scheduler's QueueKernelSink, planned with the context built from the config exactly as labd builds it
-// (lab-config's loadLabPlan): the running labd picks the jobs up at its next idle poll.
+// (the scheduler's loadLabPlan): the running labd picks the jobs up at its next idle poll.
 import path from 'node:path';
 import type { JobQueue } from '@testlab/core';
-import { loadLabConfig, loadLabPlan, type LabConfig } from '@testlab/lab-config';
+import { loadLabConfig, type LabConfig } from '@testlab/lab-config';
+import { loadLabPlan } from '@testlab/scheduler';
 import { QueueKernelSink, type Enqueued, type PlannedKernel } from '@testlab/scheduler';
 import { openSqliteJobQueue } from '@testlab/store-sqlite';
 

@@ -3,10 +3,17 @@
 // profile and modes. labd, the dashboard's trigger API and `testlab watch` all plan with it, so one kernel
 // gets the same job keys whichever of them queued it.
 import { readFile } from 'node:fs/promises';
-import type { KernelProfile, TestSet } from '@testlab/core';
-import type { LabPlanContext } from '@testlab/scheduler';
+import type { KernelProfile, NutMode, TestSet } from '@testlab/core';
 import { loadTestSet } from '@testlab/testsets';
-import type { LabConfig } from './config.js';
+import type { LabPlanContext } from './enqueue.js';
+
+/** The parts of the lab config a plan is made of (packages/lab-config's LabConfig has them). */
+export interface LabPlanConfig {
+  testsets: { dir: string; run: readonly string[] };
+  /** Profile name -> base config and the path of the lab's fragment for that kind of NUT. */
+  profiles: Readonly<Record<string, { baseConfig: KernelProfile['baseConfig']; labFragment: string }>>;
+  nuts: readonly { name: string; profile: string; modes: readonly NutMode[] }[];
+}
 
 export interface LabPlan {
   /** The configured test sets by name (testsets.run), loaded and validated. */
@@ -15,7 +22,7 @@ export interface LabPlan {
   context: LabPlanContext;
 }
 
-export async function loadLabPlan(config: LabConfig): Promise<LabPlan> {
+export async function loadLabPlan(config: LabPlanConfig): Promise<LabPlan> {
   const testsets = new Map<string, TestSet>();
   for (const name of config.testsets.run) testsets.set(name, await loadTestSet(config.testsets.dir, name));
   const profiles: KernelProfile[] = [];
