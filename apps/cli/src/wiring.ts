@@ -6,7 +6,8 @@ import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSour
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { createKernelBuilder } from '@testlab/builder';
 import { createQemuNutDriver } from '@testlab/nut-drivers';
-import { prepareEngine, stepProgress } from '@testlab/engines';
+import { checkEngine, prepareEngine } from '@testlab/engines';
+import type { PrepareEngine } from '@testlab/pipeline';
 import { isProcessAlive } from '@testlab/scheduler';
 import type { LabPaths } from './lab-paths.js';
 
@@ -37,26 +38,21 @@ export interface RunWiring {
   source: KernelSource;
   /** `--tahi-tester <file.yaml>` (engine tahi). */
   tahiTester?: string;
-  progress?: (step: string) => ReturnType<ReturnType<typeof stepProgress>>;
 }
 
 /**
- * The builder, the set's engine prepared for this run, a QEMU driver booting the engine's image, and the
- * build request both the engine (kselftest builds the kernel first) and the pipeline make: the same one, so
- * the pipeline's build is a cache hit.
+ * The builder, a QEMU driver on the lab's small image (a run whose engine boots its own image says so in
+ * each boot request), the build request, and how the pipeline prepares the set's engine inside the run.
+ * The engine's checks that need no build run here first: a set that could never run stores no run.
  */
 export async function labDrivers(paths: LabPaths, run: RunWiring) {
   const builder = createKernelBuilder({ cacheDir: paths.cache });
   const build: BuildRequest = buildRequestFor(run.source, await qemuProfile(paths), run.testset);
-  const engine = await prepareEngine(run.testset, {
-    paths,
-    build,
-    builder,
-    ...(run.tahiTester ? { tahiTester: run.tahiTester } : {}),
-    progress: run.progress ?? stepProgress(),
-  });
-  const nutDriver = createQemuNutDriver({ stateDir: path.join(paths.home, 'nut'), ...engine.nut });
+  const engine = { paths: { cache: paths.cache, ...(paths.rootfsImage ? { rootfsImage: paths.rootfsImage } : {}) }, ...(run.tahiTester ? { tahiTester: run.tahiTester } : {}) };
+  await checkEngine(run.testset, engine);
+  const prepare: PrepareEngine = (request, progress) => prepareEngine(run.testset, { ...engine, build: request, builder, progress });
+  const nutDriver = createQemuNutDriver({ stateDir: path.join(paths.home, 'nut'), baseInitramfs: paths.nutImage });
   // VMs of a lab process that died are ended by their recorded process ids before new ones start.
   await nutDriver.reapStale();
-  return { builder, nutDriver, engine, build };
+  return { builder, nutDriver, prepareEngine: prepare, build };
 }

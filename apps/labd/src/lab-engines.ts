@@ -2,20 +2,20 @@
 // At start every set is checked as far as can be without a kernel (its section and cases were checked when
 // it was loaded; here the kselftest root fs, the TAHI tester file, a NUT that can boot the engine's image),
 // so a lab that could never run a set refuses to start, naming each problem, instead of failing each night.
-// For each run, prepare() gives the set's engine made ready, with the NUT image and memory it boots.
-import type { BuildRequest, EnginePaths, KernelBuilder, PreparedEngine, RunReporter, TestSet } from '@testlab/core';
+// For each run, preparerFor() gives the pipeline what makes the set's engine ready inside the run.
+import type { EnginePaths, KernelBuilder, TestSet } from '@testlab/core';
 import { checkEngine, engineDriver, prepareEngine } from '@testlab/engines';
 import { ConfigError, type LabConfig } from '@testlab/lab-config';
+import type { PrepareEngine } from '@testlab/pipeline';
 
 const TESTER_ORIGIN = 'set tahi.testerFile in the lab config to a file';
 
 export interface LabEngines {
-  prepare(set: TestSet, build: BuildRequest, reporter: RunReporter): Promise<PreparedEngine>;
+  preparerFor(set: TestSet): PrepareEngine;
 }
 
 export async function openLabEngines(config: LabConfig, testsets: ReadonlyMap<string, TestSet>, builder: KernelBuilder): Promise<LabEngines> {
-  // An SSH-only lab has no NUT image: engines that would boot it never run there.
-  const paths: EnginePaths = { cache: config.cache, nutImage: config.nutImage ?? '', ...(config.nutRootfs ? { rootfsImage: config.nutRootfs } : {}) };
+  const paths: EnginePaths = { cache: config.cache, ...(config.nutRootfs ? { rootfsImage: config.nutRootfs } : {}) };
   const tahi = config.tahi ? { tahiTester: config.tahi.testerFile } : {};
   const problems: string[] = [];
   for (const set of testsets.values()) {
@@ -34,12 +34,6 @@ export async function openLabEngines(config: LabConfig, testsets: ReadonlyMap<st
   if (problems.length > 0) throw new ConfigError('the lab config (testsets.run)', problems);
 
   return {
-    prepare: (set, build, reporter) => {
-      // The preparation (kselftest: its selftests, built from the tree under test) is part of building what
-      // the run boots: its steps are logged under the build stage.
-      let log: ReturnType<RunReporter['stageStarted']> | undefined;
-      const progress = (step: string) => ({ step: (text: string) => (log ??= reporter.stageStarted('build')).step(`${step}: ${text}`), fraction() {} });
-      return prepareEngine(set, { paths, build, builder, ...tahi, tahiTesterOrigin: TESTER_ORIGIN, progress });
-    },
+    preparerFor: (set) => (build, progress) => prepareEngine(set, { paths, build, builder, ...tahi, tahiTesterOrigin: TESTER_ORIGIN, progress }),
   };
 }

@@ -4,16 +4,14 @@
 // names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, publicKeyBlob, type LabStore, type JobQueue, type NutDriver, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
 import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
-import { engineNutDriver, runWithEngineNut } from '@testlab/engines';
 import type { LabConfig } from '@testlab/lab-config';
-import { recordPreparationFailure } from './preparation-failure.js';
 import { openLabEngines } from './lab-engines.js';
 
 export interface Lab {
@@ -55,11 +53,9 @@ export async function openLab(config: LabConfig): Promise<Lab> {
   const pool: PoolNut[] = [];
   for (const nut of config.nuts) {
     if (nut.driver === 'qemu') {
-      // Each run boots its engine's image (kselftest: the root fs with the selftests) with at least the
-      // memory it asks for; the known-good check, outside any run, boots the lab's small image.
-      const driver = engineNutDriver({ baseInitramfs: config.nutImage! }, (image) =>
-        createQemuNutDriver({ stateDir: nutState, baseInitramfs: image.baseInitramfs, memoryMiB: Math.max(nut.memoryMiB, image.memoryMiB ?? 0) }),
-      );
+      // A run whose engine boots an image of its own (kselftest) says so in each boot request; the known-good
+      // check, and every other run, boots the lab's small image.
+      const driver = createQemuNutDriver({ stateDir: nutState, baseInitramfs: config.nutImage!, memoryMiB: nut.memoryMiB });
       // VMs of a lab process that died are ended by their recorded process ids before new ones start.
       await driver.reapStale();
       let checks = 0;
@@ -98,24 +94,11 @@ export async function openLab(config: LabConfig): Promise<Lab> {
 
   const runTestSet: RunTestSet = async ({ payload, nutDriver, reporter }) => {
     const { set, build } = requestFor(payload);
-    // The engine gets the pipeline's own build request, so a kernel it builds first is the pipeline's cache hit.
-    let engine;
-    try {
-      engine = await engines.prepare(set, build, reporter);
-    } catch (error) {
-      return recordPreparationFailure(store, { testset: set.name, nut: nutDriver.kind, sourceLabel: build.source.description, artifactsRoot: path.join(config.home, 'runs'), reporter }, error);
-    }
-    const driver: NutDriver = nutDriver;
-    return runWithEngineNut(engine.nut, () =>
-      runKernelTestSet(
-        { store, builder, nutDriver: driver, engine, artifactsRoot: path.join(config.home, 'runs'), reporter },
-        {
-          build,
-          testset: set,
-          extraCmdline: payload.extraCmdline,
-          bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000,
-        },
-      ),
+    // The engine is prepared inside the run, with the run's own build request: a kernel it builds first is
+    // the pipeline's cache hit, and a preparation that fails is the run's build stage failing.
+    return runKernelTestSet(
+      { store, builder, nutDriver, prepareEngine: engines.preparerFor(set), artifactsRoot: path.join(config.home, 'runs'), reporter },
+      { build, testset: set, extraCmdline: payload.extraCmdline, bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000 },
     );
   };
 

@@ -4,7 +4,7 @@
 // kernel's net selftests on the NUT). As a NUT driver boots a BootedNut, an engine driver prepares a
 // PreparedEngine for one run; the pipeline only ever sees the prepared one.
 import type { BuildRequest, KernelBuilder } from './builds.js';
-import type { BootedNut, NutMode } from './nuts.js';
+import type { BootedNut, NutImage, NutMode } from './nuts.js';
 import type { CaseResult } from './results.js';
 import type { Progress } from './progress.js';
 import type { TestSet } from './testsets.js';
@@ -13,16 +13,8 @@ import type { TestSet } from './testsets.js';
 export interface EnginePaths {
   /** Downloads, trees, built kernels: kselftest caches its selftests and images under it. */
   cache: string;
-  /** The lab's small NUT image (infra/nut-image/build-initramfs.sh), booted by builtin and tahi runs. */
-  nutImage: string;
   /** The Debian root file system kselftest boots (infra/nut-rootfs/build.sh); default `<cache>/nut-rootfs/rootfs.cpio.gz`. */
   rootfsImage?: string;
-}
-
-/** The image and memory a run's NUTs boot (QEMU NUTs; an SSH machine boots what is installed on it). */
-export interface NutImage {
-  baseInitramfs: string;
-  memoryMiB?: number;
 }
 
 /** What a run hands its engine once the NUT runs the kernel under test. */
@@ -53,8 +45,8 @@ export interface EngineRunContext {
 export interface PreparedEngine {
   /** Registry id: `builtin`, `tahi`, `kselftest`. */
   readonly id: string;
-  /** What the run's NUTs boot. */
-  readonly nut: NutImage;
+  /** An image of the engine's own that the run's NUTs boot (kselftest); absent: the NUT's usual system. */
+  readonly nut?: NutImage;
   run(context: EngineRunContext): Promise<CaseResult[]>;
 }
 
@@ -82,8 +74,8 @@ export interface EngineDriver<Section = unknown> {
   /** Registry id, also the name of its package folder (`packages/engine-<id>`) and of its test-set section. */
   readonly id: string;
   /**
-   * The engine boots a NUT image of its own (kselftest's root fs): only QEMU NUTs can run its sets; an SSH
-   * machine boots what is installed on it.
+   * The engine boots a NUT image of its own (kselftest's root fs: PreparedEngine.nut): only QEMU NUTs can
+   * run its sets; an SSH machine boots what is installed on it.
    */
   readonly ownNutImage: boolean;
   /**

@@ -38,8 +38,20 @@ export interface KernelImage {
   kernelRelease: string;
 }
 
+/** An image a run's engine needs its NUTs to boot (kselftest: a Debian root fs with the selftests). */
+export interface NutImage {
+  baseInitramfs: string;
+  /** At least this much memory (the image's root fs is unpacked into it). */
+  memoryMiB?: number;
+}
+
 export interface BootRequest {
   kernel: KernelImage;
+  /**
+   * The run's engine boots an image of its own: a QEMU NUT boots it instead of its base image, with at
+   * least its memory; an SSH machine boots the system installed on it, so it refuses such a request.
+   */
+  image?: NutImage;
   /** Number of test links (Link0..Link{n-1}); hosts need 1, routers 2. */
   links: number;
   /** `key=value` sysctls applied by the NUT before it reports ready, e.g. `net.ipv6.conf.all.forwarding`. */

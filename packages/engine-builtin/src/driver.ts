@@ -1,5 +1,6 @@
 // The lab's own conformance engine as the registry sees it: its section (what the mode sets up on the NUT),
-// its catalogue (every case it implements), nothing to check beyond those, and the lab's small NUT image.
+// its catalogue (every case it implements), nothing to check beyond those, and no image of its own: the
+// NUT's usual system (the lab's small image on QEMU) has what it needs.
 import type { EngineDriver, PreparedEngine } from '@testlab/core';
 import { caseCatalogue } from './catalogue.js';
 import { runBuiltinSet, DEFAULT_NUT_POOL } from './run-set.js';
@@ -13,10 +14,10 @@ export interface BuiltinOptions {
 }
 
 /** The engine for one run: cases across a pool of NUTs booted through the run's bootNut. */
-export function builtinEngine(section: BuiltinSection, nutImage: string, options: BuiltinOptions = {}): PreparedEngine {
+export function builtinEngine(section: BuiltinSection, options: BuiltinOptions = {}): PreparedEngine {
   const pool = options.nutPool ?? DEFAULT_NUT_POOL;
   if (!Number.isInteger(pool) || pool < 1 || pool > 32) throw new Error(`builtin engine: nutPool ${pool} is not a whole number 1..32`);
-  return { id: 'builtin', nut: { baseInitramfs: nutImage }, run: (context) => runBuiltinSet(context, { pool, section }) };
+  return { id: 'builtin', run: (context) => runBuiltinSet(context, { pool, section }) };
 }
 
 export const builtinDriver: EngineDriver<BuiltinSection> = {
@@ -25,5 +26,5 @@ export const builtinDriver: EngineDriver<BuiltinSection> = {
   parseSection: parseBuiltinSection,
   catalogue: () => titles,
   check: async () => undefined,
-  prepare: async ({ paths, section }) => builtinEngine(section, paths.nutImage),
+  prepare: async ({ section }) => builtinEngine(section),
 };

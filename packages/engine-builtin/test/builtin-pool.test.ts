@@ -51,7 +51,7 @@ test('shared cases spread over the pool, fresh-NUT cases get their own NUT, resu
   const main = await fakeVm();
   const extra: FakeVm[] = [];
   const reported: CaseResult[] = [];
-  const results = await builtinEngine({}, '', { nutPool: 2 }).run({
+  const results = await builtinEngine({}, { nutPool: 2 }).run({
     nut: main,
     mode: 'host',
     cases,
@@ -80,7 +80,7 @@ test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NU
   const cases = ['v6LC.3.1.1', 'v6LC.2.1.7-D'];
   const main = await fakeVm();
   const order: string[] = [];
-  const results = await builtinEngine({}, '').run({
+  const results = await builtinEngine({}).run({
     nut: main,
     mode: 'host',
     cases,
@@ -90,7 +90,7 @@ test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NU
   });
   assert.deepEqual(results.map((r) => r.verdict), ['PASS', 'PASS']);
   assert.deepEqual(order, cases);
-  const failing = await builtinEngine({}, '').run({
+  const failing = await builtinEngine({}).run({
     nut: main,
     mode: 'host',
     cases,

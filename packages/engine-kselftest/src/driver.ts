@@ -38,7 +38,7 @@ export const kselftestDriver: EngineDriver<KselftestSection> = {
       // folder, so a compile error costs seconds) and stores the run with its log, as for any engine.
       // The small image is never booted.
       progress(`kselftest: kernel ${error.stage}`).step(`failed; the run records it: ${error.message.split('\n')[0]}`);
-      return createKselftestEngine(section, { baseInitramfs: paths.nutImage });
+      return createKselftestEngine(section);
     }
     const { image, selftests } = await prepareSelftestsNutImage({
       tree: kernel.sourceTree ?? '',

@@ -52,7 +52,7 @@ test('each test runs with its own timeout; cases, SKIP, TIMEOUT and missing prog
   const stored: CaseResult[] = [];
   const steps: string[] = [];
   const artifactsDir = mkdtempSync(path.join(os.tmpdir(), 'kselftest-run-'));
-  const suite = createKselftestEngine({ tests: ['fib_like.sh', 'needs_tool.sh', 'hangs.sh', 'gone.sh', 'clean.sh'], timeoutS: 1 }, { baseInitramfs: '' }, dir);
+  const suite = createKselftestEngine({ tests: ['fib_like.sh', 'needs_tool.sh', 'hangs.sh', 'gone.sh', 'clean.sh'], timeoutS: 1 }, undefined, dir);
   const results = await suite.run({
     nut: localNut(),
     mode: 'host',
@@ -89,8 +89,8 @@ test('each test runs with its own timeout; cases, SKIP, TIMEOUT and missing prog
 test('names that are not selftest programs, and odd install folders, are refused up front', () => {
   assert.throws(() => parseKselftestSection({ tests: ['../../bin/reboot'], timeoutS: 10 }), /kselftest\.tests\.0: a program of tools\/testing\/selftests\/net/);
   assert.throws(() => parseKselftestSection({ tests: ['a.sh; reboot'], timeoutS: 10 }), /a program of tools\/testing\/selftests\/net/);
-  assert.throws(() => createKselftestEngine({ tests: ['a.sh'], timeoutS: 10 }, { baseInitramfs: '' }, '/opt/../etc'), KselftestConfigError);
-  assert.throws(() => createKselftestEngine({ tests: ['a.sh'], timeoutS: 10 }, { baseInitramfs: '' }, '/opt/../etc'), /not a plain absolute path/);
+  assert.throws(() => createKselftestEngine({ tests: ['a.sh'], timeoutS: 10 }, undefined, '/opt/../etc'), KselftestConfigError);
+  assert.throws(() => createKselftestEngine({ tests: ['a.sh'], timeoutS: 10 }, undefined, '/opt/../etc'), /not a plain absolute path/);
   assert.throws(() => parseKselftestSection({ tests: ['a.sh'], timeoutS: 0 }), /kselftest\.timeoutS: /);
   assert.throws(() => parseKselftestSection(undefined), /engine kselftest needs kselftest\.tests/);
   assert.deepEqual(parseKselftestSection({ tests: ['a.sh'] }), { tests: ['a.sh'], timeoutS: 300 });

@@ -29,6 +29,6 @@ export const tahiDriver: EngineDriver<TahiSection> = {
   prepare: async (request) => {
     const tester = await checkedTester(request);
     const { createTahiEngine } = await import('./tahi-suite.js');
-    return createTahiEngine({ ...tester, targets: request.section.targets }, request.paths.nutImage);
+    return createTahiEngine({ ...tester, targets: request.section.targets });
   },
 };

@@ -42,10 +42,10 @@ export interface TahiSuiteConfig {
 
 const TYPE_OF_MODE: Record<NutMode, NutDef['type']> = { host: 'host', router: 'router', 'ipsec-end-node': 'host', 'security-gateway': 'router' };
 
-/** The engine for one run on the described tester; `nutImage` is the lab's small NUT image. */
-export function createTahiEngine(config: TahiSuiteConfig, nutImage: string): PreparedEngine {
+/** The engine for one run on the described tester (the NUT boots its usual system: TAHI needs nothing more). */
+export function createTahiEngine(config: TahiSuiteConfig): PreparedEngine {
   for (const t of config.targets) sectionsOfTarget(t); // unknown targets fail when the lab is wired, not hours later
-  return { id: 'tahi', nut: { baseInitramfs: nutImage }, run: (context) => runTahi(config, context) };
+  return { id: 'tahi', run: (context) => runTahi(config, context) };
 }
 
 async function runTahi(config: TahiSuiteConfig, context: EngineRunContext): Promise<CaseResult[]> {

@@ -86,7 +86,7 @@ test('ipv6ready_p2_host over SSH: five sections, live progress, reports fetched,
   const fractions: number[] = [];
   const stored: CaseResult[] = [];
   const ctx = context(calls, steps, fractions, stored);
-  const results = await createTahiEngine(config(), '').run(ctx);
+  const results = await createTahiEngine(config()).run(ctx);
 
   // 425 INDEX lines for a host; setup rows (Initialization, Fragment Test Preparation) are not cases.
   assert.equal(results.length, stored.length);
@@ -128,7 +128,7 @@ test('an internal error stops the INDEX: the rest are TBD, stored as ERROR', { s
   writeFileSync(path.join(root, 'IPsec_Self_Test_P2/ipsec.p2/standin-codes'), '4:64\n');
   const stored: CaseResult[] = [];
   const steps: string[] = [];
-  const results = await createTahiEngine(config({ targets: ['ipv6ready_p2_end_node'], launch: 'make' }), '').run(context([], steps, [], stored));
+  const results = await createTahiEngine(config({ targets: ['ipv6ready_p2_end_node'], launch: 'make' })).run(context([], steps, [], stored));
   const ie = results.find((r) => r.reason.includes('test 4: internal error'));
   assert.ok(ie, 'test 4 is the internal error');
   assert.equal(ie.verdict, 'ERROR');
@@ -144,9 +144,9 @@ test('a tester that shows another host key is refused before anything runs', { s
   const wrong = Buffer.from(sshd.hostKey);
   wrong[wrong.length - 1]! ^= 1;
   const c = config({ tester: { host: '127.0.0.1', port: sshd.port, username: 'root', privateKey: sshd.privateKey, hostKey: wrong } });
-  await assert.rejects(createTahiEngine(c, '').run(context([], [], [], [])), (e: Error) => e instanceof TesterHostError && /presented host key SHA256:.* expected SHA256:.*refused/.test(e.message));
+  await assert.rejects(createTahiEngine(c).run(context([], [], [], [])), (e: Error) => e instanceof TesterHostError && /presented host key SHA256:.* expected SHA256:.*refused/.test(e.message));
 });
 
 test('an unknown target is refused when the suite is created', () => {
-  assert.throws(() => createTahiEngine({ ...({} as TahiSuiteConfig), targets: ['ipv6ready_p3'] }, ''), /unknown TAHI target "ipv6ready_p3"/);
+  assert.throws(() => createTahiEngine({ ...({} as TahiSuiteConfig), targets: ['ipv6ready_p3'] }), /unknown TAHI target "ipv6ready_p3"/);
 });

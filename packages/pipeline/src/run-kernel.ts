@@ -16,21 +16,21 @@ import {
   type KernelBuilder,
   type LabStore,
   type NutDriver,
-  type PreparedEngine,
   type RunOutcome,
   type RunReporter,
   type StageName,
   type TestSet,
 } from '@testlab/core';
 import { addArtifact } from './artifacts.js';
+import { prepareForRun, type PrepareEngine } from './engine-preparation.js';
 import { rerunnerFor } from './rerun-cases.js';
 
 export interface RunDependencies {
   store: LabStore;
   builder: KernelBuilder;
   nutDriver: NutDriver;
-  /** The set's engine, prepared for this run (packages/engines' prepareEngine). */
-  engine: PreparedEngine;
+  /** The set's engine, made ready inside the run (the app binds packages/engines' prepareEngine to the set). */
+  prepareEngine: PrepareEngine;
   /** Each run gets `<artifactsRoot>/run-<id>/`. */
   artifactsRoot: string;
   reporter: RunReporter;
@@ -68,6 +68,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     stageWrites = stageWrites.then(write);
   };
   try {
+    const engine = await prepareForRun(deps.prepareEngine, { id: run.id, dir: runDir, build: req.build, store, reporter });
     const built = await deps.builder.build(
       req.build,
       {
@@ -89,6 +90,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     const bootProgress = reporter.stageStarted('boot');
     const bootRequest = (consoleLog: string): BootRequest => ({
       kernel: { bzImage: built.artifacts.bzImage, kernelRelease: built.kernelRelease, ...(built.artifacts.modules ? { modules: built.artifacts.modules } : {}) },
+      ...(engine.nut ? { image: engine.nut } : {}),
       links: req.testset.links,
       sysctls: { ...req.testset.sysctls, ...req.extraSysctls },
       extraCmdline: req.extraCmdline ?? [],
@@ -110,7 +112,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
       await mkdir(path.dirname(consoleLog), { recursive: true });
       return deps.nutDriver.boot(bootRequest(consoleLog), silentProgress);
     };
-    const results = await deps.engine.run({
+    const results = await engine.run({
       nut,
       bootNut,
       mode: req.testset.mode,
@@ -138,7 +140,7 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
       const request = bootRequest(consoleLog);
       return { ...request, kernel: { ...request.kernel, bzImage: kept } };
     };
-    const rerun = rerunnerFor({ store, engine: deps.engine, runId: run.id, runDir, testset: req.testset, bootRequest: rerunBoot });
+    const rerun = rerunnerFor({ store, engine, runId: run.id, runDir, testset: req.testset, bootRequest: rerunBoot });
     return { runId: run.id, status: 'done', runDir, rerun };
   } catch (error) {
     const failure = describeFailure(error, current);

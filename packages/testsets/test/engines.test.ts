@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StageError, type BuildRequest, type EnginePaths, type EnginePrepare, type KernelBuilder, type TestSet } from '@testlab/core';
+import { silentProgress, StageError, type BuildRequest, type EnginePaths, type EnginePrepare, type KernelBuilder, type TestSet } from '@testlab/core';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
-import { ENGINES, checkEngine, engineDriver, prepareEngine, stepProgress } from '@testlab/engines';
+import { ENGINES, checkEngine, engineDriver, prepareEngine } from '@testlab/engines';
 import { KSELFTEST_NUT_MEMORY_MIB } from '@testlab/engine-kselftest';
 import { listTestSets, loadTestSet } from '../src/index.js';
 
@@ -18,7 +18,7 @@ import { listTestSets, loadTestSet } from '../src/index.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const testsets = path.join(repoRoot, 'testsets');
 const dir = mkdtempSync(path.join(tmpdir(), 'testlab-engines-'));
-const paths: EnginePaths = { cache: path.join(dir, 'cache'), nutImage: path.join(dir, 'nut-image.gz') };
+const paths: EnginePaths = { cache: path.join(dir, 'cache') };
 const exampleTester = path.join(repoRoot, 'infra/tahi/tester.example.yaml');
 
 function refusingBuilder(): KernelBuilder & { calls: number } {
@@ -37,8 +37,7 @@ type Request = Omit<EnginePrepare, 'section'> & { testset: TestSet };
 async function request(name: string, builder: KernelBuilder, tahiTester?: string): Promise<Request> {
   const testset = await loadTestSet(testsets, name);
   const build: BuildRequest = { source: kernelSourceFrom('/usr/src/linux-source-6.1.tar.xz'), baseConfig: 'tinyconfig', fragments: [testset.kernelConfig] };
-  const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
-  return { paths, testset, build, builder, ...(tahiTester ? { tahiTester } : {}), progress: stepProgress(quiet) };
+  return { paths, testset, build, builder, ...(tahiTester ? { tahiTester } : {}), progress: () => silentProgress };
 }
 const check = (r: Request) => checkEngine(r.testset, r);
 const prepare = (r: Request) => prepareEngine(r.testset, r);
@@ -80,13 +79,13 @@ test('a tahi set without a tester file fails naming the flag (or the lab config 
   await assert.rejects(check({ ...req, tahiTesterOrigin: 'set tahi.testerFile in labd.yaml' }), /runs on TAHI: set tahi\.testerFile in labd\.yaml describing/);
 });
 
-test('a tahi set with the example tester file gets the TAHI suite on the small NUT image', async () => {
+test('a tahi set with the example tester file gets the TAHI engine, on the usual NUT system', async () => {
   const builder = refusingBuilder();
   const req = await request('tahi-phase1-host', builder, testerFile());
   await check(req);
   const engine = await prepare(req);
   assert.equal(engine.id, 'tahi');
-  assert.deepEqual(engine.nut, { baseInitramfs: paths.nutImage });
+  assert.equal(engine.nut, undefined);
   assert.equal(builder.calls, 0);
   assert.equal(ENGINES.tahi?.ownNutImage, false, 'an SSH machine NUT can run TAHI sets');
 });
@@ -127,18 +126,18 @@ test('a kselftest kernel that fails to build is left to the pipeline, which stor
   const engine = await prepare(await withRootfs(failing));
   assert.equal(calls, 1);
   assert.equal(engine.id, 'kselftest');
-  // Never booted: the pipeline fails at the same stage first.
-  assert.deepEqual(engine.nut, { baseInitramfs: paths.nutImage });
+  // No image of its own: the pipeline fails at the same stage first and never boots.
+  assert.equal(engine.nut, undefined);
   // Anything else (a bug, a full disk) is not a kernel verdict: it stops the run.
   const broken: KernelBuilder = { build: async () => Promise.reject(new Error('EIO')) };
   await assert.rejects(prepare(await withRootfs(broken)), /EIO/);
 });
 
-test('the builtin engine keeps the small image and builds nothing before the run', async () => {
+test('the builtin engine boots the usual NUT system and builds nothing before the run', async () => {
   const builder = refusingBuilder();
   const engine = await prepare(await request('phase2-host', builder));
   assert.equal(engine.id, 'builtin');
-  assert.deepEqual(engine.nut, { baseInitramfs: paths.nutImage });
+  assert.equal(engine.nut, undefined);
   assert.equal(builder.calls, 0);
 });
 

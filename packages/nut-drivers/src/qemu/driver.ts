@@ -21,7 +21,7 @@ import { qemuNameOf, reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord }
 export interface QemuNutDriverOptions {
   /** The lab's state folder: keys/ (generated once) and vms/ (records of running VMs). */
   stateDir: string;
-  /** The base initramfs built by infra/nut-image/build-initramfs.sh. */
+  /** The base initramfs built by infra/nut-image/build-initramfs.sh; a boot request's `image` replaces it for that boot. */
   baseInitramfs: string;
   /** Default `qemu-system-x86_64` (found on PATH). */
   qemuBinary?: string;
@@ -29,7 +29,7 @@ export interface QemuNutDriverOptions {
   accel?: 'tcg' | 'kvm';
   /** QEMU's `-machine`; QEMU's default when unset. */
   machine?: string;
-  /** Guest memory, default 256 MiB. */
+  /** Guest memory, default 256 MiB; a boot request's `image` may ask for more. */
   memoryMiB?: number;
   /** With KVM, fail when the console is still silent after this long. Default 15 s. */
   kvmConsoleDeadlineMs?: number;
@@ -118,7 +118,7 @@ export class QemuNutDriver implements NutDriver {
       await mkdir(dirname(consoleLog), { recursive: true });
       // Owned before it has files: killed right after the initrd is written, the next start removes it.
       await writeRecord(this.stateDir, { id, qemuName: qemuNameOf(id), name, owner: identify(process.pid)!, startedAt: new Date(startedAt).toISOString() });
-      await writeCombinedInitrd(resolve(this.options.baseInitramfs), overlay, files.initrd);
+      await writeCombinedInitrd(this.baseInitramfsOf(request), overlay, files.initrd);
       const vm: VmPlan = { id, name, files, keys, kernelCmdline, consoleLog, startedAt, deadline };
       for (let attempt = 1; ; attempt++) {
         try {
@@ -135,6 +135,11 @@ export class QemuNutDriver implements NutDriver {
     }
   }
 
+  /** The run's engine image (kselftest's root fs with the selftests) or the lab's base image. */
+  private baseInitramfsOf(request: BootRequest): string {
+    return resolve(request.image?.baseInitramfs ?? this.options.baseInitramfs);
+  }
+
   /** Validates what QEMU and the kernel would otherwise reject late or vaguely; returns the kernel command line. */
   private async checkRequest(request: BootRequest, hostname: string): Promise<string> {
     if (!Number.isInteger(request.links) || request.links < 0 || request.links > MAX_LINKS) {
@@ -142,9 +147,10 @@ export class QemuNutDriver implements NutDriver {
     }
     if (!/^\S+$/.test(request.kernel.kernelRelease)) throw new Error(`bad expected kernel release ${JSON.stringify(request.kernel.kernelRelease)}`);
     await readBzImageRelease(resolve(request.kernel.bzImage));
-    const baseInitramfs = resolve(this.options.baseInitramfs);
+    const baseInitramfs = this.baseInitramfsOf(request);
     await access(baseInitramfs).catch((error: unknown) => {
-      throw new Error(`base initramfs ${baseInitramfs} is missing: build it with infra/nut-image/build-initramfs.sh`, { cause: error });
+      const how = request.image ? 'the run\'s engine prepared it: see the run\'s build stage' : 'build it with infra/nut-image/build-initramfs.sh';
+      throw new Error(`base initramfs ${baseInitramfs} is missing: ${how}`, { cause: error });
     });
     return buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname });
   }
@@ -165,7 +171,7 @@ export class QemuNutDriver implements NutDriver {
       pidFile: vm.files.pidFile,
       accel,
       machine: this.options.machine,
-      memoryMiB: this.options.memoryMiB ?? 256,
+      memoryMiB: Math.max(this.options.memoryMiB ?? 256, request.image?.memoryMiB ?? 0),
       consoleLog: vm.consoleLog,
       bzImage: resolve(request.kernel.bzImage),
       initrd: vm.files.initrd,

@@ -170,6 +170,8 @@ export class SshMachineDriver implements NutDriver {
       throw new NutBootError(`${this.o.name}: ${message}`, consoleLog, { cause });
     };
     if (!/^[A-Za-z0-9._+-]{1,64}$/.test(release)) fail(`invalid boot request: kernel release ${JSON.stringify(release)}`);
+    // A machine boots the system installed on it; an engine that needs its own image cannot run here.
+    if (request.image) fail(`invalid boot request: a machine cannot boot the engine's NUT image ${request.image.baseInitramfs}`);
     if ((request.extraCmdline ?? []).length > 0 && this.o.oneTimeBoot.method !== 'kexec') {
       fail('invalid boot request: extra kernel command-line words need the kexec boot method on a machine');
     }
