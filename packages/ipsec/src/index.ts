@@ -1,0 +1,7 @@
+// @testlab/ipsec: ESP and AH for the tester node. Encoders accept wrong values on purpose;
+// decoders never throw and list what is wrong.
+export { asciiKey, hex32 } from './bytes.js';
+export { aesXcbcMac } from './aes-xcbc.js';
+export * from './encryption.js';
+export * from './integrity.js';
+export * from './sa.js';
