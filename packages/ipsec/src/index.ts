@@ -10,4 +10,6 @@ export * from './esp-seal.js';
 export * from './esp-packet.js';
 export * from './esp-open.js';
 export * from './esp-decode.js';
+export { ahIcvInput } from './ah-icv.js';
+export * from './ah.js';
 export * from './protocols.js';
