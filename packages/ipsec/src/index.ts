@@ -12,4 +12,5 @@ export * from './esp-open.js';
 export * from './esp-decode.js';
 export { ahIcvInput } from './ah-icv.js';
 export * from './ah.js';
+export * from './inbound.js';
 export * from './protocols.js';
