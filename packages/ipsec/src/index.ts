@@ -14,3 +14,4 @@ export { ahIcvInput } from './ah-icv.js';
 export * from './ah.js';
 export * from './inbound.js';
 export * from './protocols.js';
+export * from './wireshark.js';
