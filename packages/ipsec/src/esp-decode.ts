@@ -14,7 +14,10 @@ export interface DecodedEspPacket {
   mode?: 'transport' | 'tunnel';
   /** Tunnel mode: the inner packet. Transport mode: the packet rebuilt as the receiver hands it up, ESP removed. */
   inner?: DecodedPacket;
-  /** Bytes after the inner packet's end in tunnel mode: TFC padding (RFC 4303 §2.7). */
+  /**
+   * TFC padding (RFC 4303 §2.7): bytes after the inner packet's end in tunnel mode, or after the
+   * UDP datagram in transport mode. Other upper layers carry no length, so there it cannot be told apart.
+   */
   tfcPadding?: Uint8Array;
   /** Everything wrong, outer packet first; empty for a good packet. */
   errors: string[];
@@ -53,17 +56,20 @@ export function decodeEspPacket(input: Uint8Array, sa: SecurityAssociation): Dec
   result.esp = esp;
   errors.push(...esp.errors);
   if (esp.payload === undefined || esp.dummy) return result;
-  if (esp.nextHeader === IPV6_IN_IPV6) {
-    result.mode = 'tunnel';
+  result.mode = esp.nextHeader === IPV6_IN_IPV6 ? 'tunnel' : 'transport';
+  if (result.mode !== sa.mode) errors.push(`esp: the SA is in ${sa.mode} mode, but ESP carries ${result.mode === 'tunnel' ? 'an IPv6 packet (41)' : `protocol ${esp.nextHeader}`}`);
+  if (result.mode === 'tunnel') {
     const inner = decodeIpv6Packet(esp.payload);
     result.inner = inner;
     if (inner.trailer) result.tfcPadding = inner.trailer;
     errors.push(...inner.errors.map((e) => `inner ${e}`));
   } else {
-    result.mode = 'transport';
     const espOffset = IPV6_HEADER_LENGTH + outer.extensionHeaders.reduce((n, h) => n + h.length, 0);
-    const inner = decodeIpv6Packet(withoutEsp(packet, outer, espOffset, esp));
+    const rebuilt = withoutEsp(packet, outer, espOffset, esp);
+    const inner = decodeIpv6Packet(rebuilt);
     result.inner = inner;
+    const udpStart = IPV6_HEADER_LENGTH + inner.extensionHeaders.reduce((n, h) => n + h.length, 0);
+    if (inner.udp && udpStart + inner.udp.length < rebuilt.length) result.tfcPadding = rebuilt.slice(udpStart + inner.udp.length);
     errors.push(...inner.errors.map((e) => `inner ${e}`));
   }
   return result;

@@ -112,3 +112,18 @@ test('TAHI-style explicit padding length 7 with sequential content keeps 3DES bl
     /payload 8 \+ TFC 0 \+ padding 1 \+ 2 = 11 bytes is not whole 8-byte blocks/,
   );
 });
+
+test('transport mode TFC padding after a UDP datagram is told apart by the UDP length', () => {
+  const [sender, receiver] = saPair('aes-cbc', 'hmac-sha1-96');
+  const d = decodeEspPacket(buildEspPacket({ sa: sender, upper: { udp: { srcPort: 9, dstPort: 9, data: echoData } }, esp: { tfcPadding: 33 } }), receiver);
+  assert.deepEqual(d.errors, []);
+  assert.equal(d.tfcPadding?.length, 33);
+  assert.deepEqual(d.inner?.udp?.data, echoData);
+});
+
+test("a packet whose mode is not the SA's is reported", () => {
+  const [sender, receiver] = saPair('aes-cbc', 'hmac-sha1-96', { mode: 'tunnel' });
+  const d = decodeEspPacket(buildEspPacket({ sa: sender, upper: { icmpv6: { type: 'echo-request', id: 1, seq: 1 } } }), receiver);
+  assert.deepEqual(d.errors, ['esp: the SA is in tunnel mode, but ESP carries protocol 58']);
+  assert.equal(d.esp?.authenticated, true);
+});
