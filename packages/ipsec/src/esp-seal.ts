@@ -25,7 +25,7 @@ export interface EspFaults {
   nextHeader?: number;
   /** Sends these bytes as the ICV. */
   icv?: Uint8Array;
-  /** Flips the last bit of the computed ICV (TAHI 5.1.11 Invalid ICV). */
+  /** Flips the last bit of the computed ICV (TAHI 5.1.11 Invalid ICV); nothing to flip with NULL integrity. */
   corruptIcv?: boolean;
 }
 
@@ -60,6 +60,7 @@ export function sealEsp(sa: SecurityAssociation, content: EspContent, faults: Es
   const trailer = Uint8Array.of((faults.padLengthField ?? padding.length) & 0xff, (faults.nextHeader ?? content.nextHeader) & 0xff);
   const plaintext = concatBytes([content.bytes, tfc, padding, trailer]);
   const iv = faults.iv ?? new Uint8Array(randomBytes(enc.ivLength));
+  if (iv.length !== enc.ivLength) throw new Error(`${enc.name} encrypts with ${enc.ivLength}-byte IVs, not ${iv.length} bytes`);
   if (enc.needsWholeBlocks && plaintext.length % enc.alignment !== 0) {
     throw new Error(
       `${enc.name}: payload ${content.bytes.length} + TFC ${tfc.length} + padding ${padding.length} + 2 = ${plaintext.length} bytes is not whole ${enc.alignment}-byte blocks`,

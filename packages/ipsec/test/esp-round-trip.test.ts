@@ -107,6 +107,7 @@ test('TAHI-style explicit padding length 7 with sequential content keeps 3DES bl
   const d = decodeEspPacket(packet, receiver);
   assert.deepEqual(d.errors, []);
   assert.deepEqual(d.esp?.padding, Uint8Array.of(1, 2, 3, 4, 5, 6, 7));
+  assert.throws(() => buildEspPacket({ sa: sender, upper: { payload: { bytes: new Uint8Array(6) } }, esp: { iv: new Uint8Array(4) } }), /3des-cbc encrypts with 8-byte IVs, not 4 bytes/);
   assert.throws(
     () => buildEspPacket({ sa: sender, upper: { icmpv6: { type: 'echo-request', id: 1, seq: 1 } }, esp: { paddingLength: 1 } }),
     /payload 8 \+ TFC 0 \+ padding 1 \+ 2 = 11 bytes is not whole 8-byte blocks/,
