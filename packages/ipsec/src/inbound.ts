@@ -12,7 +12,7 @@ export interface InboundVerdict {
   accepted: boolean;
   /** Why it would be dropped, in processing order; empty when accepted. */
   reasons: string[];
-  /** Problems that do not make IPsec drop the packet: padding not 1, 2, 3, ..., the inner packet's own errors. */
+  /** Problems that do not make IPsec drop the packet: padding not 1, 2, 3, ..., a mode other than the SA's, the inner packet's own errors. */
   notes: string[];
   seq?: number;
   /** Undefined when the SA has no window (window 0, or no integrity: RFC 4303 §3.4.3 needs integrity). */

@@ -115,3 +115,11 @@ test('garbage is judged, never thrown', () => {
     assert.equal(judge.receiveFrame(junk).accepted, false);
   }
 });
+
+test('a mode other than the SA\'s is a note; the test case decides what it means', () => {
+  const [nut, judged] = saPair('aes-cbc', 'hmac-sha1-96', { mode: 'tunnel', src: NUT, dst: HOST1 });
+  const v = new InboundSa(judged).receivePacket(buildEspPacket({ sa: nut, upper: echo }));
+  assert.equal(v.accepted, true);
+  assert.deepEqual(v.notes, ['esp: the SA is in tunnel mode, but ESP carries protocol 58']);
+  assert.equal(v.esp?.mode, 'transport');
+});
