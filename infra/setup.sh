@@ -15,6 +15,8 @@ APT_PACKAGES=(
   grub-pc-bin grub2-common fdisk
   # checks of the evidence: pcaps must be readable by tcpdump
   tcpdump
+  # Wireshark's own ESP/AH dissectors check @testlab/ipsec's wire format and its esp_sa key file
+  tshark
   # the dashboard's browser tests (playwright-core drives Debian's chromium; npm downloads no browser)
   chromium
   # signatures of kernel.org tarballs; test keys for the watcher's tests
