@@ -17,6 +17,8 @@ const ALLOWED = {
   // the domain model and driver contracts; the tester's packet layer
   core: [],
   packet: [],
+  // ESP and AH for the tester node, on the packet layer
+  ipsec: ['packet'],
   // the domain's services and the lab's config file, on the model only
   diff: ['core'],
   notify: ['core'],
