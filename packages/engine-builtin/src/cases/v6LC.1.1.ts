@@ -2,8 +2,13 @@
 // Label, 1.1.5 Payload Length, 1.1.6 No Next Header, 1.1.7 Unrecognized Next Header, 1.1.8 Hop Limit Zero.
 import { encodeIcmpv6, normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { ALL_MODES, ANSWER_WINDOW_MS, TN1, isEchoReply, nutAnswersEcho, pattern } from './common.js';
-import { echoRequest, expectEchoReply, expectSilence } from './probes.js';
+import { isEchoReply, nutAnswersEcho } from '../vocabulary/echo.js';
+import { answeredDespite } from '../vocabulary/ignored-header-fields.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { pattern } from '../vocabulary/payload.js';
+import { expectSilence } from '../vocabulary/probe-outcomes.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 export const versionField: CaseDefinition = {
   id: 'v6LC.1.1.1',
@@ -60,24 +65,6 @@ export const unrecognizedNextHeader: CaseDefinition = {
     return pass(`Parameter Problem code 1 pointer 6 for next headers ${UNRECOGNIZED.join(', ')}`);
   },
 };
-
-/** A header field a receiving end node must ignore: the Echo Request carrying it is answered as usual. */
-function answeredDespite(o: { id: string; title: string; rfc: string; what: string; field: { trafficClass?: number; flowLabel?: number; hopLimit?: number }; dataLength?: number }): CaseDefinition {
-  return {
-    id: o.id,
-    title: o.title,
-    rfc: o.rfc,
-    appliesTo: ALL_MODES,
-    async run(ctx) {
-      const nut = ctx.nutOn();
-      const tn1 = ctx.node(TN1);
-      const frame = echoRequest(tn1, { mac: nut.mac, address: nut.linkLocal }, 0x1100, 1, pattern(o.dataLength ?? 16));
-      frame.ipv6 = { ...frame.ipv6!, ...o.field };
-      const failed = await expectEchoReply(ctx, frame, tn1.address, 0x1100, 1, { rfc: o.rfc, what: `an Echo Request with ${o.what}` });
-      return failed ?? pass(`an Echo Request with ${o.what} was answered`);
-    },
-  };
-}
 
 export const trafficClassEndNode = answeredDespite({
   id: 'v6LC.1.1.2',
@@ -143,5 +130,3 @@ export const noNextHeader: CaseDefinition = {
     return failed ?? pass('the bytes after No Next Header were ignored; the NUT still answers Echo Requests');
   },
 };
-
-export { ANSWER_WINDOW_MS };

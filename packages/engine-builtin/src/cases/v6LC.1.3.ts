@@ -7,59 +7,19 @@ import { multicastMac, type FrameSpec } from '@testlab/packet';
 import { fail, pass, warn, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
-import { ALL_MODES, ANSWER_WINDOW_MS, pattern, sleep, tnWithMac } from './common.js';
-import { awaitEchoReply, cutFragments, fragmentableLength, type Piece } from './fragments.js';
-import { globalOf, nutGlobalOnLink0 } from './global-address.js';
-import { echoRequest, expectIcmpError, expectSilence, toTester } from './probes.js';
-
-const ECHO_ID = 0x1300;
-const FRAGMENT_ID = 0x13000001;
-
-/** TN1's role played from a MAC of this case's own (see the header comment). */
-function tn(ctx: CaseContext, n: number, global = false): SimulatedNode {
-  const spec = tnWithMac('TN1', 0x1300 + n);
-  return ctx.node(global ? { ...spec, address: globalOf(spec.mac) } : spec);
-}
-
-/** An Echo Request with `dataLength` bytes of data from `from` to the NUT's link-local address. */
-function echoTo(ctx: CaseContext, from: SimulatedNode, dataLength: number, address?: string): FrameSpec {
-  const nut = ctx.nutOn();
-  return echoRequest(from, { mac: nut.mac, address: address ?? nut.linkLocal }, ECHO_ID, 1, pattern(dataLength));
-}
-
-async function sendAll(ctx: CaseContext, frames: FrameSpec[], note: string, gapMs = 0): Promise<void> {
-  for (const [i, f] of frames.entries()) {
-    if (i > 0 && gapMs > 0) await sleep(gapMs);
-    await ctx.link().send(f, `${note}, fragment ${i + 1} of ${frames.length}`);
-  }
-}
-
-/** Sends the fragments; the NUT must reassemble them and answer the Echo Request. */
-async function answeredAfterReassembly(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string, gapMs = 0) {
-  await sendAll(ctx, frames, what, gapMs);
-  const reply = await awaitEchoReply(ctx.link(), from.address, ECHO_ID, 1, ANSWER_WINDOW_MS);
-  if (!reply) return fail(rfc, `an Echo Reply to ${what} after reassembly`, ctx.link().seenSinceSend(toTester(from.address)));
-  return pass(`${what}: reassembled and answered (${reply.packetSizes.join(' + ')} bytes)`);
-}
-
-/** Sends the fragments; they must not make a datagram: no Echo Reply (and the NUT stays alive). */
-async function notReassembled(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string) {
-  const last = frames.pop()!;
-  await sendAll(ctx, frames, what);
-  const failed = await expectSilence(ctx, last, from.address, from, { rfc, what: `${what} (last fragment)` });
-  return failed ?? pass(`${what}: not reassembled, nothing answered`);
-}
+import { awaitEchoReply, cutFragments, fragmentableLength, type Piece } from '../vocabulary/fragments.js';
+import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { expectIcmpError, expectSilence, toTester } from '../vocabulary/probe-outcomes.js';
+import { ECHO_ID, FRAGMENT_ID, TWO_PIECES, answeredAfterReassembly, echoTo, notReassembled, sendAll, tn } from '../vocabulary/reassembly.js';
+import { tnWithMac } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const title131 = 'Fragment Reassembly';
 
 function reassemblyCase(part: string, partTitle: string, run: CaseDefinition['run']): CaseDefinition {
   return { id: `v6LC.1.3.1-${part}`, title: `${title131}: Part ${part}: ${partTitle}`, rfc: 'RFC 8200 §4.5', appliesTo: ALL_MODES, run };
 }
-
-const TWO_PIECES: Piece[] = [
-  { start: 0, end: 64 },
-  { start: 64, end: 136 },
-];
 
 export const reassemblyCases: CaseDefinition[] = [
   reassemblyCase('A', 'All Fragments are Valid', (ctx) => {

@@ -3,9 +3,10 @@
 import type { FrameSpec } from '@testlab/packet';
 import type { CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES } from './common.js';
-import { ND_TN1, naFrom } from './common-nd.js';
-import { naIgnoredWhileIncomplete } from './na-handling.js';
+import { naIgnoredWhileIncomplete } from '../vocabulary/na-while-incomplete.js';
+import { naFrom } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
 
 const TEST = 'Invalid Neighbor Advertisement Handling';
 type NaIcmp = Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'neighbor-advertisement' }>;

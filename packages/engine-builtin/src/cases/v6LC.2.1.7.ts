@@ -4,8 +4,10 @@
 import { solicitedNodeMulticast, multicastMac, type DecodedFrame, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS } from './common.js';
-import { bareNode, nsToNut } from './common-nd.js';
+import { nsToNut } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4861 §7.1.1';
 const TEST = 'Invalid Neighbor Solicitation Handling';

@@ -4,8 +4,11 @@
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS } from './common.js';
-import { ND_TN1, answerSolicitations, isNaFor, nsToNut } from './common-nd.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { isNaFor, nsToNut } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const TEST = 'Neighbor Solicitation Processing, No NCE';
 const RFC = 'RFC 4861 §7.2.4';

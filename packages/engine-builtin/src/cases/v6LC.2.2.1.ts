@@ -6,7 +6,7 @@ import { normalizeIpv6, type DecodedFrame } from '@testlab/packet';
 import { fail, pass, warn, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import { restartInterface } from './common-nd.js';
+import { restartInterface } from '../vocabulary/interface-restart.js';
 
 const RFC = 'RFC 4861 §6.3.7';
 const isRs = (f: DecodedFrame) => f.icmpv6?.type === 'router-solicitation';

@@ -3,8 +3,8 @@
 // for a new address.
 import type { FrameSpec } from '@testlab/packet';
 import type { CaseDefinition } from '../runner/case.js';
-import { raFromTr1 } from './common-nd.js';
-import { casePrefix, raCase, raMustBeIgnored } from './ra-processing.js';
+import { casePrefix, raCase, raMustBeIgnored } from '../vocabulary/ra-processing.js';
+import { raFromTr1 } from '../vocabulary/router-advertisements.js';
 
 const RFC = 'RFC 4861 §6.1.2';
 const TEST = 'Router Advertisement Processing, Validity (Hosts Only)';

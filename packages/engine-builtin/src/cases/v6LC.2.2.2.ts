@@ -4,7 +4,8 @@
 import { multicastMac, type DecodedFrame, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ND_TR1, restartInterface } from './common-nd.js';
+import { restartInterface } from '../vocabulary/interface-restart.js';
+import { ND_TR1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.3.7';
 const TEST = 'Router Solicitations, Solicited Router Advertisement (Hosts Only)';

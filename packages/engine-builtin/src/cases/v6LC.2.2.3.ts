@@ -2,8 +2,9 @@
 // Advertisements, whatever address the solicitation goes to.
 import { multicastMac } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { TN1, nutAnswersEcho } from './common.js';
-import { isRa } from './common-nd.js';
+import { nutAnswersEcho } from '../vocabulary/echo.js';
+import { isRa } from '../vocabulary/nd-messages.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.2.6';
 const TEST = 'Host Ignores Router Solicitations (Hosts Only)';

@@ -3,8 +3,9 @@
 // code 0, its SLLA, and the Link0 prefix it advertises.
 import { multicastMac, normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { LINK0_PREFIX } from './common.js';
-import { ND_TN1, isRa } from './common-nd.js';
+import { isRa } from '../vocabulary/nd-messages.js';
+import { LINK0_PREFIX } from '../vocabulary/tahi-network.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.2.3';
 

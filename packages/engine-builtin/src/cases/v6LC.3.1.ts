@@ -5,9 +5,11 @@ import { multicastMac, solicitedNodeMulticast, type FrameSpec } from '@testlab/p
 import { fail, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import { ALL_MODES } from './common.js';
-import { bareNode, isNaFor } from './common-nd.js';
-import { dadProbeCase, probeTarget, type DadOutcome } from './dad-outcome.js';
+import { dadCase, dadNa, dadNs } from '../vocabulary/dad-answers.js';
+import { dadProbeCase, probeTarget } from '../vocabulary/dad-outcome.js';
+import { isNaFor } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
 
 const RFC_DAD = 'RFC 4862 §5.4.3';
 /** The other node claiming (or not) the NUT's address. */
@@ -17,37 +19,8 @@ const OTHER_TARGET = 'fe80::200:ff:fe00:999';
 type NsIcmp = Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'neighbor-solicitation' }>;
 type NaIcmp = Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'neighbor-advertisement' }>;
 
-/** A DAD probe of TN1's own for `target` (the NUT's tentative address unless told otherwise). */
-function dadNs(dad: ReceivedFrame, target?: string): FrameSpec {
-  const t = target ?? probeTarget(dad);
-  const group = solicitedNodeMulticast(t);
-  return { eth: { src: TN1.mac, dst: multicastMac(group) }, ipv6: { src: '::', dst: group, hopLimit: 255 }, icmpv6: { type: 'neighbor-solicitation', target: t } };
-}
-
-/** TN1 defending `target` (RFC 4862 §5.4.4): an NA to all-nodes, S = 0, O = 1, with its TLLA. */
-function dadNa(dad: ReceivedFrame, target?: string): FrameSpec {
-  const t = target ?? probeTarget(dad);
-  return {
-    eth: { src: TN1.mac, dst: multicastMac('ff02::1') },
-    ipv6: { src: TN1.address, dst: 'ff02::1', hopLimit: 255 },
-    icmpv6: { type: 'neighbor-advertisement', target: t, solicited: false, override: true, options: [{ type: 'target-lla', mac: TN1.mac }] },
-  };
-}
-
 const ns = (s: FrameSpec) => s.icmpv6 as NsIcmp;
 const na = (s: FrameSpec) => s.icmpv6 as NaIcmp;
-
-function dadCase(id: string, title: string, expected: DadOutcome, what: string, frame: (ctx: CaseContext, dad: ReceivedFrame) => FrameSpec, extra: Partial<CaseDefinition> = {}): CaseDefinition {
-  return {
-    id,
-    title,
-    rfc: RFC_DAD,
-    appliesTo: ALL_MODES,
-    needsFreshNut: true,
-    run: (ctx) => dadProbeCase(ctx, { rfc: RFC_DAD, expected, inject: { what, frame } }),
-    ...extra,
-  };
-}
 
 export const dadSuccess: CaseDefinition = {
   id: 'v6LC.3.1.1',

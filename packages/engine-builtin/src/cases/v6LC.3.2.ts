@@ -4,9 +4,14 @@
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ANSWER_WINDOW_MS, isEchoReply, pattern, sleep } from './common.js';
-import { AUTOCONF_DAD_WINDOW_MS, bareNode, cleanupPrefix, isDadNs, nutSlaac, raFromTr1, answerSolicitations } from './common-nd.js';
-import { casePrefix, raCase, raMustBeIgnored, raMustConfigure } from './ra-processing.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { isEchoReply } from '../vocabulary/echo.js';
+import { isDadNs } from '../vocabulary/nd-messages.js';
+import { pattern } from '../vocabulary/payload.js';
+import { casePrefix, raCase, raMustBeIgnored, raMustConfigure } from '../vocabulary/ra-processing.js';
+import { AUTOCONF_DAD_WINDOW_MS, cleanupPrefix, nutSlaac, raFromTr1 } from '../vocabulary/router-advertisements.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4862 §5.5.3';
 

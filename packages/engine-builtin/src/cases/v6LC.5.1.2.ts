@@ -2,9 +2,15 @@
 // all-nodes, where the reply must come from a unicast address of the receiving interface).
 import { isMulticastIpv6, normalizeIpv6, multicastMac } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { ANSWER_WINDOW_MS, TN1, pattern, sameBytes } from './common.js';
+import { pattern } from '../vocabulary/payload.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4443 §4.2';
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
 
 export const echoToLinkLocal: CaseDefinition = {
   id: 'v6LC.5.1.2-A',

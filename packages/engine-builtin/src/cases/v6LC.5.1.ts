@@ -4,26 +4,18 @@
 // (5.1.10-5.1.12, RFC 4443 §2.4 (e)).
 import { multicastMac, normalizeIpv6, type FrameSpec } from '@testlab/packet';
 import { fail, pass, warn, type CaseDefinition } from '../runner/case.js';
-import type { CaseContext } from '../runner/context.js';
-import type { SimulatedNode } from '../runner/simulated-node.js';
-import { ALL_MODES, ANSWER_WINDOW_MS, TN1, isEchoReply, nutAnswersEcho, pattern, tnWithMac } from './common.js';
-import { cutFragments } from './fragments.js';
-import { globalOf, nutGlobalOnLink0 } from './global-address.js';
-import { describeAnswer, echoRequest, expectEchoReply, expectIcmpError, expectSilence, isAnswer, isIcmpError } from './probes.js';
+import { CLOSED_PORT, udpTo } from '../vocabulary/closed-port.js';
+import { echoRequest, isEchoReply, nutAnswersEcho } from '../vocabulary/echo.js';
+import { cutFragments } from '../vocabulary/fragments.js';
+import { globalPeers } from '../vocabulary/global-address.js';
+import { nonUniqueSource } from '../vocabulary/non-unique-source.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { pattern } from '../vocabulary/payload.js';
+import { describeAnswer, expectEchoReply, expectIcmpError, expectSilence, isAnswer, isIcmpError } from '../vocabulary/probe-outcomes.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const ECHO_ID = 0x5100;
-const CLOSED_PORT = 40_001;
-
-/** A tester node with a global address on Link0 and the NUT's global address (configured for hosts). */
-async function globalPeers(ctx: CaseContext, n: number): Promise<{ from: SimulatedNode; nut: string }> {
-  const spec = tnWithMac('TN1', 0x5100 + n);
-  const from = ctx.node({ ...spec, address: globalOf(spec.mac) });
-  return { from, nut: (await nutGlobalOnLink0(ctx, from)).nut };
-}
-
-function udpTo(from: SimulatedNode, to: { mac: string; address: string }): FrameSpec {
-  return { eth: { src: from.mac, dst: to.mac }, ipv6: { src: from.address, dst: to.address }, udp: { srcPort: 40_000, dstPort: CLOSED_PORT, data: pattern(16) } };
-}
 
 export const echoToGlobal: CaseDefinition = {
   id: 'v6LC.5.1.2-B',
@@ -135,28 +127,6 @@ export const noErrorForMulticastDestination: CaseDefinition = {
     return failed ?? pass('no Destination Unreachable for a datagram sent to a multicast address');
   },
 };
-
-/** Parts A and D of 5.1.11 (unspecified source) and 5.1.12 (multicast source): no error may be sent. */
-function nonUniqueSource(id: string, title: string, source: string, part: 'A' | 'D'): CaseDefinition {
-  const rfc = 'RFC 4443 §2.4 (e.6)';
-  const sourceName = source === '::' ? 'the unspecified address' : `the multicast address ${source}`;
-  return {
-    id: `${id}-${part}`,
-    title: `${title}: Part ${part}: ${part === 'A' ? 'UDP Port Unreachable (Routers and Hosts)' : 'Echo Request with Unknown Option in Destination Options (Routers and Hosts)'}`,
-    rfc,
-    appliesTo: ALL_MODES,
-    async run(ctx) {
-      const nut = ctx.nutOn();
-      const tn1 = ctx.node(TN1);
-      const to = { mac: nut.mac, address: nut.linkLocal };
-      const base = part === 'A' ? udpTo(tn1, to) : { ...echoRequest(tn1, to, ECHO_ID), extensionHeaders: [{ type: 'destination-options' as const, options: [{ type: 0x9e, data: new Uint8Array(4) }] }] };
-      const frame: FrameSpec = { ...base, ipv6: { ...base.ipv6!, src: source } };
-      const what = part === 'A' ? `a UDP datagram from ${sourceName} to the closed port ${CLOSED_PORT}` : `an Echo Request from ${sourceName} with an unknown 10b option`;
-      const failed = await expectSilence(ctx, frame, isIcmpError, tn1, { rfc, what });
-      return failed ?? pass(`no ICMPv6 error about a packet from ${sourceName}`);
-    },
-  };
-}
 
 const TITLE_UNSPECIFIED = 'Error Condition With Non-Unique Source - Unspecified';
 const TITLE_MULTICAST = 'Error Condition With Non-Unique Source - Multicast';

@@ -5,11 +5,18 @@ import { normalizeIpv6, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import { sleep } from './common.js';
-import { bareNode, catchLinkLocalDad, isVerdict, linkLocalInUse, restartInterface, RETRANS_TIMER_MS } from './common-nd.js';
+import { answerSolicitations, isVerdict } from './address-resolution.js';
+import { echoFrom, echoReplyTo } from './echo.js';
+import { restartInterface } from './interface-restart.js';
+import { isDadNs } from './nd-messages.js';
+import { bareNode, type BareNode } from './tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
 /** The node that checks afterwards whether the NUT kept its address: not the one that claimed it. */
 const CHECKER = bareNode('TN2', '00:00:00:00:02:00');
+
+/** RFC 4861 §10 RetransTimer and MAX_MULTICAST_SOLICIT: a NUT gives up resolving after about 3 s. */
+export const RETRANS_TIMER_MS = 1_000;
 
 /** How much later than RetransTimer a loaded software-emulated NUT has been seen to end DAD (2.1 s), with margin. */
 const DAD_SLACK_MS = 3_500;
@@ -50,6 +57,25 @@ export async function dadProbeCase(ctx: CaseContext, p: DadProbe): Promise<CaseV
   if (p.expected === 'kept' && !kept) return fail(p.rfc, `${ll} kept and in use ${injected}`, 'no Echo Reply to it: the NUT gave the address up (or never finished DAD)');
   if (p.expected === 'duplicate' && kept) return fail(p.rfc, `${ll} given up as a duplicate ${injected}`, 'the NUT still answers at that address');
   return pass(p.expected === 'kept' ? `DAD completed ${injected}; ${ll} in use` : `DAD failed ${injected}; ${ll} not used`);
+}
+
+/** After a restart: the DAD probe for the NUT's link-local address (random delay up to 1 s, RFC 4862 §5.4.2). */
+export async function catchLinkLocalDad(ctx: CaseContext): Promise<ReceivedFrame | CaseVerdict> {
+  const nut = ctx.nutOn();
+  const dad = await ctx.link().expect(isDadNs(nut.linkLocal), 4_000);
+  if (!dad) return fail('RFC 4862 §5.4.2', `a DAD Neighbor Solicitation from :: for ${nut.linkLocal} after the interface came up`, ctx.link().seenSinceSend());
+  return dad;
+}
+
+/** True when the NUT answers an Echo Request to its link-local address from a node it can resolve (`tn` answers NS for itself). */
+export async function linkLocalInUse(ctx: CaseContext, tn: BareNode, seq: number): Promise<boolean> {
+  const stop = answerSolicitations(ctx, tn);
+  try {
+    await echoFrom(ctx, tn, seq, `${tn.name} pings the link-local address: answered only if the NUT kept it`);
+    return (await ctx.link().expect(echoReplyTo(tn, seq), ANSWER_WINDOW_MS)) !== undefined;
+  } finally {
+    stop();
+  }
 }
 
 /** The NUT's probe as sent: where a DAD answer goes and what it names. */

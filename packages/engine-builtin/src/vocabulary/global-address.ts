@@ -5,7 +5,10 @@
 import { multicastMac, normalizeIpv6, slaacAddress } from '@testlab/packet';
 import type { CaseContext } from '../runner/context.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
-import { isEchoReply, LINK0_PREFIX, sleep, TR1 } from './common.js';
+import { isEchoReply } from './echo.js';
+import { LINK0_PREFIX } from './tahi-network.js';
+import { TR1, tnWithMac } from './tester-nodes.js';
+import { sleep } from './timing.js';
 
 export interface GlobalSetup {
   /** The NUT's global address on Link0. */
@@ -64,4 +67,11 @@ export async function nutGlobalOnLink0(ctx: CaseContext, from: SimulatedNode, o:
 /** A tester node's global address on Link0: the Link0 prefix with the node's EUI-64 identifier. */
 export function globalOf(mac: string, prefix = LINK0_PREFIX): string {
   return normalizeIpv6(slaacAddress(prefix, mac));
+}
+
+/** A tester node with a global address on Link0 (MAC 00:00:00:00:51:nn) and the NUT's global address (configured for hosts). */
+export async function globalPeers(ctx: CaseContext, n: number): Promise<{ from: SimulatedNode; nut: string }> {
+  const spec = tnWithMac('TN1', 0x5100 + n);
+  const from = ctx.node({ ...spec, address: globalOf(spec.mac) });
+  return { from, nut: (await nutGlobalOnLink0(ctx, from)).nut };
 }

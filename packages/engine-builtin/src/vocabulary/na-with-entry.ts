@@ -3,9 +3,12 @@
 // with the same one, the address stays. Seen on the wire as the Ethernet destination of the NUT's next Echo Reply.
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS, sleep } from './common.js';
-import { ND_TN1, OTHER_MAC, echoFrom, echoReplyTo, naFrom } from './common-nd.js';
-import { enterState, type Start } from './ns-processing.js';
+import { echoFrom, echoReplyTo } from './echo.js';
+import { enterState, type Start } from './neighbor-entry.js';
+import { naFrom } from './nd-messages.js';
+import { ALL_MODES } from './nut-modes.js';
+import { ND_TN1, OTHER_MAC } from './tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
 const RFC = 'RFC 4861 §7.2.5';
 

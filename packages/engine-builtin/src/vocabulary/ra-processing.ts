@@ -5,9 +5,9 @@
 import type { FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { AUTOCONF_DAD_WINDOW_MS, cleanupPrefix, isDadNs, nutSlaac, raConfigures, raFromTr1, raIgnored, type RaOptions } from './common-nd.js';
-
-export const HOST_MODES = ['host', 'ipsec-end-node'] as const;
+import { isDadNs } from './nd-messages.js';
+import { HOST_MODES } from './nut-modes.js';
+import { AUTOCONF_DAD_WINDOW_MS, cleanupPrefix, nutSlaac, raConfigures, raFromTr1, raIgnored, type RaOptions } from './router-advertisements.js';
 
 /** 3ffe:501:ffff:<n>::, one per case so no case sees another's state. */
 export const casePrefix = (n: number): string => `3ffe:501:ffff:${n.toString(16)}::`;

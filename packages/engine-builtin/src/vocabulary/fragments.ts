@@ -3,7 +3,7 @@
 // to check their sizes against a path MTU.
 import { buildFrame, decodeIpv6Packet, normalizeIpv6, type DecodedFrame, type DecodedPacket, type FrameSpec } from '@testlab/packet';
 import type { ReceivedFrame, TesterLink } from '../runner/tester-link.js';
-import { isEchoReply } from './common.js';
+import { isEchoReply } from './echo.js';
 
 /** One fragment to cut: bytes [start, end) of the fragmentable part; `more` defaults to "not the last". */
 export interface Piece {

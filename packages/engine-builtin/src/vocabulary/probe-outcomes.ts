@@ -6,12 +6,8 @@ import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
-import { ANSWER_WINDOW_MS, isEchoReply, nutAnswersEcho, pattern } from './common.js';
-
-/** An Echo Request from a tester node to the NUT, before any deliberate mistake is spread into it. */
-export function echoRequest(from: SimulatedNode, to: { mac: string; address: string }, id: number, seq = 1, data = pattern(16)): FrameSpec {
-  return { eth: { src: from.mac, dst: to.mac }, ipv6: { src: from.address, dst: to.address }, icmpv6: { type: 'echo-request', id, seq, data } };
-}
+import { isEchoReply, nutAnswersEcho } from './echo.js';
+import { ANSWER_WINDOW_MS } from './timing.js';
 
 export const toTester = (address: string) => (f: DecodedFrame): boolean => f.ipv6 !== undefined && normalizeIpv6(f.ipv6.dst) === normalizeIpv6(address);
 

@@ -4,7 +4,10 @@
 import { type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ND_TN1, echoReplyTo, isVerdict, naFrom, provokeResolution } from './common-nd.js';
+import { isVerdict, provokeResolution } from './address-resolution.js';
+import { echoReplyTo } from './echo.js';
+import { naFrom } from './nd-messages.js';
+import { ND_TN1 } from './tester-nodes.js';
 
 const RFC = 'RFC 4861 §7.2.5';
 
