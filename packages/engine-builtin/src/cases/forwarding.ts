@@ -1,31 +1,12 @@
-// Router-only cases (TAHI's "Routers Only"): the NUT forwards between Link0 and Link1. TN1 sits on Link0
-// and TN2 on Link1, each with a global address on its link's prefix; the NUT has 3ffe:501:ffff:100::1 and
-// 3ffe:501:ffff:101::1. Cases: v6LC.1.1.9 (hop limit decrement), v6LC.5.1.3-A (no route), v6LC.5.1.4-A
-// (Packet Too Big generation), v6LC.5.1.5-A/B (Time Exceeded generation).
+// Router-only cases of Section 5 (TAHI's "Routers Only"), until they move to their own files: v6LC.5.1.3-A (no
+// route), v6LC.5.1.4-A (Packet Too Big generation), v6LC.5.1.5-A/B (Time Exceeded generation).
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { across, forwardedIntact, forwardedRequest } from '../vocabulary/forwarding.js';
+import { across, forwardedRequest } from '../vocabulary/forwarding.js';
 import { ROUTER_MODES } from '../vocabulary/nut-modes.js';
-import { pattern } from '../vocabulary/payload.js';
-import { expectIcmpError, toTester } from '../vocabulary/probe-outcomes.js';
+import { expectIcmpError } from '../vocabulary/probe-outcomes.js';
 import { ETHERNET_MTU, MIN_MTU } from '../vocabulary/tahi-network.js';
-import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
-
-export const hopLimitDecrement: CaseDefinition = {
-  id: 'v6LC.1.1.9',
-  title: 'Hop Limit Decrement - Intermediate Node (Routers Only)',
-  rfc: 'RFC 8200 §3',
-  appliesTo: ROUTER_MODES,
-  async run(ctx) {
-    const rfc = 'RFC 8200 §3';
-    const a = across(ctx, 0x09);
-    await ctx.link().send(a.request({ hopLimit: 15 }), 'TN1 to TN2 across the NUT, hop limit 15');
-    const out = await ctx.link('Link1').expect(forwardedRequest(a), ANSWER_WINDOW_MS);
-    if (!out) return fail(rfc, 'the Echo Request forwarded to TN2 on Link1', ctx.link('Link1').seenSinceSend(toTester(a.tn2.address)));
-    if (out.frame.ipv6!.hopLimit !== 14) return fail(rfc, 'the forwarded packet with hop limit 14 (15 decremented by one)', `hop limit ${out.frame.ipv6!.hopLimit}`);
-    return pass('forwarded to Link1 with hop limit 14');
-  },
-};
+import { sleep } from '../vocabulary/timing.js';
 
 function timeExceeded(part: 'A' | 'B', hopLimit: 0 | 1): CaseDefinition {
   const rfc = 'RFC 4443 §3.3, RFC 8200 §3';
@@ -80,46 +61,3 @@ export const packetTooBigGeneration: CaseDefinition = {
     return pass(`Packet Too Big with MTU ${MIN_MTU}, ${r.error.bytes.length - 14} octets`);
   },
 };
-
-export const forwardedIntactCases: CaseDefinition[] = [
-  forwardedIntact({
-    id: 'v6LC.1.1.3',
-    title: 'Traffic Class Non-Zero - Intermediate Node (Routers Only)',
-    rfc: 'RFC 8200 §7',
-    what: 'an Echo Request with traffic class 0x12',
-    n: 0x13,
-    shape: (r) => ({ ...r, ipv6: { ...r.ipv6!, trafficClass: 0x12 } }),
-  }),
-  forwardedIntact({
-    id: 'v6LC.1.1.4-B',
-    title: 'Flow Label Non-Zero: Part B: RUT forwards Non-Zero Flow Label (Routers Only)',
-    rfc: 'RFC 8200 §6, RFC 6437 §3',
-    what: 'an Echo Request with flow label 0x34567',
-    n: 0x14,
-    shape: (r) => ({ ...r, ipv6: { ...r.ipv6!, flowLabel: 0x34567 } }),
-  }),
-  forwardedIntact({
-    id: 'v6LC.1.1.5-B',
-    title: 'Payload Length: Part B: RUT forwards Payload Length Odd (Routers Only)',
-    rfc: 'RFC 8200 §3',
-    what: 'an Echo Request with an odd Payload Length (17)',
-    n: 0x15,
-    shape: (r) => (r.icmpv6?.type === 'echo-request' ? { ...r, icmpv6: { ...r.icmpv6, data: pattern(9) } } : r),
-  }),
-  forwardedIntact({
-    id: 'v6LC.1.1.6-B',
-    title: 'No Next Header after IPv6 Header: Part B: RUT Forwards No Next Header - (Routers Only)',
-    rfc: 'RFC 8200 §4.7',
-    what: 'a packet with Next Header 59 and 16 octets after it',
-    n: 0x16,
-    shape: ({ icmpv6: _, ...r }) => ({ ...r, payload: { nextHeader: 59, bytes: pattern(16) } }),
-  }),
-  forwardedIntact({
-    id: 'v6LC.1.2.2-B',
-    title: 'No Next Header after Extension Header: Part B: Intermediate Node (Routers Only)',
-    rfc: 'RFC 8200 §4.7',
-    what: 'a Destination Options header with Next Header 59 and 16 octets after it',
-    n: 0x22,
-    shape: ({ icmpv6: _, ...r }) => ({ ...r, extensionHeaders: [{ type: 'destination-options' }], payload: { nextHeader: 59, bytes: pattern(16) } }),
-  }),
-];
