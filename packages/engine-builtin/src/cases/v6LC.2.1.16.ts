@@ -36,7 +36,7 @@ const combos: Array<[string, boolean, boolean, boolean]> = [
   ['E', false, false, false], ['F', false, true, false], ['G', true, false, false], ['H', true, true, false],
 ];
 
-export const naNoNceCases: CaseDefinition[] = combos.map(([letter, s, o, tlla]) => ({
+export const cases: CaseDefinition[] = combos.map(([letter, s, o, tlla]) => ({
   id: `v6LC.2.1.16-${letter}`,
   title: `${TEST}: Part ${letter}: Receiving NA with S = ${Number(s)}, O = ${Number(o)}, and ${tlla ? 'TLLA' : 'NO TLLA'}`,
   rfc: RFC,

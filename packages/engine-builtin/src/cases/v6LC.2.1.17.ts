@@ -20,7 +20,7 @@ function accepted(letter: string, s: boolean, o: boolean): CaseDefinition {
   };
 }
 
-export const naIncompleteCases: CaseDefinition[] = [
+export const cases: CaseDefinition[] = [
   accepted('A', true, true),
   accepted('B', true, false),
   accepted('C', false, true),

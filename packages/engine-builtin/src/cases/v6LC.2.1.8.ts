@@ -38,7 +38,7 @@ function part(letter: string, partTitle: string, o: { unicast: boolean; slla: bo
   return { id: `v6LC.2.1.8-${letter}`, title: `${TEST}: Part ${letter}: ${partTitle}`, rfc: RFC, appliesTo: ALL_MODES, run: (ctx) => nsAnswered(ctx, o) };
 }
 
-export const nsNoNceCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Unicast Neighbor Solicitation', { unicast: true, slla: true }),
   part('B', 'Multicast Neighbor Solicitation', { unicast: false, slla: true }),
   part('C', 'Unicast Neighbor Solicitation without SLL', { unicast: true, slla: false }),

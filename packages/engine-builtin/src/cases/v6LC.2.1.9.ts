@@ -42,7 +42,7 @@ const part = (letter: string, partTitle: string, o: { unicast: boolean; slla: bo
   run: (ctx) => nsWhileIncomplete(ctx, o),
 });
 
-export const nsIncompleteCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Unicast Neighbor Solicitation', { unicast: true, slla: true }),
   part('B', 'Multicast Neighbor Solicitation', { unicast: false, slla: true }),
   part('C', 'Unicast Neighbor Solicitation without SLL', { unicast: true, slla: false }),

@@ -29,7 +29,7 @@ function checkRs(ctx: CaseContext, r: ReceivedFrame, n: number): CaseVerdict | u
   return undefined;
 }
 
-export const routerSolicitations: CaseDefinition = {
+const routerSolicitations: CaseDefinition = {
   id: 'v6LC.2.2.1',
   title: 'Router Solicitations (Hosts Only)',
   rfc: RFC,
@@ -62,3 +62,5 @@ export const routerSolicitations: CaseDefinition = {
     return pass(`3 Router Solicitations to ff02::2, hop limit 255, intervals ${gaps}; no 4th within ${FOURTH_WINDOW_MS} ms`);
   },
 };
+
+export const cases: CaseDefinition[] = [routerSolicitations];

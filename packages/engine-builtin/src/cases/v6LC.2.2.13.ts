@@ -37,8 +37,7 @@ async function hopLimitAfterRa(ctx: CaseContext, curHopLimit: number, expected: 
   }
 }
 
-export const curHopLimitCases: CaseDefinition[] = [
+export const cases: CaseDefinition[] = [
   { id: 'v6LC.2.2.13-A', title: `${TEST}: Part A: Unspecified`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 0, DEFAULT_HOP_LIMIT) },
   { id: 'v6LC.2.2.13-B', title: `${TEST}: Part B: Non-Zero`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 15, 15) },
 ];
-

@@ -49,7 +49,7 @@ function part(letter: string, partTitle: string, what: string, valid: boolean, b
 
 const icmp = (s: FrameSpec) => s.icmpv6 as RaIcmp;
 
-export const solicitedRaCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Valid Router Advertisement, No Source Link-layer Address Option', 'a valid RA without SLLA', true, (c) => ra(c, { slla: false })),
   part('B', 'Valid Router Advertisement, Source Link-layer Address Option', 'a valid RA with SLLA', true, (c) => ra(c, { slla: true })),
   part('C', 'Invalid Router Advertisement, Global Source Address', 'an RA from a global address', false, (c) => { const s = ra(c, { slla: true }); return { ...s, ipv6: { ...s.ipv6!, src: '3ffe:501:ffff:100:200:ff:fe00:a0a0' } }; }),

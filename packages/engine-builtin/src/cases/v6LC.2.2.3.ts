@@ -36,7 +36,7 @@ function part(letter: string, partTitle: string, dst: 'ff02::2' | 'ff02::1' | 'u
   };
 }
 
-export const hostIgnoresRsCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'All-Router Multicast Destination', 'ff02::2'),
   part('B', 'All-Nodes Multicast Destination', 'ff02::1'),
   part('C', 'Link-local Unicast Destination', 'unicast'),

@@ -9,7 +9,7 @@ import { ND_TN1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.2.3';
 
-export const routerSendsValidRa: CaseDefinition = {
+const routerSendsValidRa: CaseDefinition = {
   id: 'v6LC.2.2.5',
   title: 'Router Sends Valid Router Advertisement (Routers Only)',
   rfc: RFC,
@@ -40,3 +40,5 @@ export const routerSendsValidRa: CaseDefinition = {
     return pass(`valid RA to ${dst}: router lifetime ${m.routerLifetime} s, prefix ${LINK0_PREFIX}/64`);
   },
 };
+
+export const cases: CaseDefinition[] = [routerSendsValidRa];
