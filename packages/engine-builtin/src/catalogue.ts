@@ -45,7 +45,13 @@ import { cases as v6LC_2_2_3 } from './cases/v6LC.2.2.3.js';
 import { cases as v6LC_2_2_5 } from './cases/v6LC.2.2.5.js';
 import { cases as v6LC_2_2_12 } from './cases/v6LC.2.2.12.js';
 import { cases as v6LC_2_2_13 } from './cases/v6LC.2.2.13.js';
-import { rfc4862Cases } from './cases/rfc4862.js';
+import { cases as v6LC_3_1_1 } from './cases/v6LC.3.1.1.js';
+import { cases as v6LC_3_1_2 } from './cases/v6LC.3.1.2.js';
+import { cases as v6LC_3_1_3 } from './cases/v6LC.3.1.3.js';
+import { cases as v6LC_3_1_4 } from './cases/v6LC.3.1.4.js';
+import { cases as v6LC_3_1_5 } from './cases/v6LC.3.1.5.js';
+import { cases as v6LC_3_2_1 } from './cases/v6LC.3.2.1.js';
+import { cases as v6LC_3_2_4 } from './cases/v6LC.3.2.4.js';
 import { rfc8201Cases } from './cases/rfc8201.js';
 import { rfc4443Cases } from './cases/rfc4443.js';
 
@@ -92,9 +98,16 @@ const byTest: CaseDefinition[][] = [
   v6LC_2_2_5,
   v6LC_2_2_12,
   v6LC_2_2_13,
+  v6LC_3_1_1,
+  v6LC_3_1_2,
+  v6LC_3_1_3,
+  v6LC_3_1_4,
+  v6LC_3_1_5,
+  v6LC_3_2_1,
+  v6LC_3_2_4,
 ];
 
-const all: CaseDefinition[] = [...byTest.flat(), ...rfc4862Cases, ...rfc8201Cases, ...rfc4443Cases];
+const all: CaseDefinition[] = [...byTest.flat(), ...rfc8201Cases, ...rfc4443Cases];
 const duplicate = all.find((c, i) => all.findIndex((d) => d.id === c.id) !== i);
 if (duplicate) throw new Error(`case ${duplicate.id} is registered twice`);
 
