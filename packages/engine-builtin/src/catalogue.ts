@@ -52,7 +52,14 @@ import { cases as v6LC_3_1_4 } from './cases/v6LC.3.1.4.js';
 import { cases as v6LC_3_1_5 } from './cases/v6LC.3.1.5.js';
 import { cases as v6LC_3_2_1 } from './cases/v6LC.3.2.1.js';
 import { cases as v6LC_3_2_4 } from './cases/v6LC.3.2.4.js';
-import { rfc8201Cases } from './cases/rfc8201.js';
+import { cases as v6LC_4_1_1 } from './cases/v6LC.4.1.1.js';
+import { cases as v6LC_4_1_2 } from './cases/v6LC.4.1.2.js';
+import { cases as v6LC_4_1_3 } from './cases/v6LC.4.1.3.js';
+import { cases as v6LC_4_1_4 } from './cases/v6LC.4.1.4.js';
+import { cases as v6LC_4_1_5 } from './cases/v6LC.4.1.5.js';
+import { cases as v6LC_4_1_6 } from './cases/v6LC.4.1.6.js';
+import { cases as v6LC_4_1_7 } from './cases/v6LC.4.1.7.js';
+import { cases as v6LC_4_1_8 } from './cases/v6LC.4.1.8.js';
 import { rfc4443Cases } from './cases/rfc4443.js';
 
 const byTest: CaseDefinition[][] = [
@@ -105,9 +112,17 @@ const byTest: CaseDefinition[][] = [
   v6LC_3_1_5,
   v6LC_3_2_1,
   v6LC_3_2_4,
+  v6LC_4_1_1,
+  v6LC_4_1_2,
+  v6LC_4_1_3,
+  v6LC_4_1_4,
+  v6LC_4_1_5,
+  v6LC_4_1_6,
+  v6LC_4_1_7,
+  v6LC_4_1_8,
 ];
 
-const all: CaseDefinition[] = [...byTest.flat(), ...rfc8201Cases, ...rfc4443Cases];
+const all: CaseDefinition[] = [...byTest.flat(), ...rfc4443Cases];
 const duplicate = all.find((c, i) => all.findIndex((d) => d.id === c.id) !== i);
 if (duplicate) throw new Error(`case ${duplicate.id} is registered twice`);
 
