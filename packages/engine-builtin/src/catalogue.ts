@@ -60,7 +60,16 @@ import { cases as v6LC_4_1_5 } from './cases/v6LC.4.1.5.js';
 import { cases as v6LC_4_1_6 } from './cases/v6LC.4.1.6.js';
 import { cases as v6LC_4_1_7 } from './cases/v6LC.4.1.7.js';
 import { cases as v6LC_4_1_8 } from './cases/v6LC.4.1.8.js';
-import { rfc4443Cases } from './cases/rfc4443.js';
+import { cases as v6LC_5_1_2 } from './cases/v6LC.5.1.2.js';
+import { cases as v6LC_5_1_3 } from './cases/v6LC.5.1.3.js';
+import { cases as v6LC_5_1_4 } from './cases/v6LC.5.1.4.js';
+import { cases as v6LC_5_1_5 } from './cases/v6LC.5.1.5.js';
+import { cases as v6LC_5_1_6 } from './cases/v6LC.5.1.6.js';
+import { cases as v6LC_5_1_7 } from './cases/v6LC.5.1.7.js';
+import { cases as v6LC_5_1_8 } from './cases/v6LC.5.1.8.js';
+import { cases as v6LC_5_1_10 } from './cases/v6LC.5.1.10.js';
+import { cases as v6LC_5_1_11 } from './cases/v6LC.5.1.11.js';
+import { cases as v6LC_5_1_12 } from './cases/v6LC.5.1.12.js';
 
 const byTest: CaseDefinition[][] = [
   v6LC_1_1_1,
@@ -120,9 +129,19 @@ const byTest: CaseDefinition[][] = [
   v6LC_4_1_6,
   v6LC_4_1_7,
   v6LC_4_1_8,
+  v6LC_5_1_2,
+  v6LC_5_1_3,
+  v6LC_5_1_4,
+  v6LC_5_1_5,
+  v6LC_5_1_6,
+  v6LC_5_1_7,
+  v6LC_5_1_8,
+  v6LC_5_1_10,
+  v6LC_5_1_11,
+  v6LC_5_1_12,
 ];
 
-const all: CaseDefinition[] = [...byTest.flat(), ...rfc4443Cases];
+const all: CaseDefinition[] = byTest.flat();
 const duplicate = all.find((c, i) => all.findIndex((d) => d.id === c.id) !== i);
 if (duplicate) throw new Error(`case ${duplicate.id} is registered twice`);
 

@@ -9,7 +9,7 @@ const RFC = 'RFC 4443 §2.4 (b)';
 // Informational types are 128..255; 250 is unassigned.
 const UNKNOWN_TYPE = 250;
 
-export const unknownInformational: CaseDefinition = {
+const unknownInformational: CaseDefinition = {
   id: 'v6LC.5.1.8',
   title: 'Unknown Informational Message Type',
   rfc: RFC,
@@ -34,3 +34,5 @@ export const unknownInformational: CaseDefinition = {
     return pass(`type ${UNKNOWN_TYPE} discarded silently; the NUT still answers Echo Requests`);
   },
 };
+
+export const cases: CaseDefinition[] = [unknownInformational];
