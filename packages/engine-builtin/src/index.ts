@@ -1,7 +1,9 @@
 // @testlab/engine-builtin: the lab's own conformance engine. `runner/` runs one case against a NUT (case
-// context, tester links, simulated nodes, verdicts); `cases/` holds the cases, one file per Ready Logo test
-// (`cases/v6LC.2.1.7.ts` holds every part of v6LC.2.1.7) beside the shared vocabulary they are written
-// in; `run-set.ts` spreads a set's cases over a pool of NUTs; `modes/` puts a NUT into its set's mode.
+// context, tester links, simulated nodes, verdicts). Where a case lives: every part of Ready Logo test
+// v6LC.X.Y.Z in `cases/v6LC.X.Y.Z.ts` and nowhere else, exported as `cases` (that file's only export);
+// `vocabulary/` holds what several tests share, one concern per file; `catalogue.ts` imports each case file
+// in numeric id order (test/case-files.test.ts checks all of it). `run-set.ts` spreads a set's cases over a
+// pool of NUTs; `modes/` puts a NUT into its set's mode.
 export * from './runner/case.js';
 export * from './runner/context.js';
 export * from './runner/run-cases.js';

@@ -3,8 +3,8 @@
 // for a new address.
 import type { FrameSpec } from '@testlab/packet';
 import type { CaseDefinition } from '../runner/case.js';
-import { raFromTr1 } from './common-nd.js';
-import { casePrefix, raCase, raMustBeIgnored } from './ra-processing.js';
+import { casePrefix, raCase, raMustBeIgnored } from '../vocabulary/ra-processing.js';
+import { raFromTr1 } from '../vocabulary/router-advertisements.js';
 
 const RFC = 'RFC 4861 §6.1.2';
 const TEST = 'Router Advertisement Processing, Validity (Hosts Only)';
@@ -17,7 +17,7 @@ function part(letter: string, n: number, partTitle: string, what: string, spoil:
 
 const icmp = (s: FrameSpec) => s.icmpv6 as RaIcmp;
 
-export const raValidityCases = [
+export const cases: CaseDefinition[] = [
   part('A', 0x2c0, 'Global Source Address', 'a global source address', (s) => ({ ...s, ipv6: { ...s.ipv6!, src: '3ffe:501:ffff:100:200:ff:fe00:a0a0' } })),
   part('B', 0x2c2, 'Hop Limit less than 255', 'hop limit 254', (s) => ({ ...s, ipv6: { ...s.ipv6!, hopLimit: 254 } })),
   part('C', 0x2c4, 'Invalid Checksum', 'a wrong ICMPv6 checksum', (s) => ({ ...s, icmpv6: { ...icmp(s), checksum: 0x0bad } })),

@@ -3,9 +3,12 @@
 // Seen on the wire as the hop limit of the NUT's Echo Reply.
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ANSWER_WINDOW_MS, sleep } from './common.js';
-import { answerSolicitations, bareNode, echoFrom, echoReplyTo, raFromTr1 } from './common-nd.js';
-import { HOST_MODES } from './ra-processing.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { echoFrom, echoReplyTo } from '../vocabulary/echo.js';
+import { HOST_MODES } from '../vocabulary/nut-modes.js';
+import { raFromTr1 } from '../vocabulary/router-advertisements.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4861 §6.3.4';
 const TEST = 'Router Advertisement Processing, Cur Hop Limit';
@@ -34,8 +37,7 @@ async function hopLimitAfterRa(ctx: CaseContext, curHopLimit: number, expected: 
   }
 }
 
-export const curHopLimitCases: CaseDefinition[] = [
+export const cases: CaseDefinition[] = [
   { id: 'v6LC.2.2.13-A', title: `${TEST}: Part A: Unspecified`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 0, DEFAULT_HOP_LIMIT) },
   { id: 'v6LC.2.2.13-B', title: `${TEST}: Part B: Non-Zero`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 15, 15) },
 ];
-

@@ -3,12 +3,13 @@
 // code 0, its SLLA, and the Link0 prefix it advertises.
 import { multicastMac, normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { LINK0_PREFIX } from './common.js';
-import { ND_TN1, isRa } from './common-nd.js';
+import { isRa } from '../vocabulary/nd-messages.js';
+import { LINK0_PREFIX } from '../vocabulary/tahi-network.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.2.3';
 
-export const routerSendsValidRa: CaseDefinition = {
+const routerSendsValidRa: CaseDefinition = {
   id: 'v6LC.2.2.5',
   title: 'Router Sends Valid Router Advertisement (Routers Only)',
   rfc: RFC,
@@ -39,3 +40,5 @@ export const routerSendsValidRa: CaseDefinition = {
     return pass(`valid RA to ${dst}: router lifetime ${m.routerLifetime} s, prefix ${LINK0_PREFIX}/64`);
   },
 };
+
+export const cases: CaseDefinition[] = [routerSendsValidRa];
