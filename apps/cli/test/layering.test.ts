@@ -33,9 +33,17 @@ test('no package depends on an app', () => {
   for (const p of pkgs) for (const d of p.deps) assert.ok(!apps.has(d), `${p.name} depends on the app ${d}`);
 });
 
-test('drivers depend on core only, never on each other', () => {
+test('drivers depend on core (and the transport that reaches their machines) only, never on each other', () => {
   const drivers = ['store-sqlite', 'kernel-sources', 'builder', 'nut-drivers', 'links', 'pipeline'];
-  for (const d of drivers) assert.deepEqual(pkgs.find((p) => p.dir === `packages/${d}`)?.deps, ['@testlab/core'], d);
+  for (const d of drivers) {
+    const deps = pkgs.find((p) => p.dir === `packages/${d}`)?.deps ?? [];
+    assert.ok(deps.includes('@testlab/core'), d);
+    assert.deepEqual(deps.filter((n) => n !== '@testlab/core' && n !== '@testlab/transport'), [], d);
+  }
+});
+
+test('the transport depends on core only', () => {
+  assert.deepEqual(pkgs.find((p) => p.name === '@testlab/transport')?.deps, ['@testlab/core']);
 });
 
 test('no dependency cycles', () => {

@@ -4,11 +4,11 @@
 // names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, type LabStore, type JobQueue, type NutDriver, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, type LabStore, type JobQueue, type NutDriver, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
 import { bootCheckKnownGood, isProcessAlive, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
-import { createQemuNutDriver, createSshMachineDriver, publicKeyBlob } from '@testlab/nut-drivers';
+import { createQemuNutDriver, createSshMachineDriver } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
 import { kernelSourceFrom } from '@testlab/kernel-sources';
 import { engineNutDriver, runWithEngineNut } from '@testlab/engines';

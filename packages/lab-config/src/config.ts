@@ -6,8 +6,8 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { publicKeyBlob } from '@testlab/core';
 import { watchConfig } from '@testlab/watcher';
-import { publicKeyBlob } from '@testlab/nut-drivers';
 import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;

@@ -9,8 +9,7 @@ export { buildKernelCmdline, buildQemuArgs, validateCmdlineWord, validateSysctl,
 export { MGMT_MAC, READY_MARKER, linkMac } from './qemu/protocol.js';
 export { readBzImageRelease } from './qemu/bzimage.js';
 export { powerControl, qmpExecute, QmpError, type PowerAction } from './qemu/qmp.js';
-export { SshCommandRunner, SshHostKeyMismatchError, SshExecTimeoutError, shellQuote, shellJoin, fingerprint, type SshTarget } from './ssh-exec.js';
-export { ensureLabKeys, generateEd25519KeyPair, publicKeyBlob, type LabKeys } from './keys.js';
+export { ensureLabKeys, generateEd25519KeyPair, type LabKeys } from './keys.js';
 export { buildNutImage, defaultBaseInitramfs, defaultNutImageScript } from './nut-image.js';
 
 /** NUT drivers by registry id. A new kind of NUT is one more entry. */

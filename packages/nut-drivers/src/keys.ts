@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import ssh2 from 'ssh2';
+import { publicKeyBlob } from '@testlab/core';
 
 export interface LabKeys {
   /** OpenSSH-format private key of the lab's client key. */
@@ -34,19 +35,6 @@ const FILES = {
   hostKey: 'nut_host_ed25519',
   hostPublic: 'nut_host_ed25519.pub',
 } as const;
-
-/** The blob of an OpenSSH public key line (`type base64 [comment]`). */
-export function publicKeyBlob(line: string): Buffer {
-  const [type, base64] = line.trim().split(/\s+/);
-  if (type === undefined || base64 === undefined) throw new Error(`not an OpenSSH public key line: ${line}`);
-  const blob = Buffer.from(base64, 'base64');
-  // The blob starts with its own type name as an SSH string: a cheap check that the line was parsed right.
-  const nameLength = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (nameLength < 0 || blob.subarray(4, 4 + nameLength).toString() !== type) {
-    throw new Error(`public key blob does not match its type ${type}`);
-  }
-  return blob;
-}
 
 /**
  * An ed25519 key pair in OpenSSH's formats, made by OpenSSH's own ssh-keygen. Not ssh2's generateKeyPairSync:
