@@ -6,9 +6,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { simpleGit, type SimpleGit, type SimpleGitProgressEvent } from 'simple-git';
 import type { KernelSource, Progress, SourceIdentity } from '@testlab/core';
+import { redactUrl } from '@testlab/transport';
 import { sha256Text } from './hash.js';
 import { untarInto } from './extract.js';
-import { redactUrl, validateGitRef, validateRemoteUrl } from './validate.js';
+import { validateGitRef, validateRemoteUrl } from './validate.js';
 
 const COMMIT = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 /** Kill a git process that prints nothing for this long (a server that stalls mid-clone). */

@@ -2,8 +2,8 @@
 // against their git tag. Any failure is a KernelRejected naming the kernel and the cause; it stops that
 // kernel only (the poller goes on with the next).
 import type { Progress } from '@testlab/core';
+import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from '@testlab/transport';
 import type { DiscoveredKernel } from './discovered-kernel.js';
-import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from './http-fetch.js';
 import { normalizeRepo, updateMirror } from './git-mirror.js';
 import { verifyTarballSignature } from './pgp-verify.js';
 import { verifyTarballAgainstTag } from './rc-tag-check.js';

@@ -5,7 +5,6 @@ export { DEFAULT_NEXT_REPO, DEFAULT_RELEASES_URL, InvalidFeed, MONIKERS, parseRe
 export { GitTreeSource, type GitTreeOptions } from './git-tree.js';
 export { mirrorDir, normalizeRepo, updateMirror } from './git-mirror.js';
 export { parseWatchConfig, watchConfig, watchDrivers, watchSourceConfig, watchSourceFrom, type WatchConfig, type WatchRuntime, type WatchSourceConfig } from './watch-sources.js';
-export { downloadToCache, dropCached, fetchText, HttpStatusError, withRetry, type CachedDownload, type HttpOptions } from './http-fetch.js';
 export { verifyDetachedSignature, verifyTarballSignature, type SignatureCheck } from './pgp-verify.js';
 export { verifyTagSignature, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
 export { verifyTarballAgainstTag, type TagCheck } from './rc-tag-check.js';

@@ -2,10 +2,10 @@
 // CLI's flags), validated with zod before any driver sees it.
 import path from 'node:path';
 import { z } from 'zod';
+import type { HttpOptions } from '@testlab/transport';
 import { GitTreeSource } from './git-tree.js';
 import { ReleasesJsonSource } from './releases-json.js';
 import type { WatchSource } from './watch-source.js';
-import type { HttpOptions } from './http-fetch.js';
 
 const releasesJsonConfig = z.strictObject({
   driver: z.literal('releases-json'),
