@@ -3,7 +3,6 @@ export { kernelKey, MemorySink, type DiscoveredKernel, type DiscoveredKernelSink
 export { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 export { DEFAULT_NEXT_REPO, DEFAULT_RELEASES_URL, InvalidFeed, MONIKERS, parseReleasesJson, ReleasesJsonSource, type Moniker, type ReleasesJsonOptions } from './releases-json.js';
 export { GitTreeSource, type GitTreeOptions } from './git-tree.js';
-export { mirrorDir, normalizeRepo, updateMirror } from './git-mirror.js';
 export { parseWatchConfig, watchConfig, watchDrivers, watchSourceConfig, watchSourceFrom, type WatchConfig, type WatchRuntime, type WatchSourceConfig } from './watch-sources.js';
 export { verifyDetachedSignature, verifyTarballSignature, type SignatureCheck } from './pgp-verify.js';
 export { verifyTagSignature, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
