@@ -10,6 +10,7 @@ import { TARBALL_SUFFIXES, isTarballName, validateGitRef } from './validate.js';
 export { TarballSource } from './tarball.js';
 export { UrlSource } from './url.js';
 export { GitSource, describeCommit } from './git.js';
+export { COMMIT, firstLine, gitEnv, gitIn, gitMirrorDir, normalizeRepo, repoLabel, updateGitMirror } from './git-mirror.js';
 export { assertKernelTree } from './kernel-tree.js';
 export { validateGitRef, isTarballName, TARBALL_SUFFIXES } from './validate.js';
 

@@ -1,5 +1,6 @@
 // Checks for what an operator (or a test set, or a remote server) hands us before it reaches a command line
 // or a path. Everything here is pure so the rules can be tested without git, tar or a network.
+import { redactUrl } from '@testlab/transport';
 
 /** Tarball names we accept; tar detects the compression from the content, the name only picks the driver. */
 export const TARBALL_SUFFIXES = ['.tar', '.tar.gz', '.tgz', '.tar.xz'] as const;
@@ -49,15 +50,3 @@ export function validateRemoteUrl(text: string, schemes: ReadonlySet<string> = G
 }
 
 export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['https:', 'http:']);
-
-/** The URL without user name and password, for labels and messages (labels end up in the lab's database). */
-export function redactUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return JSON.stringify(text.slice(0, 200));
-  }
-}

@@ -3,10 +3,8 @@ export { kernelKey, MemorySink, type DiscoveredKernel, type DiscoveredKernelSink
 export { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 export { DEFAULT_NEXT_REPO, DEFAULT_RELEASES_URL, InvalidFeed, MONIKERS, parseReleasesJson, ReleasesJsonSource, type Moniker, type ReleasesJsonOptions } from './releases-json.js';
 export { GitTreeSource, type GitTreeOptions } from './git-tree.js';
-export { mirrorDir, normalizeRepo, updateMirror } from './git-mirror.js';
 export { parseWatchConfig, watchDrivers, watchSourceFrom, type WatchRuntime } from './watch-sources.js';
 export type { WatchConfig, WatchSourceConfig } from '@testlab/lab-config';
-export { downloadToCache, dropCached, fetchText, HttpStatusError, withRetry, type CachedDownload, type HttpOptions } from './http-fetch.js';
 export { verifyDetachedSignature, verifyTarballSignature, type SignatureCheck } from './pgp-verify.js';
 export { verifyTagSignature, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
 export { verifyTarballAgainstTag, type TagCheck } from './rc-tag-check.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '@testlab/core';
-import { gitEnv } from './git-mirror.js';
+import { gitEnv } from '@testlab/kernel-sources';
 
 export interface TagCheck {
   tag: string;

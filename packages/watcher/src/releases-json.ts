@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseKernelVersion, type KernelVersion, type KernelVersionKind } from '@testlab/core';
 import type { DiscoveredKernel, KernelOrigin } from './discovered-kernel.js';
-import { fetchText, type HttpOptions } from './http-fetch.js';
+import { fetchText, type HttpOptions } from '@testlab/transport';
 import { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 import { checkHttpUrl } from './urls.js';
 

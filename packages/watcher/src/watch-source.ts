@@ -15,7 +15,7 @@ export interface SourcePoll {
 }
 
 export interface PollContext {
-  /** Where git mirrors live (`<cache>/git/<sha256 of repo>`, the same place the git kernel source uses). */
+  /** Where git mirrors live: kernel-sources' gitMirrorDir, the folder the git kernel source builds from. */
   cacheDir: string;
   progress: Progress;
 }

@@ -35,7 +35,7 @@ test('one poll: an unreadable feed is reported, the git tree still polled, and 6
   }, { http: FAST_RETRY }); // the default waits 2, 8 and 30 s between tries
   const sink = new MemorySink();
   const reports = await pollOnce(sources, sink, { cacheDir: path.join(dir, 'cache') });
-  assert.match(reports[0]?.error ?? '', /^GET http:\/\/127\.0\.0\.1:[0-9]+\/down\.json failed after 4 tries: HTTP 503$/);
+  assert.match(reports[0]?.error ?? '', /^GET http:\/\/127\.0\.0\.1:[0-9]+\/down\.json failed after 4 tries: HTTP 503 Service Unavailable$/);
   assert.deepEqual(reports[1]?.found.map((f) => `${f.status} ${f.kernel.version.text}`), ['new 6.98']);
   assert.deepEqual(reports[2]?.found.map((f) => `${f.status} ${f.kernel.version.text} ${f.note ?? ''}`.trim()), [
     `known 6.98 also found by releases-json ${server.base}/releases.json`,

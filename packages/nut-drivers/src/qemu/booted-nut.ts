@@ -1,6 +1,6 @@
 // A QEMU NUT that reached ready: commands over its pinned SSH connection, shutdown by its own pid.
 import type { BootedNut, ExecResult, NutLink } from '@testlab/core';
-import type { SshCommandRunner } from '../ssh-exec.js';
+import type { SshClient } from '@testlab/transport/ssh';
 import type { QemuProcess } from './qemu-process.js';
 
 export interface QemuNutParts {
@@ -11,7 +11,7 @@ export interface QemuNutParts {
   consoleLog: string;
   sshPort: number;
   qemu: QemuProcess;
-  ssh: SshCommandRunner;
+  ssh: SshClient;
   /** The initramfs it booted (the base image with the lab's keys). */
   initrd: string;
   /** Its QMP socket, when the driver emulates machines. */

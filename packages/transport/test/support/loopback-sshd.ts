@@ -1,10 +1,11 @@
-// A real OpenSSH server on 127.0.0.1 playing the TAHI tester host: its own host key, a client key made
-// for the test, SFTP and remote forwarding on. Ended by its own process id.
+// A real OpenSSH server on 127.0.0.1 (playing the TAHI tester host in engine-tahi's tests): its own host
+// key, a client key made for the test, SFTP and remote forwarding on. Ended by its own process id.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { publicKeyBlob } from '@testlab/core';
 
 export interface LoopbackSshd {
   port: number;
@@ -28,12 +29,24 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * An ed25519 key pair in OpenSSH's formats, by ssh-keygen: ssh2's generator makes a malformed key 1 time in
+ * 256 (see nut-drivers keys.ts).
+ */
+export function makeKeyPair(comment: string): { private: string; public: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'transport-keygen-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path.join(dir, 'key')]);
+    return { private: readFileSync(path.join(dir, 'key'), 'utf8'), public: readFileSync(path.join(dir, 'key.pub'), 'utf8').trim() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function startLoopbackSshd(): Promise<LoopbackSshd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tahi-tester-sshd-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
-  // ssh-keygen for the client key too: ssh2's generator makes a malformed key 1 time in 256 (see nut-drivers keys.ts).
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'testlab-test', '-f', path.join(dir, 'client_key')]);
-  const client = { private: readFileSync(path.join(dir, 'client_key'), 'utf8'), public: readFileSync(path.join(dir, 'client_key.pub'), 'utf8').trim() };
+  const client = makeKeyPair('testlab-test');
   writeFileSync(path.join(dir, 'authorized_keys'), `${client.public}\n`, { mode: 0o600 });
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const port = await freePort();
@@ -74,7 +87,7 @@ export async function startLoopbackSshd(): Promise<LoopbackSshd> {
     port,
     dir,
     privateKey: client.private,
-    hostKey: Buffer.from(hostKeyLine.split(' ')[1]!, 'base64'),
+    hostKey: publicKeyBlob(hostKeyLine),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -1,19 +1,21 @@
-// The SSH runner against a local ssh2 server that runs commands with /bin/sh -c, as dropbear does.
+// The SSH client's commands against a local ssh2 server that runs them with /bin/sh -c, as dropbear does.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
-import { generateEd25519KeyPair } from '../src/keys.js';
 import { publicKeyBlob } from '@testlab/core';
-import { SshCommandRunner, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '../src/ssh-exec.js';
+import { SshClient, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '../src/ssh/index.js';
+import { makeKeyPair } from './support/loopback-sshd.js';
 
-const hostKey = await generateEd25519KeyPair('host');
-const otherHostKey = await generateEd25519KeyPair('other-host');
-const clientKey = await generateEd25519KeyPair('client');
+const hostKey = makeKeyPair('host');
+const otherHostKey = makeKeyPair('other-host');
+const clientKey = makeKeyPair('client');
 const WORDS = ["it's", '$HOME', 'a; echo injected', '`id`', '"q"', 'back\\slash', 'new\nline', '', '*'];
 
-describe('SSH command runner', () => {
+describe('SSH client: commands', () => {
   let server: ssh2.Server;
   let port = 0;
   const target = (over: Partial<SshTarget> = {}): SshTarget => ({
@@ -32,6 +34,8 @@ describe('SSH command runner', () => {
         accept().on('exec', (acceptExec, _reject, info) => {
           const channel = acceptExec();
           const child = spawn('/bin/sh', ['-c', info.command]);
+          channel.pipe(child.stdin);
+          child.stdin.on('error', () => {});
           child.stdout.pipe(channel, { end: false });
           child.stderr.pipe(channel.stderr, { end: false });
           channel.on('close', () => child.kill('SIGKILL'));
@@ -54,55 +58,72 @@ describe('SSH command runner', () => {
   });
 
   it('runs an argv with every word arriving intact', async () => {
-    const runner = new SshCommandRunner(target());
+    const ssh = new SshClient(target());
     try {
-      const result = await runner.exec(['printf', '%s\\0', ...WORDS]);
+      const result = await ssh.exec(['printf', '%s\\0', ...WORDS]);
       assert.equal(result.code, 0);
       assert.deepEqual(result.stdout.split('\0').slice(0, -1), WORDS);
     } finally {
-      runner.close();
+      ssh.close();
     }
   });
 
   it('returns exit codes and stderr, and reuses the connection for concurrent commands', async () => {
-    const runner = new SshCommandRunner(target());
+    const ssh = new SshClient(target());
     try {
-      const [a, b] = await Promise.all([runner.exec(['sh', '-c', 'echo oops >&2; exit 3']), runner.exec(['echo', 'hi'])]);
+      const [a, b] = await Promise.all([ssh.exec(['sh', '-c', 'echo oops >&2; exit 3']), ssh.exec(['echo', 'hi'])]);
       assert.deepEqual(a, { code: 3, stdout: '', stderr: 'oops\n' });
       assert.deepEqual(b, { code: 0, stdout: 'hi\n', stderr: '' });
     } finally {
-      runner.close();
+      ssh.close();
     }
   });
 
   it('times out a command that runs too long', async () => {
-    const runner = new SshCommandRunner(target());
+    const ssh = new SshClient(target());
     try {
-      await assert.rejects(runner.exec(['sleep', '5'], { timeoutMs: 300 }), SshExecTimeoutError);
+      await assert.rejects(ssh.exec(['sleep', '5'], { timeoutMs: 300 }), SshExecTimeoutError);
       // The connection is still usable afterwards.
-      assert.equal((await runner.exec(['echo', 'still here'])).stdout, 'still here\n');
+      assert.equal((await ssh.exec(['echo', 'still here'])).stdout, 'still here\n');
     } finally {
-      runner.close();
+      ssh.close();
     }
   });
 
   it('refuses a server whose host key is not the pinned one', async () => {
-    const runner = new SshCommandRunner(target({ hostKey: publicKeyBlob(otherHostKey.public) }));
-    await assert.rejects(runner.exec(['true']), (error: unknown) => {
+    const ssh = new SshClient(target({ hostKey: publicKeyBlob(otherHostKey.public) }));
+    await assert.rejects(ssh.exec(['true']), (error: unknown) => {
       assert.ok(error instanceof SshHostKeyMismatchError);
-      assert.match(error.message, /SHA256:.*expected SHA256:.*refused/);
+      assert.match(error.message, /^SSH server 127\.0\.0\.1:\d+ presented host key SHA256:\S+, expected SHA256:\S+: refused$/);
       return true;
     });
   });
 
   it('reconnects after close()', async () => {
-    const runner = new SshCommandRunner(target());
+    const ssh = new SshClient(target());
     try {
-      assert.equal((await runner.exec(['echo', '1'])).stdout, '1\n');
-      runner.close();
-      assert.equal((await runner.exec(['echo', '2'])).stdout, '2\n');
+      assert.equal((await ssh.exec(['echo', '1'])).stdout, '1\n');
+      ssh.close();
+      assert.equal((await ssh.exec(['echo', '2'])).stdout, '2\n');
     } finally {
-      runner.close();
+      ssh.close();
+    }
+  });
+
+  it('streams output as it comes, runs in a folder, feeds stdin, and signals a command that ran too long', async () => {
+    const ssh = new SshClient(target(), { defaultTimeoutMs: Infinity });
+    try {
+      const chunks: string[] = [];
+      const code = await ssh.stream(['sh', '-c', 'pwd; echo err >&2; exit 4'], { cwd: '/tmp', onOutput: (b, from) => chunks.push(`${from}:${b.toString()}`) });
+      assert.equal(code, 4);
+      assert.deepEqual(chunks.sort(), ['stderr:err\n', 'stdout:/tmp\n']);
+      const fed = await ssh.exec(['sha256sum'], { stdin: Readable.from([Buffer.from('lab bytes')]) });
+      assert.equal(fed.stdout, `${createHash('sha256').update('lab bytes').digest('hex')}  -\n`);
+      const started = Date.now();
+      await assert.rejects(ssh.exec(['sleep', '5'], { timeoutMs: 300, killSignal: 'TERM' }), /command timed out after 300 ms: 'sleep' '5'/);
+      assert.ok(Date.now() - started < 3_000);
+    } finally {
+      ssh.close();
     }
   });
 });

@@ -1,7 +1,9 @@
+// Argv quoting for the remote shell, checked against real shells: each word must come back as it went in.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { execa } from 'execa';
-import { shellJoin, shellQuote } from '../src/ssh-exec.js';
+import { promisify } from 'node:util';
+import { remoteCommand, shellJoin, shellQuote } from '../src/index.js';
 
 const TRICKY_WORDS = [
   "it's", "'", "''", '$HOME', '${PATH}', '$(reboot)', '`id`', 'a; rm -rf /', 'a && b || c', '"double"', 'back\\slash',
@@ -10,7 +12,7 @@ const TRICKY_WORDS = [
 
 // Each shell must give back exactly the words we quoted: printf prints each argument NUL-terminated.
 async function roundTrip(shell: string[], words: string[]): Promise<string[]> {
-  const { stdout } = await execa(shell[0]!, [...shell.slice(1), '-c', `printf '%s\\0' ${shellJoin(words)}`], { stripFinalNewline: false });
+  const { stdout } = await promisify(execFile)(shell[0]!, [...shell.slice(1), '-c', `printf '%s\\0' ${shellJoin(words)}`]);
   return stdout.split('\0').slice(0, -1);
 }
 
@@ -24,6 +26,12 @@ describe('shell quoting', () => {
   it('refuses NUL and empty commands', () => {
     assert.throws(() => shellQuote('a\0b'));
     assert.throws(() => shellJoin([]));
+  });
+
+  it('runs in a working folder only when it is an absolute path', () => {
+    assert.equal(remoteCommand(['make', 'x'], "/srv/it's"), `cd '/srv/it'\\''s' && 'make' 'x'`);
+    assert.equal(remoteCommand(['true']), `'true'`);
+    assert.throws(() => remoteCommand(['true'], '-P'), /absolute path/);
   });
 
   for (const shell of [['/bin/sh'], ['/bin/busybox', 'sh']]) {

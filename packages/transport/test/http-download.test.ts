@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { downloadToCache, fetchText } from '../src/index.js';
-import { FAST_RETRY, recordingProgress, startServer, tempDir } from './fixtures.js';
+import { downloadPath, downloadToCache, fetchText, redactUrl } from '../src/index.js';
+import { FAST_RETRY, recordingProgress, tempDir } from './support/helpers.js';
+import { startServer } from './support/http-server.js';
 
 const body = Buffer.alloc(300_000, 'k');
 const sha = createHash('sha256').update(body).digest('hex');
@@ -17,7 +18,7 @@ test('503 twice then 200: downloaded on the third try, the retries shown, sha256
   const got = await downloadToCache(`${server.base}/linux-6.98.tar.xz`, dir, progress, FAST_RETRY);
   assert.equal(server.hits.get('/linux-6.98.tar.xz'), 3);
   assert.deepEqual({ sha256: got.sha256, bytes: got.bytes, fromCache: got.fromCache }, { sha256: sha, bytes: body.length, fromCache: false });
-  assert.ok(progress.steps.some((s) => /HTTP 503; retry 1\/3/.test(s)), progress.steps.join('\n'));
+  assert.ok(progress.steps.some((s) => /HTTP 503 Service Unavailable; retry 1\/3/.test(s)), progress.steps.join('\n'));
   assert.ok(progress.steps.some((s) => /retry 2\/3/.test(s)));
   assert.equal(progress.fractions.at(-1), 1);
   assert.deepEqual(await readFile(got.file), body);
@@ -32,7 +33,7 @@ test('503 twice then 200: downloaded on the third try, the retries shown, sha256
 test('404 is final: one request, no retry, the status in the error', async (t) => {
   const [dir, server] = [await tempDir(t), await startServer(t)];
   await assert.rejects(downloadToCache(`${server.base}/gone.tar.xz`, dir, recordingProgress(), FAST_RETRY), (e: Error) => {
-    assert.match(e.message, /^download of http:\/\/127\.0\.0\.1:[0-9]+\/gone\.tar\.xz failed: .*HTTP 404$/);
+    assert.match(e.message, /^download of http:\/\/127\.0\.0\.1:[0-9]+\/gone\.tar\.xz failed: .*HTTP 404 Not Found$/);
     assert.doesNotMatch(e.message, /tries/);
     return true;
   });
@@ -70,4 +71,18 @@ test('a body larger than the limit is refused; the feed is fetched as text with 
   server.routes.set('/releases.json', { body: '{"releases": []}', failFirst: 1 });
   assert.equal(await fetchText(`${server.base}/releases.json`, FAST_RETRY), '{"releases": []}');
   assert.equal(server.hits.get('/releases.json'), 2);
+});
+
+test('one URL spelled two ways is one file in the cache', async (t) => {
+  const [dir, server] = [await tempDir(t), await startServer(t)];
+  server.routes.set('/linux-6.98.tar.xz', { body });
+  const got = await downloadToCache(`${server.base}/linux-6.98.tar.xz`, dir, recordingProgress(), FAST_RETRY);
+  assert.equal(downloadPath(dir, `${server.base.toUpperCase()}/linux-6.98.tar.xz`), got.file);
+  const again = await downloadToCache(`${server.base.replace('http', 'HTTP')}/linux-6.98.tar.xz`, dir, recordingProgress(), FAST_RETRY);
+  assert.deepEqual([again.fromCache, again.file], [true, got.file]);
+  assert.equal(server.hits.get('/linux-6.98.tar.xz'), 1);
+});
+
+test('labels never carry credentials', () => {
+  assert.equal(redactUrl('https://user:secret@example.org/linux.tar.xz'), 'https://example.org/linux.tar.xz');
 });
