@@ -61,9 +61,10 @@ registerRuns(program, () => openLabStore(labPaths()));
 
 program
   .command('show')
-  .description("print a run's stages, results and where its artifacts are")
+  .description("print a run's stages, results and where its artifacts are (exit 3: no such run, 2: bad id)")
   .argument('<run>', 'run id')
-  .option('--json', 'JSON for scripts')
+  .option('--json', 'JSON for scripts (with every artifact)')
+  .option('--artifacts', 'list every artifact (build log, .config, bzImage, console logs, a pcap per case and link)')
   .option('--lab <url>', "read it from a running lab's API instead of the local store")
   .action(async (id: string, opts) => {
     if (opts.lab) {
@@ -81,8 +82,8 @@ program
 registerImportTahi(program, () => labPaths());
 registerTestsets(program, () => labPaths());
 registerWatch(program, () => labPaths());
-registerStatus(program);
-registerDiff(program);
+registerStatus(program, () => labPaths());
+registerDiff(program, () => labPaths());
 registerSubscribe(program);
 registerQueue(program, () => labPaths());
 

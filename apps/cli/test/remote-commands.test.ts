@@ -159,9 +159,13 @@ test('subscribe: the lab\'s validation problems are printed, exit 2', async () =
   assert.match(r.stderr, /^ {2}email: must be an email address$/m);
 });
 
-test('no lab given: exit 2; a lab that is not there: exit 1', async () => {
-  assert.match((await testlab(['status'])).stderr, /which lab\? give --lab URL or set TESTLAB_LAB/);
-  assert.equal((await testlab(['status'])).code, 2);
+test('no lab given: subscribe asks which lab (exit 2), the reads use the local store; a lab that is not there: exit 1', async () => {
+  const which = await testlab(['subscribe', '--email', 'dev@example.org']);
+  assert.equal(which.code, 2);
+  assert.match(which.stderr, /which lab\? give --lab URL or set TESTLAB_LAB/);
+  const local = await testlab(['status']);
+  assert.equal(local.code, 0, local.stderr);
+  assert.match(local.stdout, /^queue: 0 waiting, 0 in progress; 0 runs of 0 kernels stored$/m);
   const closed = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as AddressInfo).port;
@@ -190,7 +194,9 @@ test('show --lab reads the run, its results and its diffs from the API; a missin
   assert.match(r.stdout, /^run 10: kernel 6\.1\.192 from linux-6\.1\.192\.tar\.xz$/m);
   assert.match(r.stdout, /^v6LC\.2\.1\.5 +FAIL +3s +NS processing: no NA$/m);
   assert.match(r.stdout, /^against 6\.1\.191 \(run 9, previous-stable, pinned\): 1 regression$/m);
-  assert.match(r.stdout, new RegExp(`console-log +${lab.replace(/[.]/g, '\\.')}/artifacts/77$`, 'm'));
+  assert.match(r.stdout, /^1 artifacts \(list them: testlab show 10 --artifacts\)$/m);
+  const listed = await testlab(['show', '10', '--lab', lab, '--artifacts']);
+  assert.match(listed.stdout, new RegExp(`console-log +${lab.replace(/[.]/g, '\\.')}/artifacts/77$`, 'm'));
   const missing = await testlab(['show', '99', '--lab', lab]);
   assert.equal(missing.code, 3);
 });
