@@ -15,3 +15,4 @@ export * from './diffs.js';
 export * from './run-list.js';
 export * from './router-advertisements.js';
 export * from './runs.js';
+export * from './run-setup.js';

@@ -8,6 +8,7 @@ import {
   StageError,
   NutBootError,
   parseKernelVersion,
+  runSetupDigest,
   silentProgress,
   type BootRequest,
   type BootedNut,
@@ -55,6 +56,8 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     nut: deps.nutDriver.kind,
     sourceLabel: req.build.source.description,
     ownerPid: process.pid,
+    // What this run tests besides its build: a lab finding it done with the same build does not run it again.
+    setupDigest: runSetupDigest(req.testset, { cmdline: req.extraCmdline ?? [], sysctls: req.extraSysctls ?? {} }),
   });
   const runDir = path.join(deps.artifactsRoot, `run-${run.id}`);
   await mkdir(runDir, { recursive: true });
