@@ -139,6 +139,20 @@ test('run --lab: refused without a token (exit 4, nothing sent), queued with it'
   assert.equal((await testlab(['run', '--lab', lab, '--source', 'x', '--testset', 't', '--sysctl', 'a=b'], { TESTLAB_TOKEN: TOKEN })).code, 2);
 });
 
+test('run --lab --version: the version is validated here and sent with the request; without --lab it is refused', async () => {
+  const ok = await testlab(['run', '--lab', lab, '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', '6.1.158'], { TESTLAB_TOKEN: TOKEN });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(received.at(-1)?.body, { source: '/srv/my-kernel.tar.gz', testset: 'phase2-host', version: '6.1.158' });
+  const before = received.length;
+  const bad = await testlab(['run', '--lab', lab, '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', 'v6.1'], { TESTLAB_TOKEN: TOKEN });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--version <kernel version>.*invalid kernel version "v6\.1": a leading "v" belongs to git tags/);
+  const local = await testlab(['run', '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', '6.1.158']);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--version goes with --lab: a local run takes the version from its tree's Makefile/);
+  assert.equal(received.length, before, 'nothing sent');
+});
+
 test('the token file must be private to its owner', async () => {
   const file = path.join(dir, 'token');
   writeFileSync(file, `${TOKEN}\n`);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import {
   StageError,
   NutBootError,
-  parseKernelVersion,
+  kernelVersionFromMake,
   runSetupDigest,
   silentProgress,
   type BootRequest,
@@ -164,7 +164,7 @@ function describeFailure(error: unknown, current: StageName): { stage: StageName
 async function recordKernel(store: LabStore, runId: number, built: BuiltKernel, runDir: string): Promise<void> {
   let version;
   try {
-    version = parseKernelVersion(built.kernelVersion);
+    version = kernelVersionFromMake(built.kernelVersion);
   } catch (e) {
     throw new StageError('build', `the tree's "make kernelversion" is not a kernel version: ${(e as Error).message}`, built.artifacts.buildLog);
   }

@@ -155,7 +155,7 @@ export function printJson(value: unknown): void {
 }
 
 /** `testlab run --lab URL`: queue the run on that lab instead of running it here. */
-export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number; reruns?: number }): Promise<number> {
+export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; version?: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number; reruns?: number }): Promise<number> {
   return remote(async () => {
     if (opts.cmdline || opts.sysctl || opts.bootDeadline !== undefined || opts.reruns !== undefined) {
       // A lab reruns as its own config says (diff.reruns).
@@ -165,6 +165,8 @@ export async function remoteRunCommand(opts: LabOptions & { source: string; ref?
       source: opts.source,
       ...(opts.ref ? { ref: opts.ref } : {}),
       testset: opts.testset,
+      // Without it the lab reads the version from the ref, the file name or a tarball's Makefile.
+      ...(opts.version ? { version: opts.version } : {}),
     });
     if (opts.json) printJson(queued);
     else process.stdout.write(`${queued.created ? 'queued' : 'already queued'}: job ${queued.jobId}${queued.runId ? `, run ${queued.runId}` : ''}\n`);
