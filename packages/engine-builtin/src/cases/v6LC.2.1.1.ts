@@ -21,7 +21,7 @@ const TN1_GLOBAL = bareNode('TN1', ND_TN1.mac, globalOf(ND_TN1.mac));
 const TN2 = OFF_LINK_TN('TN2', '00:00:00:00:02:00');
 
 /** The NUT's global address on Link0, TR1 being its default router (RA for a host, a route for a router). */
-async function withTr1AsDefaultRouter(ctx: CaseContext): Promise<string> {
+async function withTr1AsDefaultRouter(ctx: CaseContext): Promise<string | CaseVerdict> {
   if (ctx.mode === 'router') {
     const ifname = ctx.nutOn().ifname;
     await ctx.nutCommand(['ip', '-6', 'route', 'add', 'default', 'via', ND_TR1.address, 'dev', ifname]);
@@ -59,7 +59,10 @@ export const cases: CaseDefinition[] = [
     rfc: RFC,
     appliesTo: ALL_MODES,
     timeoutMs: 30_000,
-    run: async (ctx) => firstHopResolved(ctx, TN1_GLOBAL, await withTr1AsDefaultRouter(ctx), TN1_GLOBAL, `${LINK0_PREFIX}/64 is on-link`),
+    run: async (ctx) => {
+      const nut = await withTr1AsDefaultRouter(ctx);
+      return typeof nut === 'string' ? firstHopResolved(ctx, TN1_GLOBAL, nut, TN1_GLOBAL, `${LINK0_PREFIX}/64 is on-link`) : nut;
+    },
   },
   {
     id: 'v6LC.2.1.1-C',
@@ -67,6 +70,9 @@ export const cases: CaseDefinition[] = [
     rfc: RFC,
     appliesTo: ALL_MODES,
     timeoutMs: 30_000,
-    run: async (ctx) => firstHopResolved(ctx, TN2, await withTr1AsDefaultRouter(ctx), ND_TR1, `${TN2.address} is off-link: the default router TR1 is the next hop`, ND_TR1.mac),
+    run: async (ctx) => {
+      const nut = await withTr1AsDefaultRouter(ctx);
+      return typeof nut === 'string' ? firstHopResolved(ctx, TN2, nut, ND_TR1, `${TN2.address} is off-link: the default router TR1 is the next hop`, ND_TR1.mac) : nut;
+    },
   },
 ];

@@ -22,6 +22,7 @@ const TN2 = OFF_LINK_TN('TN2', '00:00:00:00:02:00');
 async function routerStays(ctx: CaseContext, o: { unicast: boolean; slla: string | null }): Promise<CaseVerdict> {
   await tr1Advertises(ctx, { routerLifetime: 1800, slla: false, prefixes: [LINK0_PREFIX_INFO] }, `TR1 advertises ${LINK0_PREFIX}/64 and itself as default router (Common Test Setup 1.1)`);
   const nutGlobal = await hostGlobalReady(ctx);
+  if (typeof nutGlobal !== 'string') return nutGlobal;
   const stop = tr1AnswersAsRouter(ctx);
   try {
     await echoTo(ctx, TN2, nutGlobal, 1, 'setup: TN2 (off-link) pings the host through TR1, which gets resolved as a router', ND_TR1.mac);

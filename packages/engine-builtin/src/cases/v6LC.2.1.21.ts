@@ -22,6 +22,7 @@ async function routerDropped(ctx: CaseContext, o: { s: boolean; o: boolean; tlla
   // TAHI's RA: router lifetime 20 s (60 here, for the slower autoconfiguration of an emulated NUT), no SLLA.
   await tr1Advertises(ctx, { routerLifetime: 60, slla: false, prefixes: [LINK0_PREFIX_INFO] }, `TR1 advertises ${LINK0_PREFIX}/64 and itself as default router, without SLLA`);
   const nutGlobal = await hostGlobalReady(ctx);
+  if (typeof nutGlobal !== 'string') return nutGlobal;
   const stop = tr1AnswersAsRouter(ctx);
   try {
     await echoTo(ctx, TN1_OFF_LINK, nutGlobal, 1, 'TN1 (off-link) pings the host through TR1', ND_TR1.mac);

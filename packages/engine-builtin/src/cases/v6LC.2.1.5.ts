@@ -59,7 +59,9 @@ async function originated(ctx: CaseContext, global: boolean): Promise<CaseVerdic
     if (ctx.mode === 'router') nutAddress = normalizeIpv6(`${LINK0_PREFIX}1`);
     else {
       await tr1Advertises(ctx, { routerLifetime: 0, prefixes: [LINK0_PREFIX_INFO] }, `TR1 advertises ${LINK0_PREFIX}/64`);
-      nutAddress = await hostGlobalReady(ctx);
+      const ready = await hostGlobalReady(ctx);
+      if (typeof ready !== 'string') return ready;
+      nutAddress = ready;
     }
   }
   for (const [retrans, seq] of [[RETRANS_TIMER_MS, 1], [5 * RETRANS_TIMER_MS, 2]] as const) {

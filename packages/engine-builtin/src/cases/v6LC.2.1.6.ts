@@ -22,7 +22,7 @@ const TEST = 'Neighbor Solicitation Origination, Reachability Confirmation';
 const RFC = 'RFC 4861 §7.3.3';
 const TN1_GLOBAL = bareNode('TN1', ND_TN1.mac, globalOf(ND_TN1.mac));
 
-async function nutGlobal(ctx: CaseContext): Promise<string> {
+async function nutGlobal(ctx: CaseContext): Promise<string | CaseVerdict> {
   if (ctx.mode === 'router') return normalizeIpv6(`${LINK0_PREFIX}1`);
   await tr1Advertises(ctx, { routerLifetime: 0, prefixes: [LINK0_PREFIX_INFO] }, `TR1 advertises ${LINK0_PREFIX}/64 (Common Test Setup 1.1)`);
   return hostGlobalReady(ctx);
@@ -64,6 +64,7 @@ function part(letter: string, partTitle: string, from: 'link-local' | 'global', 
     run: async (ctx) => {
       // A global address on either side needs the Link0 prefix on-link (a host learns it from TR1's RA).
       const global = from === 'global' || to === 'global' ? await nutGlobal(ctx) : undefined;
+      if (global !== undefined && typeof global !== 'string') return global;
       return probes(ctx, from === 'global' ? TN1_GLOBAL : ND_TN1, to === 'global' ? global! : ctx.nutOn().linkLocal);
     },
   };

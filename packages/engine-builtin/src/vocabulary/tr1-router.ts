@@ -3,6 +3,7 @@
 // router (R = 1: the tester's simulated nodes answer with R = 0, which would take TR1 off the Default Router
 // List, RFC 4861 §7.2.5), a global address for the host from the Link0 prefix, and the cleanup of all of it.
 import { multicastMac, normalizeIpv6, slaacAddress, type FrameSpec } from '@testlab/packet';
+import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { echoReplyTo } from './echo.js';
 import { echoTo } from './echo-to.js';
@@ -90,9 +91,10 @@ const AUTOCONF_WAIT_MS = 10_000;
 
 /**
  * Waits until the host answers at its Link0 global address (SETUP_NODE pings it, answering the NUT's
- * solicitations for itself); returns that address. Throws (the case's ERROR) when it never does.
+ * solicitations for itself); returns that address, or the FAIL of a host that did not configure it from
+ * TR1's RA (RFC 4862 §5.5.3) and so cannot be put where the case starts.
  */
-export async function hostGlobalReady(ctx: CaseContext): Promise<string> {
+export async function hostGlobalReady(ctx: CaseContext): Promise<string | CaseVerdict> {
   const nut = normalizeIpv6(slaacAddress(LINK0_PREFIX, ctx.nutOn().mac));
   const stop = setupNodeAnswers(ctx);
   try {
@@ -105,7 +107,7 @@ export async function hostGlobalReady(ctx: CaseContext): Promise<string> {
   } finally {
     stop();
   }
-  throw new Error(`the NUT did not configure ${nut} from TR1's Router Advertisement within ${AUTOCONF_WAIT_MS} ms`);
+  return fail('RFC 4862 §5.5.3', `the host to answer at ${nut}, configured from TR1's Router Advertisement (setup)`, `no answer within ${AUTOCONF_WAIT_MS} ms`);
 }
 
 /** The Link0 prefix as TAHI's common setup advertises it: on-link, autonomous, long lifetimes. */
