@@ -190,7 +190,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
         ipv6: { src: isAnycast ? [...addresses].find((a) => !a.startsWith('fe80')) ?? ll : target, dst: bad.answersToAllNodes ? 'ff02::1' : src, hopLimit: 255 },
         icmpv6: { type: 'neighbor-advertisement', target, router: mode === 'router', solicited: !bad.unsolicitedAnswers, override: !isAnycast || Boolean(bad.anycastOverride), options: [{ type: 'target-lla', mac }] },
       };
-      return void later(isAnycast ? Math.random() * 800 : 0, () => output(answer));
+      return void later(isAnycast ? Math.random() * 500 : 0, () => output(answer));
     }
     if (m?.type === 'neighbor-advertisement' && !bad.ignoreNa) {
       if (f.ipv6.hopLimit !== 255 || (dst.startsWith('ff') && m.solicited)) return;
@@ -273,6 +273,10 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       if (sysctl) {
         if (sysctl[1] === 'retrans_time_ms') retransMs = Number(sysctl[2]);
         else (baseReachableMs = Number(sysctl[2])), rerandom();
+      } else if (/neigh show (\S+)/.test(words)) {
+        const ip = normalizeIpv6(/neigh show (\S+)/.exec(words)![1]!);
+        const e = cache.get(ip);
+        return { code: 0, stdout: e ? `${ip} dev eth1 lladdr ${e.mac ?? ''} ${e.state}\n` : '', stderr: '' };
       } else if (/neigh flush/.test(words)) {
         for (const e of cache.values()) if (e.timer) clearTimeout(e.timer);
         cache.clear();

@@ -59,6 +59,8 @@ export async function tr1Advertises(ctx: CaseContext, ra: Tr1Ra, note: string): 
   const address = normalizeIpv6(slaacAddress(LINK0_PREFIX, ctx.nutOn().mac));
   ctx.onCleanup(`forget what TR1 advertised (routes, ${address}, timers)`, async () => {
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'flush', 'dev', ifname, 'proto', 'ra']).catch(() => undefined);
+    // Linux files an advertised prefix's on-link route as `proto kernel`: each is removed by name.
+    for (const p of ra.prefixes ?? []) await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'del', `${p.prefix}/64`, 'dev', ifname]).catch(() => undefined);
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'addr', 'flush', 'dev', ifname, 'to', `${address}/128`]).catch(() => undefined);
     await ctx.nutCommand(['sysctl', '-w', `net.ipv6.neigh.${ifname}.retrans_time_ms=${RETRANS_TIMER_MS}`]).catch(() => undefined);
     await ctx.nutCommand(['sysctl', '-w', `net.ipv6.neigh.${ifname}.base_reachable_time_ms=${REACHABLE_TIME_MS}`]).catch(() => undefined);
