@@ -190,7 +190,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
         ipv6: { src: isAnycast ? [...addresses].find((a) => !a.startsWith('fe80')) ?? ll : target, dst: bad.answersToAllNodes ? 'ff02::1' : src, hopLimit: 255 },
         icmpv6: { type: 'neighbor-advertisement', target, router: mode === 'router', solicited: !bad.unsolicitedAnswers, override: !isAnycast || Boolean(bad.anycastOverride), options: [{ type: 'target-lla', mac }] },
       };
-      return void later(isAnycast ? Math.random() * 500 : 0, () => output(answer));
+      return void later(isAnycast ? Math.random() * 300 : 0, () => output(answer));
     }
     if (m?.type === 'neighbor-advertisement' && !bad.ignoreNa) {
       if (f.ipv6.hopLimit !== 255 || (dst.startsWith('ff') && m.solicited)) return;
