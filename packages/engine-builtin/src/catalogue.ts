@@ -27,18 +27,29 @@ import { cases as v6LC_1_3_3 } from './cases/v6LC.1.3.3.js';
 import { cases as v6LC_1_3_4 } from './cases/v6LC.1.3.4.js';
 import { cases as v6LC_1_3_5 } from './cases/v6LC.1.3.5.js';
 import { cases as v6LC_1_3_6 } from './cases/v6LC.1.3.6.js';
+import { cases as v6LC_2_1_1 } from './cases/v6LC.2.1.1.js';
+import { cases as v6LC_2_1_2 } from './cases/v6LC.2.1.2.js';
+import { cases as v6LC_2_1_3 } from './cases/v6LC.2.1.3.js';
+import { cases as v6LC_2_1_4 } from './cases/v6LC.2.1.4.js';
+import { cases as v6LC_2_1_5 } from './cases/v6LC.2.1.5.js';
+import { cases as v6LC_2_1_6 } from './cases/v6LC.2.1.6.js';
 import { cases as v6LC_2_1_7 } from './cases/v6LC.2.1.7.js';
 import { cases as v6LC_2_1_8 } from './cases/v6LC.2.1.8.js';
 import { cases as v6LC_2_1_9 } from './cases/v6LC.2.1.9.js';
 import { cases as v6LC_2_1_10 } from './cases/v6LC.2.1.10.js';
 import { cases as v6LC_2_1_11 } from './cases/v6LC.2.1.11.js';
 import { cases as v6LC_2_1_12 } from './cases/v6LC.2.1.12.js';
+import { cases as v6LC_2_1_13 } from './cases/v6LC.2.1.13.js';
+import { cases as v6LC_2_1_14 } from './cases/v6LC.2.1.14.js';
 import { cases as v6LC_2_1_15 } from './cases/v6LC.2.1.15.js';
 import { cases as v6LC_2_1_16 } from './cases/v6LC.2.1.16.js';
 import { cases as v6LC_2_1_17 } from './cases/v6LC.2.1.17.js';
 import { cases as v6LC_2_1_18 } from './cases/v6LC.2.1.18.js';
 import { cases as v6LC_2_1_19 } from './cases/v6LC.2.1.19.js';
 import { cases as v6LC_2_1_20 } from './cases/v6LC.2.1.20.js';
+import { cases as v6LC_2_1_21 } from './cases/v6LC.2.1.21.js';
+import { cases as v6LC_2_1_22 } from './cases/v6LC.2.1.22.js';
+import { cases as v6LC_2_1_23 } from './cases/v6LC.2.1.23.js';
 import { cases as v6LC_2_2_1 } from './cases/v6LC.2.2.1.js';
 import { cases as v6LC_2_2_2 } from './cases/v6LC.2.2.2.js';
 import { cases as v6LC_2_2_3 } from './cases/v6LC.2.2.3.js';
@@ -96,18 +107,29 @@ const byTest: CaseDefinition[][] = [
   v6LC_1_3_4,
   v6LC_1_3_5,
   v6LC_1_3_6,
+  v6LC_2_1_1,
+  v6LC_2_1_2,
+  v6LC_2_1_3,
+  v6LC_2_1_4,
+  v6LC_2_1_5,
+  v6LC_2_1_6,
   v6LC_2_1_7,
   v6LC_2_1_8,
   v6LC_2_1_9,
   v6LC_2_1_10,
   v6LC_2_1_11,
   v6LC_2_1_12,
+  v6LC_2_1_13,
+  v6LC_2_1_14,
   v6LC_2_1_15,
   v6LC_2_1_16,
   v6LC_2_1_17,
   v6LC_2_1_18,
   v6LC_2_1_19,
   v6LC_2_1_20,
+  v6LC_2_1_21,
+  v6LC_2_1_22,
+  v6LC_2_1_23,
   v6LC_2_2_1,
   v6LC_2_2_2,
   v6LC_2_2_3,

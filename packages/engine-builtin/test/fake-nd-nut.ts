@@ -19,6 +19,8 @@ export interface NdMisbehaviour {
   keepOldLla?: boolean;
   /** Takes a new link-layer address from an NA even without the Override flag. */
   alwaysOverride?: boolean;
+  /** Ignores every Neighbor Advertisement (the "does nothing" NUT of the NA cases). */
+  ignoreEveryNa?: boolean;
   /** Forgets a neighbor when an NA about it arrives. */
   dropEntryOnNa?: boolean;
   /** Never probes a neighbor it learned without confirmation (no DELAY/PROBE). */
@@ -209,7 +211,7 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
       }));
     }
     if (m?.type === 'neighbor-advertisement') {
-      if (!valid(f, 24)) return;
+      if (bad.ignoreEveryNa || !valid(f, 24)) return;
       const target = normalizeIpv6(m.target);
       if (!bad.skipNdValidation && (target.startsWith('ff') || (dst.startsWith('ff') && m.solicited))) return;
       if (addresses.has(target)) {
