@@ -5,7 +5,7 @@ import type { CaseContext } from '../runner/context.js';
 import { isVerdict, provokeResolution } from './address-resolution.js';
 import { echoFrom, echoReplyTo } from './echo.js';
 import { isNaFor, isNsFor, naFrom, nsToNut } from './nd-messages.js';
-import { ND_TN1 } from './tester-nodes.js';
+import { ND_TN1, type BareNode } from './tester-nodes.js';
 import { ANSWER_WINDOW_MS } from './timing.js';
 
 /**
@@ -18,20 +18,21 @@ export type Start = 'REACHABLE' | 'STALE' | 'PROBE';
 /** DELAY_FIRST_PROBE_TIME plus what a busy VM adds. */
 const PROBE_WINDOW_MS = 8_000;
 
-export async function enterState(ctx: CaseContext, start: Start): Promise<CaseVerdict | undefined> {
+/** `tn` is TN1 unless a case names another bare node (TR1 in the Router Discovery cases). */
+export async function enterState(ctx: CaseContext, start: Start, tn: BareNode = ND_TN1): Promise<CaseVerdict | undefined> {
   if (start === 'REACHABLE') {
-    const ns = await provokeResolution(ctx, ND_TN1, 1);
+    const ns = await provokeResolution(ctx, tn, 1);
     if (isVerdict(ns)) return ns;
-    await ctx.link().send(naFrom(ctx, ND_TN1, { solicited: true, override: true }), 'TN1 answers: the entry is REACHABLE');
-    if (!(await ctx.link().expect(echoReplyTo(ND_TN1, 1), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.2.5', 'the queued Echo Reply once TN1 answered (setup)', ctx.link().seenSinceSend());
+    await ctx.link().send(naFrom(ctx, tn, { solicited: true, override: true }), `${tn.name} answers: the entry is REACHABLE`);
+    if (!(await ctx.link().expect(echoReplyTo(tn, 1), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.2.5', 'the queued Echo Reply once TN1 answered (setup)', ctx.link().seenSinceSend());
     return undefined;
   }
-  await ctx.link().send(nsToNut(ctx, ND_TN1, { unicast: true }), 'TN1 solicits the NUT: its SLLA makes a STALE entry');
-  if (!(await ctx.link().expect(isNaFor(ctx.nutOn().linkLocal), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.2.4', 'a Neighbor Advertisement to TN1 (setup)', ctx.link().seenSinceSend());
+  await ctx.link().send(nsToNut(ctx, tn, { unicast: true }), `${tn.name} solicits the NUT: its SLLA makes a STALE entry`);
+  if (!(await ctx.link().expect(isNaFor(ctx.nutOn().linkLocal), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.2.4', `a Neighbor Advertisement to ${tn.name} (setup)`, ctx.link().seenSinceSend());
   if (start === 'STALE') return undefined;
-  await echoFrom(ctx, ND_TN1, 9, 'TN1 pings: the NUT answers from its STALE entry and starts DELAY');
-  if (!(await ctx.link().expect(echoReplyTo(ND_TN1, 9), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.3.3', 'an Echo Reply sent from the STALE entry (setup)', ctx.link().seenSinceSend());
-  const probe = await ctx.link().expect((f) => isNsFor(ND_TN1.address)(f) && f.eth?.dst === ND_TN1.mac, PROBE_WINDOW_MS);
-  if (!probe) return fail('RFC 4861 §7.3.3', 'a unicast Neighbor Solicitation probing TN1 DELAY_FIRST_PROBE_TIME (5 s) after the entry was used', ctx.link().seenSinceSend());
+  await echoFrom(ctx, tn, 9, `${tn.name} pings: the NUT answers from its STALE entry and starts DELAY`);
+  if (!(await ctx.link().expect(echoReplyTo(tn, 9), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.3.3', 'an Echo Reply sent from the STALE entry (setup)', ctx.link().seenSinceSend());
+  const probe = await ctx.link().expect((f) => isNsFor(tn.address)(f) && f.eth?.dst === tn.mac, PROBE_WINDOW_MS);
+  if (!probe) return fail('RFC 4861 §7.3.3', `a unicast Neighbor Solicitation probing ${tn.name} DELAY_FIRST_PROBE_TIME (5 s) after the entry was used`, ctx.link().seenSinceSend());
   return undefined;
 }

@@ -39,10 +39,11 @@ export async function advertiseAsSet(ctx: CaseContext, extra: Omit<Parameters<ty
 }
 
 /** Sends `rs` once the link is quiet; resolves to the RA that answered it (or undefined) and when the RS left. */
-export async function solicit(ctx: CaseContext, clock: RaClock, rs: FrameSpec, note: string, link = 'Link0'): Promise<{ ra?: ReceivedFrame; sentAt: number }> {
+export async function solicit(ctx: CaseContext, clock: RaClock, rs: FrameSpec | FrameSpec[], note: string, link = 'Link0'): Promise<{ ra?: ReceivedFrame; sentAt: number }> {
   await clock.quiet();
   const sentAt = Date.now();
-  await ctx.link(link).send(rs, note);
+  // Fragments of one RS go out back to back; the answer is looked for after the last.
+  for (const f of Array.isArray(rs) ? rs : [rs]) await ctx.link(link).send(f, note);
   return { ra: await ctx.link(link).expect(isRaFromNut(ctx, link), ANSWER_MS), sentAt };
 }
 
@@ -51,7 +52,7 @@ export async function solicit(ctx: CaseContext, clock: RaClock, rs: FrameSpec, n
  * again for a second solicitation: a periodic RA cannot follow both. Then the valid `control` must be
  * answered: a router that answers nothing proves nothing.
  */
-export async function rsIgnored(ctx: CaseContext, clock: RaClock, rs: FrameSpec, what: string, control: FrameSpec, rfc: string): Promise<CaseVerdict | undefined> {
+export async function rsIgnored(ctx: CaseContext, clock: RaClock, rs: FrameSpec | FrameSpec[], what: string, control: FrameSpec, rfc: string): Promise<CaseVerdict | undefined> {
   const answers: ReceivedFrame[] = [];
   for (let attempt = 1; attempt <= 2; attempt++) {
     const { ra, sentAt } = await solicit(ctx, clock, rs, `invalid: ${what}${attempt > 1 ? ' (again: was that RA an answer?)' : ''}`);
