@@ -6,6 +6,7 @@
 // misbehaviour breaks one thing, "drops the stimulus" (ignoring every RA or RS) among them.
 import type { ExecResult, Link } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec, type NdOptionSpec } from '@testlab/packet';
+import { rio } from '../src/vocabulary/host-routers.js';
 import { routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
 
 export interface RdMisbehaviour {
@@ -162,13 +163,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
           { type: 'source-lla', mac },
           ...(c.AdvLinkMTU ? [{ type: 'mtu' as const, mtu: Number(c.AdvLinkMTU) }] : []),
           ...advertising!.prefixes,
-          ...advertising!.routes.map((r) => {
-            const body = new Uint8Array(6 + (r.length === 0 ? 0 : r.length <= 64 ? 8 : 16));
-            body[0] = r.length;
-            body[1] = r.pref << 3;
-            new DataView(body.buffer).setUint32(2, cease ? 0 : r.lifetime);
-            return { type: 'other' as const, optionType: 24, body };
-          }),
+          ...advertising!.routes.map((r) => rio({ prefix: r.prefix, length: r.length, preference: r.pref, lifetime: cease ? 0 : r.lifetime })),
         ],
       },
     };
