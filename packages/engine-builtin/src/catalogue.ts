@@ -53,9 +53,30 @@ import { cases as v6LC_2_1_23 } from './cases/v6LC.2.1.23.js';
 import { cases as v6LC_2_2_1 } from './cases/v6LC.2.2.1.js';
 import { cases as v6LC_2_2_2 } from './cases/v6LC.2.2.2.js';
 import { cases as v6LC_2_2_3 } from './cases/v6LC.2.2.3.js';
+import { cases as v6LC_2_2_4 } from './cases/v6LC.2.2.4.js';
 import { cases as v6LC_2_2_5 } from './cases/v6LC.2.2.5.js';
+import { cases as v6LC_2_2_6 } from './cases/v6LC.2.2.6.js';
+import { cases as v6LC_2_2_7 } from './cases/v6LC.2.2.7.js';
+import { cases as v6LC_2_2_8 } from './cases/v6LC.2.2.8.js';
+import { cases as v6LC_2_2_9 } from './cases/v6LC.2.2.9.js';
+import { cases as v6LC_2_2_10 } from './cases/v6LC.2.2.10.js';
+import { cases as v6LC_2_2_11 } from './cases/v6LC.2.2.11.js';
 import { cases as v6LC_2_2_12 } from './cases/v6LC.2.2.12.js';
 import { cases as v6LC_2_2_13 } from './cases/v6LC.2.2.13.js';
+import { cases as v6LC_2_2_14 } from './cases/v6LC.2.2.14.js';
+import { cases as v6LC_2_2_15 } from './cases/v6LC.2.2.15.js';
+import { cases as v6LC_2_2_16 } from './cases/v6LC.2.2.16.js';
+import { cases as v6LC_2_2_17 } from './cases/v6LC.2.2.17.js';
+import { cases as v6LC_2_2_18 } from './cases/v6LC.2.2.18.js';
+import { cases as v6LC_2_2_19 } from './cases/v6LC.2.2.19.js';
+import { cases as v6LC_2_2_20 } from './cases/v6LC.2.2.20.js';
+import { cases as v6LC_2_2_21 } from './cases/v6LC.2.2.21.js';
+import { cases as v6LC_2_2_22 } from './cases/v6LC.2.2.22.js';
+import { cases as v6LC_2_2_23 } from './cases/v6LC.2.2.23.js';
+import { cases as v6LC_2_2_24 } from './cases/v6LC.2.2.24.js';
+import { cases as v6LC_2_2_25 } from './cases/v6LC.2.2.25.js';
+import { cases as v6LC_2_2_26 } from './cases/v6LC.2.2.26.js';
+import { cases as v6LC_2_2_27 } from './cases/v6LC.2.2.27.js';
 import { cases as v6LC_3_1_1 } from './cases/v6LC.3.1.1.js';
 import { cases as v6LC_3_1_2 } from './cases/v6LC.3.1.2.js';
 import { cases as v6LC_3_1_3 } from './cases/v6LC.3.1.3.js';
@@ -133,9 +154,30 @@ const byTest: CaseDefinition[][] = [
   v6LC_2_2_1,
   v6LC_2_2_2,
   v6LC_2_2_3,
+  v6LC_2_2_4,
   v6LC_2_2_5,
+  v6LC_2_2_6,
+  v6LC_2_2_7,
+  v6LC_2_2_8,
+  v6LC_2_2_9,
+  v6LC_2_2_10,
+  v6LC_2_2_11,
   v6LC_2_2_12,
   v6LC_2_2_13,
+  v6LC_2_2_14,
+  v6LC_2_2_15,
+  v6LC_2_2_16,
+  v6LC_2_2_17,
+  v6LC_2_2_18,
+  v6LC_2_2_19,
+  v6LC_2_2_20,
+  v6LC_2_2_21,
+  v6LC_2_2_22,
+  v6LC_2_2_23,
+  v6LC_2_2_24,
+  v6LC_2_2_25,
+  v6LC_2_2_26,
+  v6LC_2_2_27,
   v6LC_3_1_1,
   v6LC_3_1_2,
   v6LC_3_1_3,

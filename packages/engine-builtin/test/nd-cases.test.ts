@@ -10,6 +10,7 @@ import type { CaseResult, NutMode } from '@testlab/core';
 import { caseCatalogue, runCases } from '../src/index.js';
 import { linkPair } from './fake-nut.js';
 import { FAKE_ND_MAC, startFakeNdNut, type NdMisbehaviour } from './fake-nd-nut.js';
+import { RD_OWN_TESTS } from './rd-case-ids.js';
 
 async function runAgainstFake(id: string, bad: NdMisbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> {
   const def = caseCatalogue.get(id);
@@ -30,9 +31,10 @@ async function runAgainstFake(id: string, bad: NdMisbehaviour = {}, mode: NutMod
   }
 }
 
-// Section 2.1's neighbor cache cases run against a fake with a whole neighbor cache: test/neighbor-cache.test.ts.
+// Section 2.1's neighbor cache cases run against a fake with a whole neighbor cache: test/neighbor-cache.test.ts;
+// the Router Discovery cases against their own: test/rd-cases.test.ts.
 const ownFake = /^v6LC\.2\.1\.([1-6]|1[0-4]|1[89]|2[0-3])(-|$)/;
-const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id) && !ownFake.test(id));
+const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id) && !ownFake.test(id) && !RD_OWN_TESTS.test(id));
 const modeOf = (id: string): NutMode => (caseCatalogue.get(id)!.appliesTo.includes('host') ? 'host' : 'router');
 
 /** Misbehaviour and the FAIL reason it must produce, per case id (a regexp on the id picks a family). */

@@ -90,10 +90,11 @@ export async function enterProbe(ctx: CaseContext, tn: BareNode = ND_TN1, seq = 
   return undefined;
 }
 
-export async function enterState(ctx: CaseContext, start: Start): Promise<CaseVerdict | undefined> {
-  if (start === 'REACHABLE') return enterReachable(ctx);
-  if (start === 'STALE') return enterStale(ctx);
-  return enterProbe(ctx);
+/** `tn`'s entry brought into `start`; `tn` is TN1 unless a case names another bare node (TR1 in Router Discovery). */
+export async function enterState(ctx: CaseContext, start: Start, tn: BareNode = ND_TN1): Promise<CaseVerdict | undefined> {
+  if (start === 'REACHABLE') return enterReachable(ctx, tn);
+  if (start === 'STALE') return enterStale(ctx, tn);
+  return enterProbe(ctx, tn);
 }
 
 /** How long a case that starts from `start` may take, its own judgement (at most 11 s) included. */
