@@ -8,6 +8,7 @@ export * from './links.js';
 export * from './engines.js';
 export * from './store.js';
 export * from './versions.js';
+export * from './discovered-kernel.js';
 export * from './testsets.js';
 export * from './notify.js';
 export * from './queue.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KernelProfile } from '@testlab/core';
+import { parseKernelVersion, type KernelProfile } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { planKernel, QueueKernelSink, type PlannedTestSet, type PoolEntry } from '../src/index.js';
 
@@ -142,8 +142,9 @@ test('a git kernel the watcher offers is planned under the same keys as before',
   await withQueue(async (queue) => {
     const added: string[] = [];
     const sink = new QueueKernelSink(queue, () => ({ testsets: sets, profiles, pool }), (_k, r) => added.push(...r.added));
-    const version = { kind: 'snapshot', base: { kind: 'rc', major: 6, minor: 13, rc: 1, text: '6.13-rc1' }, commits: 12, commit: 'abcdef0', text: 'v6.13-rc1-12-gabcdef0' } as const;
-    assert.equal(await sink.offer({ version, origin: { type: 'git', repo: TORVALDS, ref: 'master', commit: COMMIT } }), 'new');
+    const version = parseKernelVersion('v6.13-rc1-12-gabcdef0');
+    const kernel = { version, stream: 'torvalds/master', eol: false, released: undefined, foundBy: 'git-tree torvalds' };
+    assert.equal(await sink.offer({ ...kernel, origin: { type: 'git', repo: TORVALDS, ref: 'master', commit: COMMIT } }), 'new');
     assert.deepEqual(added, PINNED['v6.13-rc1-12-gabcdef0']!.map((p) => p[1]));
   });
 });

@@ -1,8 +1,7 @@
 // Getting a discovered kernel onto local disk, checked: finals and stable by their PGP signature, rc's
 // against their git tag. Any failure is a KernelRejected naming the kernel and the cause; it stops that
 // kernel only (the poller goes on with the next).
-import type { Progress } from '@testlab/core';
-import type { DiscoveredKernel } from './discovered-kernel.js';
+import type { DiscoveredKernel, Progress } from '@testlab/core';
 import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from './http-fetch.js';
 import { normalizeRepo, updateMirror } from './git-mirror.js';
 import { verifyTarballSignature } from './pgp-verify.js';
