@@ -1,13 +1,13 @@
 // POST /api/runs on a lab: the request becomes a planned kernel, enqueued through the scheduler with the
 // plan context built from the lab's config (lab-config's loadLabPlan, as labd builds it), so the jobs
 // have the keys labd would give them. labd, another process, finds them at its next idle poll.
-import { InvalidKernelVersion, type JobQueue } from '@testlab/core';
+import type { JobQueue, KernelVersion } from '@testlab/core';
 import { kernelVersionFromSource, onlyTestSets, type LabConfig } from '@testlab/lab-config';
 import { enqueueKernel, type LabPlanContext, type PlannedKernel } from '@testlab/scheduler';
 import { TriggerRefusedError, type TriggerRequest, type TriggerRun } from './routes/trigger.js';
 
 /** The version to plan as: given, else that of the same source in the config's kernels, else from its name. */
-export function plannedVersion(request: TriggerRequest, kernels: LabConfig['kernels']): string {
+export function plannedVersion(request: TriggerRequest, kernels: LabConfig['kernels']): KernelVersion {
   if (request.version !== undefined) return request.version;
   const configured = kernels.find((k) => k.source === request.source && k.ref === request.ref);
   const version = configured?.version ?? kernelVersionFromSource(request.source, request.ref);
@@ -24,14 +24,8 @@ export function labTrigger(queue: JobQueue, context: LabPlanContext, kernels: La
       throw new TriggerRefusedError((error as Error).message);
     }
     const kernel: PlannedKernel = { version: plannedVersion(request, kernels), source: { spec: request.source, ...(request.ref ? { ref: request.ref } : {}) } };
-    let enqueued;
-    try {
-      enqueued = await enqueueKernel(queue, kernel, only);
-    } catch (error) {
-      // An invalid version is the caller's mistake; anything else (the database) is the lab's: a 500.
-      if (error instanceof InvalidKernelVersion) throw new TriggerRefusedError(error.message);
-      throw error;
-    }
+    // The version was parsed with the request (or came parsed from the config): a failure here is the lab's, a 500.
+    const enqueued = await enqueueKernel(queue, kernel, only);
     const run = enqueued.plan.jobs.find((j) => j.kind === 'run');
     if (run === undefined) throw new TriggerRefusedError(`test set ${request.testset} cannot run on this lab: ${enqueued.plan.unplaceable.map((u) => u.reason).join('; ')}`);
     const job = await queue.byKey(run.key);

@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wireJobPayload } from '@testlab/core';
 import { openSqliteJobQueue } from '@testlab/store-sqlite';
 import { build } from '../src/app.js';
 import { openWebLab } from '../src/lab-wiring.js';
@@ -88,8 +89,8 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   await queue.close();
   const run = jobs.find((j) => j.id === jobId);
   assert.equal(run?.kind, 'run');
-  assert.deepEqual(run?.payload, { version: '6.12.3', source: { spec: 'https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.12.3.tar.xz' }, profile: 'qemu', testset: 'smoke', mode: 'host', extraCmdline: [] });
-  assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version]).sort(), [['build', '6.1.192'], ['build', '6.12.3'], ['run', '6.1.192'], ['run', '6.12.3']]);
+  assert.deepEqual(run && wireJobPayload(run), { version: '6.12.3', source: { spec: 'https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.12.3.tar.xz' }, profile: 'qemu', testset: 'smoke', mode: 'host', extraCmdline: [] });
+  assert.deepEqual(jobs.map((j) => [j.kind, j.payload.version.text]).sort(), [['build', '6.1.192'], ['build', '6.12.3'], ['run', '6.1.192'], ['run', '6.12.3']]);
 
   const unknownSet = await post({ source: '/srv/linux-6.1.192.tar.xz', testset: 'phase2-router' });
   assert.equal(unknownSet.statusCode, 400);

@@ -12,6 +12,8 @@ export * from './discovered-kernel.js';
 export * from './testsets.js';
 export * from './notify.js';
 export * from './queue.js';
+export * from './job-payloads.js';
+export * from './version-schema.js';
 export * from './diffs.js';
 export * from './run-list.js';
 export * from './router-advertisements.js';

@@ -6,6 +6,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { kernelVersionSchema } from '@testlab/core';
 import { watchConfig } from '@testlab/watcher';
 import { publicKeyBlob } from '@testlab/nut-drivers';
 import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
@@ -120,7 +121,8 @@ export const labConfigSchema = z.strictObject({
   kernels: z
     .array(
       z.strictObject({
-        version: z.string().min(1),
+        /** Parsed here: a version the lab cannot plan is the config's mistake, named with its line. */
+        version: kernelVersionSchema,
         source: z.string().min(1),
         ref: z.string().optional(),
         extraCmdline: z.array(z.string().regex(/^[^\s'"]+$/, 'one word, no quotes')).optional(),

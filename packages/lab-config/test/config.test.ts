@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseKernelVersion } from '@testlab/core';
 import { ConfigError, parseLabConfig } from '../src/config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -33,6 +34,16 @@ test('the example config is valid, with defaults filled in', async () => {
   assert.equal(config.mail?.smtp.tls, 'starttls');
   assert.equal(config.mail?.smtp.rejectUnauthorized, true, "notify's defaults are filled in");
   assert.deepEqual(config.diff, { pinned: ['6.1'], reruns: 0 });
+  assert.deepEqual(config.kernels.map((k) => k.version), [parseKernelVersion('6.1.192')], 'versions are parsed where they enter');
+});
+
+test('a kernel version the lab cannot plan, in kernels, is refused at its line', async () => {
+  const text = (await example()).replace('  - version: 6.1.192\n', '  - version: 6.1.0\n');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  const found = problems(text);
+  assert.deepEqual(found, [
+    `labd.yaml:${lineOf('version: 6.1.0')}: kernels.0.version: invalid kernel version "6.1.0": a final release is never X.Y.0 (write X.Y)`,
+  ]);
 });
 
 test('web, mail and diff are optional: defaults for web and diff, no mail', async () => {

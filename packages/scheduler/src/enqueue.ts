@@ -27,7 +27,7 @@ export async function enqueueKernel(queue: JobQueue, kernel: PlannedKernel, ctx:
 /** A found kernel as the planner takes it: a git kernel is built from its commit when the source knows it. */
 export function plannedFromDiscovered(k: DiscoveredKernel): PlannedKernel {
   const source = k.origin.type === 'tarball' ? { spec: k.origin.url } : { spec: k.origin.repo, ref: k.origin.commit ?? k.origin.ref };
-  return { version: k.version.text, source };
+  return { version: k.version, source };
 }
 
 /** The watcher's sink in the lab: offering a kernel enqueues its builds and runs. */

@@ -34,7 +34,7 @@ const kernels = [
     extraCmdline: ['init=/nonexistent'],
   },
 ];
-const plan = (k: (typeof kernels)[number]) => planKernel(k, sets, profiles, pool);
+const plan = (k: (typeof kernels)[number]) => planKernel({ ...k, version: parseKernelVersion(k.version) }, sets, profiles, pool);
 
 type Pinned = [kind: string, key: string, group: string, after: string | null, priority: number, requires: string | null, payload: string];
 // Generated once from the planner as it was (commit f351d11), then never edited.

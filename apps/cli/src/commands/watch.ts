@@ -109,7 +109,7 @@ export async function watchCommand(paths: LabPaths, opts: WatchOptions): Promise
     await lab?.close();
   }
 
-  const enqueued = (lab?.enqueued ?? []).map((e) => ({ version: e.kernel.version, jobs: e.result.added.length, unplaceable: e.result.plan.unplaceable }));
+  const enqueued = (lab?.enqueued ?? []).map((e) => ({ version: e.kernel.version.text, jobs: e.result.added.length, unplaceable: e.result.plan.unplaceable }));
   if (opts.json) process.stdout.write(`${JSON.stringify({ dryRun, sources: reports.map(reportJson), ...(dryRun ? {} : { enqueued }) }, null, 2)}\n`);
   else {
     printReports(reports);
