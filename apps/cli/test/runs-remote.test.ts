@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunListPage, Verdict } from '@testlab/core';
+import { parseKernelVersion, type RunListPage, type Verdict } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
@@ -28,7 +28,7 @@ async function seed(): Promise<void> {
     ms += 3_600_000;
     const run = await store.startRun({ testset, nut: 'qemu', sourceLabel: `linux-${version ?? 'x'}.tar.xz`, ownerPid: process.pid });
     if (version) {
-      const k = await store.upsertKernel({ version, kind: 'stable', sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
+      const k = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
       const b = await store.recordBuild({ kernelId: k.id, cacheKey: `${version}-${testset}`, kernelRelease: version, fromCache: false });
       await store.attachKernel(run.id, k.id, b.id);
     }

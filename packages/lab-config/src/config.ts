@@ -89,8 +89,8 @@ const webSection = z.strictObject({
 });
 
 const diffSection = z.strictObject({
-  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final. */
-  pinned: z.array(z.string().min(1)).default([]),
+  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final (parsed here). */
+  pinned: z.array(kernelVersionSchema).default([]),
   /** Reruns of a newly failing case (on the NUT that ran it, before its known-good restore) before it counts as a regression. */
   reruns: z.number().int().min(0).max(5).default(0),
 });
