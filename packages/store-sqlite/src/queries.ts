@@ -93,8 +93,9 @@ export class SqliteResults implements ResultsQuery {
     )
       .all()
       .map((k) => {
+        // Fields named, not spread: spreading a row object costs more than parsing its version.
         const parsed = storedVersion(k.version);
-        return { ...k, parsed, stream: releaseStream(parsed) };
+        return { id: k.id, version: k.version, kind: k.kind, last: k.last, parsed, stream: releaseStream(parsed) };
       });
     const streams = [...new Set(all.map((k) => k.stream))].sort();
     const stream = options.stream ?? null;
