@@ -4,9 +4,9 @@
 // names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, publicKeyBlob, runSetupDigest, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, runSetupDigest, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type RunJobPayload, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
-import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunJobPayload, type RunTestSet } from '@testlab/scheduler';
+import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';

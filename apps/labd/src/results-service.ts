@@ -4,7 +4,7 @@
 // this may stop the lab: every failure is logged and the next run or tick tries again.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Outbox, RerunCases, ResultsQuery, SubscriptionStore, Verdict } from '@testlab/core';
+import type { Outbox, RerunCases, ResultsQuery, RunIdentity, SubscriptionStore, Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import type { LabConfig } from '@testlab/lab-config';
 import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
@@ -65,6 +65,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
 
   return {
     async runFinished(runId, rerun) {
+      let judged: RunIdentity;
       try {
         const reruns = rerun ? config.diff.reruns : 0;
         const recorded = await recordRunDiffs(o.results, runId, {
@@ -72,6 +73,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
           reruns,
           ...(rerun && reruns > 0 ? { rerun: (caseIds: readonly string[], times: number) => rerunLogged(runId, caseIds, times, rerun) } : {}),
         });
+        judged = recorded.run;
         const flaky = recorded.totals.flaky;
         log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions, flaky }, 'diffs recorded');
       } catch (error) {
@@ -82,7 +84,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
       }
       if (!notify) return;
       try {
-        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, runId);
+        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, judged);
         log.info({ run: runId, queued, digested }, 'notifications queued');
       } catch (error) {
         log.error({ run: runId, error: (error as Error).message }, 'queueing notifications failed');

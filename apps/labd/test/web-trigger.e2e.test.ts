@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
 import { SINK_AUTH, startSmtpSink, type ReceivedMail } from '@testlab/notify/test-smtp-sink';
 import { cachedKernel, kernelTarball, LabdProcess, removeLab, repoRoot, SMOKE_CASES, SMOKE_SET, writeLabConfig } from './lab-fixture.js';
@@ -61,7 +62,7 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
 
   // A baseline the lab already has: Linux 6.1 on the same test set and NUT kind, with the first case failing.
   const seed = openSqliteStore(path.join(home, 'lab.db'));
-  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
+  const k = await seed.upsertKernel({ version: parseKernelVersion('6.1'), sourceLabel: 'seed', sourceHash: 'sha256:seed' });
   const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
   const baseline = await seed.startRun({ testset: SMOKE_SET, nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
   await seed.attachKernel(baseline.id, k.id, b.id);

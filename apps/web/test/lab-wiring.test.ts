@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { wireJobPayload } from '@testlab/core';
 import { openSqliteJobQueue } from '@testlab/store-sqlite';
 import { build } from '../src/app.js';
 import { openWebLab } from '../src/lab-wiring.js';
@@ -89,8 +90,8 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   await queue.close();
   const run = jobs.find((j) => j.id === jobId);
   assert.equal(run?.kind, 'run');
-  assert.deepEqual(run?.payload, { version: '6.12.3', source: { spec: 'https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.12.3.tar.xz' }, profile: 'qemu', testset: 'smoke', mode: 'host', extraCmdline: [] });
-  assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version]).sort(), [['build', '6.1.192'], ['build', '6.12.3'], ['run', '6.1.192'], ['run', '6.12.3']]);
+  assert.deepEqual(run && wireJobPayload(run), { version: '6.12.3', source: { spec: 'https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.12.3.tar.xz' }, profile: 'qemu', testset: 'smoke', mode: 'host', extraCmdline: [] });
+  assert.deepEqual(jobs.map((j) => [j.kind, j.payload.version.text]).sort(), [['build', '6.1.192'], ['build', '6.12.3'], ['run', '6.1.192'], ['run', '6.12.3']]);
 
   const unknownSet = await post({ source: '/srv/linux-6.1.192.tar.xz', testset: 'phase2-router' });
   assert.equal(unknownSet.statusCode, 400);
@@ -132,7 +133,7 @@ test("a local tarball whose name says nothing is planned as its Makefile's versi
   const queue = openSqliteJobQueue(path.join(dir, 'home', 'lab.db'));
   const jobs = await queue.list();
   await queue.close();
-  assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version]), [['build', '6.1.158'], ['run', '6.1.158']]);
+  assert.deepEqual(jobs.map((j) => [j.kind, j.payload.version.text]), [['build', '6.1.158'], ['run', '6.1.158']]);
 
   await writeFile(path.join(dir, 'not-a-kernel.tar.gz'), 'plain text');
   const bad = await post({ source: path.join(dir, 'not-a-kernel.tar.gz'), testset: 'smoke' });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore, outboxOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
 import { createNotifyService, parseMailConfig, type NotifyService, type RunReport } from '@testlab/notify';
 import { startSmtpSink, SINK_AUTH, type SmtpSink } from '@testlab/notify/test-smtp-sink';
@@ -97,7 +98,7 @@ test('subscribe from the form, confirm through the emailed link (GET asks, POST 
   assert.match(await confirmed.text(), /web@example\.org will get regressions of stable-6\.1 kernels/);
 
   const report: RunReport = {
-    runId: 7, kernelVersion: '6.1.192', testset: 'phase2-host', nut: 'qemu', status: 'done', finishedAt: '2025-01-07T03:00:00.000Z',
+    runId: 7, kernelVersion: parseKernelVersion('6.1.192'), testset: 'phase2-host', nut: 'qemu', status: 'done', finishedAt: '2025-01-07T03:00:00.000Z',
     baseline: { runId: 6, kernelVersion: '6.1.191' },
     regressions: [{ caseId: 'v6LC.1.1.1', title: 'Hop limit', expected: 'PASS', seen: 'FAIL', reason: 'no reply', pcapCount: 1 }],
     counts: { PASS: 0, FAIL: 1, WARN: 0, NA: 0, ERROR: 0 }, caseIds: ['v6LC.1.1.1'],

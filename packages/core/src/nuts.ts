@@ -2,7 +2,8 @@
 import type { Progress } from './progress.js';
 
 /** The roles of the Ready Logo test sets; each decides sysctls, addresses and daemons on the NUT. */
-export type NutMode = 'host' | 'router' | 'ipsec-end-node' | 'security-gateway';
+export const NUT_MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
+export type NutMode = (typeof NUT_MODES)[number];
 
 /** How the tester reaches one test link of a NUT. A new kind of link is a new member here. */
 export type LinkEndpoint =

@@ -2,13 +2,12 @@
 // (a lab spread over several hosts) can implement it without changing a caller.
 import type { CaseResult, Verdict } from './results.js';
 import type { RunStatus, StageName, StageStatus } from './stages.js';
+import type { KernelVersion } from './versions.js';
 
 export interface KernelRecord {
   id: number;
-  /** Canonical, validated version string (see versions.ts), e.g. `6.1.192`, `v6.13-rc1-3-gabcdef012345`. */
-  version: string;
-  /** The kind of version: final, rc, stable, next, snapshot. */
-  kind: string;
+  /** Parsed before it is written (the store keeps its canonical text and kind), e.g. `6.1.192`, `v6.13-rc1-3-gabcdef012345`. */
+  version: KernelVersion;
   sourceLabel: string;
   sourceHash: string;
   createdAt: string;
@@ -65,6 +64,7 @@ export interface ArtifactRecord {
 }
 
 export interface RunSummary extends RunRecord {
+  /** The kernel's canonical version text, as shown (pages, JSON API, CLI); null until the run identified it. */
   kernelVersion: string | null;
   counts: Record<Verdict, number>;
 }

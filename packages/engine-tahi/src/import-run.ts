@@ -2,7 +2,7 @@
 // to parse stores nothing), then copied under the run's artifacts so the evidence outlives the folder.
 import { cp, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseKernelVersion, type CaseResult, type LabStore, type RunSummary } from '@testlab/core';
+import type { CaseResult, KernelVersion, LabStore, RunSummary } from '@testlab/core';
 import { caseResultsOf, type TahiCase } from './case-results.js';
 import { parseResultFolder } from './result-folder.js';
 import type { SectionReport } from './section-report.js';
@@ -14,7 +14,7 @@ export interface ImportedSection {
 
 export interface TahiImport {
   run: RunSummary;
-  kernelVersion: string;
+  kernelVersion: KernelVersion;
   sections: ImportedSection[];
   /** Where the copy of the folder lives. */
   artifactsDir: string;
@@ -26,12 +26,12 @@ export const TAHI_IMPORT_SOURCE = 'tahi import';
 export async function importTahiResults(
   store: LabStore,
   folder: string,
-  options: { kernel: string; artifactsRoot: string; ownerPid?: number },
+  options: { kernel: KernelVersion; artifactsRoot: string; ownerPid?: number },
 ): Promise<TahiImport> {
-  const version = parseKernelVersion(options.kernel);
+  const version = options.kernel;
   const reports = await parseResultFolder(folder);
   const source = path.resolve(folder);
-  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
+  const kernel = await store.upsertKernel({ version, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
   // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false });
   const run = await store.startRun({
@@ -59,7 +59,7 @@ export async function importTahiResults(
     await store.finishRun(run.id, { status: 'done' });
     const stored = await store.getRun(run.id);
     if (!stored) throw new Error(`run ${run.id} vanished from the store right after the import`);
-    return { run: stored, kernelVersion: version.text, sections, artifactsDir };
+    return { run: stored, kernelVersion: version, sections, artifactsDir };
   } catch (error) {
     await store.finishRun(run.id, { status: 'failed', stage: 'test', error: `TAHI import failed: ${(error as Error).message}` });
     throw error;

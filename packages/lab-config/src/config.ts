@@ -6,7 +6,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { publicKeyBlob } from '@testlab/core';
+import { kernelVersionSchema, publicKeyBlob } from '@testlab/core';
 import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
 import { watchConfig } from './watch-section.js';
 
@@ -88,8 +88,8 @@ const webSection = z.strictObject({
 });
 
 const diffSection = z.strictObject({
-  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final. */
-  pinned: z.array(z.string().min(1)).default([]),
+  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final (parsed here). */
+  pinned: z.array(kernelVersionSchema).default([]),
   /** Reruns of a newly failing case (on the NUT that ran it, before its known-good restore) before it counts as a regression. */
   reruns: z.number().int().min(0).max(5).default(0),
 });
@@ -120,7 +120,8 @@ export const labConfigSchema = z.strictObject({
   kernels: z
     .array(
       z.strictObject({
-        version: z.string().min(1),
+        /** Parsed here: a version the lab cannot plan is the config's mistake, named with its line. */
+        version: kernelVersionSchema,
         source: z.string().min(1),
         ref: z.string().optional(),
         extraCmdline: z.array(z.string().regex(/^[^\s'"]+$/, 'one word, no quotes')).optional(),

@@ -1,5 +1,5 @@
 // Shared test inputs: a mail config pointing at a loopback SMTP sink, a manual clock, a run report.
-import type { Verdict } from '@testlab/core';
+import { parseKernelVersion, type Verdict } from '@testlab/core';
 import { parseMailConfig, type MailConfig, type RunReport } from '../src/index.js';
 import { SINK_AUTH } from './smtp-sink.js';
 
@@ -30,7 +30,7 @@ const counts = (pass: number, fail: number): Record<Verdict, number> => ({ PASS:
 export function regressionReport(overrides: Partial<RunReport> = {}): RunReport {
   return {
     runId: 42,
-    kernelVersion: '6.1.192',
+    kernelVersion: parseKernelVersion('6.1.192'),
     testset: 'phase2-host',
     nut: 'qemu-x86_64',
     status: 'done',

@@ -75,19 +75,17 @@ export class SqliteStore implements LabStore {
   }
 
   async upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
+    const { text, kind } = k.version;
     // The first sighting of (version, source hash) wins; a later label for the same tree is ignored.
     const tx = this.#db.transaction(() => {
       this.#q(
         `INSERT INTO kernels (version, kind, source_label, source_hash, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (version, source_hash) DO NOTHING`,
-      ).run(k.version, k.kind, k.sourceLabel, k.sourceHash, this.#iso());
-      return this.#q<[string, string], KernelRow>('SELECT * FROM kernels WHERE version = ? AND source_hash = ?').get(
-        k.version,
-        k.sourceHash,
-      );
+      ).run(text, kind, k.sourceLabel, k.sourceHash, this.#iso());
+      return this.#q<[string, string], KernelRow>('SELECT * FROM kernels WHERE version = ? AND source_hash = ?').get(text, k.sourceHash);
     });
     const row = tx();
-    if (!row) throw new Error(`kernel ${k.version} (${k.sourceHash}) vanished right after its insert`);
+    if (!row) throw new Error(`kernel ${text} (${k.sourceHash}) vanished right after its insert`);
     return toKernel(row);
   }
 

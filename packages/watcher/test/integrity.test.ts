@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fetchKernel, MemorySink, pollOnce, ReleasesJsonSource, verifyTarballSignature, type DiscoveredKernel } from '../src/index.js';
+import type { DiscoveredKernel } from '@testlab/core';
+import { fetchKernel, MemorySink, pollOnce, ReleasesJsonSource, verifyTarballSignature } from '../src/index.js';
 import { archiveTar, compress, FAST_RETRY, git, makeKernelRepo, makeSigner, realKernelPart, recordingProgress, releaseEntry, startServer, tempDir } from './fixtures.js';
 
 test('a releases.json poll with fetching: good signature, 503-then-200 and a matching rc accepted; bad signature, unknown key, truncated tarball and a forged rc each rejected alone', async (t) => {
