@@ -24,6 +24,9 @@ const ALLOWED = {
   notify: ['core'],
   'lab-config': ['core', 'notify'],
   'store-sqlite': ['core'],
+  'store-postgres': ['core'],
+  // the store contracts' test suite, run by every store backend's tests (a devDependency only)
+  'store-contract': ['core'],
   links: ['core'],
   // how bytes reach the lab: the one SSH client, the one HTTP downloader
   transport: ['core'],
