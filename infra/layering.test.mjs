@@ -27,6 +27,8 @@ const ALLOWED = {
   'store-postgres': ['core'],
   // the store contracts' test suite, run by every store backend's tests (a devDependency only)
   'store-contract': ['core'],
+  // the one way a lab process opens its store, whichever backend the config names
+  stores: ['core', 'store-sqlite', 'store-postgres'],
   links: ['core'],
   // how bytes reach the lab: the one SSH client, the one HTTP downloader
   transport: ['core'],

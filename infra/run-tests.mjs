@@ -62,7 +62,7 @@ async function withPostgres(run) {
   const cluster = await startThrowawayCluster();
   console.log(`run-tests: PostgreSQL test cluster at ${cluster.url}`);
   try {
-    return run({ TESTLAB_TEST_POSTGRES_URL: cluster.url, TESTLAB_TEST_POSTGRES_PASSWORD_FILE: cluster.passwordFile });
+    return await run({ TESTLAB_TEST_POSTGRES_URL: cluster.url, TESTLAB_TEST_POSTGRES_PASSWORD_FILE: cluster.passwordFile });
   } finally {
     await cluster.stop();
   }

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
   }
   const daemon = await startDaemon(config, log);
   if (values.once) {
-    await daemon.worker.idle();
+    await daemon.worker?.idle();
     await daemon.stop();
     return 0;
   }

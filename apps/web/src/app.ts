@@ -12,6 +12,8 @@ export interface BuildOptions {
   results: ResultsQuery;
   store: LabStore;
   runsDir: string;
+  /** Where the lab-files routes keep what workers on other hosts upload; default `<runsDir>/../received`. */
+  receivedDir?: string;
   publicUrl?: string;
   views?: Views;
   logger?: FastifyServerOptions['logger'];
@@ -33,6 +35,7 @@ export function build(options: BuildOptions): FastifyInstance {
     store: options.store,
     views: options.views ?? loadViews(),
     runsDir: path.resolve(options.runsDir),
+    receivedDir: path.resolve(options.receivedDir ?? path.join(options.runsDir, '..', 'received')),
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
   };
 

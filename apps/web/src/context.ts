@@ -9,6 +9,8 @@ export interface WebContext {
   views: Views;
   /** The lab's runs folder: no file outside it is ever served, whatever the database says. */
   runsDir: string;
+  /** Files workers on other hosts uploaded (lab-files routes): a run made elsewhere is served from here. */
+  receivedDir?: string;
   /** Absolute base URL for links that leave the page (Atom feed ids and links), no trailing slash. */
   publicUrl: string;
 }

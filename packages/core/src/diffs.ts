@@ -4,6 +4,7 @@
 // Kernel versions the diff computation decides by (RunIdentity) are parsed; those the dashboard and the JSON
 // API only show (matrix rows, history points, feed items, stored diffs) are the canonical text as stored.
 import type { ArtifactRecord, RunSummary, StageRecord } from './store.js';
+import type { HostRecord } from './hosts.js';
 import type { Verdict } from './results.js';
 import type { KernelVersion } from './versions.js';
 import type { RunListFilter, RunListPage } from './run-list.js';
@@ -157,6 +158,8 @@ export interface LabStatus {
   /** Runs in progress with their current stage (and its detail, e.g. build progress). */
   running: { run: RunSummary; stage: StageRecord | null }[];
   totals: { runs: number; kernels: number };
+  /** The hosts of the lab (announced labd processes) with their NUTs and last heartbeat; one for a lab on one machine. */
+  hosts: HostRecord[];
 }
 
 export interface ResultLine {

@@ -21,3 +21,4 @@ export * from './runs.js';
 export * from './ssh-public-key.js';
 export * from './run-setup.js';
 export * from './lab-stores.js';
+export * from './hosts.js';

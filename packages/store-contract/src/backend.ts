@@ -5,14 +5,17 @@ import type { LabStores } from '@testlab/core';
 export interface ContractBackend {
   /** `sqlite`, `postgres`: prefixes every test's name. */
   name: string;
-  /** A new, empty, migrated lab database; every timestamp the contracts write comes from `now`. */
+  /**
+   * A new, empty, migrated lab database; every timestamp the contracts write comes from `now`. Its contracts
+   * belong to a process on host `host-a` (runs it starts name that host).
+   */
   create(now: () => Date): Promise<TestLab>;
 }
 
 export interface TestLab {
   stores: LabStores;
-  /** The same database opened again, as another lab process (or host) would: its own connection(s). */
-  reopen(now?: () => Date): Promise<LabStores>;
+  /** The same database opened again, as another lab process would: its own connection(s), on `host` (default `host-a`). */
+  reopen(now?: () => Date, host?: string): Promise<LabStores>;
   /** Edits behind the contracts' back, for the tests of what the contracts refuse to read. */
   tamper: Tamper;
   /**

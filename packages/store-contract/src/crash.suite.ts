@@ -61,6 +61,28 @@ export function crashContract(backend: ContractBackend): void {
       });
     });
 
+    test("another host's runs are not judged by this host's pids; a run whose job was taken over is abandoned", async () => {
+      const clock = new Clock();
+      await withLab(backend, clock, async (lab) => {
+        const onB = (await lab.reopen(clock.now, 'host-b')).store;
+        const bRun = await onB.startRun({ testset: 't', nut: 'host', sourceLabel: 'on b', ownerPid: 999_999 });
+        const aRun = await lab.stores.store.startRun({ testset: 't', nut: 'host', sourceLabel: 'on a', ownerPid: 999_998 });
+        const asked: number[] = [];
+        assert.deepEqual(await lab.stores.store.markOrphanedRuns((pid) => (asked.push(pid), false)), [aRun.id], "host-a judges only its own runs");
+        assert.deepEqual(asked, [999_998]);
+        assert.equal((await onB.getRun(bRun.id))?.status, 'running', "host-b's run is left alone");
+        // host-b stopped answering; the run's job went to another worker, which gives up on the old run.
+        await onB.startStage(bRun.id, 'test');
+        assert.equal(await lab.stores.store.abandonRun(bRun.id, 'its job was taken over: host-b stopped answering'), true);
+        const abandoned = await lab.stores.store.getRun(bRun.id);
+        assert.equal(abandoned?.status, 'unfinished');
+        assert.equal(abandoned?.error, 'its job was taken over: host-b stopped answering');
+        assert.deepEqual((await onB.stagesOf(bRun.id)).map((s) => s.status), ['unfinished']);
+        assert.equal(await lab.stores.store.abandonRun(bRun.id, 'again'), false, 'only a running run');
+        await assert.rejects(onB.finishRun(bRun.id, { status: 'done' }), /already unfinished/, 'the old holder cannot finish it');
+      });
+    });
+
     // The real thing: a separate node process writes a run and is SIGKILLed without closing anything.
     test('a lab process killed with SIGKILL mid-run leaves a readable database and an orphaned run', async () => {
       await withLab(backend, new Clock(), async (lab) => {

@@ -3,6 +3,7 @@
 // one line below, and then runs against SQLite and PostgreSQL alike.
 import type { ContractBackend } from './backend.js';
 import { crashContract } from './crash.suite.js';
+import { hostsContract } from './hosts.suite.js';
 import { labStoreContract } from './lab-store.suite.js';
 import { outboxContract } from './outbox.suite.js';
 import { queueContract } from './queue.suite.js';
@@ -22,4 +23,5 @@ export function storeContract(backend: ContractBackend): void {
   runListContract(backend);
   subscriptionsContract(backend);
   outboxContract(backend);
+  hostsContract(backend);
 }

@@ -13,6 +13,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Shown in pg_stat_activity: which lab process holds a connection. */
   applicationName?: string;
+  /** The host this process runs on (runs it starts name it). Default: os.hostname(). */
+  host?: string;
   /** Told about errors of idle connections (the server restarted): the next query reconnects. */
   onIdleError?: (error: Error) => void;
 }

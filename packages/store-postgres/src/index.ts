@@ -3,6 +3,8 @@ import type { LabStores } from '@testlab/core';
 import { createPool, redactedUrl, type PostgresStoreOptions } from './connection.js';
 import { applyMigrations, MIGRATION_LOCK, SchemaTooNewError } from './migrate.js';
 import { migrations } from './migrations.js';
+import { hostname } from 'node:os';
+import { PostgresHosts } from './hosts.js';
 import { PostgresOutbox } from './outbox.js';
 import { PostgresResults } from './queries.js';
 import { PostgresJobQueue } from './queue.js';
@@ -12,7 +14,7 @@ import { PostgresSubscriptionStore } from './subscriptions.js';
 export { migrations, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
 export { SchemaTooNewError, MIGRATION_LOCK };
 export { redactedUrl, type PostgresStoreOptions } from './connection.js';
-export { PostgresStore, PostgresJobQueue, PostgresResults, PostgresSubscriptionStore, PostgresOutbox };
+export { PostgresStore, PostgresJobQueue, PostgresResults, PostgresSubscriptionStore, PostgresOutbox, PostgresHosts };
 
 export interface PostgresStores extends LabStores {
   store: PostgresStore;
@@ -20,6 +22,7 @@ export interface PostgresStores extends LabStores {
   results: PostgresResults;
   subscriptions: PostgresSubscriptionStore;
   outbox: PostgresOutbox;
+  hosts: PostgresHosts;
   /** The pool, for tests and maintenance (`testlab migrate-store`, `gc`); not for lab code. */
   readonly pool: import('pg').Pool;
 }
@@ -44,11 +47,12 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
   return {
     backend: 'postgres',
     pool,
-    store: new PostgresStore(pool, now, close),
+    store: new PostgresStore(pool, now, close, options.host ?? hostname()),
     queue: new PostgresJobQueue(pool, now, close),
     results: new PostgresResults(pool, now),
     subscriptions: new PostgresSubscriptionStore(pool, now),
     outbox: new PostgresOutbox(pool, now),
+    hosts: new PostgresHosts(pool, now),
     close,
   };
 }

@@ -252,12 +252,27 @@ CREATE INDEX builds_by_cache_key ON builds (cache_key);
 CREATE INDEX runs_by_build ON runs (build_id) WHERE build_id IS NOT NULL;
 `;
 
+const hosts = `
+ALTER TABLE runs ADD COLUMN owner_host text;
+CREATE TABLE lab_hosts (
+  name          text PRIMARY KEY CHECK (name <> ''),
+  roles         json NOT NULL CHECK (json_typeof(roles) = 'array'),
+  builds        boolean NOT NULL,
+  nuts          json NOT NULL CHECK (json_typeof(nuts) = 'array'),
+  owner         text NOT NULL CHECK (owner <> ''),
+  started_at    timestamptz NOT NULL,
+  last_seen_at  timestamptz NOT NULL,
+  left_at       timestamptz
+);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initial },
   { version: 2, name: 'job queue', sql: jobQueue },
   { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
   { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
   { version: 5, name: 'run setup digest: a finished experiment is not run again', sql: runSetup },
+  { version: 6, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = migrations[migrations.length - 1]?.version ?? 0;

@@ -29,6 +29,7 @@ import {
 } from '@testlab/core';
 import { inTransaction } from './connection.js';
 import { PostgresDiffs } from './diffs.js';
+import { toHost } from './hosts.js';
 import { RUN_LIST_ORDER, runPageQuery } from './run-list.js';
 import { countsLateral, storedVersion, toArtifact, toCounts, toStage, toSummary, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
 
@@ -141,6 +142,7 @@ export class PostgresResults implements ResultsQuery {
       const { rows: [totals] } = await c.query<{ runs: number; kernels: number }>(
         'SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM kernels) AS kernels',
       );
+      const { rows: hostRows } = await c.query<Parameters<typeof toHost>[0]>('SELECT * FROM lab_hosts ORDER BY name');
       const stageOf = new Map(stages.map((s) => [s.run_id, s]));
       return {
         queue: { queued: queue.find((q) => q.status === 'queued')?.n ?? 0, leased: queue.find((q) => q.status === 'leased')?.n ?? 0 },
@@ -150,6 +152,7 @@ export class PostgresResults implements ResultsQuery {
           return { run: toSummary(r), stage: s ? toStage(s) : null };
         }),
         totals: totals ?? { runs: 0, kernels: 0 },
+        hosts: hostRows.map(toHost),
       };
     }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }

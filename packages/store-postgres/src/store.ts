@@ -49,6 +49,8 @@ export class PostgresStore implements LabStore {
     private readonly pool: pg.Pool,
     private readonly now: () => Date,
     private readonly closePool: () => Promise<void>,
+    /** The host this process runs on: runs it starts name it, and only its runs' pids are judged here. */
+    private readonly host: string,
   ) {}
 
   async upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
@@ -75,9 +77,9 @@ export class PostgresStore implements LabStore {
 
   async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
     const { rows } = await this.pool.query<RunRow>(
-      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest)
-       VALUES ($1, $2, 'running', $3, $4, $5, $6) RETURNING *`,
-      [r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null],
+      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest, owner_host)
+       VALUES ($1, $2, 'running', $3, $4, $5, $6, $7) RETURNING *`,
+      [r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null, this.host],
     );
     return toRun(rows[0]!);
   }
@@ -160,8 +162,10 @@ export class PostgresStore implements LabStore {
   }
 
   async markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]> {
+    // A pid names a process on the host that started the run: another host's runs are not ours to judge.
     const { rows: running } = await this.pool.query<{ id: number; owner_pid: number }>(
-      `SELECT id, owner_pid FROM runs WHERE status = 'running' ORDER BY id`,
+      `SELECT id, owner_pid FROM runs WHERE status = 'running' AND (owner_host IS NULL OR owner_host = $1) ORDER BY id`,
+      [this.host],
     );
     // Asked outside the transaction: isAlive is the caller's code and may be slow.
     const alive = new Map<number, boolean>();
@@ -182,6 +186,15 @@ export class PostgresStore implements LabStore {
         marked.push(id);
       }
       return marked;
+    });
+  }
+
+  async abandonRun(runId: number, reason: string): Promise<boolean> {
+    return inTransaction(this.pool, async (c) => {
+      const { rowCount } = await c.query(`UPDATE runs SET status = 'unfinished', error = coalesce(error, $1) WHERE id = $2 AND status = 'running'`, [reason, runId]);
+      if (!rowCount) return false;
+      await c.query(`UPDATE stages SET status = 'unfinished' WHERE run_id = $1 AND status = 'running'`, [runId]);
+      return true;
     });
   }
 

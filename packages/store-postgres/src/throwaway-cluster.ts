@@ -100,7 +100,11 @@ export async function startThrowawayCluster(options: { readyTimeoutMs?: number }
     process.removeListener('exit', killOnExit);
     rmSync(root, { recursive: true, force: true });
   };
-  const killOnExit = () => server?.kill('SIGQUIT');
+  // A test process that ends without stop(): the server goes with it, and so does its folder.
+  const killOnExit = () => {
+    server?.kill('SIGQUIT');
+    rmSync(root, { recursive: true, force: true });
+  };
   try {
     const [initdb, initArgs] = asServer(account, path.join(bin, 'initdb'), [
       '-D', data, '-U', USER, `--pwfile=${initPassword}`, '--auth-local=trust', '--auth-host=scram-sha-256',
@@ -196,3 +200,4 @@ export async function testCluster(): Promise<{ cluster: Pick<ThrowawayCluster, '
   const own = await startThrowawayCluster();
   return { cluster: own, password: readFileSync(own.passwordFile, 'utf8').trim(), release: own.stop };
 }
+export { outageProxy, type OutageProxy } from './outage-proxy.js';

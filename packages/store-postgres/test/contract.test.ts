@@ -29,8 +29,8 @@ const postgres: ContractBackend = {
     const url = await cluster.cluster.createDatabase('contract', template);
     const { password } = cluster;
     const opened: LabStores[] = [];
-    const open = async (clock = now) => {
-      const stores = await openPostgresStores(url, { now: clock, password, maxConnections: 4 });
+    const open = async (clock = now, host = 'host-a') => {
+      const stores = await openPostgresStores(url, { now: clock, password, maxConnections: 4, host });
       opened.push(stores);
       return stores;
     };
@@ -46,9 +46,9 @@ const postgres: ContractBackend = {
     };
     return {
       stores: await open(),
-      reopen: (clock) => open(clock),
+      reopen: (clock, host) => open(clock, host),
       childPrelude: `import { openPostgresStores } from ${JSON.stringify(storeModule)};
-        const stores = await openPostgresStores(${JSON.stringify(url)}, { password: ${JSON.stringify(password)} });`,
+        const stores = await openPostgresStores(${JSON.stringify(url)}, { password: ${JSON.stringify(password)}, host: 'host-a' });`,
       tamper: {
         jobPayload: async (key) => (await raw<{ p: string }>('SELECT payload::text AS p FROM jobs WHERE key = $1', [key]))[0]!.p,
         setJobPayload: async (key, payload) => void (await raw('UPDATE jobs SET payload = $1 WHERE key = $2', [payload, key])),

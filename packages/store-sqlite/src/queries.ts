@@ -28,6 +28,7 @@ import {
   type Verdict,
 } from '@testlab/core';
 import { SqliteDiffs } from './diffs.js';
+import { toHost } from './hosts.js';
 import { RUN_LIST_ORDER, runPageQuery } from './run-list.js';
 import { storedVersion, toArtifact, toCounts, toRun, toStage, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
 import type { SqliteStore } from './store.js';
@@ -149,6 +150,7 @@ export class SqliteResults implements ResultsQuery {
     const queue = this.#q<[], { status: string; n: number }>(
       `SELECT status, count(*) AS n FROM jobs WHERE status IN ('queued', 'leased') GROUP BY status`,
     ).all();
+    const hosts = this.#q<[], Parameters<typeof toHost>[0]>('SELECT * FROM lab_hosts ORDER BY name').all().map(toHost);
     const totals = this.#q<[], { runs: number; kernels: number }>(
       'SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM kernels) AS kernels',
     ).get() ?? { runs: 0, kernels: 0 };
@@ -160,6 +162,7 @@ export class SqliteResults implements ResultsQuery {
         return { run: toSummary(r), stage: s ? toStage(s) : null };
       }),
       totals,
+      hosts,
     };
   }
 

@@ -15,8 +15,8 @@ const sqlite: ContractBackend = {
     const dir = mkdtempSync(path.join(tmpdir(), 'testlab-contract-'));
     const file = path.join(dir, 'lab.db');
     const opened: LabStores[] = [];
-    const open = (clock = now) => {
-      const stores = openSqliteStores(file, { now: clock });
+    const open = (clock = now, host = 'host-a') => {
+      const stores = openSqliteStores(file, { now: clock, host });
       opened.push(stores);
       return stores;
     };
@@ -31,8 +31,8 @@ const sqlite: ContractBackend = {
     };
     return {
       stores: open(),
-      reopen: async (clock) => open(clock),
-      childPrelude: `import { openSqliteStores } from ${JSON.stringify(storeModule)};\nconst stores = openSqliteStores(${JSON.stringify(file)});`,
+      reopen: async (clock, host) => open(clock, host),
+      childPrelude: `import { openSqliteStores } from ${JSON.stringify(storeModule)};\nconst stores = openSqliteStores(${JSON.stringify(file)}, { host: 'host-a' });`,
       tamper: {
         jobPayload: async (key) => raw((db) => db.prepare<[string], string>('SELECT payload FROM jobs WHERE key = ?').pluck().get(key)!),
         setJobPayload: async (key, payload) => void raw((db) => db.prepare('UPDATE jobs SET payload = ? WHERE key = ?').run(payload, key)),

@@ -1,5 +1,5 @@
 // Home: kernels x test sets, newest kernel first, and what the lab is doing now.
-import type { MatrixCell } from '@testlab/core';
+import type { HostRecord, MatrixCell } from '@testlab/core';
 import type { WebRoute } from '../context.js';
 import { sendPage } from '../html.js';
 import { matrixQuery, parse } from '../params.js';
@@ -11,6 +11,17 @@ export function cellState(cell: MatrixCell): { css: string; label: string } {
   if ((cell.regressions ?? 0) > 0) return { css: 'regression', label: `${cell.regressions} regression${cell.regressions === 1 ? '' : 's'}` };
   if (cell.counts.FAIL + cell.counts.ERROR > 0) return { css: 'fail', label: 'failures, none new' };
   return { css: 'pass', label: 'all pass' };
+}
+
+/** A host that sent no heartbeat for this long is shown as not answering (labd beats every 30 s). */
+export const HOST_SILENT_MS = 120_000;
+
+/** How the status shows one host: up, not answering (its jobs go to others once their leases lapse), or left. */
+export function hostState(host: HostRecord, now: Date): { state: 'up' | 'silent' | 'left'; stateLabel: string } {
+  if (host.leftAt !== null) return { state: 'left', stateLabel: `stopped at ${host.leftAt}` };
+  const silentMs = now.getTime() - Date.parse(host.lastSeenAt);
+  if (silentMs > HOST_SILENT_MS) return { state: 'silent', stateLabel: `not answering for ${Math.round(silentMs / 60_000)} min` };
+  return { state: 'up', stateLabel: 'up' };
 }
 
 const home: WebRoute = async (app, { context }) => {
@@ -29,12 +40,16 @@ const home: WebRoute = async (app, { context }) => {
       stage,
       progress: stage?.detail ?? null,
     }));
+    const now = new Date();
+    const hosts = status.hosts.map((h) => ({
+      ...h, roleList: h.roles.join(', '), nutList: h.nuts.map((n) => `${n.name} (${n.profile}: ${n.modes.join(', ')})`).join('; '), ...hostState(h, now),
+    }));
     const streams = [{ name: 'all', href: '/', current: matrix.stream === null }].concat(
       matrix.streams.map((s) => ({ name: s, href: `/?stream=${encodeURIComponent(s)}`, current: s === matrix.stream })),
     );
     return sendPage(
       reply,
-      context.views.page('home', 'testlab: kernels x test sets', { columns: matrix.columns, rows, status, running, streams, stream: matrix.stream }),
+      context.views.page('home', 'testlab: kernels x test sets', { columns: matrix.columns, rows, status, running, hosts, streams, stream: matrix.stream }),
     );
   });
 };

@@ -81,14 +81,14 @@ const runs: WebRoute = async (app, { context }) => {
     );
     const file = await results.pcap(runId, caseId, position);
     if (!file) throw new NotFound(`no capture ${position} for case ${caseId} in run ${runId}`);
-    return sendArtifact(reply, context.runsDir, file, 'pcap', `run-${runId}-${caseId}-${path.basename(file)}`);
+    return sendArtifact(reply, context, runId, file, 'pcap', `run-${runId}-${caseId}-${path.basename(file)}`);
   });
 
   app.get('/artifacts/:id', async (request, reply) => {
     const { id: artifactId } = parse(z.object({ id }), request.params);
     const a = await results.artifact(artifactId);
     if (!a) throw new NotFound(`no artifact ${artifactId}`);
-    return sendArtifact(reply, context.runsDir, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`);
+    return sendArtifact(reply, context, a.runId, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`);
   });
 };
 export default runs;
