@@ -22,6 +22,8 @@ const ALLOWED = {
   // the domain's services and the lab's config file, on the model only
   diff: ['core'],
   notify: ['core'],
+  // what a lab keeps on disk, decided from the store's facts
+  retention: ['core'],
   'lab-config': ['core', 'notify'],
   'store-sqlite': ['core'],
   'store-postgres': ['core'],

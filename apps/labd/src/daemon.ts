@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { pruneSourceTrees } from '@testlab/builder';
+import { bytesText, collectGarbage } from '@testlab/retention';
 import { GitTreeSource, pollOnce, watchSourceFrom, type WatchSource } from '@testlab/watcher';
 import { enqueueKernel, LabWorker, QueueKernelSink, workerId, type PlannedKernel } from '@testlab/scheduler';
 import type { LabConfig } from '@testlab/lab-config';
@@ -117,6 +118,13 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
     await pollSources(watchSources, 'poll');
   });
   const snapshot = guarded('snapshot', async () => pollSources(snapshotSource ? [snapshotSource] : [], 'snapshot'));
+  // Each host frees its own disk under the lab's one policy (the facts are the shared store's).
+  const retention = config.retention;
+  const collect = guarded('retention', async () => {
+    if (retention === undefined) return;
+    const report = await collectGarbage(lab.results, { home: config.home, cache: config.cache }, retention, { dryRun: false });
+    log.info({ freed: bytesText(report.plan.bytes), items: report.plan.items.length, keptRuns: report.decision.keepRuns.size, runs: report.runs }, 'retention applied');
+  });
 
   const presence = await announcePresence(lab.hosts, {
     name: hostName, owner, roles: role === 'all' ? ['scheduler', 'worker'] : [role], builds: role !== 'scheduler' && config.host.builds,
@@ -124,6 +132,7 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   }, log.child({ part: 'presence' }));
   await worker?.start();
   const tasks: ScheduledTask[] = [];
+  if (retention !== undefined) tasks.push(cron.schedule(retention.schedule, collect, { timezone: config.schedule.timezone, name: 'retention', noOverlap: true }));
   if (role !== 'worker') {
     await poll();
     tasks.push(

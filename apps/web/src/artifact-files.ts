@@ -44,10 +44,13 @@ async function findFile(where: { runsDir: string; receivedDir?: string }, runId:
 
 const TEXT_KINDS = new Set(['build-log', 'console-log', 'config', 'case-log', 'system-map']);
 
+/** `finished`: the run is over, so its files never change again and may be kept by any cache for good. */
 export async function sendArtifact(
-  reply: FastifyReply, where: { runsDir: string; receivedDir?: string }, runId: number, file: string, kind: string, downloadName: string,
+  reply: FastifyReply, where: { runsDir: string; receivedDir?: string }, runId: number, file: string, kind: string, downloadName: string, finished = false,
 ): Promise<FastifyReply> {
   const found = await findFile(where, runId, file);
+  if (finished) reply.header('cache-control', 'public, max-age=31536000, immutable');
+  else reply.header('cache-control', 'no-cache');
   const text = TEXT_KINDS.has(kind) || file.endsWith('.log');
   const type = kind === 'pcap' ? 'application/vnd.tcpdump.pcap' : text ? 'text/plain; charset=utf-8' : 'application/octet-stream';
   // Texts are shown in the browser as plain text (never HTML: nosniff is set); the rest downloads.

@@ -19,6 +19,8 @@ export interface WebLab {
   build: BuildOptions;
   host: string;
   port: number;
+  /** Processes to serve with (the config's web.workers): 1, or one per core. */
+  workers: number | 'auto';
   /** What is enabled, for the start-up line. */
   features: string[];
   close(): Promise<void>;
@@ -43,7 +45,7 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
     const host = o.host ?? '127.0.0.1';
     const port = o.port ?? 8080;
     return {
-      build: base(stores, home, o.publicUrl ?? `http://${host}:${port}`), host, port, features: [],
+      build: base(stores, home, o.publicUrl ?? `http://${host}:${port}`), host, port, features: [], workers: 1,
       close: () => stores.close(),
     };
   }
@@ -76,7 +78,7 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
     features.push('subscriptions');
   }
   return {
-    build: { ...base(stores, config.home, publicUrl), extraRoutes }, host, port, features,
+    build: { ...base(stores, config.home, publicUrl), extraRoutes }, host, port, features, workers: config.web.workers,
     close: () => stores.close(),
   };
 }

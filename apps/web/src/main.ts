@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // testlab-web: serves the dashboard over the lab's database. `--config labd.yaml` reads the lab's config
-// (its home, web and mail sections; the trigger API with its token file); without it, $TESTLAB_HOME as the
-// CLI uses it. Loopback by default; --host to expose it.
+// (its home, store, web and mail sections; the trigger API with its token file); without it, $TESTLAB_HOME
+// (or $TESTLAB_STORE) as the CLI uses it. Loopback by default; --host to expose it. `--workers N|auto` (or
+// web.workers) serves from several processes sharing the port (node's cluster): each has its own store
+// connection and its own page cache.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ConfigError, TokenFileError } from '@testlab/lab-config';
 import { build } from './app.js';
@@ -19,9 +23,11 @@ const { values } = parseArgs({
     host: { type: 'string' },
     port: { type: 'string' },
     'public-url': { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 if (values.port !== undefined && (!/^[0-9]{1,5}$/.test(values.port) || Number(values.port) > 65535)) fail(`--port must be 0..65535, got ${JSON.stringify(values.port)}`);
+if (values.workers !== undefined && values.workers !== 'auto' && !/^([1-9]|[1-5][0-9]|6[0-4])$/.test(values.workers)) fail(`--workers must be 1..64 or auto, got ${JSON.stringify(values.workers)}`);
 
 let lab;
 try {
@@ -36,13 +42,35 @@ try {
   if (error instanceof ConfigError || error instanceof TokenFileError) fail((error as Error).message);
   throw error;
 }
-const app = build({ ...lab.build, logger: { level: 'info' } });
-const opened = lab;
-const close = async () => {
-  await app.close();
-  await opened.close();
-};
-process.once('SIGINT', () => void close());
-process.once('SIGTERM', () => void close());
-const address = await listen(app, { host: lab.host, port: lab.port });
-app.log.info({ address, features: lab.features }, 'dashboard listening');
+const wanted = values.workers ?? lab.workers;
+const workers = wanted === 'auto' ? availableParallelism() : Number(wanted);
+
+if (workers > 1 && cluster.isPrimary) {
+  // The primary serves nothing: it keeps `workers` processes on the port and ends them with itself.
+  await lab.close();
+  const start = () => cluster.fork();
+  for (let i = 0; i < workers; i++) start();
+  let stopping = false;
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`testlab-web: worker ${worker.process.pid} ended (${signal ?? code}); starting another\n`);
+    setTimeout(start, 1000).unref();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else {
+  const app = build({ ...lab.build, logger: { level: 'info' } });
+  const opened = lab;
+  const close = async () => {
+    await app.close();
+    await opened.close();
+  };
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
+  const address = await listen(app, { host: lab.host, port: lab.port });
+  app.log.info({ address, features: lab.features, worker: cluster.isWorker ? cluster.worker?.id : undefined }, 'dashboard listening');
+}

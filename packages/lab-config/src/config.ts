@@ -109,6 +109,8 @@ const webSection = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** The lab API token (POST /api/runs, /api/subscriptions): a file readable by its owner only. */
   tokenFile: absolute.optional(),
+  /** Dashboard processes sharing the port (node's cluster): `auto` for one per core. */
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
 });
 
 /**
@@ -177,6 +179,19 @@ export const labConfigSchema = z.strictObject({
   watch: watchConfig.optional(),
   /** The nightly git snapshot: a repository and branch, described by `git describe` when it is taken. */
   snapshot: z.strictObject({ repo: z.string().min(1), ref: z.string().default('master') }).optional(),
+  /**
+   * What the lab keeps on disk (packages/retention), applied by every labd to its own home and cache on the
+   * schedule, and by `testlab gc`. Without it nothing is removed (unpacked trees are pruned either way).
+   */
+  retention: z
+    .strictObject({
+      keepLast: z.number().int().min(1).default(30),
+      keepRegressions: z.boolean().default(true),
+      keepBaselines: z.boolean().default(true),
+      graceDays: z.number().min(0).default(7),
+      schedule: cronExpr.default('30 3 * * *'),
+    })
+    .optional(),
   /** This labd's role and host in a lab on several hosts; default: one process doing everything. */
   host: hostSection.prefault({}),
   /** The dashboard and JSON API (apps/web --config). */

@@ -30,7 +30,7 @@ test('the example config is valid, with defaults filled in', async () => {
   const box = config.nuts.find((n) => n.name === 'box-1');
   assert.equal(box?.driver, 'ssh');
   assert.equal(box?.driver === 'ssh' ? box.oneTimeBoot.method : '', 'grub-reboot');
-  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token' });
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token', workers: 1 });
   assert.equal(config.mail?.smtp.tls, 'starttls');
   assert.equal(config.mail?.smtp.rejectUnauthorized, true, "notify's defaults are filled in");
   assert.deepEqual(config.diff, { pinned: [parseKernelVersion('6.1')], reruns: 0 });
@@ -50,7 +50,7 @@ test('a kernel version the lab cannot plan, in kernels or diff.pinned, is refuse
 test('web, mail and diff are optional: defaults for web and diff, no mail', async () => {
   const text = (await example()).replace(/\n# The dashboard and JSON API[\s\S]*$/, '\n');
   const config = parseLabConfig(text, 'labd.yaml');
-  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080 });
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, workers: 1 });
   assert.equal(config.mail, undefined);
   assert.deepEqual(config.diff, { pinned: [], reruns: 0 });
 });

@@ -139,6 +139,52 @@ export function resultsContract(backend: ContractBackend): void {
       });
     });
 
+    test('the change stamp moves when a run starts, ends, is abandoned or gets its diffs, and only then', async () => {
+      const clock = new Clock();
+      await withLab(backend, clock, async ({ stores: { store, results } }) => {
+        const stamps = [await results.changeStamp()];
+        const step = async (what: string, change: () => Promise<unknown>, moves = true) => {
+          await change();
+          const now = await results.changeStamp();
+          if (moves) assert.ok(!stamps.includes(now), `${what} changes the stamp`);
+          else assert.equal(now, stamps.at(-1), `${what} leaves it`);
+          stamps.push(now);
+        };
+        const done = await finishedRun(store, clock, '6.11', { 'v6LC.1.1.1': 'PASS' });
+        stamps.push(await results.changeStamp());
+        let running = 0;
+        await step('a run starting', async () => (running = (await store.startRun({ testset: 't', nut: 'qemu', sourceLabel: 'x', ownerPid: 1 })).id));
+        await step('a result of a running run', () => store.addResult(running, { caseId: 'c', title: 't', verdict: 'PASS', reason: '', durationMs: 1, log: '', pcaps: [] }), false);
+        await step('a run ending', () => store.finishRun(running, { status: 'done' }));
+        await step('diffs recorded', () => results.saveDiffs(done, [], new Map(), { counts: { PASS: 1, FAIL: 0, WARN: 0, NA: 0, ERROR: 0 }, regressions: 0, fixes: 0, flaky: 0 }));
+        clock.advance(1000);
+        await step('diffs recorded again', () => results.saveDiffs(done, [], new Map(), { counts: { PASS: 1, FAIL: 0, WARN: 0, NA: 0, ERROR: 0 }, regressions: 1, fixes: 0, flaky: 0 }));
+        const other = await store.startRun({ testset: 't', nut: 'qemu', sourceLabel: 'y', ownerPid: 1 });
+        stamps.push(await results.changeStamp());
+        await step('a run abandoned', () => store.abandonRun(other.id, 'gone'));
+      });
+    });
+
+    test('retention facts: each run with its stream, build, source, regressions and baselines', async () => {
+      const clock = new Clock();
+      await withLab(backend, clock, async ({ stores: { store, results } }) => {
+        const old = await finishedRun(store, clock, '6.11', { 'v6LC.1.1.1': 'PASS' });
+        const now = await finishedRun(store, clock, '6.12', { 'v6LC.1.1.1': 'FAIL' });
+        const broken = await store.startRun({ testset: 'phase2-host', nut: 'qemu', sourceLabel: 'x', ownerPid: 1 });
+        await results.saveDiffs(now, [{
+          runId: now, baselineRunId: old, baselineKernel: '6.11', roles: ['previous-final'], wanted: null,
+          counts: { regression: 1, fix: 0, new: 0, removed: 0, 'still-failing': 0, flaky: 0, changed: 0 }, entries: [],
+        }], new Map(), totals(1));
+        const facts = await results.retentionFacts();
+        assert.deepEqual(facts.map((f) => [f.runId, f.kernelVersion, f.status, f.cacheKey, f.sourceHash, f.regressions, f.baselineRunIds]), [
+          [old, '6.11', 'done', '6.11', 'sha256:6.11', null, []],
+          [now, '6.12', 'done', '6.12', 'sha256:6.12', 1, [old]],
+          [broken.id, null, 'running', null, null, null, []],
+        ]);
+        assert.deepEqual([facts[0]!.testset, facts[0]!.nut, typeof facts[0]!.startedAt], ['phase2-host', 'qemu', 'string']);
+      });
+    });
+
     test('case details, pcaps by position and artifacts are found by their ids only', async () => {
       const clock = new Clock();
       await withLab(backend, clock, async ({ stores: { store, results } }) => {

@@ -20,11 +20,13 @@ export interface PostgresStoreOptions {
 }
 
 const INT8 = 20;
+const INT8_ARRAY = 1016;
 const JSON_OID = 114;
 const JSONB = 3802;
 const TIMESTAMPTZ = 1184;
 
 const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ, 'text') as (text: string) => Date;
+const parseTextArray = pg.types.getTypeParser(INT8_ARRAY as Parameters<typeof pg.types.getTypeParser>[0], 'text') as (text: string) => (string | null)[];
 
 function parseInt8(text: string): number {
   const n = Number(text);
@@ -36,6 +38,7 @@ function parseInt8(text: string): number {
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8) return parseInt8;
+    if (oid === INT8_ARRAY) return (text: string) => parseTextArray(text).map((v) => (v === null ? null : parseInt8(v)));
     if (oid === JSON_OID || oid === JSONB) return (text: string) => text;
     if (oid === TIMESTAMPTZ) return (text: string) => parseTimestamp(text).toISOString();
     return pg.types.getTypeParser(oid, format ?? 'text');

@@ -21,6 +21,7 @@ import {
   type RunIdentity,
   type RunListFilter,
   type RunListPage,
+  type RunRetentionFacts,
   type RunSummary,
   type RunTotals,
   type StoredArtifact,
@@ -155,6 +156,26 @@ export class PostgresResults implements ResultsQuery {
         hosts: hostRows.map(toHost),
       };
     }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  async changeStamp(): Promise<string> {
+    const { rows } = await this.pool.query<{ s: string }>(
+      `SELECT concat_ws(':', coalesce((SELECT max(id) FROM runs), 0), (SELECT count(*) FROM runs WHERE finished_at IS NOT NULL),
+         (SELECT count(*) FROM runs WHERE status = 'running'), (SELECT count(*) FROM runs WHERE status = 'unfinished'),
+         (SELECT count(*) FROM run_totals), (SELECT max(computed_at) FROM run_totals)) AS s`,
+    );
+    return rows[0]?.s ?? '';
+  }
+
+  async retentionFacts(): Promise<RunRetentionFacts[]> {
+    const { rows } = await this.pool.query<RunRetentionFacts>(
+      `SELECT r.id AS "runId", r.testset, r.nut, k.version AS "kernelVersion", r.status, r.started_at AS "startedAt", b.cache_key AS "cacheKey",
+         k.source_hash AS "sourceHash", t.n_regression AS regressions,
+         coalesce((SELECT array_agg(d.baseline_run_id ORDER BY d.position) FROM run_diffs d WHERE d.run_id = r.id), '{}') AS "baselineRunIds"
+       FROM runs r LEFT JOIN kernels k ON k.id = r.kernel_id LEFT JOIN builds b ON b.id = r.build_id LEFT JOIN run_totals t ON t.run_id = r.id
+       ORDER BY r.id`,
+    );
+    return rows;
   }
 
   async run(runId: number): Promise<(RunSummary & { regressions: number | null }) | undefined> {

@@ -12,6 +12,7 @@ import { storePassword, StorePasswordError } from './password.js';
 
 export { readPasswordFile, storePassword, StorePasswordError } from './password.js';
 export { describeStoreLocation };
+export { copySqliteLab, LAB_TABLES, type CopyReport } from './copy-lab.js';
 
 export interface OpenStoresOptions {
   now?: () => Date;
