@@ -34,6 +34,7 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   const lab = await openLab(config, {
     applicationName: `labd ${owner}`,
     onStoreRetry: (error, attempt, nextInMs) => log.warn({ attempt, nextInMs, error: error.message }, 'lab database not answering: trying again'),
+    onWarning: (message) => log.warn({}, message),
   });
   log.info({ owner, role, host: hostName, nuts: lab.pool.map((n) => n.name), testsets: config.testsets.run }, 'lab daemon starting');
   // A worker records diffs (its NUT reruns cases first) but sends no mail: the scheduler queues and sends it.
@@ -129,7 +130,7 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   const presence = await announcePresence(lab.hosts, {
     name: hostName, owner, roles: role === 'all' ? ['scheduler', 'worker'] : [role], builds: role !== 'scheduler' && config.host.builds,
     nuts: lab.pool.map((n) => ({ name: n.name, profile: n.profile, modes: [...n.modes] })),
-  }, log.child({ part: 'presence' }));
+  }, log.child({ part: 'presence' }), config.host.heartbeatSeconds * 1000);
   await worker?.start();
   const tasks: ScheduledTask[] = [];
   if (retention !== undefined) tasks.push(cron.schedule(retention.schedule, collect, { timezone: config.schedule.timezone, name: 'retention', noOverlap: true }));
@@ -140,6 +141,7 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
       cron.schedule(config.schedule.snapshot, snapshot, { timezone: config.schedule.timezone, name: 'snapshot', noOverlap: true }),
     );
   }
+  log.info({ role, host: hostName }, 'lab daemon running');
   // Workers on other hosts record their runs' diffs; the scheduler queues the emails for them.
   const mailScan = role === 'scheduler' ? setInterval(guarded('queueing emails of finished runs', () => results.notifyRecorded()), 20_000) : undefined;
   mailScan?.unref();

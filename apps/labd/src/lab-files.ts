@@ -8,7 +8,20 @@ import type { BuiltKernel, LabStore } from '@testlab/core';
 import { cachedKernel, installKernelEntry, kernelEntryFiles } from '@testlab/builder';
 import { downloadVerified, fileSha256, uploadFile } from '@testlab/transport';
 
+/** The results service refused this worker's lab token: nothing it makes could be sent. */
+export class ResultsServiceRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResultsServiceRefusedError';
+  }
+}
+
 export interface LabFiles {
+  /**
+   * Asks the results service whether it takes this worker's token (before any work is leased): refused is an
+   * error naming the service and the token file; unreachable is said and left for the uploads' own retries.
+   */
+  checkToken(): Promise<'accepted' | string>;
   /** Uploads the cache entry `cacheKey`; returns each file's SHA-256, for the build job's result. */
   uploadKernel(cacheKey: string): Promise<Record<string, string>>;
   /** The kernel of `cacheKey` from this host's cache, else fetched from the results service and checked. */
@@ -17,10 +30,26 @@ export interface LabFiles {
   uploadRun(runId: number): Promise<{ uploaded: number; missing: string[] }>;
 }
 
-export function labFiles(o: { resultsUrl: string; token: string; cacheDir: string; store: LabStore }): LabFiles {
+export function labFiles(o: { resultsUrl: string; token: string; tokenFile: string; cacheDir: string; store: LabStore }): LabFiles {
   const base = o.resultsUrl.replace(/\/+$/, '');
   const transfer = { token: o.token, retryDelaysMs: [2_000, 8_000, 30_000, 60_000] };
   return {
+    async checkToken() {
+      let status: number;
+      try {
+        // A kernel no build makes: 404 with the right token, 401 with a wrong one.
+        const response = await fetch(`${base}/api/kernels/${'0'.repeat(64)}/meta.json`, { headers: { authorization: `Bearer ${o.token}` }, signal: AbortSignal.timeout(10_000) });
+        await response.body?.cancel();
+        status = response.status;
+      } catch (error) {
+        return `the results service at ${base} did not answer (${(error as Error).message}): uploads will retry`;
+      }
+      if (status === 401 || status === 403) {
+        throw new ResultsServiceRefusedError(`the results service at ${base} refused the lab token of ${o.tokenFile} (HTTP ${status}): use the token file the dashboard has`);
+      }
+      if (status !== 404 && status !== 200) return `the results service at ${base} answered HTTP ${status} to a token check: is host.resultsUrl the dashboard's URL?`;
+      return 'accepted';
+    },
     async uploadKernel(cacheKey) {
       const files = await kernelEntryFiles(o.cacheDir, cacheKey);
       if (files === undefined) throw new Error(`kernel ${cacheKey} is not (whole) in this host's cache`);

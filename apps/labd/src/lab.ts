@@ -46,6 +46,8 @@ export interface OpenLabHooks {
   onStoreRetry?: (error: Error, attempt: number, nextInMs: number) => void;
   /** Shown in pg_stat_activity. */
   applicationName?: string;
+  /** Something worth the operator's attention that does not stop the start. */
+  onWarning?: (message: string) => void;
 }
 
 export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Promise<Lab> {
@@ -69,7 +71,13 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
     ...(hooks.applicationName ? { applicationName: hooks.applicationName } : {}),
   });
   const { store, queue } = stores;
-  const files = token !== undefined ? labFiles({ resultsUrl: config.host.resultsUrl!, token, cacheDir: config.cache, store }) : undefined;
+  const files = token !== undefined ? labFiles({ resultsUrl: config.host.resultsUrl!, token, tokenFile: config.web.tokenFile!, cacheDir: config.cache, store }) : undefined;
+  // A worker whose token the results service refuses could send nothing it makes: it does not start.
+  const tokenCheck = await files?.checkToken().catch(async (error: unknown) => {
+    await stores.close();
+    throw error;
+  });
+  if (tokenCheck !== undefined && tokenCheck !== 'accepted') hooks.onWarning?.(tokenCheck);
   // A lab process that died mid-run left its runs `running`: they become `unfinished` before anything runs.
   await store.markOrphanedRuns(isProcessAlive);
   const profileOf = (name: string) => {

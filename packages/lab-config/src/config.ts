@@ -130,6 +130,8 @@ const hostSection = z.strictObject({
    * and run files are uploaded to, and kernels built elsewhere are fetched from (with web.tokenFile's token).
    */
   resultsUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often this labd tells the lab it is there (the dashboard calls a host silent after 2 minutes). */
+  heartbeatSeconds: z.number().int().min(1).max(60).default(30),
 });
 
 const diffSection = z.strictObject({

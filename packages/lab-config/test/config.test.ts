@@ -164,10 +164,10 @@ test('store: a postgres:// URL (password from a file or the environment, never i
 
 test('host: role, name, the NUTs it owns and where a worker sends its files; checked against the rest', async () => {
   const base = await example();
-  assert.deepEqual(parseLabConfig(base, 'labd.yaml').host, { role: 'all', builds: true });
+  assert.deepEqual(parseLabConfig(base, 'labd.yaml').host, { role: 'all', builds: true, heartbeatSeconds: 30 });
   const withHost = (yaml: string, store = 'store: postgres://testlab@db/lab\n') => base.replace(/^home: .*$/m, (line) => `${line}\n${store}${yaml}`);
   const worker = parseLabConfig(withHost('host:\n  name: worker-a\n  role: worker\n  builds: false\n  nuts: [vm-1]\n  resultsUrl: https://lab.example.org'), 'labd.yaml');
-  assert.deepEqual(worker.host, { name: 'worker-a', role: 'worker', builds: false, nuts: ['vm-1'], resultsUrl: 'https://lab.example.org' });
+  assert.deepEqual(worker.host, { name: 'worker-a', role: 'worker', builds: false, nuts: ['vm-1'], resultsUrl: 'https://lab.example.org', heartbeatSeconds: 30 });
   const text = withHost('host:\n  role: worker\n  nuts: [qemu-9]', '');
   const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
   assert.deepEqual(problems(text), [

@@ -78,8 +78,13 @@ export class LabWorker {
 
   /** Takes back the jobs of dead lab processes, then starts the loops. */
   async start(): Promise<void> {
-    const reclaimed = await this.o.queue.reclaim(this.ownerAlive);
-    if (reclaimed.length > 0) this.o.log.warn({ jobs: reclaimed }, 'took back jobs leased by a lab process that is gone');
+    try {
+      const reclaimed = await this.o.queue.reclaim(this.ownerAlive);
+      if (reclaimed.length > 0) this.o.log.warn({ jobs: reclaimed }, 'took back jobs leased by a lab process that is gone');
+    } catch (error) {
+      // The loops take back lapsed leases when idle: the database being away now stops nothing.
+      this.o.log.error({ error: (error as Error).message }, 'taking back the jobs of dead lab processes failed (is the lab database reachable?): the loops will');
+    }
     if (this.o.builds !== false) this.loops.push(this.buildLoop());
     else this.loops.push(this.reclaimLoop());
     for (const nut of this.o.pool) this.loops.push(this.nutLoop(nut));

@@ -89,20 +89,42 @@ export function createPool(url: string, options: PostgresStoreOptions = {}): pg.
   return pool;
 }
 
-/** Runs `work` in one transaction on one connection; rolls back on any error. */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
+/**
+ * A connection taken from the pool for a while (a transaction, the migrations). node-postgres reports a
+ * connection lost between two queries as an 'error' event on the client, which would end the process if
+ * nobody listened: it is kept here, the next query fails with it, and the broken client is dropped, not reused.
+ */
+export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error) => (lost = error);
+  client.on('error', onError);
   try {
-    await client.query(`BEGIN ${mode}`);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
+    return await work(client);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    lost ??= isConnectionError(error) ? (error as Error) : undefined;
     throw error;
   } finally {
-    client.release();
+    client.removeListener('error', onError);
+    client.release(lost);
   }
+}
+
+const isConnectionError = (error: unknown) => sqlState(error) === undefined && /ECONNRESET|ECONNREFUSED|EPIPE|Connection terminated/i.test(String((error as Error)?.message));
+
+/** Runs `work` in one transaction on one connection; rolls back on any error. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, mode = ''): Promise<T> {
+  return withClient(pool, async (client) => {
+    try {
+      await client.query(`BEGIN ${mode}`);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** A PostgreSQL error's SQLSTATE (23505 unique, 23503 foreign key, 23514 check), if it is one. */

@@ -39,6 +39,9 @@ export async function copySqliteLab(sqliteFile: string, target: PostgresStores, 
       if (rows[0]!.n > 0) throw new Error(`the target database already holds rows in ${table}: migrate-store copies into an empty lab database only`);
     }
     const client = await target.pool.connect();
+    // A connection lost between two statements is an 'error' event on the client: kept, the next statement fails.
+    let lost: Error | undefined;
+    client.on('error', (error) => (lost = error));
     const report: CopyReport['tables'] = [];
     try {
       await client.query('BEGIN');
@@ -60,12 +63,14 @@ export async function copySqliteLab(sqliteFile: string, target: PostgresStores, 
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.release(lost);
     }
     for (const { table, rows } of report) {
       const { rows: got } = await target.pool.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
       if (got[0]!.n !== rows) throw new Error(`after the copy ${table} holds ${got[0]!.n} rows, the source ${rows}`);
     }
+    // The planner's statistics, now rather than whenever autovacuum gets to a database that grew at once.
+    await target.pool.query('ANALYZE');
     return { tables: report, ms: Date.now() - t0 };
   } finally {
     await source.close();
