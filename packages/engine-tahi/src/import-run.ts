@@ -1,11 +1,14 @@
-// A finished TAHI result folder stored as a run of a kernel: parsed completely first (a report that fails
-// to parse stores nothing), then copied under the run's artifacts so the evidence outlives the folder.
-import { cp, readdir, stat } from 'node:fs/promises';
+// A finished TAHI result folder stored as a run of a kernel. Its section folders are copied first (regular
+// files only: a link or a FIFO refuses the import) into a staging folder beside the runs, the copy is parsed
+// completely (a report that fails to parse stores nothing), and the copy becomes the run's artifacts, so the
+// evidence outlives the folder and what was parsed is exactly what is kept.
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseKernelVersion, type CaseResult, type LabStore, type RunSummary } from '@testlab/core';
 import { caseResultsOf, type TahiCase } from './case-results.js';
-import { parseResultFolder } from './result-folder.js';
-import type { SectionReport } from './section-report.js';
+import { copyRegularFiles } from './plain-files.js';
+import { sectionFolders } from './result-folder.js';
+import { parseSectionReport, type SectionReport } from './section-report.js';
 
 export interface ImportedSection {
   report: SectionReport;
@@ -29,40 +32,55 @@ export async function importTahiResults(
   options: { kernel: string; artifactsRoot: string; ownerPid?: number },
 ): Promise<TahiImport> {
   const version = parseKernelVersion(options.kernel);
-  const reports = await parseResultFolder(folder);
   const source = path.resolve(folder);
-  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
-  // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
-  const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false });
-  const run = await store.startRun({
-    testset: `tahi:${reports.map((r) => r.section).join('+')}`.slice(0, 200),
-    nut: 'external',
-    sourceLabel: `${TAHI_IMPORT_SOURCE} ${source}`,
-    ownerPid: options.ownerPid ?? process.pid,
-  });
-  const artifactsDir = path.join(options.artifactsRoot, `run-${run.id}`, 'tahi');
+  const folders = await sectionFolders(source);
+  await mkdir(options.artifactsRoot, { recursive: true });
+  const staging = await mkdtemp(path.join(options.artifactsRoot, '.tahi-import-'));
   try {
-    await store.attachKernel(run.id, kernel.id, build.id);
-    await store.startStage(run.id, 'test');
-    const sections: ImportedSection[] = [];
-    for (const report of reports) {
-      const dest = reports.length === 1 ? artifactsDir : path.join(artifactsDir, report.section);
-      await cp(report.dir, dest, { recursive: true, dereference: false, errorOnExist: false });
-      const moved: SectionReport = { ...report, dir: dest };
-      const cases = caseResultsOf(moved);
-      for (const c of cases) await store.addResult(run.id, c.result);
-      await recordArtifacts(store, run.id, dest);
-      sections.push({ report: moved, cases });
+    const staged: { report: SectionReport; cases: TahiCase[] }[] = [];
+    for (const dir of folders) {
+      const copy = path.join(staging, path.basename(dir));
+      await copyRegularFiles(dir, copy);
+      const report = await parseSectionReport(copy);
+      staged.push({ report, cases: caseResultsOf(report) });
     }
-    const total = sections.reduce((n, s) => n + s.cases.length, 0);
-    await store.finishStage(run.id, 'test', 'done', `imported ${total} TAHI cases from ${source}`);
-    await store.finishRun(run.id, { status: 'done' });
-    const stored = await store.getRun(run.id);
-    if (!stored) throw new Error(`run ${run.id} vanished from the store right after the import`);
-    return { run: stored, kernelVersion: version.text, sections, artifactsDir };
-  } catch (error) {
-    await store.finishRun(run.id, { status: 'failed', stage: 'test', error: `TAHI import failed: ${(error as Error).message}` });
-    throw error;
+    const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
+    // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
+    const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false });
+    const run = await store.startRun({
+      testset: `tahi:${staged.map((s) => s.report.section).join('+')}`.slice(0, 200),
+      nut: 'external',
+      sourceLabel: `${TAHI_IMPORT_SOURCE} ${source}`,
+      ownerPid: options.ownerPid ?? process.pid,
+    });
+    const artifactsDir = path.join(options.artifactsRoot, `run-${run.id}`, 'tahi');
+    try {
+      await mkdir(path.dirname(artifactsDir), { recursive: true });
+      // One section: its files are the run's tahi/ folder; several: one subfolder each.
+      await rename(staged.length === 1 ? path.join(staging, staged[0]!.report.section) : staging, artifactsDir);
+      await store.attachKernel(run.id, kernel.id, build.id);
+      await store.startStage(run.id, 'test');
+      const sections: ImportedSection[] = [];
+      for (const { report, cases } of staged) {
+        const dest = staged.length === 1 ? artifactsDir : path.join(artifactsDir, report.section);
+        const moved = (p: string) => path.join(dest, path.relative(report.dir, p));
+        const section = { report: { ...report, dir: dest }, cases: cases.map((c) => ({ ...c, result: { ...c.result, pcaps: c.result.pcaps.map(moved) } })) };
+        for (const c of section.cases) await store.addResult(run.id, c.result);
+        await recordArtifacts(store, run.id, dest);
+        sections.push(section);
+      }
+      const total = sections.reduce((n, s) => n + s.cases.length, 0);
+      await store.finishStage(run.id, 'test', 'done', `imported ${total} TAHI cases from ${source}`);
+      await store.finishRun(run.id, { status: 'done' });
+      const stored = await store.getRun(run.id);
+      if (!stored) throw new Error(`run ${run.id} vanished from the store right after the import`);
+      return { run: stored, kernelVersion: version.text, sections, artifactsDir };
+    } catch (error) {
+      await store.finishRun(run.id, { status: 'failed', stage: 'test', error: `TAHI import failed: ${(error as Error).message}` });
+      throw error;
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 

@@ -1,10 +1,10 @@
 // Reading one page TAHI wrote (report.html, summary.html, index.html): bytes to text with the encoding
 // checked, TAHI's closing checksum verified, then an htmlparser2 DOM and the text a browser would show.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Document, Element, AnyNode } from 'domhandler';
 import iconv from 'iconv-lite';
+import { readRegularFile } from './plain-files.js';
 import { TahiReportError } from './report-errors.js';
 
 /** A report page is a few hundred KiB at most (nd.p2: 266 rows, 130 KiB); refuse anything absurd. */
@@ -22,12 +22,14 @@ export interface TahiPage {
 const TRAILER = /\n<!-- ([0-9a-f]{32}) -->\n?$/;
 
 export async function readTahiPage(file: string, options: { requireChecksum?: boolean } = {}): Promise<TahiPage> {
-  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
-    throw new TahiReportError(file, e.code === 'ENOENT' ? 'missing' : `cannot be read (${e.code ?? e.message})`);
-  });
-  if (!info.isFile()) throw new TahiReportError(file, 'not a regular file');
-  if (info.size > MAX_PAGE_BYTES) throw new TahiReportError(file, `${info.size} bytes: larger than any TAHI report page (limit ${MAX_PAGE_BYTES})`);
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(file, MAX_PAGE_BYTES);
+  } catch (e) {
+    if (e instanceof TahiReportError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TahiReportError(file, code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (e as Error).message})`);
+  }
   const text = decodePage(file, bytes);
   const trailer = TRAILER.exec(text);
   if (trailer) {

@@ -2,7 +2,8 @@
 // remote shell), output streamed as it comes, files moved with SFTP, and a remote port forwarded back to
 // the lab for the remote-control scripts.
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
@@ -23,6 +24,11 @@ export class TesterHostError extends Error {
 function quote(word: string): string {
   if (word.includes('\0')) throw new TesterHostError('a command word cannot contain a NUL character');
   return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function fileKind(mode: number): string {
+  const kinds: Record<number, string> = { 0o100000: 'a regular file', 0o040000: 'a folder', 0o120000: 'a symbolic link', 0o010000: 'a FIFO', 0o140000: 'a socket', 0o020000: 'a device node', 0o060000: 'a device node' };
+  return kinds[mode & 0o170000] ?? 'not a regular file';
 }
 
 const fp = (b: Buffer) => `SHA256:${createHash('sha256').update(b).digest('base64').replace(/=+$/, '')}`;
@@ -128,28 +134,53 @@ export class TesterHost {
     });
   }
 
-  list(remoteDir: string): Promise<{ name: string; isFile: boolean; size: number }[]> {
+  /** The entries of a folder with their types as lstat sees them (OpenSSH's readdir does not follow links). */
+  list(remoteDir: string): Promise<{ name: string; isFile: boolean; kind: string; size: number }[]> {
     return new Promise((resolve, reject) => {
       this.sftpSession.readdir(remoteDir, (e, entries) => {
         if (e) return reject(new TesterHostError(`cannot list ${remoteDir} on the tester: ${e.message}`));
-        resolve(entries.map((x) => ({ name: x.filename, isFile: (x.attrs.mode & 0o170000) === 0o100000, size: x.attrs.size })));
+        resolve(entries.map((x) => ({ name: x.filename, isFile: (x.attrs.mode & 0o170000) === 0o100000, kind: fileKind(x.attrs.mode), size: x.attrs.size })));
       });
+    });
+  }
+
+  /** What is at `remotePath` itself (a link is a link). */
+  lstat(remotePath: string): Promise<{ isFile: boolean; kind: string; size: number }> {
+    return new Promise((resolve, reject) => {
+      this.sftpSession.lstat(remotePath, (e, attrs) =>
+        e ? reject(new TesterHostError(`cannot look at ${remotePath} on the tester: ${e.message}`)) : resolve({ isFile: (attrs.mode & 0o170000) === 0o100000, kind: fileKind(attrs.mode), size: attrs.size }),
+      );
     });
   }
 
   /**
    * Copies the files of a report folder (not subfolders) into a local folder. Names are checked before
-   * they become local paths: a hostile tester cannot write outside `localDir`.
+   * they become local paths: a hostile tester cannot write outside `localDir`. A wanted name that is not a
+   * regular file on the tester (a link to the tester's own secrets, a FIFO) is refused, not followed; a local
+   * file is never written through a link.
    */
   async fetchFolder(remoteDir: string, localDir: string, accept: (name: string) => boolean, maxBytes = 512 * 1024 * 1024): Promise<string[]> {
     await mkdir(localDir, { recursive: true });
     const fetched: string[] = [];
     let total = 0;
     for (const entry of await this.list(remoteDir)) {
-      if (!entry.isFile || !/^[A-Za-z0-9_][A-Za-z0-9_.,+=-]{0,200}$/.test(entry.name) || !accept(entry.name)) continue;
-      total += entry.size;
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.,+=-]{0,200}$/.test(entry.name) || !accept(entry.name)) continue;
+      const remote = path.posix.join(remoteDir, entry.name);
+      // Asked again for the one file: a server whose readdir follows links still answers lstat truly.
+      const info = entry.isFile ? await this.lstat(remote) : entry;
+      if (!info.isFile) throw new TesterHostError(`${remote} on the tester is ${info.kind}, not a regular file: refused`);
+      total += info.size;
       if (total > maxBytes) throw new TesterHostError(`${remoteDir} on the tester holds more than ${maxBytes} bytes of report files`);
-      await writeFile(path.join(localDir, entry.name), await this.read(path.posix.join(remoteDir, entry.name)));
+      const content = await this.read(remote);
+      const local = path.join(localDir, entry.name);
+      const file = await open(local, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644).catch((e: Error) => {
+        throw new TesterHostError(`${local}: cannot write the fetched file (${e.message})`);
+      });
+      try {
+        await file.writeFile(content);
+      } finally {
+        await file.close();
+      }
       fetched.push(entry.name);
     }
     return fetched.sort();
