@@ -108,3 +108,14 @@ test('a FIFO in the folder is refused by name rather than read (a read would nev
   assert.equal(out.code, 1, out.stdout);
   assert.match(out.stderr, /3\.html: a FIFO: the lab takes only regular files from a report folder/);
 });
+
+test('a case log built to be slow to parse (150,000 nested tags) is refused at once with the reason, nothing stored', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  const dir = sectionWith('2.html', (file) => writeFileSync(file, `<HTML><BODY>${'<B>'.repeat(150_000)}</BODY></HTML>\n`));
+  const started = performance.now();
+  const out = await testlab(home, 'import', 'tahi', dir, '--kernel', '6.1.192');
+  assert.equal(out.code, 1, out.stdout);
+  assert.match(out.stderr, /2\.html: tags nested deeper than 256.*\(nothing was stored\)/);
+  assert.ok(performance.now() - started < 20_000, 'refused in seconds, not minutes');
+  assert.match((await testlab(home, 'runs')).stdout, /no runs yet/);
+});

@@ -1,10 +1,9 @@
 // Report rows as the lab's case results: setup rows dropped, ids made unique, evidence paths attached.
 import path from 'node:path';
 import type { CaseResult } from '@testlab/core';
-import { parseDocument } from 'htmlparser2';
 import { isRegularFile, readRegularFile } from './plain-files.js';
 import { TahiReportError } from './report-errors.js';
-import { visibleLines } from './report-html.js';
+import { MAX_PAGE_BYTES, parseBoundedHtml, visibleLines } from './report-html.js';
 import type { ReportRow } from './result-table.js';
 import type { SectionReport } from './section-report.js';
 
@@ -53,11 +52,11 @@ export function caseResultsOf(report: SectionReport): TahiCase[] {
 function readLog(file: string): string {
   let bytes: Buffer;
   try {
-    bytes = readRegularFile(file, 16 * 1024 * 1024);
+    bytes = readRegularFile(file, MAX_PAGE_BYTES);
   } catch (e) {
     if (e instanceof TahiReportError) throw e;
     return '';
   }
-  const text = visibleLines(parseDocument(bytes.toString('latin1')));
+  const text = visibleLines(parseBoundedHtml(file, bytes.toString('latin1')));
   return text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)} [log cut at ${MAX_LOG_CHARS} characters; the whole log is ${path.basename(file)}]` : text;
 }

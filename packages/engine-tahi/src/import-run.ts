@@ -1,14 +1,15 @@
 // A finished TAHI result folder stored as a run of a kernel. Its section folders are copied first (regular
 // files only: a link or a FIFO refuses the import) into a staging folder beside the runs, the copy is parsed
-// completely (a report that fails to parse stores nothing), and the copy becomes the run's artifacts, so the
+// completely in a worker (a report that fails to parse, or is too slow to, stores nothing), and the copy becomes the run's artifacts, so the
 // evidence outlives the folder and what was parsed is exactly what is kept.
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseKernelVersion, type CaseResult, type LabStore, type RunSummary } from '@testlab/core';
-import { caseResultsOf, type TahiCase } from './case-results.js';
+import type { TahiCase } from './case-results.js';
+import { parseSectionsIsolated } from './isolated-parse.js';
 import { copyRegularFiles } from './plain-files.js';
 import { sectionFolders } from './result-folder.js';
-import { parseSectionReport, type SectionReport } from './section-report.js';
+import type { SectionReport } from './section-report.js';
 
 export interface ImportedSection {
   report: SectionReport;
@@ -37,13 +38,13 @@ export async function importTahiResults(
   await mkdir(options.artifactsRoot, { recursive: true });
   const staging = await mkdtemp(path.join(options.artifactsRoot, '.tahi-import-'));
   try {
-    const staged: { report: SectionReport; cases: TahiCase[] }[] = [];
+    const copies: string[] = [];
     for (const dir of folders) {
-      const copy = path.join(staging, path.basename(dir));
-      await copyRegularFiles(dir, copy);
-      const report = await parseSectionReport(copy);
-      staged.push({ report, cases: caseResultsOf(report) });
+      copies.push(path.join(staging, path.basename(dir)));
+      await copyRegularFiles(dir, copies.at(-1)!);
     }
+    // In a worker under a time limit: a page built to be slow to parse is refused, not waited for.
+    const staged = await parseSectionsIsolated(copies);
     const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
     // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
     const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false });
