@@ -55,7 +55,7 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
   await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o644 });
   const config = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   config.web = { host: '127.0.0.1', port: 8080, tokenFile };
-  config.mail = { smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', auth: SINK_AUTH }, from: 'testlab <lab@example.org>', baseUrl: 'http://lab.invalid', secret: 'e2e-secret-0123456789abcdef0123456789abcdef' };
+  config.mail = { smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', auth: SINK_AUTH }, from: 'testlab <lab@example.org>', baseUrl: 'http://lab.invalid', secret: '3a7c1e9b5d2f8a4c6e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c' };
   config.diff = { pinned: ['6.1'] };
   await writeFile(file, stringify(config));
 

@@ -61,7 +61,7 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   t.after(() => rm(dir, { recursive: true, force: true }));
   const tokenFile = path.join(dir, 'token');
   await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  const mail = 'mail: { smtp: { host: 127.0.0.1, port: 2525, tls: none }, from: lab@example.org, baseUrl: "https://lab.example.org", secret: "0123456789abcdef0123456789abcdef" }';
+  const mail = 'mail: { smtp: { host: 127.0.0.1, port: 2525, tls: none }, from: lab@example.org, baseUrl: "https://lab.example.org", secret: "9c4e1a7f3b2d8e6a0f5c9b1d3e7a2f4c6b8d0e2a4c6e8f1b3d5f7a9c1e3b5d7f" }';
   const lab = await openWebLab({ configFile: await labConfig(dir, `web: { tokenFile: ${tokenFile}, publicUrl: "https://lab.example.org" }\n${mail}`) });
   const app = build(lab.build);
   t.after(async () => {

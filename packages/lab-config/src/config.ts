@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { watchConfig } from '@testlab/watcher';
 import { publicKeyBlob } from '@testlab/nut-drivers';
-import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
+import { InvalidConfigError, parseMailSettings, type MailSettings } from '@testlab/notify';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes');
@@ -61,12 +61,13 @@ const sshNut = z.strictObject({
 });
 
 /**
- * The mail settings are notify's own (parseMailConfig): validated by it so both apps refuse the same
+ * The mail settings are notify's own (parseMailSettings): validated by it so both apps refuse the same
  * mistakes; its `smtp.port: ...` problems are turned back into zod issues so they get their line too.
+ * Without `secret`, mailConfigOf (mail-secret.ts) supplies the lab's own.
  */
-const mailSection = z.unknown().transform((value, ctx): MailConfig => {
+const mailSection = z.unknown().transform((value, ctx): MailSettings => {
   try {
-    return parseMailConfig(value);
+    return parseMailSettings(value);
   } catch (error) {
     if (!(error instanceof InvalidConfigError)) throw error;
     for (const problem of error.problems) {
