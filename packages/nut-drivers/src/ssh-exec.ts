@@ -47,7 +47,14 @@ export function shellJoin(argv: readonly string[]): string {
 export interface ExecOptions {
   /** Give up after this long: the remote command is signalled, the channel closed, SshExecTimeoutError thrown. */
   timeoutMs?: number;
+  /**
+   * Keep at most this much output (stdout and stderr together; default DEFAULT_MAX_OUTPUT_BYTES): past it
+   * the command is killed and the result says `cutAtBytes`. A NUT printing without end cannot fill the lab's memory.
+   */
+  maxOutputBytes?: number;
 }
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export interface SshRunnerOptions {
   /** Used by exec() when the call gives no timeoutMs. */
@@ -165,18 +172,35 @@ export class SshCommandRunner {
           channel = stream;
           const stdout: Buffer[] = [];
           const stderr: Buffer[] = [];
+          const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+          let kept = 0;
+          let cut = false;
           let code: number | undefined;
-          stream.on('data', (chunk: Buffer) => stdout.push(chunk));
-          stream.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+          const take = (into: Buffer[]) => (chunk: Buffer) => {
+            if (cut) return;
+            const room = max - kept;
+            into.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+            kept += Math.min(chunk.length, room);
+            if (chunk.length <= room) return;
+            cut = true;
+            try {
+              stream.signal('KILL');
+            } catch {}
+            stream.close();
+          };
+          stream.on('data', take(stdout));
+          stream.stderr.on('data', take(stderr));
           stream.on('exit', (exitCode: number | null, signal?: string) => {
             // Killed by a signal: report it the way POSIX shells do, 128 + signal number.
             const signalNumber = signal === undefined ? undefined : constants.signals[`SIG${signal}` as keyof typeof constants.signals];
             code = exitCode ?? 128 + (signalNumber ?? 0);
           });
           stream.on('close', () => {
-            if (code === undefined) return failed(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
+            // Cut: we closed the channel, so there may be no exit status; 137 is what the KILL would give.
+            if (code === undefined && !cut) return failed(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
             clearTimeout(timer);
-            resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+            const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
+            resolve({ code: code ?? 137, stdout: text(stdout), stderr: text(stderr), ...(cut ? { cutAtBytes: max } : {}) });
           });
         });
       }, failed);
