@@ -3,7 +3,7 @@
 // job queue with the lab's own plan context; what cannot be planned is refused with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   t.after(() => rm(dir, { recursive: true, force: true }));
   const tokenFile = path.join(dir, 'token');
   await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  const mail = 'mail: { smtp: { host: 127.0.0.1, port: 2525, tls: none }, from: lab@example.org, baseUrl: "https://lab.example.org", secret: "9c4e1a7f3b2d8e6a0f5c9b1d3e7a2f4c6b8d0e2a4c6e8f1b3d5f7a9c1e3b5d7f" }';
+  const mail = 'mail: { smtp: { host: 127.0.0.1, port: 2525, tls: none }, from: lab@example.org, baseUrl: "https://lab.example.org" }';
   const lab = await openWebLab({ configFile: await labConfig(dir, `web: { tokenFile: ${tokenFile}, publicUrl: "https://lab.example.org" }\n${mail}`) });
   const app = build(lab.build);
   t.after(async () => {
@@ -69,6 +69,7 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
     await lab.close();
   });
   assert.deepEqual(lab.features, ['trigger API (POST /api/runs)', 'subscriptions']);
+  assert.equal((await stat(path.join(dir, 'home', 'mail-secret'))).mode & 0o777, 0o600, 'no secret in the config: the lab made its own');
   assert.equal((await app.inject({ method: 'GET', url: '/subscriptions/new' })).statusCode, 200);
   const post = (payload: object, token = TOKEN) => app.inject({ method: 'POST', url: '/api/runs', headers: { authorization: `Bearer ${token}` }, payload });
 

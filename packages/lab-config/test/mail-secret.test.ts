@@ -6,7 +6,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, mailConfigOf, parseLabConfig } from '../src/index.js';
+import { ConfigError, loadLabConfig, mailConfigOf, parseLabConfig } from '../src/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const example = () => readFile(path.join(repoRoot, 'infra/labd/labd.example.yaml'), 'utf8');
@@ -50,4 +50,24 @@ test('a secret named in the config is used as it is, and checked like any other'
   const secret = 'OdW4JCilDCDc0v7hkmbokCaQgHS1ydW0caY90uRWWl4';
   assert.equal((await mailConfigOf(await configIn(home, `  secret: "${secret}"`)))!.secret, secret);
   await assert.rejects(configIn(home, '  secret: "replace-with-64-random-characters-e.g.-openssl-rand-hex-32-xxxxxx"'), /mail\.secret: looks like a placeholder/);
+});
+
+test('a config file holding the SMTP password or the mail secret is refused while others can read it', async (t) => {
+  const home = await mkdtemp(path.join(tmpdir(), 'testlab-config-mode-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const withPassword = (await example()).replace('    tls: starttls ', '    auth: { user: lab, pass: "smtp-password-of-the-lab" }\n    tls: starttls ');
+  const file = path.join(home, 'labd.yaml');
+  await writeFile(file, withPassword, { mode: 0o644 });
+  await chmod(file, 0o644);
+  await assert.rejects(loadLabConfig(file), (e: unknown) => e instanceof ConfigError && /labd\.yaml: [\s\S]*holds the SMTP password but group or others can read it \(mode 644\): chmod 600 it/.test(e.message));
+  await chmod(file, 0o600);
+  assert.equal((await loadLabConfig(file)).mail?.smtp.auth?.pass, 'smtp-password-of-the-lab');
+  const withSecret = (await example()).replace('  baseUrl: https://lab.example.org', '  baseUrl: https://lab.example.org\n  secret: "OdW4JCilDCDc0v7hkmbokCaQgHS1ydW0caY90uRWWl4"');
+  await writeFile(file, withSecret);
+  await chmod(file, 0o640);
+  await assert.rejects(loadLabConfig(file), /holds the mail secret but group or others can read it \(mode 640\)/);
+  // Nothing secret in it: the example as shipped may stay readable.
+  await writeFile(file, await example());
+  await chmod(file, 0o644);
+  assert.equal((await loadLabConfig(file)).mail?.secret, undefined);
 });

@@ -14,7 +14,20 @@ const smtpSchema = z.object({
   auth: z.object({ user: z.string().min(1), pass: z.string().min(1) }).optional(),
   /** Off only for a relay with a self-signed certificate the operator trusts. */
   rejectUnauthorized: z.boolean().default(true),
+}).superRefine((smtp, ctx) => {
+  // A password in clear is for a relay on this host only; anywhere else it crosses a network.
+  if (smtp.tls === 'none' && smtp.auth !== undefined && !isLoopback(smtp.host)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['auth'],
+      message: `the password would cross the network in clear (tls: none) to ${smtp.host}: use tls: starttls or implicit, or a relay on loopback`,
+    });
+  }
 });
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/.test(host);
+}
 
 const mailSettingsSchema = z.object({
   smtp: smtpSchema,
