@@ -1,7 +1,7 @@
 // `testlab import tahi` as an operator runs it: the built CLI, a lab home of its own, TAHI's real reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -118,4 +118,14 @@ test('a case log built to be slow to parse (150,000 nested tags) is refused at o
   assert.match(out.stderr, /2\.html: tags nested deeper than 256.*\(nothing was stored\)/);
   assert.ok(performance.now() - started < 20_000, 'refused in seconds, not minutes');
   assert.match((await testlab(home, 'runs')).stdout, /no runs yet/);
+});
+
+test('an import killed while it stores its run leaves no run at all, not a half-filled one', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  await testlab(home, 'runs'); // the lab home and its database, as any command makes them
+  const child = spawnSync(process.execPath, [path.join(repoRoot, 'apps/cli/dist/test/fixtures/import-then-die.js'), path.join(home, 'lab.db'), path.join(FIXTURES, 'spec-p2-host-tiny'), path.join(home, 'runs')], { encoding: 'utf8' });
+  assert.equal(child.signal, 'SIGKILL', `${child.stdout}${child.stderr}`);
+  const runs = await testlab(home, 'runs');
+  assert.equal(runs.code, 0, runs.stderr);
+  assert.match(runs.stdout, /no runs yet/, 'neither a running nor an unfinished run');
 });
