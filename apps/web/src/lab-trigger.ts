@@ -2,6 +2,7 @@
 // plan context built from the lab's config (lab-config's loadLabPlan, as labd builds it), so the jobs
 // have the keys labd would give them. labd, another process, finds them at its next idle poll.
 import { InvalidKernelVersion, type JobQueue } from '@testlab/core';
+import { kernelSourceFrom } from '@testlab/kernel-sources';
 import { kernelVersionFromSource, onlyTestSets, type LabConfig } from '@testlab/lab-config';
 import { enqueueKernel, type LabPlanContext, type PlannedKernel } from '@testlab/scheduler';
 import { TriggerRefusedError, type TriggerRequest, type TriggerRun } from './routes/trigger.js';
@@ -23,7 +24,15 @@ export function labTrigger(queue: JobQueue, context: LabPlanContext, kernels: La
     } catch (error) {
       throw new TriggerRefusedError((error as Error).message);
     }
-    const kernel: PlannedKernel = { version: plannedVersion(request, kernels), source: { spec: request.source, ...(request.ref ? { ref: request.ref } : {}) } };
+    const version = plannedVersion(request, kernels);
+    // The check labd makes when the build job starts (the same driver choice): a source it would refuse is
+    // refused now, with its reason, instead of a job that fails hours later. Nothing is fetched here.
+    try {
+      kernelSourceFrom(request.source, request.ref);
+    } catch (error) {
+      throw new TriggerRefusedError((error as Error).message);
+    }
+    const kernel: PlannedKernel = { version, source: { spec: request.source, ...(request.ref ? { ref: request.ref } : {}) } };
     let enqueued;
     try {
       enqueued = await enqueueKernel(queue, kernel, only);

@@ -25,10 +25,12 @@ async function labConfig(dir: string, extra: string): Promise<string> {
     `testsets: { dir: ${testsets}, run: [smoke] }`,
     `profiles: { qemu: { baseConfig: tinyconfig, labFragment: ${path.join(repoRoot, 'infra/kernel/qemu-nut.config')} } }`,
     'nuts:', `  - { name: vm-1, driver: qemu, profile: qemu, modes: [host], knownGood: { bzImage: ${path.join(dir, 'bzImage')}, kernelRelease: 6.1.0 } }`,
-    'kernels: [{ version: 6.1.192, source: /srv/linux-src.tar.xz }]',
+    `kernels: [{ version: 6.1.192, source: ${path.join(dir, 'linux-src.tar.xz')} }]`,
     extra, '',
   ].join('\n'));
   await mkdir(path.join(dir, 'home'), { recursive: true });
+  // Tarballs on the lab host, as the trigger's sources name them (only their names and existence matter here).
+  for (const name of ['linux-src.tar.xz', 'kernel.tar.xz', 'linux-6.1.192.tar.xz']) await writeFile(path.join(dir, name), '');
   return file;
 }
 
@@ -80,9 +82,9 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   assert.equal(created, true);
   assert.deepEqual(queued.json(), { jobId, created: true });
   // The configured kernel's version is used for the same source; a known request names the same job.
-  const configured = await post({ source: '/srv/linux-src.tar.xz', testset: 'smoke' });
+  const configured = await post({ source: path.join(dir, 'linux-src.tar.xz'), testset: 'smoke' });
   assert.equal(configured.statusCode, 202, configured.body);
-  assert.equal(((await post({ source: '/srv/linux-src.tar.xz', testset: 'smoke' })).json() as { created: boolean }).created, false);
+  assert.equal(((await post({ source: path.join(dir, 'linux-src.tar.xz'), testset: 'smoke' })).json() as { created: boolean }).created, false);
 
   const queue = openSqliteJobQueue(path.join(dir, 'home', 'lab.db'));
   const jobs = await queue.list();
@@ -92,14 +94,40 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   assert.deepEqual(run?.payload, { version: '6.12.3', source: { spec: 'https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.12.3.tar.xz' }, profile: 'qemu', testset: 'smoke', mode: 'host', extraCmdline: [] });
   assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version]).sort(), [['build', '6.1.192'], ['build', '6.12.3'], ['run', '6.1.192'], ['run', '6.12.3']]);
 
-  const unknownSet = await post({ source: '/srv/linux-6.1.192.tar.xz', testset: 'phase2-router' });
+  const unknownSet = await post({ source: path.join(dir, 'linux-6.1.192.tar.xz'), testset: 'phase2-router' });
   assert.equal(unknownSet.statusCode, 400);
   assert.match(unknownSet.json().error as string, /test set phase2-router is not configured on this lab \(testsets\.run: smoke\)/);
-  const noVersion = await post({ source: '/srv/kernel.tar.xz', testset: 'smoke' });
+  const kernelTar = path.join(dir, 'kernel.tar.xz');
+  const noVersion = await post({ source: kernelTar, testset: 'smoke' });
   assert.equal(noVersion.statusCode, 400);
-  assert.match(noVersion.json().error as string, /cannot tell the kernel version from "\/srv\/kernel\.tar\.xz": give "version"/);
-  const badVersion = await post({ source: '/srv/kernel.tar.xz', testset: 'smoke', version: '6.x' });
+  assert.match(noVersion.json().error as string, /cannot tell the kernel version from ".*kernel\.tar\.xz": give "version"/);
+  const badVersion = await post({ source: kernelTar, testset: 'smoke', version: '6.x' });
   assert.equal(badVersion.statusCode, 400);
   assert.match(badVersion.json().error as string, /invalid kernel version "6\.x"/);
-  assert.equal((await post({ source: '/srv/kernel.tar.xz', testset: 'smoke', version: '6.13-rc2' })).statusCode, 202);
+  assert.equal((await post({ source: kernelTar, testset: 'smoke', version: '6.13-rc2' })).statusCode, 202);
+
+  // Sources labd would refuse when it came to build them: refused now, with labd's own reason, nothing queued.
+  await writeFile(path.join(dir, 'notes.txt'), '');
+  const before = (await jobsIn(dir)).length;
+  for (const [request, reason] of [
+    [{ source: path.join(dir, 'missing.tar.xz') }, /kernel source .*missing\.tar\.xz does not exist/],
+    [{ source: 'ftp://example.org/linux.tar.xz' }, /unsupported kernel source "ftp:/],
+    [{ source: path.join(dir, 'notes.txt') }, /is a file but not a tarball/],
+    [{ source: 'ssh://-oProxyCommand=touch@example.org/linux.git', ref: 'v6.1' }, /invalid user name/],
+    [{ source: kernelTar, ref: 'v6.1' }, /applies to git repositories/],
+  ] as const) {
+    const refused = await post({ ...request, testset: 'smoke', version: '6.1.1' });
+    assert.equal(refused.statusCode, 400, `${request.source}: ${refused.body}`);
+    assert.match(refused.json().error as string, reason);
+  }
+  assert.equal((await jobsIn(dir)).length, before);
 });
+
+async function jobsIn(dir: string) {
+  const queue = openSqliteJobQueue(path.join(dir, 'home', 'lab.db'));
+  try {
+    return await queue.list();
+  } finally {
+    await queue.close();
+  }
+}

@@ -25,6 +25,8 @@ export function normalizeRepo(repo: string): string {
     if (!['https:', 'http:', 'ssh:', 'git:'].includes(url.protocol)) throw new Error(`git repository ${JSON.stringify(repo.slice(0, 120))}: only http(s), ssh and git URLs or local paths`);
     if (!/^[A-Za-z0-9[][A-Za-z0-9.:[\]-]*$/.test(url.hostname)) throw new Error(`git repository has an invalid host ${JSON.stringify(url.hostname.slice(0, 80))}`);
     if (/[\s\u0000-\u001f\u007f]/.test(repo)) throw new Error('git repository URL contains spaces or control characters');
+    // ssh gets `user@host` as one word: a user starting with `-` is an option, and `%` hides what git decodes.
+    if (url.username !== '' && !/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/.test(url.username)) throw new Error('git repository has an invalid user name (letters, digits, . _ - , not first)');
     return url.href;
   }
   if (repo.includes('::')) throw new Error(`git repository ${JSON.stringify(repo.slice(0, 120))}: transport helpers (x::y) are not allowed`);

@@ -38,6 +38,11 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** The body is larger than the caller takes: the size is the server's answer, and retrying would fetch it again. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
 /**
  * Runs `attempt` until it succeeds, a non-retriable error comes, or the delays are used up. `onRetry` is
  * told each failure, so long waits are visible. The last error is thrown, its message saying how many tries.
@@ -48,7 +53,7 @@ export async function withRetry<T>(what: string, options: HttpOptions, attempt: 
     try {
       return await attempt();
     } catch (error) {
-      const retriable = !(error instanceof HttpStatusError) || error.retriable;
+      const retriable = error instanceof HttpStatusError ? error.retriable : !(error instanceof BodyTooLargeError);
       const delay = delays[i];
       if (!retriable || delay === undefined) {
         const tries = i + 1;
@@ -180,14 +185,14 @@ async function streamBody(url: string, options: HttpOptions, onChunk: (chunk: Bu
     }
     total = resumed ? Number(range?.[2]) : bodyLength;
     bytes = resumed ? from : 0;
-    if (total !== undefined && total > maxBytes) throw new Error(`it announces ${total} bytes, more than the limit of ${maxBytes}`);
+    if (total !== undefined && total > maxBytes) throw new BodyTooLargeError(`it announces ${total} bytes, more than the limit of ${maxBytes}`);
     const out = target.open ? await target.open(resumed) : undefined;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         clearTimeout(idle);
         idle = setTimeout(stall, idleMs);
         bytes += chunk.length;
-        if (bytes > maxBytes) return done(new Error(`more than the limit of ${maxBytes} bytes`));
+        if (bytes > maxBytes) return done(new BodyTooLargeError(`more than the limit of ${maxBytes} bytes`));
         onChunk(chunk);
         target.progress?.fraction(total ? bytes / total : undefined, total ? `${mib(bytes)}/${mib(total)} MiB` : `${mib(bytes)} MiB`);
         done(null, chunk);
@@ -206,7 +211,7 @@ async function streamBody(url: string, options: HttpOptions, onChunk: (chunk: Bu
     if (total !== undefined && bytes !== total) throw new Error(`truncated: got ${bytes} of ${total} bytes`);
     return bytes;
   } catch (error) {
-    if (error instanceof HttpStatusError) throw error;
+    if (error instanceof HttpStatusError || error instanceof BodyTooLargeError) throw error;
     // undici reports a body cut short as `terminated`: say what it means for a download.
     if (total !== undefined && bytes < total && !describe(error).startsWith('truncated')) {
       throw new Error(`truncated: got ${bytes} of ${total} bytes (${describe(error)})`, { cause: error });
