@@ -11,7 +11,7 @@ import { pruneSourceTrees } from '@testlab/builder';
 import { bytesText, collectGarbage } from '@testlab/retention';
 import { GitTreeSource, pollOnce, watchSourceFrom, type WatchSource } from '@testlab/watcher';
 import { enqueueKernel, LabWorker, QueueKernelSink, workerId, type PlannedKernel } from '@testlab/scheduler';
-import type { LabConfig } from '@testlab/lab-config';
+import { mailConfigOf, type LabConfig } from '@testlab/lab-config';
 import { openLab, type Lab } from './lab.js';
 import { announcePresence } from './presence.js';
 import { startResultsService } from './results-service.js';
@@ -38,8 +38,9 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   });
   log.info({ owner, role, host: hostName, nuts: lab.pool.map((n) => n.name), testsets: config.testsets.run }, 'lab daemon starting');
   // A worker records diffs (its NUT reruns cases first) but sends no mail: the scheduler queues and sends it.
+  const mail = role !== 'worker' ? await mailConfigOf(config) : undefined;
   const results = startResultsService({
-    config, results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }), mail: role !== 'worker',
+    config, ...(mail ? { mail } : {}), results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }),
   });
   const uploadRun = async (runId: number) => {
     if (lab.files === undefined) return;

@@ -2,7 +2,7 @@
 // machines), the test sets and their engines (lab-engines.ts), and the two functions the scheduler calls to
 // build a kernel and to run one kernel through one test set (packages/pipeline). The only file here that
 // names concrete drivers.
-import { readFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { buildRequestFor, publicKeyBlob, StageError, runSetupDigest, type HostRegistry, type KernelBuilder, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type RunJobPayload, type SubscriptionStore } from '@testlab/core';
@@ -63,7 +63,10 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
   // Read before anything is opened: a token others can read stops the start, with the reason.
   const token = role !== 'scheduler' && config.host.resultsUrl !== undefined ? await readTokenFile(config.web.tokenFile!) : undefined;
 
-  await mkdir(config.home, { recursive: true });
+  // Private: lab.db holds subscribers' addresses and signed links, runs/ the evidence, nut/ the lab's keys.
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const { mode } = await stat(config.home);
+  if ((mode & 0o077) !== 0) await chmod(config.home, mode & 0o700);
   const stores = await openLabStores(labStoreLocation(config), {
     host: hostName,
     retryForMs: STORE_STARTUP_WAIT_MS,

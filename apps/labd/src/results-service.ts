@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Outbox, RerunCases, ResultsQuery, RunIdentity, SubscriptionStore, Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import type { LabConfig } from '@testlab/lab-config';
-import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
+import { createNotifyService, notifyRunFinished, type MailConfig, type NotifyService } from '@testlab/notify';
 
 export interface ResultsService {
   /**
@@ -26,20 +26,23 @@ export interface ResultsService {
 
 export interface ResultsServiceOptions {
   config: LabConfig;
+  /**
+   * The config's mail section with its secret (lab-config's mailConfigOf); none: no mail (a worker host leaves
+   * mail to the scheduler).
+   */
+  mail?: MailConfig;
   results: ResultsQuery;
   subscriptions: SubscriptionStore;
   outbox: Outbox;
   log: Logger;
   /** How often the outbox worker looks for due mail (default 15 s; tests shorten it). */
   outboxIntervalMs?: number;
-  /** Send and queue mail (default true): a worker host leaves that to the scheduler. */
-  mail?: boolean;
 }
 
 export function startResultsService(o: ResultsServiceOptions): ResultsService {
   const { config, log } = o;
-  const notify: NotifyService | undefined = config.mail && o.mail !== false
-    ? createNotifyService({ config: config.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
+  const notify: NotifyService | undefined = o.mail
+    ? createNotifyService({ config: o.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
     : undefined;
   let digests: ScheduledTask | undefined;
   if (notify) {
@@ -54,7 +57,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
         log.error({ error: (error as Error).message }, 'queueing daily digests failed');
       }
     }, { timezone: 'UTC', name: 'digests', noOverlap: true });
-    log.info({ smtp: `${config.mail!.smtp.host}:${config.mail!.smtp.port}` }, 'mail: outbox worker started');
+    log.info({ smtp: `${o.mail!.smtp.host}:${o.mail!.smtp.port}` }, 'mail: outbox worker started');
   }
 
   // A rerun that throws (the NUT could not boot) leaves the cases unconfirmed rather than the diffs unrecorded.

@@ -3,8 +3,8 @@
 // have the keys labd would give them: a version read from the tarball's Makefile plans the same jobs as
 // that version given. labd, another process, finds them at its next idle poll.
 import type { JobQueue, KernelVersion } from '@testlab/core';
+import { kernelSourceFrom, kernelVersionInSource } from '@testlab/kernel-sources';
 import { kernelVersionFromSource, type LabConfig } from '@testlab/lab-config';
-import { kernelVersionInSource } from '@testlab/kernel-sources';
 import { enqueueKernel, onlyTestSets, type LabPlanContext, type PlannedKernel } from '@testlab/scheduler';
 import { TriggerRefusedError, type TriggerRequest, type TriggerRun } from './routes/trigger.js';
 
@@ -33,6 +33,13 @@ export function labTrigger(queue: JobQueue, context: LabPlanContext, kernels: La
     let only: LabPlanContext;
     try {
       only = onlyTestSets(context, [request.testset]);
+    } catch (error) {
+      throw new TriggerRefusedError((error as Error).message);
+    }
+    // The check labd makes when the build job starts (the same driver choice): a source it would refuse is
+    // refused now, with its reason, instead of a job that fails hours later. Nothing is fetched here.
+    try {
+      kernelSourceFrom(request.source, request.ref);
     } catch (error) {
       throw new TriggerRefusedError((error as Error).message);
     }

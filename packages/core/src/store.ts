@@ -77,6 +77,21 @@ export interface SameRun {
   setupDigest: string;
 }
 
+/** A run that finished outside the lab (an imported TAHI result folder), stored whole by recordImportedRun. */
+export interface ImportedRun {
+  kernel: Omit<KernelRecord, 'id' | 'createdAt'>;
+  build: Omit<BuildRecord, 'id' | 'kernelId' | 'createdAt'>;
+  run: { testset: string; nut: string; sourceLabel: string; ownerPid: number };
+  /** The stage the results belong to, finished `done` with this detail. */
+  stage: StageName;
+  detail: string;
+  /**
+   * The results and artifacts once the run has its id (artifact paths name the run's folder). Called inside
+   * the transaction: it must only compute; whatever it throws stores nothing.
+   */
+  contents(runId: number): { results: CaseResult[]; artifacts: Omit<ArtifactRecord, 'runId'>[] };
+}
+
 export interface LabStore {
   /** Insert or find the kernel with this version and source hash. */
   upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord>;
@@ -92,6 +107,8 @@ export interface LabStore {
   addArtifact(a: ArtifactRecord): Promise<void>;
   /** Ends the run and every stage still running, in one transaction. */
   finishRun(runId: number, outcome: { status: 'done' } | { status: 'failed'; stage: StageName; error: string }): Promise<void>;
+  /** Stores a finished outside run in one transaction: a process killed midway leaves no trace of it. */
+  recordImportedRun(run: ImportedRun): Promise<RunSummary>;
   /**
    * Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their
    * ids. Only runs started on this store's host (or before runs named their host) are judged: a pid means

@@ -77,6 +77,25 @@ import { cases as v6LC_2_2_24 } from './cases/v6LC.2.2.24.js';
 import { cases as v6LC_2_2_25 } from './cases/v6LC.2.2.25.js';
 import { cases as v6LC_2_2_26 } from './cases/v6LC.2.2.26.js';
 import { cases as v6LC_2_2_27 } from './cases/v6LC.2.2.27.js';
+import { cases as v6LC_2_3_1 } from './cases/v6LC.2.3.1.js';
+import { cases as v6LC_2_3_2 } from './cases/v6LC.2.3.2.js';
+import { cases as v6LC_2_3_3 } from './cases/v6LC.2.3.3.js';
+import { cases as v6LC_2_3_4 } from './cases/v6LC.2.3.4.js';
+import { cases as v6LC_2_3_5 } from './cases/v6LC.2.3.5.js';
+import { cases as v6LC_2_3_6 } from './cases/v6LC.2.3.6.js';
+import { cases as v6LC_2_3_7 } from './cases/v6LC.2.3.7.js';
+import { cases as v6LC_2_3_8 } from './cases/v6LC.2.3.8.js';
+import { cases as v6LC_2_3_9 } from './cases/v6LC.2.3.9.js';
+import { cases as v6LC_2_3_10 } from './cases/v6LC.2.3.10.js';
+import { cases as v6LC_2_3_11 } from './cases/v6LC.2.3.11.js';
+import { cases as v6LC_2_3_12 } from './cases/v6LC.2.3.12.js';
+import { cases as v6LC_2_3_13 } from './cases/v6LC.2.3.13.js';
+import { cases as v6LC_2_3_14 } from './cases/v6LC.2.3.14.js';
+import { cases as v6LC_2_3_15 } from './cases/v6LC.2.3.15.js';
+import { cases as v6LC_2_3_16 } from './cases/v6LC.2.3.16.js';
+import { cases as v6LC_2_3_17 } from './cases/v6LC.2.3.17.js';
+import { cases as v6LC_2_3_18 } from './cases/v6LC.2.3.18.js';
+import { cases as v6LC_2_3_19 } from './cases/v6LC.2.3.19.js';
 import { cases as v6LC_3_1_1 } from './cases/v6LC.3.1.1.js';
 import { cases as v6LC_3_1_2 } from './cases/v6LC.3.1.2.js';
 import { cases as v6LC_3_1_3 } from './cases/v6LC.3.1.3.js';
@@ -178,6 +197,25 @@ const byTest: CaseDefinition[][] = [
   v6LC_2_2_25,
   v6LC_2_2_26,
   v6LC_2_2_27,
+  v6LC_2_3_1,
+  v6LC_2_3_2,
+  v6LC_2_3_3,
+  v6LC_2_3_4,
+  v6LC_2_3_5,
+  v6LC_2_3_6,
+  v6LC_2_3_7,
+  v6LC_2_3_8,
+  v6LC_2_3_9,
+  v6LC_2_3_10,
+  v6LC_2_3_11,
+  v6LC_2_3_12,
+  v6LC_2_3_13,
+  v6LC_2_3_14,
+  v6LC_2_3_15,
+  v6LC_2_3_16,
+  v6LC_2_3_17,
+  v6LC_2_3_18,
+  v6LC_2_3_19,
   v6LC_3_1_1,
   v6LC_3_1_2,
   v6LC_3_1_3,

@@ -5,6 +5,7 @@
 // kernel in end-to-end tests (those boot a real Linux).
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NdMisbehaviour {
   /** Accepts ND messages that fail validation (hop limit, checksum, code, length, options, multicast target...). */
@@ -267,6 +268,8 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
 
   return {
     async exec(argv) {
+      const clock = uptimeAnswer(argv);
+      if (clock) return clock;
       // Interface restarts of the DAD and RS cases; everything else (neighbor flushes, cleanups) just succeeds.
       const words = argv.join(' ');
       if (/ link set dev \S+ down$/.test(words)) {

@@ -4,9 +4,14 @@
 // reason, one that does nothing with its stimulus or gets it wrong. Not a stand-in for the kernel.
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, decodeIpv6Packet, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NcFault {
   ignoreNs?: boolean;
+  /** A REACHABLE entry never times out to STALE. */
+  reachableForever?: boolean;
+  /** The VM's clock (its /proc/uptime) runs at a tenth of real time, as a VM starved of CPU: its timers are late. */
+  starvedClock?: boolean;
   ignoreNa?: boolean;
   ignoreRa?: boolean;
   /** Never solicits: packets to unknown neighbors are dropped. */
@@ -98,7 +103,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     e.state = state;
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
-    if (state === 'REACHABLE') setTimer(e, reachableMs, () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
+    if (state === 'REACHABLE' && !bad.reachableForever && !bad.starvedClock) setTimer(e, reachableMs, () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
     if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : DELAY_MS, () => enter(ip, e, 'PROBE'));
     if (state === 'PROBE') {
       e.tries = 0;
@@ -269,6 +274,8 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   return {
     async exec(argv) {
       const words = argv.join(' ');
+      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : 1);
+      if (clock) return clock;
       const sysctl = /net\.ipv6\.neigh\.\S+\.(base_reachable_time_ms|retrans_time_ms)=(\d+)/.exec(words);
       if (sysctl) {
         if (sysctl[1] === 'retrans_time_ms') retransMs = Number(sysctl[2]);

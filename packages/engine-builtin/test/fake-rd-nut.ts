@@ -8,6 +8,7 @@ import type { ExecResult, Link } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec, type NdOptionSpec } from '@testlab/packet';
 import { rio } from '../src/vocabulary/host-routers.js';
 import { routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
+import { uptimeAnswer } from './fake-uptime.js';
 
 export interface RdMisbehaviour {
   /** Drops the stimulus: as a host ignores every RA, as a router every RS. */
@@ -247,6 +248,8 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
   return {
     async exec(argv) {
       const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
+      const clock = uptimeAnswer(argv);
+      if (clock) return clock;
       if (argv[0] === 'sh' && argv[2]?.includes('printf "%s" "$2" > "$1"')) return files.set(argv[4]!, argv[5]!), ok();
       if (argv[0] === 'sh' && argv[2]?.includes('kill -0') && argv[2].includes('echo yes')) return ok(argv[4]?.includes('case') ? (advertising ? 'yes\n' : 'no\n') : 'no\n');
       if (argv[0] === 'sh' && argv[3] === 'stop-radvd') return argv[4]?.includes('case') && stopRadvd(), ok();

@@ -120,3 +120,17 @@ test('every Section 2.1 case here FAILs a node that ignores its stimulus or neve
   const doesNothing: Array<keyof NcFault> = ['ignoreNs', 'ignoreNa', 'ignoreRa', 'noResolution', 'noProbe'];
   for (const id of ids) assert.ok(expectations.some((e) => e.ids.test(id) && Object.keys(e.bad).some((k) => doesNothing.includes(k as keyof NcFault))), `${id} has no "does nothing" fault`);
 });
+
+// STALE is entered as TAHI does, by letting a REACHABLE entry time out, with ReachableTime counted on the NUT's
+// own clock: an entry that never times out is the kernel's FAIL; a VM whose clock has not yet moved that far
+// (starved of CPU on a busy host) is the lab's inability to judge, an ERROR, never a FAIL.
+test('an entry that never goes STALE FAILs on the NUT\'s time; a starved VM clock is an ERROR, not a FAIL', { timeout: 180_000 }, async () => {
+  const [stuck, starved] = await Promise.all([
+    runAgainstFake('v6LC.2.1.19-B', { reachableForever: true }, 'host'),
+    runAgainstFake('v6LC.2.1.19-B', { starvedClock: true }, 'host'),
+  ]);
+  assert.equal(stuck.verdict, 'FAIL', stuck.reason);
+  assert.match(stuck.reason, /REACHABLE, unused entry STALE within ReachableTime \(at most \d+ ms\); seen it still REACHABLE after \d+ ms of the NUT's own time/);
+  assert.equal(starved.verdict, 'ERROR', starved.reason);
+  assert.match(starved.reason, /the NUT's clock moved only \d+ ms in \d+ ms: the lab is too slow to bring the entry to STALE/);
+});

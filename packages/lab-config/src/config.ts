@@ -1,13 +1,13 @@
 // The lab's one config file (YAML), validated with zod; labd, the dashboard (apps/web) and `testlab watch`
 // read the same file. Every error names the key and the line it is on, e.g.
 // `labd.yaml:14: nuts.1.ssh.port: expected a number`, so an operator fixes it in one go.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kernelVersionSchema, postgresLocation, publicKeyBlob, type StoreLocation } from '@testlab/core';
-import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
+import { InvalidConfigError, parseMailSettings, type MailSettings } from '@testlab/notify';
 import { watchConfig } from './watch-section.js';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
@@ -61,12 +61,13 @@ const sshNut = z.strictObject({
 });
 
 /**
- * The mail settings are notify's own (parseMailConfig): validated by it so both apps refuse the same
+ * The mail settings are notify's own (parseMailSettings): validated by it so both apps refuse the same
  * mistakes; its `smtp.port: ...` problems are turned back into zod issues so they get their line too.
+ * Without `secret`, mailConfigOf (mail-secret.ts) supplies the lab's own.
  */
-const mailSection = z.unknown().transform((value, ctx): MailConfig => {
+const mailSection = z.unknown().transform((value, ctx): MailSettings => {
   try {
-    return parseMailConfig(value);
+    return parseMailSettings(value);
   } catch (error) {
     if (!(error instanceof InvalidConfigError)) throw error;
     for (const problem of error.problems) {
@@ -277,5 +278,12 @@ export async function loadLabConfig(file: string): Promise<LabConfig> {
   } catch (error) {
     throw new ConfigError(file, [`cannot read: ${(error as Error).message}`]);
   }
-  return parseLabConfig(text, file);
+  const config = parseLabConfig(text, file);
+  // The file may hold what the lab must keep to itself: then only its owner may read it (as the token file).
+  const secrets = [...(config.mail?.smtp.auth ? ['the SMTP password'] : []), ...(config.mail?.secret !== undefined ? ['the mail secret'] : [])];
+  const { mode } = await stat(file);
+  if (secrets.length > 0 && (mode & 0o077) !== 0) {
+    throw new ConfigError(file, [`holds ${secrets.join(' and ')} but group or others can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it`]);
+  }
+  return config;
 }

@@ -3,5 +3,6 @@
 export { labConfigSchema, parseLabConfig, loadLabConfig, labStoreLocation, ConfigError, type LabConfig, type NutConfig } from './config.js';
 export * from './watch-section.js';
 export { readTokenFile, TokenFileError } from './token.js';
+export { mailConfigOf, labMailSecret } from './mail-secret.js';
 export { kernelVersionFromSource } from './source-version.js';
 export { envStoreLocation } from './store-env.js';

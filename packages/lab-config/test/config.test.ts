@@ -56,7 +56,7 @@ test('web, mail and diff are optional: defaults for web and diff, no mail', asyn
 });
 
 test("a bad mail section is refused with notify's reasons, at the line of the key", async () => {
-  const text = (await example()).replace('    port: 587\n', '    port: "587"\n').replace(/secret: "[^"]+"/, 'secret: "short"');
+  const text = (await example()).replace('    port: 587\n', '    port: "587"\n').replace('  baseUrl: https://lab.example.org', '  baseUrl: https://lab.example.org\n  secret: "short"');
   const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
   const found = problems(text).join('\n');
   assert.match(found, new RegExp(`labd\\.yaml:${lineOf('port: "587"')}: mail\\.smtp\\.port: .*number`));

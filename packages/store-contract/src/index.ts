@@ -4,6 +4,7 @@
 import type { ContractBackend } from './backend.js';
 import { crashContract } from './crash.suite.js';
 import { hostsContract } from './hosts.suite.js';
+import { importedRunContract } from './imported-run.suite.js';
 import { labStoreContract } from './lab-store.suite.js';
 import { outboxContract } from './outbox.suite.js';
 import { queueContract } from './queue.suite.js';
@@ -17,6 +18,7 @@ export { Clock, caseResult, finishedRun, ISO_UTC } from './fixtures.js';
 /** Every contract's suite against `backend`. */
 export function storeContract(backend: ContractBackend): void {
   labStoreContract(backend);
+  importedRunContract(backend);
   crashContract(backend);
   queueContract(backend);
   resultsContract(backend);

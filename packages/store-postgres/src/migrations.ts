@@ -272,7 +272,8 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
   { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
   { version: 5, name: 'run setup digest: a finished experiment is not run again', sql: runSetup },
-  { version: 6, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
+  // 7, not 6: version 6 is the bisections' (issue 15, on its own branch); each lands whichever comes first.
+  { version: 7, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = migrations[migrations.length - 1]?.version ?? 0;

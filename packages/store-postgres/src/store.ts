@@ -6,6 +6,7 @@ import type {
   ArtifactRecord,
   BuildRecord,
   CaseResult,
+  ImportedRun,
   KernelRecord,
   LabStore,
   ResultRecord,
@@ -35,6 +36,8 @@ import {
 } from './rows.js';
 
 type FinishOutcome = Parameters<LabStore['finishRun']>[1];
+/** Where a write step runs: any connection of the pool, or the one holding a transaction. */
+type Db = pg.Pool | pg.PoolClient;
 
 // Milliseconds between started_at and $now, never negative (the wall clock can step back).
 const elapsedMs = (now: string) => `greatest(0, round(extract(epoch FROM (${now}::timestamptz - started_at)) * 1000))::integer`;
@@ -54,29 +57,88 @@ export class PostgresStore implements LabStore {
   ) {}
 
   async upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
+    return this.#upsertKernel(this.pool, k);
+  }
+
+  async recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
+    return this.#recordBuild(this.pool, b);
+  }
+
+  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
+    return this.#startRun(this.pool, r);
+  }
+
+  async attachKernel(runId: number, kernelId: number, buildId: number): Promise<void> {
+    await this.#attachKernel(this.pool, runId, kernelId, buildId);
+  }
+
+  async startStage(runId: number, stage: StageName, logPath?: string): Promise<void> {
+    await this.#startStage(this.pool, runId, stage, logPath);
+  }
+
+  async finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void> {
+    await this.#finishStage(this.pool, runId, stage, status, detail);
+  }
+
+  async addResult(runId: number, result: CaseResult): Promise<void> {
+    await this.#explain(`cannot record result ${result.caseId} of run ${runId}`, () => inTransaction(this.pool, (c) => this.#insertResult(c, runId, result)));
+  }
+
+  async addArtifact(a: ArtifactRecord): Promise<void> {
+    await this.#addArtifact(this.pool, a);
+  }
+
+  async finishRun(runId: number, outcome: FinishOutcome): Promise<void> {
+    await inTransaction(this.pool, (c) => this.#finishRun(c, runId, outcome));
+  }
+
+  async recordImportedRun(imported: ImportedRun): Promise<RunSummary> {
+    // Every step on one connection in one transaction: killed at any point, the import leaves nothing, never a
+    // half-filled run for markOrphanedRuns to call unfinished.
+    const runId = await inTransaction(this.pool, async (c) => {
+      const kernel = await this.#upsertKernel(c, imported.kernel);
+      const build = await this.#recordBuild(c, { ...imported.build, kernelId: kernel.id });
+      const run = await this.#startRun(c, imported.run);
+      await this.#attachKernel(c, run.id, kernel.id, build.id);
+      await this.#startStage(c, run.id, imported.stage);
+      const { results, artifacts } = imported.contents(run.id);
+      for (const result of results) {
+        await this.#explain(`cannot record result ${result.caseId} of run ${run.id}`, () => this.#insertResult(c, run.id, result));
+      }
+      for (const artifact of artifacts) await this.#addArtifact(c, { ...artifact, runId: run.id });
+      await this.#finishStage(c, run.id, imported.stage, 'done', imported.detail);
+      await this.#finishRun(c, run.id, { status: 'done' });
+      return run.id;
+    });
+    const stored = await this.getRun(runId);
+    if (!stored) throw new Error(`run ${runId} vanished from the store right after its import`);
+    return stored;
+  }
+
+  async #upsertKernel(db: Db, k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
     const { text, kind } = k.version;
     // The first sighting of (version, source hash) wins; a later label for the same tree is ignored. Two
     // statements: the SELECT's snapshot then sees a row another process inserted while we waited on it.
-    await this.pool.query(
+    await db.query(
       `INSERT INTO kernels (version, kind, source_label, source_hash, created_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (version, source_hash) DO NOTHING`,
       [text, kind, k.sourceLabel, k.sourceHash, this.#iso()],
     );
-    const { rows } = await this.pool.query<KernelRow>('SELECT * FROM kernels WHERE version = $1 AND source_hash = $2', [text, k.sourceHash]);
+    const { rows } = await db.query<KernelRow>('SELECT * FROM kernels WHERE version = $1 AND source_hash = $2', [text, k.sourceHash]);
     if (!rows[0]) throw new Error(`kernel ${text} (${k.sourceHash}) vanished right after its insert`);
     return toKernel(rows[0]);
   }
 
-  async recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
-    const { rows } = await this.pool.query<BuildRow>(
+  async #recordBuild(db: Db, b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
+    const { rows } = await db.query<BuildRow>(
       `INSERT INTO builds (kernel_id, cache_key, kernel_release, from_cache, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
       [b.kernelId, b.cacheKey, b.kernelRelease, b.fromCache, this.#iso()],
     );
     return toBuild(rows[0]!);
   }
 
-  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
-    const { rows } = await this.pool.query<RunRow>(
+  async #startRun(db: Db, r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
+    const { rows } = await db.query<RunRow>(
       `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest, owner_host)
        VALUES ($1, $2, 'running', $3, $4, $5, $6, $7) RETURNING *`,
       [r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null, this.host],
@@ -84,29 +146,29 @@ export class PostgresStore implements LabStore {
     return toRun(rows[0]!);
   }
 
-  async attachKernel(runId: number, kernelId: number, buildId: number): Promise<void> {
+  async #attachKernel(db: Db, runId: number, kernelId: number, buildId: number): Promise<void> {
     // Checked here because a build of another kernel would make every later report lie about the kernel.
-    const { rows } = await this.pool.query<{ kernel_id: number }>('SELECT kernel_id FROM builds WHERE id = $1', [buildId]);
+    const { rows } = await db.query<{ kernel_id: number }>('SELECT kernel_id FROM builds WHERE id = $1', [buildId]);
     const build = rows[0];
     if (!build) throw new Error(`cannot attach build ${buildId} to run ${runId}: no such build`);
     if (build.kernel_id !== kernelId) {
       throw new Error(`cannot attach build ${buildId} to run ${runId}: it is a build of kernel ${build.kernel_id}, not ${kernelId}`);
     }
-    const { rowCount } = await this.pool.query('UPDATE runs SET kernel_id = $1, build_id = $2 WHERE id = $3', [kernelId, buildId, runId]);
+    const { rowCount } = await db.query('UPDATE runs SET kernel_id = $1, build_id = $2 WHERE id = $3', [kernelId, buildId, runId]);
     if (rowCount === 0) throw new Error(`cannot attach kernel ${kernelId} to run ${runId}: no such run`);
   }
 
-  async startStage(runId: number, stage: StageName, logPath?: string): Promise<void> {
+  async #startStage(db: Db, runId: number, stage: StageName, logPath?: string): Promise<void> {
     await this.#explain(`cannot start stage ${stage} of run ${runId}`, () =>
-      this.pool.query(`INSERT INTO stages (run_id, stage, status, started_at, log_path) VALUES ($1, $2, 'running', $3, $4)`, [
+      db.query(`INSERT INTO stages (run_id, stage, status, started_at, log_path) VALUES ($1, $2, 'running', $3, $4)`, [
         runId, stage, this.#iso(), logPath ?? null,
       ]),
     );
   }
 
-  async finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void> {
+  async #finishStage(db: Db, runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void> {
     const { rowCount } = await this.#explain(`cannot finish stage ${stage} of run ${runId}`, () =>
-      this.pool.query(
+      db.query(
         `UPDATE stages SET status = $1, finished_at = $2, duration_ms = ${elapsedMs('$2')}, detail = coalesce($3, detail)
          WHERE run_id = $4 AND stage = $5 AND status = 'running'`,
         [status, this.#iso(), detail ?? null, runId, stage],
@@ -115,50 +177,46 @@ export class PostgresStore implements LabStore {
     if (rowCount === 0) throw new Error(`cannot finish stage ${stage} of run ${runId}: it is not running`);
   }
 
-  async addResult(runId: number, result: CaseResult): Promise<void> {
-    await this.#explain(`cannot record result ${result.caseId} of run ${runId}`, () =>
-      inTransaction(this.pool, async (c) => {
-        const { rows } = await c.query<{ id: number }>(
-          `INSERT INTO results (run_id, case_id, title, verdict, reason, duration_ms, log, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [runId, result.caseId, result.title, result.verdict, result.reason, result.durationMs, result.log, this.#iso()],
-        );
-        if (result.pcaps.length > 0) {
-          await c.query(
-            `INSERT INTO result_pcaps (result_id, position, path) SELECT $1, p.ord - 1, p.path FROM unnest($2::text[]) WITH ORDINALITY AS p (path, ord)`,
-            [rows[0]!.id, result.pcaps],
-          );
-        }
-      }),
+  /** A result and its pcaps; `c` holds the transaction that makes them one. */
+  async #insertResult(c: pg.PoolClient, runId: number, result: CaseResult): Promise<void> {
+    const { rows } = await c.query<{ id: number }>(
+      `INSERT INTO results (run_id, case_id, title, verdict, reason, duration_ms, log, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [runId, result.caseId, result.title, result.verdict, result.reason, result.durationMs, result.log, this.#iso()],
     );
+    if (result.pcaps.length > 0) {
+      await c.query(
+        `INSERT INTO result_pcaps (result_id, position, path) SELECT $1, p.ord - 1, p.path FROM unnest($2::text[]) WITH ORDINALITY AS p (path, ord)`,
+        [rows[0]!.id, result.pcaps],
+      );
+    }
   }
 
-  async addArtifact(a: ArtifactRecord): Promise<void> {
+  async #addArtifact(db: Db, a: ArtifactRecord): Promise<void> {
     await this.#explain(`cannot record artifact ${a.path} of run ${a.runId}`, () =>
-      this.pool.query('INSERT INTO artifacts (run_id, kind, path, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      db.query('INSERT INTO artifacts (run_id, kind, path, size_bytes, created_at) VALUES ($1, $2, $3, $4, $5)', [
         a.runId, a.kind, a.path, a.sizeBytes, this.#iso(),
       ]),
     );
   }
 
-  async finishRun(runId: number, outcome: FinishOutcome): Promise<void> {
+  /** `c` holds a transaction: the run is locked while its stages are closed. */
+  async #finishRun(c: pg.PoolClient, runId: number, outcome: FinishOutcome): Promise<void> {
     const now = this.#iso();
     const failed = outcome.status === 'failed' ? outcome : null;
-    await inTransaction(this.pool, async (c) => {
-      const { rows } = await c.query<{ status: string }>('SELECT status FROM runs WHERE id = $1 FOR UPDATE', [runId]);
-      const run = rows[0];
-      if (!run) throw new Error(`cannot finish run ${runId}: no such run`);
-      if (run.status !== 'running') throw new Error(`cannot finish run ${runId}: it is already ${run.status}`);
-      await c.query('UPDATE runs SET status = $1, failed_stage = $2, error = $3, finished_at = $4 WHERE id = $5', [
-        outcome.status, failed?.stage ?? null, failed?.error ?? null, now, runId,
-      ]);
-      if (failed) await this.#recordFailedStage(c, runId, failed.stage, failed.error, now);
-      // Stages left open: a successful run vouches for them; after a failure elsewhere they were cut short.
-      await c.query(
-        `UPDATE stages SET status = $1, finished_at = $2, duration_ms = ${elapsedMs('$2')} WHERE run_id = $3 AND status = 'running'`,
-        [failed ? 'unfinished' : 'done', now, runId],
-      );
-    });
+    const { rows } = await c.query<{ status: string }>('SELECT status FROM runs WHERE id = $1 FOR UPDATE', [runId]);
+    const run = rows[0];
+    if (!run) throw new Error(`cannot finish run ${runId}: no such run`);
+    if (run.status !== 'running') throw new Error(`cannot finish run ${runId}: it is already ${run.status}`);
+    await c.query('UPDATE runs SET status = $1, failed_stage = $2, error = $3, finished_at = $4 WHERE id = $5', [
+      outcome.status, failed?.stage ?? null, failed?.error ?? null, now, runId,
+    ]);
+    if (failed) await this.#recordFailedStage(c, runId, failed.stage, failed.error, now);
+    // Stages left open: a successful run vouches for them; after a failure elsewhere they were cut short.
+    await c.query(
+      `UPDATE stages SET status = $1, finished_at = $2, duration_ms = ${elapsedMs('$2')} WHERE run_id = $3 AND status = 'running'`,
+      [failed ? 'unfinished' : 'done', now, runId],
+    );
   }
 
   async markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]> {
