@@ -59,7 +59,14 @@ if (which === 'all' || which === 'nut') runs.push(['nut-boot', nutTests, [], 'ke
 async function withPostgres(run) {
   if (process.env.TESTLAB_TEST_POSTGRES_URL) return run({});
   const { startThrowawayCluster } = await import(path.join(root, 'packages/store-postgres/dist/src/throwaway-cluster.js'));
-  const cluster = await startThrowawayCluster();
+  let cluster;
+  try {
+    cluster = await startThrowawayCluster();
+  } catch (error) {
+    // Never skipped quietly: the PostgreSQL tests are half of the store's contract suite.
+    console.error(`run-tests: cannot start the PostgreSQL test cluster the store tests need: ${error.message}`);
+    process.exit(1);
+  }
   console.log(`run-tests: PostgreSQL test cluster at ${cluster.url}`);
   try {
     return await run({ TESTLAB_TEST_POSTGRES_URL: cluster.url, TESTLAB_TEST_POSTGRES_PASSWORD_FILE: cluster.passwordFile });

@@ -30,7 +30,10 @@ const USER = 'testlab';
 /** The newest installed server's bin folder (Debian: /usr/lib/postgresql/<major>/bin), or TESTLAB_POSTGRES_BIN. */
 export function postgresBinDir(): string {
   const fromEnv = process.env.TESTLAB_POSTGRES_BIN;
-  if (fromEnv) return fromEnv;
+  if (fromEnv) {
+    if (!existsSync(path.join(fromEnv, 'initdb'))) throw new Error(`TESTLAB_POSTGRES_BIN=${fromEnv} holds no initdb: name the bin folder of a PostgreSQL server`);
+    return fromEnv;
+  }
   const base = '/usr/lib/postgresql';
   const majors = existsSync(base) ? readdirSync(base).filter((d) => existsSync(path.join(base, d, 'bin', 'initdb'))) : [];
   majors.sort((a, b) => Number(b) - Number(a));
