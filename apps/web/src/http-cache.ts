@@ -10,6 +10,11 @@ import type { ResultsQuery, RunSummary } from '@testlab/core';
 /** Rendered bodies by URL and validator; a few thousand pages of a few tens of KiB at most. */
 export interface PageCache {
   pages: LRUCache<string, { type: string; body: string }>;
+  /**
+   * Pages being rendered now, by the same key: a crowd asking for a page not yet kept (the matrix when its stamp
+   * moves, 200 visitors at once) waits for one rendering instead of making it 200 times over.
+   */
+  rendering: Map<string, Promise<{ type: string; body: string }>>;
   /** The store's change stamp, asked at most once a second whatever the traffic. */
   stamp(): Promise<string>;
 }
@@ -20,6 +25,7 @@ export function pageCache(results: ResultsQuery, options: { maxBytes?: number; s
   const stampMs = options.stampMs ?? 1000;
   return {
     pages,
+    rendering: new Map(),
     stamp() {
       const now = Date.now();
       if (current === undefined || now - current.at >= stampMs) {
@@ -57,8 +63,12 @@ export async function validated(
   const key = `${request.url}\n${etag}`;
   let page = cache.pages.get(key);
   if (page === undefined) {
-    page = await render();
-    cache.pages.set(key, page);
+    let pending = cache.rendering.get(key);
+    if (pending === undefined) {
+      pending = render().then((made) => (cache.pages.set(key, made), made)).finally(() => cache.rendering.delete(key));
+      cache.rendering.set(key, pending);
+    }
+    page = await pending;
   }
   return reply.type(page.type).send(page.body);
 }

@@ -61,3 +61,25 @@ test('the matrix is kept until a run starts, ends or gets its diffs', async () =
   assert.notEqual(after.headers.etag, etag);
   assert.ok((after.json() as { rows: { kernelVersion: string }[] }).rows.some((r) => r.kernelVersion === '6.12.1'));
 });
+
+test('a crowd asking for a page not kept yet waits for one rendering of it', async () => {
+  // Counted at the store: each rendering of the API matrix reads the matrix once.
+  let reads = 0;
+  const real = lab.results;
+  const counted = new Proxy(real, {
+    get(target, name) {
+      if (name === 'matrix') return (...args: Parameters<typeof real.matrix>) => (reads++, real.matrix(...args));
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const crowdApp = build({ store: lab.store, results: counted, runsDir: lab.runsDir });
+  try {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => crowdApp.inject({ url: '/api/matrix' })));
+    assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [200]);
+    assert.equal(new Set(answers.map((a) => a.body)).size, 1);
+    assert.equal(reads, 1, 'rendered once for 50 visitors');
+  } finally {
+    await crowdApp.close();
+  }
+});
