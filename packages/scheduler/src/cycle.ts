@@ -155,6 +155,8 @@ export async function executeRunJob(ctx: CycleContext, job: RunJob, runTestSet: 
       reporter: {
         runStarted: (runId, runDir) => {
           progressWrite = ctx.queue.noteProgress(job.id, ctx.owner, { runId, runDir });
+          // Awaited after the run (its failure is the job's then); meanwhile it is not an unhandled rejection.
+          progressWrite.catch(() => undefined);
         },
         stageStarted: (stage) => {
           ctx.onStage?.(job, { stage, what: 'started' });
