@@ -92,6 +92,9 @@ if (workers > 1 && cluster.isPrimary) {
   const close = async () => {
     await app.close();
     await opened.close();
+    // A cluster worker stays connected to its primary (an IPC channel) until it leaves: without this the
+    // primary, waiting for its workers, never ended on SIGTERM.
+    if (cluster.isWorker) process.exit(0);
   };
   process.once('SIGINT', () => void close());
   process.once('SIGTERM', () => void close());
