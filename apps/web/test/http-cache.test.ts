@@ -83,3 +83,18 @@ test('a crowd asking for a page not kept yet waits for one rendering of it', asy
     await crowdApp.close();
   }
 });
+
+test("a case's history is kept and validated until the store's change stamp moves", async () => {
+  const url = '/history/v6LC.1.1.1?testset=phase2-host&nut=qemu';
+  const first = await app.inject({ url });
+  assert.equal(first.statusCode, 200);
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^"history-/);
+  assert.equal((await app.inject({ url, headers: { 'if-none-match': etag } })).statusCode, 304);
+  await addRun(lab, { version: '6.12.2', verdicts: { 'v6LC.1.1.1': 'FAIL' } });
+  await new Promise((r) => setTimeout(r, 1100)); // the stamp is asked at most once a second
+  const after = await app.inject({ url, headers: { 'if-none-match': etag } });
+  assert.equal(after.statusCode, 200);
+  assert.ok(after.body.includes('6.12.2'), 'the new run is in the history');
+  assert.equal((await app.inject({ url: '/history/v6LC.0.0.0' })).statusCode, 404, 'an unknown case is still a 404');
+});
