@@ -12,12 +12,15 @@ import { cases as v6LC_1_1_6 } from './cases/v6LC.1.1.6.js';
 import { cases as v6LC_1_1_7 } from './cases/v6LC.1.1.7.js';
 import { cases as v6LC_1_1_8 } from './cases/v6LC.1.1.8.js';
 import { cases as v6LC_1_1_9 } from './cases/v6LC.1.1.9.js';
+import { cases as v6LC_1_1_10 } from './cases/v6LC.1.1.10.js';
+import { cases as v6LC_1_1_11 } from './cases/v6LC.1.1.11.js';
 import { cases as v6LC_1_2_1 } from './cases/v6LC.1.2.1.js';
 import { cases as v6LC_1_2_2 } from './cases/v6LC.1.2.2.js';
 import { cases as v6LC_1_2_3 } from './cases/v6LC.1.2.3.js';
 import { cases as v6LC_1_2_4 } from './cases/v6LC.1.2.4.js';
 import { cases as v6LC_1_2_5 } from './cases/v6LC.1.2.5.js';
 import { cases as v6LC_1_2_6 } from './cases/v6LC.1.2.6.js';
+import { cases as v6LC_1_2_7 } from './cases/v6LC.1.2.7.js';
 import { cases as v6LC_1_2_8 } from './cases/v6LC.1.2.8.js';
 import { cases as v6LC_1_2_9 } from './cases/v6LC.1.2.9.js';
 import { cases as v6LC_1_2_10 } from './cases/v6LC.1.2.10.js';
@@ -81,12 +84,15 @@ const byTest: CaseDefinition[][] = [
   v6LC_1_1_7,
   v6LC_1_1_8,
   v6LC_1_1_9,
+  v6LC_1_1_10,
+  v6LC_1_1_11,
   v6LC_1_2_1,
   v6LC_1_2_2,
   v6LC_1_2_3,
   v6LC_1_2_4,
   v6LC_1_2_5,
   v6LC_1_2_6,
+  v6LC_1_2_7,
   v6LC_1_2_8,
   v6LC_1_2_9,
   v6LC_1_2_10,
