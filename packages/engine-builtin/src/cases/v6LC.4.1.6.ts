@@ -2,7 +2,7 @@
 // 1280 is discarded.
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
-import { echo, onLinkPath, packetTooBig, wholeAtFirst } from '../vocabulary/path-mtu.js';
+import { echo, isVerdict, onLinkPath, packetTooBig, wholeAtFirst } from '../vocabulary/path-mtu.js';
 import { toTester } from '../vocabulary/probe-outcomes.js';
 import { ETHERNET_MTU } from '../vocabulary/tahi-network.js';
 
@@ -20,8 +20,8 @@ function belowMinimum(part: 'A' | 'B', mtu: number): CaseDefinition {
     async run(ctx) {
       const p = onLinkPath(ctx, part === 'A' ? 0x6a : 0x6b);
       const first = await wholeAtFirst(ctx, p);
-      if (first) return first;
-      await packetTooBig(ctx, p, p.from, mtu);
+      if (isVerdict(first)) return first;
+      await packetTooBig(ctx, p, p.from, mtu, first.largest, 0, 'the Echo Reply it sent');
       const reply = await echo(ctx, p, 2, ETHERNET_MTU);
       if (!reply) return fail(rfc, `an Echo Reply to the ${ETHERNET_MTU}-octet Echo Request after a Packet Too Big with MTU ${mtu}`, ctx.link().seenSinceSend(toTester(p.from.address)));
       if (reply.fragmented) return fail(rfc, `the Packet Too Big with MTU ${mtu} discarded, so a whole ${ETHERNET_MTU}-octet Echo Reply`, `fragments of ${reply.packetSizes.join(' + ')} octets`);
