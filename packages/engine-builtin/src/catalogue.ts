@@ -67,6 +67,7 @@ import { cases as v6LC_4_1_9 } from './cases/v6LC.4.1.9.js';
 import { cases as v6LC_4_1_10 } from './cases/v6LC.4.1.10.js';
 import { cases as v6LC_4_1_11 } from './cases/v6LC.4.1.11.js';
 import { cases as v6LC_4_1_12 } from './cases/v6LC.4.1.12.js';
+import { cases as v6LC_5_1_1 } from './cases/v6LC.5.1.1.js';
 import { cases as v6LC_5_1_2 } from './cases/v6LC.5.1.2.js';
 import { cases as v6LC_5_1_3 } from './cases/v6LC.5.1.3.js';
 import { cases as v6LC_5_1_4 } from './cases/v6LC.5.1.4.js';
@@ -74,9 +75,11 @@ import { cases as v6LC_5_1_5 } from './cases/v6LC.5.1.5.js';
 import { cases as v6LC_5_1_6 } from './cases/v6LC.5.1.6.js';
 import { cases as v6LC_5_1_7 } from './cases/v6LC.5.1.7.js';
 import { cases as v6LC_5_1_8 } from './cases/v6LC.5.1.8.js';
+import { cases as v6LC_5_1_9 } from './cases/v6LC.5.1.9.js';
 import { cases as v6LC_5_1_10 } from './cases/v6LC.5.1.10.js';
 import { cases as v6LC_5_1_11 } from './cases/v6LC.5.1.11.js';
 import { cases as v6LC_5_1_12 } from './cases/v6LC.5.1.12.js';
+import { cases as v6LC_5_1_13 } from './cases/v6LC.5.1.13.js';
 
 const byTest: CaseDefinition[][] = [
   v6LC_1_1_1,
@@ -143,6 +146,7 @@ const byTest: CaseDefinition[][] = [
   v6LC_4_1_10,
   v6LC_4_1_11,
   v6LC_4_1_12,
+  v6LC_5_1_1,
   v6LC_5_1_2,
   v6LC_5_1_3,
   v6LC_5_1_4,
@@ -150,9 +154,11 @@ const byTest: CaseDefinition[][] = [
   v6LC_5_1_6,
   v6LC_5_1_7,
   v6LC_5_1_8,
+  v6LC_5_1_9,
   v6LC_5_1_10,
   v6LC_5_1_11,
   v6LC_5_1_12,
+  v6LC_5_1_13,
 ];
 
 const all: CaseDefinition[] = byTest.flat();

@@ -1,5 +1,6 @@
-// The cases that wait on RFC 8200's real 60-second reassembly timer (v6LC.1.3.1-C/D/E, 1.3.2, 1.3.5), against
-// the fake NUT: about 72 s each, run side by side so the file takes about as long as one.
+// The cases that wait on RFC 8200's real 60-second reassembly timer (v6LC.1.3.1-C/D/E, 1.3.2, 1.3.5, and
+// 5.1.10-B, 5.1.11-C, 5.1.12-C that must see no Time Exceeded), against the fake NUT: about 72 s each, run
+// side by side so the file takes about as long as one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Verdict } from '@testlab/core';
@@ -19,6 +20,7 @@ const CONTROL = /expected an Echo Reply to the control Echo Request in two well-
 const runs: Run[] = [
   ...['v6LC.1.3.1-C', 'v6LC.1.3.1-D', 'v6LC.1.3.1-E', 'v6LC.1.3.2-A', 'v6LC.1.3.2-B', 'v6LC.1.3.2-C', 'v6LC.1.3.2-D', 'v6LC.1.3.2-E'].map((id) => ({ id })),
   ...['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((p) => ({ id: `v6LC.1.3.5-${p}` })),
+  ...['v6LC.5.1.10-B', 'v6LC.5.1.11-C', 'v6LC.5.1.12-C'].map((id) => ({ id })),
   { id: 'v6LC.1.3.1-C', bad: { reassembleAnything: true }, reason: /expected an Echo Request whose middle fragment carries another Identification never reassembled \(no Echo Reply\); seen an Echo Reply/ },
   { id: 'v6LC.1.3.1-C', bad: { noReassembly: true }, reason: NO_TIME_EXCEEDED },
   { id: 'v6LC.1.3.1-D', bad: { reassembleAnything: true }, reason: /middle fragment comes from another source never reassembled .*; seen an Echo Reply/ },
@@ -39,6 +41,10 @@ const runs: Run[] = [
   { id: 'v6LC.1.3.5-F', bad: { noReassembly: true }, reason: CONTROL },
   { id: 'v6LC.1.3.5-G', bad: { duplicateIsOverlap: true }, verdict: 'WARN', reason: /treats an exact duplicate as an overlap/ },
   { id: 'v6LC.1.3.5-H', bad: { acceptOverlaps: true }, reason: /proper last fragment discarded/ },
+  { id: 'v6LC.5.1.10-B', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /to all-nodes .* discarded, nothing sent in answer; seen Time Exceeded code 1 in answer \(RFC 4443 §2\.4 \(e\.3\)\)/ },
+  { id: 'v6LC.5.1.10-B', bad: { noReassembly: true }, reason: CONTROL },
+  { id: 'v6LC.5.1.11-C', bad: { errorsDespiteNonUniqueAddresses: true }, reason: /expected no Time Exceeded about a datagram from the unspecified address left unfinished; seen ICMPv6 type 3 code 1/ },
+  { id: 'v6LC.5.1.12-C', bad: { noReassembly: true }, reason: CONTROL },
 ];
 
 test('the reassembly-timer cases against the real 60-second timer', { concurrency: true }, async (t) => {
