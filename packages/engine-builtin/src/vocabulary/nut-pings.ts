@@ -27,7 +27,10 @@ export async function nutPings(ctx: CaseContext, to: string, size: number, o: { 
   const link = ctx.link(o.linkName);
   link.markNow();
   const r = await ctx.nutExec(['ping', '-6', '-c', '1', '-W', String(o.waitS ?? 1), '-s', String(size - 48), '-I', ctx.nutOn(o.linkName).ifname, to], 20_000);
-  await sleep(100); // the last fragment may trail the exit
+  // ping waits for its reply, so its packets are normally in; a NUT slow to put them out gets a second, and
+  // the last fragment may trail the first by a moment.
+  await link.expect(toAddress(to), 1_000);
+  await sleep(100);
   const packets = link.framesSinceSend(toAddress(to));
   const request = reassembleFromNut(packets);
   const largest = packets.reduce<ReceivedFrame | undefined>((a, b) => (a && a.bytes.length >= b.bytes.length ? a : b), undefined);
