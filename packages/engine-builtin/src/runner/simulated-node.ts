@@ -8,12 +8,15 @@ export interface SimulatedNodeSpec {
   mac: string;
   /** Defaults to the EUI-64 link-local address of the MAC. */
   address?: string;
+  /** A router the tester plays (TR1): its answers carry the R flag, or a host would drop it as its default router (RFC 4861 §7.2.5). */
+  isRouter?: boolean;
 }
 
 export class SimulatedNode {
   readonly name: string;
   readonly mac: string;
   readonly address: string;
+  private readonly isRouter: boolean;
   private readonly stop: () => void;
 
   constructor(
@@ -23,6 +26,7 @@ export class SimulatedNode {
     this.name = spec.name;
     this.mac = spec.mac;
     this.address = normalizeIpv6(spec.address ?? linkLocalFromMac(spec.mac));
+    this.isRouter = spec.isRouter ?? false;
     this.stop = link.onReceive((r) => void this.answerSolicitation(r));
   }
 
@@ -42,6 +46,7 @@ export class SimulatedNode {
         icmpv6: {
           type: 'neighbor-advertisement',
           target: this.address,
+          router: this.isRouter,
           solicited: !fromUnspecified,
           override: true,
           options: [{ type: 'target-lla', mac: this.mac }],
