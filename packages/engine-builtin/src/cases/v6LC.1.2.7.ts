@@ -1,13 +1,15 @@
 // v6LC.1.2.7 Options Processing, Hop-by-Hop Options Header - Intermediate Node (RFC 8200 §4.2, §4.3): a router
 // examines the Hop-by-Hop options of a packet it forwards. Pad1, PadN and an unknown 00b option: forwarded
 // (A-C); 01b: discarded silently (D); 10b, 11b to a unicast destination and 10b to an off-link multicast one:
-// discarded with Parameter Problem code 2 pointing at the option (E-G); 11b to an on-link multicast
+// discarded with Parameter Problem code 2 pointing at the option (E, F; G, off-link multicast, needs multicast
+// routing on the NUT, else NA); 11b to an on-link multicast
 // destination: discarded silently (H). After a silent part, the same packet without the option is forwarded.
 import { multicastMac, type FrameSpec, type Ipv6OptionSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { across, forwardedRequest, type Across } from '../vocabulary/forwarding.js';
 import { ROUTER_MODES } from '../vocabulary/nut-modes.js';
+import { withoutMulticastRouting } from '../vocabulary/multicast-routing.js';
 import { expectIcmpError, isIcmpError } from '../vocabulary/probe-outcomes.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 import { unknown } from '../vocabulary/unknown-options.js';
@@ -30,13 +32,16 @@ async function forwardedOn(ctx: CaseContext, a: Across, frame: FrameSpec, seq: n
   return undefined;
 }
 
-function part(letter: string, partTitle: string, options: Ipv6OptionSpec[], outcome: Outcome, what: string, to?: string): CaseDefinition {
+function part(letter: string, partTitle: string, options: Ipv6OptionSpec[], outcome: Outcome, what: string, to?: string, needsMulticastRouting = false): CaseDefinition {
   return {
     id: `v6LC.1.2.7-${letter}`,
     title: `${TITLE}: Part ${letter}: ${partTitle}`,
     rfc: RFC,
     appliesTo: ROUTER_MODES,
     async run(ctx) {
+      // An off-link multicast destination reaches a router only through multicast routing (TAHI joins the
+      // group behind Link1 and starts pim6dd; without MULTICAST_ROUTING it skips the part).
+      if (needsMulticastRouting) return withoutMulticastRouting(ctx);
       const a = across(ctx, 0xc0 + letter.charCodeAt(0));
       const frame = withOptions(a, options, 1, to);
       const sent = `an Echo Request to ${to ?? 'TN2'} with ${what} in a Hop-by-Hop header`;
@@ -64,6 +69,6 @@ export const cases: CaseDefinition[] = [
   part('D', 'Most Significant Bits 01b', [unknown('01')], 'silence', 'an unknown option of type 0x5e (01b: discard)'),
   part('E', 'Most Significant Bits 10b, unicast destination', [unknown('10')], 'parameter-problem', 'an unknown option of type 0x9e (10b)'),
   part('F', 'Most Significant Bits 11b, unicast destination', [unknown('11')], 'parameter-problem', 'an unknown option of type 0xde (11b)'),
-  part('G', 'Most Significant Bits 10b, off-link multicast destination', [unknown('10')], 'parameter-problem', 'an unknown option of type 0x9e (10b)', 'ff1e::1:2'),
+  part('G', 'Most Significant Bits 10b, off-link multicast destination', [unknown('10')], 'parameter-problem', 'an unknown option of type 0x9e (10b)', 'ff1e::1:2', true),
   part('H', 'Most Significant Bits 11b, on-link multicast destination', [unknown('11')], 'silence', 'an unknown option of type 0xde (11b)', 'ff02::1'),
 ];

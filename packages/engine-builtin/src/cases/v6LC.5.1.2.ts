@@ -146,7 +146,8 @@ const echoToSiteLocal: CaseDefinition = {
     const siteLocal = nutSlaac(ctx, SITE_LOCAL_PREFIX);
     cleanupPrefix(ctx, SITE_LOCAL_PREFIX);
     if (ctx.mode === 'router') {
-      await ctx.nutCommand(['ip', '-6', 'addr', 'add', `${siteLocal}/64`, 'dev', nut.ifname, 'nodad']);
+      // iproute2's ip: busybox's, first on the NUT's PATH, knows no `nodad`.
+      await ctx.nutCommand(['/usr/sbin/ip', '-6', 'addr', 'add', `${siteLocal}/64`, 'dev', nut.ifname, 'nodad']);
     } else if (!(await raConfigures(ctx, raFromTr1({ prefixes: [{ prefix: SITE_LOCAL_PREFIX }] }), SITE_LOCAL_PREFIX, `TR1 advertises ${SITE_LOCAL_PREFIX}/64`))) {
       throw new Error(`setup: the NUT did not start DAD for ${siteLocal} after TR1's Router Advertisement of ${SITE_LOCAL_PREFIX}/64`);
     }

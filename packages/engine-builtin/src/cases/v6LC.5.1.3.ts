@@ -1,7 +1,6 @@
 // v6LC.5.1.3 Destination Unreachable Message Generation (RFC 4443 §3.1): code 0 from a router with no route to
 // the destination (A), code 3 when the next hop does not answer (B), code 4 for a UDP datagram to a closed port
 // at the link-local (C) or global (D) address, code 2 for a link-local source beyond its link (E).
-import { linkLocalFromMac, normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import { CLOSED_PORT, udpTo } from '../vocabulary/closed-port.js';
 import { across, forwardedRequest } from '../vocabulary/forwarding.js';
@@ -70,7 +69,8 @@ const beyondScope: CaseDefinition = {
   appliesTo: ROUTER_MODES,
   async run(ctx) {
     const a = across(ctx, 0x3e);
-    const linkLocal = normalizeIpv6(linkLocalFromMac(a.tn1.mac));
+    // TN1 answers for its link-local address too: the router must resolve it to deliver the error.
+    const linkLocal = ctx.node({ name: 'TN1', mac: a.tn1.mac }).address;
     const request = a.request();
     const r = await expectIcmpError(ctx, { ...request, ipv6: { ...request.ipv6!, src: linkLocal } }, linkLocal, { type: 'destination-unreachable', code: 2 }, { rfc: 'RFC 4443 §3.1', what: `an Echo Request from TN1's link-local address to TN2 on Link1` });
     if ('failed' in r) return r.failed;

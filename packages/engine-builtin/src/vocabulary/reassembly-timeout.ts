@@ -1,7 +1,8 @@
 // RFC 8200 §4.5's 60-second reassembly timer seen from the wire: after an incomplete datagram whose first
 // fragment arrived, the NUT abandons it and sends Time Exceeded code 1 (fragment reassembly time exceeded)
 // quoting that first fragment. TAHI waits up to 65 s and calls one before 55 s too early; these cases wait
-// as long, and call one after 65 s (up to 72 s: a loaded VM or coarse timer) late, a WARN, not a FAIL.
+// longer, and call one after 65 s late, a WARN, not a FAIL: a 60 s kernel timer may fire 2 s late (timer
+// wheel at HZ=250), and a TCG NUT starved of CPU on a loaded lab was seen sending it after 84-86 s.
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, warn, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
@@ -12,9 +13,9 @@ export const REASSEMBLY_TIMEOUT_S = 60;
 /** TAHI's exceed_min / exceed_max: 60 s ± 5 s. */
 export const TIMER_SLACK_S = 5;
 /** How long the tester waits at most before calling the Time Exceeded missing. */
-export const LATE_LIMIT_S = 72;
+export const LATE_LIMIT_S = 95;
 /** What a case that waits on the timer declares as its timeoutMs: the wait, setup and a control after it. */
-export const TIMER_CASE_TIMEOUT_MS = 110_000;
+export const TIMER_CASE_TIMEOUT_MS = 130_000;
 
 export interface TimeExceededWait {
   /** The tester node the first fragment came from (the error goes to its address). */
