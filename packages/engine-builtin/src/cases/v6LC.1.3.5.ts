@@ -1,6 +1,6 @@
 // v6LC.1.3.5 Overlapping Fragments (RFC 8200 §4.5, RFC 5722): a datagram with overlapping fragments is
 // discarded whole, in either order, and nothing is sent about it (no Echo Reply, no error, no Time Exceeded
-// 60 s later: TAHI waits 65 s); exact duplicates may be dropped alone (C, G); a last fragment that arrives
+// 60 s later: TAHI listens 65 s, these cases 95 s); exact duplicates may be dropped alone (C, G); a last fragment that arrives
 // after the overlap starts nothing that completes (D, H). E to H repeat A to D at the global address.
 import type { FrameSpec } from '@testlab/packet';
 import { pass, warn, type CaseDefinition } from '../runner/case.js';
@@ -10,14 +10,13 @@ import { awaitEchoReply, cutFragments, type Piece } from '../vocabulary/fragment
 import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { ECHO_ID, echoTo, FRAGMENT_ID, notReassembled, reassemblesControl, sendAll, TAHI_DATA, THREE_PIECES, tn } from '../vocabulary/reassembly.js';
-import { REASSEMBLY_TIMEOUT_S, TIMER_CASE_TIMEOUT_MS, TIMER_SLACK_S } from '../vocabulary/reassembly-timeout.js';
+import { SILENCE_MS, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 8200 §4.5, RFC 5722 §4';
 const TITLE = 'Overlapping Fragments';
 /** TAHI's third fragment moved to offset 48, over the second (32..64): the last fragment of an overlap. */
 const OVERLAP: Piece = { start: 48, end: 72, more: false };
-const SILENCE_MS = (REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S) * 1000;
 
 type Shape = 'overlap' | 'reverse' | 'duplicate' | 'extra';
 

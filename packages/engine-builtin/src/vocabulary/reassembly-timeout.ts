@@ -14,6 +14,11 @@ export const REASSEMBLY_TIMEOUT_S = 60;
 export const TIMER_SLACK_S = 5;
 /** How long the tester waits at most before calling the Time Exceeded missing. */
 export const LATE_LIMIT_S = 95;
+/**
+ * How long a case that must see no Time Exceeded listens: as long as one that waits for it (TAHI listens 65 s;
+ * a late one would slip past that into the next case, and the case would pass for the wrong reason).
+ */
+export const SILENCE_MS = LATE_LIMIT_S * 1000;
 /** What a case that waits on the timer declares as its timeoutMs: the wait, setup and a control after it. */
 export const TIMER_CASE_TIMEOUT_MS = 130_000;
 
