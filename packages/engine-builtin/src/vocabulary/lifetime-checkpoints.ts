@@ -9,7 +9,7 @@
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { answerProblem, askForAddress, nutStillAnswers, unresponsiveNut } from './address-probes.js';
-import { sleep } from './timing.js';
+import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
 /** When the NUT took an RA in: between these two wall-clock times (ms). */
 export interface TookIn {
@@ -50,6 +50,9 @@ export async function checkAddressAt(ctx: CaseContext, rfc: string, cp: Checkpoi
   }
   const na = await askForAddress(ctx, cp.address, `is ${cp.address} still valid ${cp.when}?`);
   if (na) answeredAt?.(na.atMs);
+  // Timers run before sockets are read: a tester stalled past the answer window may have missed an answer it holds.
+  const waited = Date.now() - sentMs;
+  if (!na && waited > ANSWER_WINDOW_MS + 1000) throw new Error(`the tester waited ${(waited / 1000).toFixed(1)} s for an answer it gives ${ANSWER_WINDOW_MS / 1000} s: its own event loop stalled, so silence ${cp.when} cannot be judged`);
   if (cp.held) {
     if (na) {
       const problem = answerProblem(ctx, na, true);
