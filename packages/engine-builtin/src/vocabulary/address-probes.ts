@@ -33,6 +33,8 @@ const naFor = (address: string, dst: string) => (f: DecodedFrame): boolean =>
 
 /** Sends TN's solicitation for `address`; the NA for it addressed to TN, if one comes (from any of the NUT's addresses). */
 export async function askForAddress(ctx: CaseContext, address: string, note: string): Promise<ReceivedFrame | undefined> {
+  // TN answers the NUT's own solicitations for it (the NUT probes the entry TN's SLLA gave it), as TAHI's TN would.
+  ctx.node({ name: ASKING_TN.name, mac: ASKING_TN.mac });
   await ctx.link().send(solicitationFor(address), note);
   return ctx.link().expect(naFor(address, ASKING_TN.address), ANSWER_WINDOW_MS);
 }
