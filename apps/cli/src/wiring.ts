@@ -27,6 +27,16 @@ export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
 
 export const openLabStore = async (paths: LabPaths): Promise<LabStore> => (await openLocalLab(paths)).store;
 
+/** Opens the local lab for one read, closed whatever happens. */
+export async function withLocalLab<T>(paths: LabPaths, read: (lab: LocalLab) => Promise<T>): Promise<T> {
+  const lab = await openLocalLab(paths);
+  try {
+    return await read(lab);
+  } finally {
+    await lab.store.close();
+  }
+}
+
 /** The one kind of NUT `testlab run` builds for: a QEMU VM from tinyconfig plus the lab's QEMU fragment. */
 export async function qemuProfile(paths: LabPaths): Promise<KernelProfile> {
   return { name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab (infra/kernel/qemu-nut.config)', text: await readFile(paths.labFragment, 'utf8') } };

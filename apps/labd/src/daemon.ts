@@ -29,6 +29,9 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   const results = startResultsService({ config, results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }) });
   const worker = new LabWorker({
     queue: lab.queue, store: lab.store, pool: lab.pool, owner, runTestSet: lab.runTestSet,
+    // A kernel build whose run of a set is already in the store (a `testlab run` on this lab home, a run
+    // planned under another version or source path) is not run again.
+    setupDigestOf: lab.setupDigestOf,
     // Each build may have unpacked a tree: the disk has just grown, so that is when old trees go.
     build: async (payload, progress) => {
       try {

@@ -4,9 +4,9 @@
 // names concrete drivers.
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, publicKeyBlob, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, runSetupDigest, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
-import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
+import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunJobPayload, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
@@ -25,6 +25,8 @@ export interface Lab {
   planContext: LabPlanContext;
   build: BuildKernel;
   runTestSet: RunTestSet;
+  /** What a run of this job would record as its setup (the worker skips a job whose run is already done). */
+  setupDigestOf: (payload: RunJobPayload) => string;
   close(): Promise<void>;
 }
 
@@ -102,8 +104,11 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     );
   };
 
+  // The pipeline records the same digest from the same inputs (the set, the job's extra words, no extra sysctls).
+  const setupDigestOf = (payload: RunJobPayload) => runSetupDigest(requestFor(payload).set, { cmdline: payload.extraCmdline });
+
   return {
-    store, queue, pool, build, runTestSet,
+    store, queue, pool, build, runTestSet, setupDigestOf,
     results: resultsQueryOn(store), subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store),
     planContext: plan.context,
     close: async () => {

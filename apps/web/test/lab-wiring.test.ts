@@ -7,6 +7,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { openSqliteJobQueue } from '@testlab/store-sqlite';
 import { build } from '../src/app.js';
 import { openWebLab } from '../src/lab-wiring.js';
@@ -96,9 +97,48 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
   assert.match(unknownSet.json().error as string, /test set phase2-router is not configured on this lab \(testsets\.run: smoke\)/);
   const noVersion = await post({ source: '/srv/kernel.tar.xz', testset: 'smoke' });
   assert.equal(noVersion.statusCode, 400);
-  assert.match(noVersion.json().error as string, /cannot tell the kernel version from "\/srv\/kernel\.tar\.xz": give "version"/);
+  // Neither the name nor the request tells, and the tarball is not there to read its Makefile.
+  assert.match(noVersion.json().error as string, /cannot read the kernel version from "\/srv\/kernel\.tar\.xz": kernel source \/srv\/kernel\.tar\.xz does not exist .*; give "version"/);
   const badVersion = await post({ source: '/srv/kernel.tar.xz', testset: 'smoke', version: '6.x' });
   assert.equal(badVersion.statusCode, 400);
   assert.match(badVersion.json().error as string, /invalid kernel version "6\.x"/);
   assert.equal((await post({ source: '/srv/kernel.tar.xz', testset: 'smoke', version: '6.13-rc2' })).statusCode, 202);
+});
+
+test("a local tarball whose name says nothing is planned as its Makefile's version, with the jobs that version given plans", async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'testlab-web-lab-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const tokenFile = path.join(dir, 'token');
+  await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+  const lab = await openWebLab({ configFile: await labConfig(dir, `web: { tokenFile: ${tokenFile} }`) });
+  const app = build(lab.build);
+  t.after(async () => {
+    await app.close();
+    await lab.close();
+  });
+  const post = (payload: object) => app.inject({ method: 'POST', url: '/api/runs', headers: { authorization: `Bearer ${TOKEN}` }, payload });
+  // A real tarball: a tree whose top Makefile says 6.1.158, packed by GNU tar under a name that says nothing.
+  const tree = path.join(dir, 'src', 'my-tree');
+  await mkdir(path.join(tree, 'Documentation'), { recursive: true });
+  await writeFile(path.join(tree, 'Documentation', 'Makefile'), 'SPHINXBUILD = sphinx-build\n');
+  await writeFile(path.join(tree, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 158\nEXTRAVERSION =\nNAME = Curry Ramen\n');
+  const tarball = path.join(dir, 'my-kernel.tar.gz');
+  execFileSync('tar', ['-czf', tarball, '-C', path.join(dir, 'src'), 'my-tree']);
+
+  const read = await post({ source: tarball, testset: 'smoke' });
+  assert.equal(read.statusCode, 202, read.body);
+  const given = await post({ source: tarball, testset: 'smoke', version: '6.1.158' });
+  assert.deepEqual(given.json(), { jobId: (read.json() as { jobId: number }).jobId, created: false }, 'the same job: keys do not depend on how the version was learnt');
+  const queue = openSqliteJobQueue(path.join(dir, 'home', 'lab.db'));
+  const jobs = await queue.list();
+  await queue.close();
+  assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version]), [['build', '6.1.158'], ['run', '6.1.158']]);
+
+  await writeFile(path.join(dir, 'not-a-kernel.tar.gz'), 'plain text');
+  const bad = await post({ source: path.join(dir, 'not-a-kernel.tar.gz'), testset: 'smoke' });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().error as string, /cannot read the kernel version from ".*not-a-kernel\.tar\.gz": not-a-kernel\.tar\.gz is not a readable tarball: .*; give "version"/);
+  const url = await post({ source: 'https://example.org/builds/my-kernel.tar.gz', testset: 'smoke' });
+  assert.equal(url.statusCode, 400);
+  assert.match(url.json().error as string, /cannot tell the kernel version from "https:\/\/example\.org\/builds\/my-kernel\.tar\.gz": give "version"/);
 });

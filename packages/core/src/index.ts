@@ -16,3 +16,4 @@ export * from './run-list.js';
 export * from './router-advertisements.js';
 export * from './runs.js';
 export * from './ssh-public-key.js';
+export * from './run-setup.js';

@@ -69,12 +69,21 @@ export interface RunSummary extends RunRecord {
   counts: Record<Verdict, number>;
 }
 
+/** What makes two runs the same experiment (see doneRunLike). */
+export interface SameRun {
+  cacheKey: string;
+  testset: string;
+  nut: string;
+  setupDigest: string;
+}
+
 export interface LabStore {
   /** Insert or find the kernel with this version and source hash. */
   upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord>;
   recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord>;
 
-  startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number }): Promise<RunRecord>;
+  /** `setupDigest`: runSetupDigest of what the run tests (run-setup.ts); without it the run is never taken as already done. */
+  startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord>;
   attachKernel(runId: number, kernelId: number, buildId: number): Promise<void>;
   startStage(runId: number, stage: StageName, logPath?: string): Promise<void>;
   finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void>;
@@ -85,6 +94,12 @@ export interface LabStore {
   finishRun(runId: number, outcome: { status: 'done' } | { status: 'failed'; stage: StageName; error: string }): Promise<void>;
   /** Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their ids. */
   markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]>;
+
+  /**
+   * The newest run that ended `done` with this build (cache key: source hash + resolved .config), test set,
+   * NUT kind and setup digest: the same experiment, finished. A lab does not run it again.
+   */
+  doneRunLike(same: SameRun): Promise<RunSummary | undefined>;
 
   getRun(runId: number): Promise<RunSummary | undefined>;
   listRuns(options?: { limit?: number }): Promise<RunSummary[]>;

@@ -18,3 +18,4 @@ export {
   type RecordedDiffs,
 } from './record-run-diffs.js';
 export { streamOf, streamOfText } from './streams.js';
+export { compareRuns, NoSuchRunError, type Comparison } from './compare-runs.js';

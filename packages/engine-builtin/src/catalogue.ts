@@ -54,7 +54,12 @@ import { cases as v6LC_3_1_3 } from './cases/v6LC.3.1.3.js';
 import { cases as v6LC_3_1_4 } from './cases/v6LC.3.1.4.js';
 import { cases as v6LC_3_1_5 } from './cases/v6LC.3.1.5.js';
 import { cases as v6LC_3_2_1 } from './cases/v6LC.3.2.1.js';
+import { cases as v6LC_3_2_2 } from './cases/v6LC.3.2.2.js';
+import { cases as v6LC_3_2_3 } from './cases/v6LC.3.2.3.js';
 import { cases as v6LC_3_2_4 } from './cases/v6LC.3.2.4.js';
+import { cases as v6LC_3_2_5 } from './cases/v6LC.3.2.5.js';
+import { cases as v6LC_3_2_6 } from './cases/v6LC.3.2.6.js';
+import { cases as v6LC_3_2_7 } from './cases/v6LC.3.2.7.js';
 import { cases as v6LC_4_1_1 } from './cases/v6LC.4.1.1.js';
 import { cases as v6LC_4_1_2 } from './cases/v6LC.4.1.2.js';
 import { cases as v6LC_4_1_3 } from './cases/v6LC.4.1.3.js';
@@ -133,7 +138,12 @@ const byTest: CaseDefinition[][] = [
   v6LC_3_1_4,
   v6LC_3_1_5,
   v6LC_3_2_1,
+  v6LC_3_2_2,
+  v6LC_3_2_3,
   v6LC_3_2_4,
+  v6LC_3_2_5,
+  v6LC_3_2_6,
+  v6LC_3_2_7,
   v6LC_4_1_1,
   v6LC_4_1_2,
   v6LC_4_1_3,

@@ -30,6 +30,8 @@ export interface JobSettlement {
   rerun?: RerunCases;
   /** A rerun hung or panicked the kernel and the watchdog powered the NUT off: it needs restoring. */
   nutBroken?: string;
+  /** The same experiment had already ended `done` (runId is that run, maybe made by `testlab run`): nothing ran. */
+  alreadyTested?: { cacheKey: string };
 }
 
 export interface CycleContext {
@@ -47,6 +49,11 @@ export interface CycleContext {
   onRunFinished?: (job: JobRecord, settlement: JobSettlement) => Promise<void> | void;
   /** Where a run is (stage started/ended, steps inside a stage), for the daemon's log. */
   onStage?: (job: JobRecord, event: { stage: StageName; what: string }) => void;
+  /**
+   * The setup digest (core's runSetupDigest) a run of this job would record. Given, a run job whose build,
+   * test set, NUT kind and setup already have a run that ended `done` is settled from that run, nothing run.
+   */
+  setupDigestOf?: (payload: RunJobPayload) => string;
 }
 
 const backoff = (job: JobRecord, base: number) => base * 2 ** Math.max(job.attempts - 1, 0);
@@ -106,6 +113,13 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
     return settle(ctx, job, earlier.id, failure, true);
   }
 
+  const same = await finishedLikeThis(ctx, job, driver.kind);
+  if (same !== undefined) {
+    // Not a new result: no diffs to record, no mail to send; the job points at the run that has them.
+    await ctx.queue.complete(job.id, ctx.owner, { runId: same.runId, status: 'done', alreadyTested: true });
+    return { status: 'done', runId: same.runId, alreadyTested: { cacheKey: same.cacheKey } };
+  }
+
   const watchdog = new RunWatchdog(ctx.watchdog);
   let progressWrite: Promise<void> = Promise.resolve();
   let outcome: RunOutcome;
@@ -144,6 +158,19 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
     ? bindRerun(outcome.rerun, driver, ctx.watchdog, (text) => ctx.onStage?.(job, { stage: 'test', what: text }))
     : undefined;
   return settle(ctx, job, outcome.runId, failure, false, bound);
+}
+
+/**
+ * The run that already did what this job would: same build (the cache key its build job found: source hash
+ * and resolved .config), test set, NUT kind and setup. A second run would be a second copy of the same results.
+ */
+async function finishedLikeThis(ctx: CycleContext, job: JobRecord, nut: string): Promise<{ runId: number; cacheKey: string } | undefined> {
+  if (ctx.setupDigestOf === undefined || job.after === null) return undefined;
+  const cacheKey = (await ctx.queue.byKey(job.after))?.result?.cacheKey;
+  if (typeof cacheKey !== 'string') return undefined;
+  const payload = job.payload as RunJobPayload;
+  const run = await ctx.store.doneRunLike({ cacheKey, testset: payload.testset, nut, setupDigest: ctx.setupDigestOf(payload) });
+  return run && { runId: run.id, cacheKey };
 }
 
 export async function executeBuildJob(ctx: CycleContext, job: JobRecord, build: BuildKernel, progress: Progress): Promise<JobSettlement> {

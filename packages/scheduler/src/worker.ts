@@ -32,6 +32,8 @@ export interface WorkerOptions {
   /** How long a NUT that could not be brought back waits before the next try. */
   outOfServiceRetryMs?: number;
   onRunFinished?: CycleContext['onRunFinished'];
+  /** See CycleContext.setupDigestOf: with it, a kernel build already tested in this store is not run again. */
+  setupDigestOf?: CycleContext['setupDigestOf'];
 }
 
 export interface NutState {
@@ -61,6 +63,7 @@ export class LabWorker {
     return {
       queue: this.o.queue, store: this.o.store, owner: this.o.owner, watchdog: this.o.watchdog, retryBackoffMs: this.o.retryBackoffMs,
       ...(this.o.onRunFinished ? { onRunFinished: this.o.onRunFinished } : {}),
+      ...(this.o.setupDigestOf ? { setupDigestOf: this.o.setupDigestOf } : {}),
       onStage: (job, event) => this.o.log.info({ job: job.id, nut: job.nut, stage: event.stage }, event.what),
     };
   }
@@ -220,6 +223,7 @@ export class LabWorker {
         continue;
       }
       state.job = job.id;
+      const groupBefore = state.kernelGroup;
       state.kernelGroup = job.group;
       this.o.log.info({ job: job.id, key: job.key, nut: nut.name, attempt: job.attempts }, 'run started');
       let settled: JobSettlement;
@@ -233,6 +237,15 @@ export class LabWorker {
         continue;
       }
       state.job = undefined;
+      if (settled.alreadyTested !== undefined) {
+        // Nothing was booted: the NUT is where it was, and owes no restore for this kernel.
+        state.kernelGroup = groupBefore;
+        this.o.log.info(
+          { job: job.id, key: job.key, nut: nut.name, run: settled.runId, cacheKey: settled.alreadyTested.cacheKey },
+          `kernel already tested: run ${settled.runId} has this build, test set, NUT kind and setup; not run again`,
+        );
+        continue;
+      }
       this.o.log.info(
         { job: job.id, key: job.key, nut: nut.name, run: settled.runId, status: settled.status, owner: settled.classification?.owner, why: settled.classification?.summary, resumed: settled.resumed, nutBroken: settled.nutBroken },
         'run ended',

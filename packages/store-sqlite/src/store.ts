@@ -11,6 +11,7 @@ import type {
   ResultRecord,
   RunRecord,
   RunSummary,
+  SameRun,
   StageName,
   StageRecord,
   StageStatus,
@@ -98,11 +99,11 @@ export class SqliteStore implements LabStore {
     return toBuild(this.#returned(row));
   }
 
-  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number }): Promise<RunRecord> {
+  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
     const row = this.#q<unknown[], RunRow>(
-      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid) VALUES (?, ?, 'running', ?, ?, ?)
+      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest) VALUES (?, ?, 'running', ?, ?, ?, ?)
        RETURNING *`,
-    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid);
+    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null);
     return toRun(this.#returned(row));
   }
 
@@ -215,6 +216,15 @@ export class SqliteStore implements LabStore {
       return marked;
     });
     return tx.immediate();
+  }
+
+  async doneRunLike(same: SameRun): Promise<RunSummary | undefined> {
+    const row = this.#q<[string, string, string, string], RunSummaryRow>(
+      `${SUMMARY} WHERE r.id = (SELECT r2.id FROM builds b JOIN runs r2 ON r2.build_id = b.id
+         WHERE b.cache_key = ? AND r2.testset = ? AND r2.nut = ? AND r2.setup_digest = ? AND r2.status = 'done'
+         ORDER BY r2.id DESC LIMIT 1)`,
+    ).get(same.cacheKey, same.testset, same.nut, same.setupDigest);
+    return row && toSummary(row);
   }
 
   async getRun(runId: number): Promise<RunSummary | undefined> {

@@ -15,7 +15,7 @@ function describe(job: JobRecord): string[] {
   const where = job.status === 'leased' ? (job.nut ?? 'build host') : job.kind === 'run' && job.requires ? `${job.requires.profile}/${job.requires.mode}` : '';
   const detail = job.status === 'failed' || (job.status === 'queued' && job.error)
     ? `${job.failureOwner ?? ''}: ${job.error ?? ''}`.slice(0, 100)
-    : job.result && typeof job.result.runId === 'number' ? `run ${job.result.runId}` : '';
+    : job.result && typeof job.result.runId === 'number' ? `run ${job.result.runId}${job.result.alreadyTested === true ? ' (already tested: not run again)' : ''}` : '';
   return [String(job.id), job.kind, job.status, String(job.priority), what, where, `${job.attempts}/${job.maxAttempts}`, detail];
 }
 

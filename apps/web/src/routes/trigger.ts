@@ -11,7 +11,7 @@ export interface TriggerRequest {
   source: string;
   ref?: string;
   testset: string;
-  /** The kernel version the jobs are planned as, when neither the ref nor the file name tells it. */
+  /** The kernel version the jobs are planned as, when neither the ref, the file name nor a local tarball's Makefile tells it. */
   version?: string;
 }
 
