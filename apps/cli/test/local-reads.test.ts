@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Verdict } from '@testlab/core';
+import { parseKernelVersion, type Verdict } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { startDashboard, testlab as runTestlab, type Dashboard } from './dashboard-process.js';
 
@@ -20,7 +20,7 @@ async function seed(): Promise<void> {
   const add = async (name: string, version: string, verdicts: Verdict[], end: 'done' | 'running') => {
     ms += 3_600_000;
     const run = await store.startRun({ testset: 'phase2-host', nut: 'qemu', sourceLabel: `linux-${version}.tar.xz`, ownerPid: process.pid });
-    const k = await store.upsertKernel({ version, kind: 'stable', sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
+    const k = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
     const b = await store.recordBuild({ kernelId: k.id, cacheKey: `key-${version}`, kernelRelease: version, fromCache: false });
     await store.attachKernel(run.id, k.id, b.id);
     await store.startStage(run.id, 'build');
@@ -43,7 +43,7 @@ async function seed(): Promise<void> {
   await add('d', '6.1.194', ['PASS'], 'running');
   await store.close();
   const queue = openSqliteJobQueue(path.join(home, 'lab.db'));
-  await queue.enqueue({ kind: 'build', key: 'build:6.1.195:x', priority: 1, payload: { version: '6.1.195' }, group: 'kernel:6.1.195' });
+  await queue.enqueue({ kind: 'build', key: 'build:6.1.195:x', priority: 1, payload: { version: parseKernelVersion('6.1.195'), source: { spec: '/src/linux-6.1.195.tar.xz' }, profile: 'qemu', testset: 'phase2-host', configDigest: 'd' }, group: 'kernel:6.1.195' });
   await queue.close();
 }
 

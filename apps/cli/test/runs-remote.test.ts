@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RunListPage, Verdict } from '@testlab/core';
+import { parseKernelVersion, type RunListPage, type Verdict } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { startDashboard, testlab as runTestlab, type Dashboard } from './dashboard-process.js';
 
@@ -24,7 +24,7 @@ async function seed(): Promise<void> {
     ms += 3_600_000;
     const run = await store.startRun({ testset, nut: 'qemu', sourceLabel: `linux-${version ?? 'x'}.tar.xz`, ownerPid: process.pid });
     if (version) {
-      const k = await store.upsertKernel({ version, kind: 'stable', sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
+      const k = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
       const b = await store.recordBuild({ kernelId: k.id, cacheKey: `${version}-${testset}`, kernelRelease: version, fromCache: false });
       await store.attachKernel(run.id, k.id, b.id);
     }

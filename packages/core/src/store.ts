@@ -2,13 +2,12 @@
 // (a lab spread over several hosts) can implement it without changing a caller.
 import type { CaseResult, Verdict } from './results.js';
 import type { RunStatus, StageName, StageStatus } from './stages.js';
+import type { KernelVersion } from './versions.js';
 
 export interface KernelRecord {
   id: number;
-  /** Canonical, validated version string (see versions.ts), e.g. `6.1.192`, `v6.13-rc1-3-gabcdef012345`. */
-  version: string;
-  /** The kind of version: final, rc, stable, next, snapshot. */
-  kind: string;
+  /** Parsed before it is written (the store keeps its canonical text and kind), e.g. `6.1.192`, `v6.13-rc1-3-gabcdef012345`. */
+  version: KernelVersion;
   sourceLabel: string;
   sourceHash: string;
   createdAt: string;
@@ -65,6 +64,7 @@ export interface ArtifactRecord {
 }
 
 export interface RunSummary extends RunRecord {
+  /** The kernel's canonical version text, as shown (pages, JSON API, CLI); null until the run identified it. */
   kernelVersion: string | null;
   counts: Record<Verdict, number>;
 }
@@ -75,6 +75,21 @@ export interface SameRun {
   testset: string;
   nut: string;
   setupDigest: string;
+}
+
+/** A run that finished outside the lab (an imported TAHI result folder), stored whole by recordImportedRun. */
+export interface ImportedRun {
+  kernel: Omit<KernelRecord, 'id' | 'createdAt'>;
+  build: Omit<BuildRecord, 'id' | 'kernelId' | 'createdAt'>;
+  run: { testset: string; nut: string; sourceLabel: string; ownerPid: number };
+  /** The stage the results belong to, finished `done` with this detail. */
+  stage: StageName;
+  detail: string;
+  /**
+   * The results and artifacts once the run has its id (artifact paths name the run's folder). Called inside
+   * the transaction: it must only compute; whatever it throws stores nothing.
+   */
+  contents(runId: number): { results: CaseResult[]; artifacts: Omit<ArtifactRecord, 'runId'>[] };
 }
 
 export interface LabStore {
@@ -92,6 +107,8 @@ export interface LabStore {
   addArtifact(a: ArtifactRecord): Promise<void>;
   /** Ends the run and every stage still running, in one transaction. */
   finishRun(runId: number, outcome: { status: 'done' } | { status: 'failed'; stage: StageName; error: string }): Promise<void>;
+  /** Stores a finished outside run in one transaction: a process killed midway leaves no trace of it. */
+  recordImportedRun(run: ImportedRun): Promise<RunSummary>;
   /** Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their ids. */
   markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]>;
 

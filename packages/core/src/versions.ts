@@ -97,16 +97,6 @@ export function parseGitTag(tag: string): KernelVersion {
   return v;
 }
 
-/** True when the string is a canonical version; for filters that must not throw. */
-export function isKernelVersion(input: string): boolean {
-  try {
-    parseKernelVersion(input);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function parseTagged(s: string): TaggedVersion | undefined {
   let m = FINAL.exec(s);
   if (m) return { kind: 'final', major: Number(m[1]), minor: Number(m[2]), text: s };

@@ -1,10 +1,11 @@
 // The TAHI tester host as the engine uses it, on the lab's SSH client (host key pinned, argv commands): its
 // failures said in the tester's terms, folders created and report folders fetched safely, and a port on the
 // tester forwarded back to the lab for the remote-control scripts.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { SshClient, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from '@testlab/transport/ssh';
+import { SshClient, SshExecTimeoutError, SshHostKeyMismatchError, type RemoteEntry, type RemoteStat, type SshTarget } from '@testlab/transport/ssh';
 
 /** Where the tester is and how the lab logs in; `hostKey` is pinned. */
 export type TesterHostTarget = SshTarget;
@@ -77,23 +78,44 @@ export class TesterHost {
     return onTester(`cannot read ${remotePath} on the tester`, this.ssh.readFile(remotePath));
   }
 
-  list(remoteDir: string): Promise<{ name: string; isFile: boolean; size: number }[]> {
+  /** The entries of a folder with their types as lstat sees them (OpenSSH's readdir does not follow links). */
+  list(remoteDir: string): Promise<RemoteEntry[]> {
     return onTester(`cannot list ${remoteDir} on the tester`, this.ssh.readdir(remoteDir));
+  }
+
+  /** What is at `remotePath` itself (a link is a link). */
+  lstat(remotePath: string): Promise<RemoteStat> {
+    return onTester(`cannot look at ${remotePath} on the tester`, this.ssh.lstat(remotePath));
   }
 
   /**
    * Copies the files of a report folder (not subfolders) into a local folder. Names are checked before
-   * they become local paths: a hostile tester cannot write outside `localDir`.
+   * they become local paths: a hostile tester cannot write outside `localDir`. A wanted name that is not a
+   * regular file on the tester (a link to the tester's own secrets, a FIFO) is refused, not followed; a local
+   * file is never written through a link.
    */
   async fetchFolder(remoteDir: string, localDir: string, accept: (name: string) => boolean, maxBytes = 512 * 1024 * 1024): Promise<string[]> {
     await mkdir(localDir, { recursive: true });
     const fetched: string[] = [];
     let total = 0;
     for (const entry of await this.list(remoteDir)) {
-      if (!entry.isFile || !/^[A-Za-z0-9_][A-Za-z0-9_.,+=-]{0,200}$/.test(entry.name) || !accept(entry.name)) continue;
-      total += entry.size;
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.,+=-]{0,200}$/.test(entry.name) || !accept(entry.name)) continue;
+      const remote = path.posix.join(remoteDir, entry.name);
+      // Asked again for the one file: a server whose readdir follows links still answers lstat truly.
+      const info = entry.isFile ? await this.lstat(remote) : entry;
+      if (!info.isFile) throw new TesterHostError(`${remote} on the tester is ${info.kind}, not a regular file: refused`);
+      total += info.size;
       if (total > maxBytes) throw new TesterHostError(`${remoteDir} on the tester holds more than ${maxBytes} bytes of report files`);
-      await writeFile(path.join(localDir, entry.name), await this.read(path.posix.join(remoteDir, entry.name)));
+      const content = await this.read(remote);
+      const local = path.join(localDir, entry.name);
+      const file = await open(local, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644).catch((e: Error) => {
+        throw new TesterHostError(`${local}: cannot write the fetched file (${e.message})`);
+      });
+      try {
+        await file.writeFile(content);
+      } finally {
+        await file.close();
+      }
       fetched.push(entry.name);
     }
     return fetched.sort();

@@ -25,6 +25,8 @@ export function validateGitRef(ref: string): string {
   return ref;
 }
 
+const USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
+
 /** URL schemes git may use for a repository. `file:`, `ext::` and friends are refused: local repos are given as paths. */
 const GIT_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:']);
 
@@ -46,6 +48,8 @@ export function validateRemoteUrl(text: string, schemes: ReadonlySet<string> = G
     throw new Error(`invalid host ${JSON.stringify(url.hostname)} in ${redactUrl(text)}`);
   }
   if (/[\s\u0000-\u001f\u007f]/.test(text)) throw new Error(`URL ${redactUrl(text)} contains spaces or control characters`);
+  // ssh gets `user@host` as one word: a user starting with `-` is an option, and `%` hides what git decodes.
+  if (url.username !== '' && !USER.test(url.username)) throw new Error(`invalid user name in ${redactUrl(text)}: letters, digits, . _ - (not first)`);
   return url;
 }
 

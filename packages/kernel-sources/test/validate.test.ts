@@ -29,6 +29,14 @@ test('remote URLs: only the allowed schemes, no option-like hosts', () => {
   assert.throws(() => validateRemoteUrl('ssh://h/x', new Set(['https:'])), /unsupported URL scheme "ssh:"/);
 });
 
+test('a user name that could be an ssh option, or that hides characters behind %, is refused', () => {
+  assert.equal(validateRemoteUrl('ssh://git@git.kernel.org/pub/scm/linux.git').username, 'git');
+  assert.equal(validateRemoteUrl('https://lab.builder-1@example.org/linux.git').username, 'lab.builder-1');
+  for (const url of ['ssh://-oProxyCommand=touch@example.org/x.git', 'ssh://-l@example.org/x', 'ssh://%2DoProxyCommand=id@example.org/x', 'ssh://a%20b@example.org/x', 'ssh://a%0a@example.org/x']) {
+    assert.throws(() => validateRemoteUrl(url), /invalid user name/, url);
+  }
+});
+
 test('climbsAboveTop counts from where the link sits', async () => {
   const { climbsAboveTop } = await import('../src/kernel-tree.js');
   assert.equal(climbsAboveTop('arch/arm64/boot/dts/arm/x.dtsi', '../../../../arm/boot/dts/x.dtsi'), false);

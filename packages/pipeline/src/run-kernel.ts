@@ -164,13 +164,14 @@ function describeFailure(error: unknown, current: StageName): { stage: StageName
 }
 
 async function recordKernel(store: LabStore, runId: number, built: BuiltKernel, runDir: string): Promise<void> {
+  // The tree says what it is: `make kernelversion` is outside input, parsed here once.
   let version;
   try {
     version = kernelVersionFromMake(built.kernelVersion);
   } catch (e) {
     throw new StageError('build', `the tree's "make kernelversion" is not a kernel version: ${(e as Error).message}`, built.artifacts.buildLog);
   }
-  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: built.sourceLabel, sourceHash: built.sourceHash });
+  const kernel = await store.upsertKernel({ version, sourceLabel: built.sourceLabel, sourceHash: built.sourceHash });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: built.cacheKey, kernelRelease: built.kernelRelease, fromCache: built.fromCache });
   await store.attachKernel(runId, kernel.id, build.id);
   // The run keeps its own copy of what was built: the kernel cache may be pruned, the evidence may not.

@@ -5,10 +5,23 @@
 // instead of running the set again.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, RerunCases, RunOutcome, RunReporter, StageName } from '@testlab/core';
+import type {
+  BuildJob,
+  BuildJobPayload,
+  JobRecord,
+  JobQueue,
+  LabStore,
+  NutDriver,
+  Progress,
+  RerunCases,
+  RunJob,
+  RunJobPayload,
+  RunOutcome,
+  RunReporter,
+  StageName,
+} from '@testlab/core';
 import { classifyFailure, type Classification } from './classify.js';
 import { ConsoleTail } from './console-markers.js';
-import type { BuildJobPayload, RunJobPayload } from './planner.js';
 import { bindRerun } from './rerun.js';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
@@ -101,8 +114,8 @@ async function settle(
   return settlement;
 }
 
-export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSet: RunTestSet, driver: NutDriver): Promise<JobSettlement> {
-  const payload = job.payload as RunJobPayload;
+export async function executeRunJob(ctx: CycleContext, job: RunJob, runTestSet: RunTestSet, driver: NutDriver): Promise<JobSettlement> {
+  const payload = job.payload;
   // A previous attempt may have ended its run and died before settling the job: settle from the record.
   const earlier = typeof job.progress.runId === 'number' ? await ctx.store.getRun(job.progress.runId) : undefined;
   if (earlier !== undefined && (earlier.status === 'done' || earlier.status === 'failed')) {
@@ -164,18 +177,18 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
  * The run that already did what this job would: same build (the cache key its build job found: source hash
  * and resolved .config), test set, NUT kind and setup. A second run would be a second copy of the same results.
  */
-async function finishedLikeThis(ctx: CycleContext, job: JobRecord, nut: string): Promise<{ runId: number; cacheKey: string } | undefined> {
+async function finishedLikeThis(ctx: CycleContext, job: RunJob, nut: string): Promise<{ runId: number; cacheKey: string } | undefined> {
   if (ctx.setupDigestOf === undefined || job.after === null) return undefined;
   const cacheKey = (await ctx.queue.byKey(job.after))?.result?.cacheKey;
   if (typeof cacheKey !== 'string') return undefined;
-  const payload = job.payload as RunJobPayload;
+  const { payload } = job;
   const run = await ctx.store.doneRunLike({ cacheKey, testset: payload.testset, nut, setupDigest: ctx.setupDigestOf(payload) });
   return run && { runId: run.id, cacheKey };
 }
 
-export async function executeBuildJob(ctx: CycleContext, job: JobRecord, build: BuildKernel, progress: Progress): Promise<JobSettlement> {
+export async function executeBuildJob(ctx: CycleContext, job: BuildJob, build: BuildKernel, progress: Progress): Promise<JobSettlement> {
   try {
-    const result = await build(job.payload as BuildJobPayload, progress);
+    const result = await build(job.payload, progress);
     await ctx.queue.complete(job.id, ctx.owner, result);
     return { status: 'done' };
   } catch (error) {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSetupDigest, type KernelProfile, type LabStore, type TestSet } from '@testlab/core';
+import { parseKernelVersion, runSetupDigest, type KernelProfile, type LabStore, type RunJobPayload, type TestSet } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
-import { LabWorker, planKernel, type RunJobPayload, type RunTestSet } from '../src/index.js';
+import { LabWorker, planKernel, type RunTestSet } from '../src/index.js';
 import { FakeNut, quietLog } from './fakes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'testlab-already-'));
@@ -27,7 +27,7 @@ const cacheKeyOf = (spec: string) => `key-${spec.replace(/^.*\/(tree-[a-z]+)\..*
 /** A finished run as the pipeline stores one: build with its cache key, setup digest, results. */
 async function storeRun(store: LabStore, o: { cacheKey: string; set: TestSet; cmdline?: string[]; status?: 'done' | 'failed' }): Promise<number> {
   const run = await store.startRun({ testset: o.set.name, nut: 'fake', sourceLabel: 'tarball linux-source-6.1.tar.xz', ownerPid: process.pid, setupDigest: runSetupDigest(o.set, { cmdline: o.cmdline ?? [] }) });
-  const kernel = await store.upsertKernel({ version: '6.1.158', kind: 'stable', sourceLabel: 'linux-source-6.1.tar.xz', sourceHash: `sha256:${o.cacheKey}` });
+  const kernel = await store.upsertKernel({ version: parseKernelVersion('6.1.158'), sourceLabel: 'linux-source-6.1.tar.xz', sourceHash: `sha256:${o.cacheKey}` });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: o.cacheKey, kernelRelease: '6.1.158', fromCache: true });
   await store.attachKernel(run.id, kernel.id, build.id);
   for (const caseId of o.set.cases) await store.addResult(run.id, { caseId, title: caseId, verdict: 'PASS', reason: 'ok', durationMs: 1, log: '', pcaps: [] });
@@ -44,19 +44,19 @@ async function lab(set: TestSet) {
   // Runs as the pipeline does, through the NUT, recording its build and setup.
   const runTestSet: RunTestSet = async ({ payload, nutDriver }) => {
     ran.push(payload.source.spec);
-    const booted = await nutDriver.boot({ kernel: { bzImage: 'x', kernelRelease: payload.version }, links: 1, consoleLog: join(dir, `console-${n}-${ran.length}.log`) }, { step() {}, fraction() {} });
+    const booted = await nutDriver.boot({ kernel: { bzImage: 'x', kernelRelease: payload.version.text }, links: 1, consoleLog: join(dir, `console-${n}-${ran.length}.log`) }, { step() {}, fraction() {} });
     await booted.shutdown();
     const runId = await storeRun(store, { cacheKey: cacheKeyOf(payload.source.spec), set, cmdline: payload.extraCmdline });
     return { runId, status: 'done', runDir: dir };
   };
   const worker = new LabWorker({
     queue, store, pool: [nut.pool()], owner: `test:${n}`, log: quietLog, runTestSet,
-    build: async (payload) => ({ cacheKey: cacheKeyOf(payload.source.spec), kernelRelease: payload.version }),
+    build: async (payload) => ({ cacheKey: cacheKeyOf(payload.source.spec), kernelRelease: payload.version.text }),
     setupDigestOf: (payload: RunJobPayload) => runSetupDigest(set, { cmdline: payload.extraCmdline }),
     leaseMs: 60_000, retryBackoffMs: 1, idlePollMs: 50, watchdog: { caseDeadlineMs: 5_000 },
   });
   const plan = async (version: string, spec: string, extraCmdline?: string[]) => {
-    const { jobs } = planKernel({ version, source: { spec }, ...(extraCmdline ? { extraCmdline } : {}) }, [{ name: set.name, mode: 'host', kernelConfig: set.kernelConfig.text }], profiles, [{ name: 'vm-1', profile: 'qemu', modes: ['host'] }]);
+    const { jobs } = planKernel({ version: parseKernelVersion(version), source: { spec }, ...(extraCmdline ? { extraCmdline } : {}) }, [{ name: set.name, mode: 'host', kernelConfig: set.kernelConfig.text }], profiles, [{ name: 'vm-1', profile: 'qemu', modes: ['host'] }]);
     for (const job of jobs) await queue.enqueue(job);
     worker.wake();
     await worker.idle();

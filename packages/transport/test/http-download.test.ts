@@ -86,3 +86,18 @@ test('one URL spelled two ways is one file in the cache', async (t) => {
 test('labels never carry credentials', () => {
   assert.equal(redactUrl('https://user:secret@example.org/linux.tar.xz'), 'https://example.org/linux.tar.xz');
 });
+
+test('an over-size feed or download fails at once: its size is the answer, retrying would only fetch it again', async (t) => {
+  const [dir, server] = [await tempDir(t), await startServer(t)];
+  server.routes.set('/big.json', { body });
+  server.routes.set('/chunked.json', { body, chunked: true });
+  server.routes.set('/big.tar', { body });
+  // Delays that would show: three retries of these would take 30 s.
+  const slow = { retryDelaysMs: [10_000, 10_000, 10_000], maxBytes: 1000 };
+  const started = Date.now();
+  await assert.rejects(fetchText(`${server.base}/big.json`, slow), /GET .*big\.json failed: it announces 300000 bytes, more than the limit of 1000$/);
+  await assert.rejects(fetchText(`${server.base}/chunked.json`, slow), /GET .*chunked\.json failed: more than the limit of 1000 bytes$/);
+  await assert.rejects(downloadToCache(`${server.base}/big.tar`, dir, recordingProgress(), slow), /download of .*big\.tar failed: it announces 300000 bytes/);
+  assert.deepEqual([server.hits.get('/big.json'), server.hits.get('/chunked.json'), server.hits.get('/big.tar')], [1, 1, 1]);
+  assert.ok(Date.now() - started < 8000, 'no retry was waited for');
+});

@@ -31,14 +31,24 @@ describe('SSH client: commands', () => {
       });
       client.on('error', () => {});
       client.on('session', (accept) => {
-        accept().on('exec', (acceptExec, _reject, info) => {
+        const session = accept();
+        // As dropbear: a signal request reaches the command's processes (its own group here, so a pipeline
+        // or a nested shell goes too), and so does the end of the channel.
+        let killGroup = (_signal: NodeJS.Signals) => {};
+        session.on('signal', (_accept, _reject, info) => killGroup(`SIG${info.name}` as NodeJS.Signals));
+        session.on('exec', (acceptExec, _reject, info) => {
           const channel = acceptExec();
-          const child = spawn('/bin/sh', ['-c', info.command]);
+          const child = spawn('/bin/sh', ['-c', info.command], { detached: true });
+          killGroup = (signal) => {
+            try {
+              process.kill(-child.pid!, signal);
+            } catch {}
+          };
           channel.pipe(child.stdin);
           child.stdin.on('error', () => {});
           child.stdout.pipe(channel, { end: false });
           child.stderr.pipe(channel.stderr, { end: false });
-          channel.on('close', () => child.kill('SIGKILL'));
+          channel.on('close', () => killGroup('SIGKILL'));
           // 'close', not 'exit': a process can exit before its last output has been read from the pipe,
           // and ending the channel then drops that output (seen: 'hi' lost 3 times in 20 runs).
           child.on('close', (code, signal) => {
@@ -124,6 +134,23 @@ describe('SSH client: commands', () => {
       assert.ok(Date.now() - started < 3_000);
     } finally {
       ssh.close();
+    }
+  });
+
+  it('stops a command whose output passes maxOutputBytes, keeping the first bytes and saying so', async () => {
+    const runner = new SshClient(target());
+    try {
+      const started = Date.now();
+      // What a hostile or broken NUT does: print without end.
+      const r = await runner.exec(['sh', '-c', 'while :; do echo flood flood flood flood flood; echo err >&2; done'], { maxOutputBytes: 1 << 20, timeoutMs: 60_000 });
+      assert.equal(r.cutAtBytes, 1 << 20);
+      assert.equal(Buffer.byteLength(r.stdout) + Buffer.byteLength(r.stderr), 1 << 20, 'exactly the cap, stdout and stderr together');
+      assert.match(r.stdout, /^flood flood/);
+      assert.ok(Date.now() - started < 20_000, 'stopped at the cap, not at the timeout');
+      const small = await runner.exec(['echo', 'hi'], { maxOutputBytes: 1 << 20 });
+      assert.deepEqual(small, { code: 0, stdout: 'hi\n', stderr: '' });
+    } finally {
+      runner.close();
     }
   });
 });

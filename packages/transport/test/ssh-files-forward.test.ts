@@ -1,6 +1,6 @@
 // The SSH client's files (SFTP) and remote forwarding against a real OpenSSH server on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -31,7 +31,11 @@ describe('SSH client: files and forwarding', { skip: haveSshd ? false : 'no Open
       assert.deepEqual(await ssh.readFile(file), Buffer.from('Link0 eth1 00:00:00:00:01:00\n'));
       await ssh.exec(['mkdir', path.join(sshd.dir, 'remote', 'sub')]);
       const entries = (await ssh.readdir(path.dirname(file))).sort((a, b) => a.name.localeCompare(b.name));
-      assert.deepEqual(entries, [{ name: 'sub', isFile: false, size: entries[0]!.size }, { name: 'tn.def', isFile: true, size: 29 }]);
+      assert.deepEqual(entries, [{ name: 'sub', isFile: false, kind: 'a folder', size: entries[0]!.size }, { name: 'tn.def', isFile: true, kind: 'a regular file', size: 29 }]);
+      // lstat tells a link from its target: a report file linked to a secret is seen for what it is.
+      symlinkSync('/etc/passwd', path.join(sshd.dir, 'remote', 'link.html'));
+      assert.deepEqual(await ssh.lstat(path.join(sshd.dir, 'remote', 'link.html')), { isFile: false, kind: 'a symbolic link', size: (await ssh.lstat(path.join(sshd.dir, 'remote', 'link.html'))).size });
+      assert.equal((await ssh.lstat(file)).kind, 'a regular file');
       await assert.rejects(ssh.readFile(path.join(sshd.dir, 'missing')), /No such file/);
     } finally {
       ssh.close();

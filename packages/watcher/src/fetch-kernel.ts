@@ -1,10 +1,9 @@
 // Getting a discovered kernel onto local disk, checked: finals and stable by their PGP signature, rc's
 // against their git tag. Any failure is a KernelRejected naming the kernel and the cause; it stops that
 // kernel only (the poller goes on with the next).
-import type { Progress } from '@testlab/core';
+import type { DiscoveredKernel, Progress } from '@testlab/core';
 import { updateGitMirror } from '@testlab/kernel-sources';
 import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from '@testlab/transport';
-import type { DiscoveredKernel } from './discovered-kernel.js';
 import { verifyTarballSignature } from './pgp-verify.js';
 import { verifyTarballAgainstTag } from './rc-tag-check.js';
 

@@ -1,5 +1,5 @@
 // The watcher: finds new kernels (kernel.org's releases.json, git trees), fetches and verifies them.
-export { kernelKey, MemorySink, type DiscoveredKernel, type DiscoveredKernelSink, type KernelOrigin } from './discovered-kernel.js';
+export { kernelKey, MemorySink } from './discovered-kernel.js';
 export { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 export { DEFAULT_NEXT_REPO, DEFAULT_RELEASES_URL, InvalidFeed, MONIKERS, parseReleasesJson, ReleasesJsonSource, type Moniker, type ReleasesJsonOptions } from './releases-json.js';
 export { GitTreeSource, type GitTreeOptions } from './git-tree.js';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { MemorySink, parseWatchConfig, pollOnce } from '../src/index.js';
+import { GitTreeSource, MemorySink, parseWatchConfig, pollOnce } from '../src/index.js';
 import { FAST_RETRY, makeKernelRepo, realKernelPart, releaseEntry, startServer, tempDir } from './fixtures.js';
 
 test('a configuration is validated as a whole, naming the bad field', () => {
@@ -42,4 +42,11 @@ test('one poll: an unreadable feed is reported, the git tree still polled, and 6
     'new 6.99-rc1',
   ]);
   assert.deepEqual(sink.accepted.map((k) => k.version.text), ['6.98', '6.99-rc1']);
+});
+
+test('a git tree URL whose user name could be an ssh option, or hides characters behind %, is refused', () => {
+  assert.doesNotThrow(() => new GitTreeSource({ name: 'torvalds', repo: 'ssh://git@git.kernel.org/pub/scm/linux.git' }));
+  for (const url of ['ssh://-oProxyCommand=touch@example.org/x.git', 'ssh://%2Doption@example.org/x', 'ssh://a%20b@example.org/x']) {
+    assert.throws(() => new GitTreeSource({ name: 'torvalds', repo: url }), /invalid user name/, url);
+  }
 });

@@ -8,7 +8,11 @@ export interface SimulatedNodeSpec {
   mac: string;
   /** Defaults to the EUI-64 link-local address of the MAC. */
   address?: string;
-  /** A router the tester plays (TR1): its answers carry the R flag, or a host would drop it as its default router (RFC 4861 §7.2.5). */
+  /**
+   * A router the tester plays (TR1, TR2) answers with the Router flag set: an NA without it tells the NUT
+   * the node stopped being a router, and the NUT drops it as a default router and its routes through it
+   * (RFC 4861 §7.2.5). TR1 (tester-nodes.ts) has it set.
+   */
   isRouter?: boolean;
 }
 
@@ -16,7 +20,7 @@ export class SimulatedNode {
   readonly name: string;
   readonly mac: string;
   readonly address: string;
-  private readonly isRouter: boolean;
+  readonly isRouter: boolean;
   private readonly stop: () => void;
 
   constructor(

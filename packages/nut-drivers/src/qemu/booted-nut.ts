@@ -1,5 +1,5 @@
 // A QEMU NUT that reached ready: commands over its pinned SSH connection, shutdown by its own pid.
-import type { BootedNut, ExecResult, NutLink } from '@testlab/core';
+import type { BootedNut, ExecResult, NutExecOptions, NutLink } from '@testlab/core';
 import type { SshClient } from '@testlab/transport/ssh';
 import type { QemuProcess } from './qemu-process.js';
 
@@ -50,7 +50,7 @@ export class QemuBootedNut implements BootedNut {
     return this.parts.qemu.pid;
   }
 
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
+  exec(argv: string[], options?: NutExecOptions): Promise<ExecResult> {
     if (this.stopping !== undefined) return Promise.reject(new Error(`${this.name} is shut down`));
     return this.parts.ssh.exec(argv, options);
   }

@@ -8,7 +8,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { NutBootError, type BootedNut, type BootRequest, type ExecResult, type NutDriver, type NutLink, type Progress } from '@testlab/core';
+import { NutBootError, type BootedNut, type BootRequest, type ExecResult, type NutDriver, type NutExecOptions, type NutLink, type Progress } from '@testlab/core';
 import { SshClient, SshHostKeyMismatchError, type SshTarget } from '@testlab/transport/ssh';
 import { validateCmdlineWord } from '../qemu/cmdline.js';
 import { expandArgv } from './placeholders.js';
@@ -75,7 +75,7 @@ class MachineBootedNut implements BootedNut {
     private readonly ssh: SshClient,
   ) {}
 
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
+  exec(argv: string[], options?: NutExecOptions): Promise<ExecResult> {
     return this.ssh.exec(argv, options);
   }
 

@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Progress } from '@testlab/core';
-import { describe, HttpStatusError, type HttpOptions } from './retry.js';
+import { BodyTooLargeError, describe, HttpStatusError, type HttpOptions } from './retry.js';
 
 const DEFAULT_IDLE_MS = 60_000;
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
@@ -54,14 +54,14 @@ export async function streamBody(url: string, options: HttpOptions, onChunk: (ch
     }
     total = resumed ? Number(range?.[2]) : bodyLength;
     bytes = resumed ? from : 0;
-    if (total !== undefined && total > maxBytes) throw new Error(`it announces ${total} bytes, more than the limit of ${maxBytes}`);
+    if (total !== undefined && total > maxBytes) throw new BodyTooLargeError(`it announces ${total} bytes, more than the limit of ${maxBytes}`);
     const out = target.open ? await target.open(resumed) : undefined;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         clearTimeout(idle);
         idle = setTimeout(stall, idleMs);
         bytes += chunk.length;
-        if (bytes > maxBytes) return done(new Error(`more than the limit of ${maxBytes} bytes`));
+        if (bytes > maxBytes) return done(new BodyTooLargeError(`more than the limit of ${maxBytes} bytes`));
         onChunk(chunk);
         target.progress?.fraction(total ? bytes / total : undefined, total ? `${mib(bytes)}/${mib(total)} MiB` : `${mib(bytes)} MiB`);
         done(null, chunk);
@@ -80,7 +80,7 @@ export async function streamBody(url: string, options: HttpOptions, onChunk: (ch
     if (total !== undefined && bytes !== total) throw new Error(`truncated: got ${bytes} of ${total} bytes`);
     return bytes;
   } catch (error) {
-    if (error instanceof HttpStatusError) throw error;
+    if (error instanceof HttpStatusError || error instanceof BodyTooLargeError) throw error;
     // undici reports a body cut short as `terminated`: say what it means for a download.
     if (total !== undefined && bytes < total && !describe(error).startsWith('truncated')) {
       throw new Error(`truncated: got ${bytes} of ${total} bytes (${describe(error)})`, { cause: error });

@@ -14,6 +14,11 @@ export interface HttpOptions {
 const DEFAULT_RETRY_DELAYS = [2_000, 8_000, 30_000];
 
 /** The server answered with a status other than 2xx; retriable only when it says "later" (5xx, 408, 429). */
+/** The body is larger than the caller takes: the size is the server's answer, and retrying would fetch it again. */
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+}
+
 export class HttpStatusError extends Error {
   constructor(
     readonly url: string,
@@ -38,7 +43,7 @@ export async function withRetry<T>(what: string, options: HttpOptions, attempt: 
     try {
       return await attempt();
     } catch (error) {
-      const retriable = !(error instanceof HttpStatusError) || error.retriable;
+      const retriable = error instanceof HttpStatusError ? error.retriable : !(error instanceof BodyTooLargeError);
       const delay = delays[i];
       if (!retriable || delay === undefined) {
         const tries = i + 1;

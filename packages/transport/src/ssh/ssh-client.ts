@@ -31,19 +31,44 @@ export interface ExecOptions {
   stdin?: Readable;
   /** The signal a timed-out command gets: KILL (default), or TERM for programs that clean up after themselves. */
   killSignal?: 'KILL' | 'TERM';
+  /**
+   * exec(): keep at most this much output (stdout and stderr together; default DEFAULT_MAX_OUTPUT_BYTES):
+   * past it the command is killed and the result says `cutAtBytes`. A NUT printing without end cannot fill
+   * the lab's memory.
+   */
+  maxOutputBytes?: number;
 }
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export interface StreamOptions extends ExecOptions {
   /** Each chunk of output as it arrives; nothing is kept. */
   onOutput: (chunk: Buffer, from: 'stdout' | 'stderr') => void;
 }
 
-/** One entry of a remote folder listing. */
-export interface RemoteEntry {
-  name: string;
+/** What a remote path is, as lstat sees it (a link is a link). */
+export interface RemoteStat {
   isFile: boolean;
+  /** `a regular file`, `a folder`, `a symbolic link`, `a FIFO`, `a socket`, `a device node`: for messages. */
+  kind: string;
   size: number;
 }
+
+/** One entry of a remote folder listing (OpenSSH's readdir does not follow links). */
+export interface RemoteEntry extends RemoteStat {
+  name: string;
+}
+
+const KINDS: ReadonlyMap<number, string> = new Map([
+  [0o100000, 'a regular file'], [0o040000, 'a folder'], [0o120000, 'a symbolic link'], [0o010000, 'a FIFO'],
+  [0o140000, 'a socket'], [0o020000, 'a device node'], [0o060000, 'a device node'],
+]);
+
+const statOf = (attrs: { mode: number; size: number }): RemoteStat => ({
+  isFile: (attrs.mode & 0o170000) === 0o100000,
+  kind: KINDS.get(attrs.mode & 0o170000) ?? 'not a regular file',
+  size: attrs.size,
+});
 
 interface Connection {
   client: ssh2.Client;
@@ -69,12 +94,26 @@ export class SshClient {
     await this.connectionFor(timeoutMs ?? this.connectTimeoutMs);
   }
 
-  /** Runs argv; resolves with its exit status (128 + n when killed by signal n) and its whole output. */
+  /**
+   * Runs argv; resolves with its exit status (128 + n when killed by signal n) and its output, at most
+   * `maxOutputBytes` of it: a command that prints more is killed (137) and the result says `cutAtBytes`.
+   */
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    const code = await this.run(argv, options, (chunk, from) => (from === 'stdout' ? stdout : stderr).push(chunk));
-    return { code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+    const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    let kept = 0;
+    let cut = false;
+    const code = await this.run(argv, options, (chunk, from) => {
+      if (cut) return false;
+      const room = max - kept;
+      (from === 'stdout' ? stdout : stderr).push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+      kept += Math.min(chunk.length, room);
+      cut = chunk.length > room;
+      return !cut;
+    });
+    const text = (parts: Buffer[]) => Buffer.concat(parts).toString('utf8');
+    return { code, stdout: text(stdout), stderr: text(stderr), ...(cut ? { cutAtBytes: max } : {}) };
   }
 
   /** Runs argv, handing its output to `onOutput` as it comes (a long run's output is not kept); resolves with the exit status. */
@@ -98,9 +137,15 @@ export class SshClient {
     return new Promise((resolve, reject) =>
       sftp.readdir(remoteDir, (e, entries) => {
         if (e) return reject(e);
-        resolve(entries.map((x) => ({ name: x.filename, isFile: (x.attrs.mode & 0o170000) === 0o100000, size: x.attrs.size })));
+        resolve(entries.map((x) => ({ name: x.filename, ...statOf(x.attrs) })));
       }),
     );
+  }
+
+  /** What is at `remotePath` itself: a link is reported as a link, never followed. */
+  async lstat(remotePath: string): Promise<RemoteStat> {
+    const sftp = await this.sftp();
+    return new Promise((resolve, reject) => sftp.lstat(remotePath, (e, attrs) => (e ? reject(e) : resolve(statOf(attrs)))));
   }
 
   /** Opens the SFTP session now (the file calls would otherwise do it): fails early on a server without the subsystem. */
@@ -189,7 +234,8 @@ export class SshClient {
     });
   }
 
-  private run(argv: readonly string[], options: ExecOptions, onOutput: (chunk: Buffer, from: 'stdout' | 'stderr') => void): Promise<number> {
+  /** `onOutput` answers false to stop the command: it is killed, and resolves 137 if no exit status comes. */
+  private run(argv: readonly string[], options: ExecOptions, onOutput: (chunk: Buffer, from: 'stdout' | 'stderr') => boolean | void): Promise<number> {
     const command = remoteCommand(argv, options.cwd);
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     return new Promise<number>((resolve, reject) => {
@@ -219,17 +265,27 @@ export class SshClient {
           if (timedOut) return stream.close();
           channel = stream;
           let code: number | undefined;
-          stream.on('data', (chunk: Buffer) => onOutput(chunk, 'stdout'));
-          stream.stderr.on('data', (chunk: Buffer) => onOutput(chunk, 'stderr'));
+          let stopped = false;
+          const output = (from: 'stdout' | 'stderr') => (chunk: Buffer) => {
+            if (stopped || onOutput(chunk, from) !== false) return;
+            stopped = true;
+            try {
+              stream.signal('KILL');
+            } catch {}
+            stream.close();
+          };
+          stream.on('data', output('stdout'));
+          stream.stderr.on('data', output('stderr'));
           stream.on('exit', (exitCode: number | null, signal?: string) => {
             // Killed by a signal: report it the way POSIX shells do, 128 + signal number.
             const signalNumber = signal === undefined ? undefined : constants.signals[`SIG${signal}` as keyof typeof constants.signals];
             code = exitCode ?? 128 + (signalNumber ?? 0);
           });
           stream.on('close', () => {
-            if (code === undefined) return failed(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
+            // Stopped: we closed the channel, so there may be no exit status; 137 is what the KILL would give.
+            if (code === undefined && !stopped) return failed(new Error(`SSH channel closed without an exit status (connection lost?): ${command}`));
             clearTimeout(timer);
-            resolve(code);
+            resolve(code ?? 137);
           });
           if (options.stdin !== undefined) {
             options.stdin.once('error', (e) => {

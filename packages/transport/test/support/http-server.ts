@@ -20,6 +20,8 @@ export interface Route {
   /** Answer `Range: bytes=N-` with 206 and the rest, as kernel.org's CDN does. */
   ranges?: boolean;
   status?: number;
+  /** Send the body chunked, without Content-Length (the size shows only as it arrives). */
+  chunked?: boolean;
 }
 
 export interface TestServer {
@@ -66,7 +68,7 @@ export async function startServer(t: Cleanup): Promise<TestServer> {
       res.end(body.subarray(start));
       return;
     }
-    res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/octet-stream', 'content-length': String(body.length) });
+    res.writeHead(route.status ?? 200, { 'content-type': route.type ?? 'application/octet-stream', ...(route.chunked ? {} : { 'content-length': String(body.length) }) });
     if (route.truncateAt !== undefined && n <= (route.truncateTimes ?? Infinity)) {
       // The cut comes a moment after the bytes, as on a real connection where data flowed for a while: cut at
       // once, the client can see the end before reading any of them (undici drops what it had queued).
