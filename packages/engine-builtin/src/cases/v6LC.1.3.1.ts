@@ -15,7 +15,7 @@ import { tnWithMac } from '../vocabulary/tester-nodes.js';
 const title131 = 'Fragment Reassembly';
 
 function reassemblyCase(part: string, partTitle: string, run: CaseDefinition['run'], timer = false): CaseDefinition {
-  return { id: `v6LC.1.3.1-${part}`, title: `${title131}: Part ${part}: ${partTitle}`, rfc: 'RFC 8200 §4.5', appliesTo: ALL_MODES, run, ...(timer ? { timeoutMs: TIMER_CASE_TIMEOUT_MS } : {}) };
+  return { id: `v6LC.1.3.1-${part}`, title: `${title131}: Part ${part}: ${partTitle}`, rfc: 'RFC 8200 §4.5', appliesTo: ALL_MODES, run, ...(timer ? { timeoutMs: TIMER_CASE_TIMEOUT_MS, timerBound: true } : {}) };
 }
 
 /**

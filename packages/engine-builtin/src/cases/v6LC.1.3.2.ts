@@ -14,7 +14,7 @@ import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 8200 §4.5, RFC 4443 §3.3';
 const TITLE = 'Reassembly Time Exceeded';
-const timerCase = { rfc: 'RFC 8200 §4.5', appliesTo: ALL_MODES, timeoutMs: TIMER_CASE_TIMEOUT_MS } as const;
+const timerCase = { rfc: 'RFC 8200 §4.5', appliesTo: ALL_MODES, timeoutMs: TIMER_CASE_TIMEOUT_MS, timerBound: true } as const;
 
 /** The tester node and the NUT address of a part: link-local, or global on Link0 (TAHI's TN_GL0 and NUT_GL0). */
 async function peers(ctx: CaseContext, n: number, global: boolean): Promise<{ from: SimulatedNode; nut: string }> {

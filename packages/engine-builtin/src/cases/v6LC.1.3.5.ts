@@ -32,6 +32,7 @@ function part(letter: string, partTitle: string, shape: Shape, global: boolean):
     rfc: RFC,
     appliesTo: ALL_MODES,
     timeoutMs: TIMER_CASE_TIMEOUT_MS,
+    timerBound: true,
     async run(ctx) {
       const { from, nut } = await peers(ctx, 0x50 + letter.charCodeAt(0), global);
       const cut = (pieces: Piece[]) => cutFragments(echoTo(ctx, from, TAHI_DATA, nut), FRAGMENT_ID, pieces);

@@ -36,6 +36,7 @@ const routerSolicitations: CaseDefinition = {
   appliesTo: ['host', 'ipsec-end-node'],
   needsFreshNut: true,
   timeoutMs: 70_000,
+  timerBound: true,
   async run(ctx) {
     await restartInterface(ctx);
     const seen: ReceivedFrame[] = [];

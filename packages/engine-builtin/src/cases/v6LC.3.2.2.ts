@@ -21,6 +21,7 @@ export const cases: CaseDefinition[] = [
     rfc: RFC,
     appliesTo: HOST_MODES,
     timeoutMs: 65_000,
+    timerBound: true,
     async run(ctx) {
       const prefix = casePrefix(0x322);
       const formed = await autoconfigure(ctx, prefix, VLT40);

@@ -49,6 +49,7 @@ export const cases: CaseDefinition[] = [
     rfc: RFC,
     appliesTo: HOST_MODES,
     timeoutMs: 50_000,
+    timerBound: true,
     async run(ctx) {
       const both = await formBoth(ctx);
       if (!Array.isArray(both)) return both;

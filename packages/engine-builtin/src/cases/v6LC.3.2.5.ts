@@ -68,6 +68,7 @@ const part = (letter: string, title: string, timeoutMs: number, run: (ctx: CaseC
   rfc: RFC,
   appliesTo: HOST_MODES,
   timeoutMs,
+  timerBound: true,
   run,
 });
 

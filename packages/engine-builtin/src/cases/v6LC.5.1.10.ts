@@ -43,6 +43,7 @@ const noTimeExceededForMulticastDestination: CaseDefinition = {
   rfc: 'RFC 4443 §2.4 (e.3)',
   appliesTo: ALL_MODES,
   timeoutMs: TIMER_CASE_TIMEOUT_MS,
+  timerBound: true,
   async run(ctx) {
     const from = tn(ctx, 0xb1);
     const [first] = cutFragments(echoTo(ctx, from, TAHI_DATA, 'ff02::1'), FRAGMENT_ID, THREE_PIECES);

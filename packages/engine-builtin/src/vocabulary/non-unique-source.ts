@@ -57,7 +57,7 @@ export function nonUniqueSource(id: string, title: string, source: string, part:
     title: `${title}: Part ${part}: ${PART_TITLES[part]}${titleSuffix ? ` ${titleSuffix}` : ''}`,
     rfc: RFC,
     appliesTo: part === 'B' || source === LINK0_ANYCAST ? ROUTER_MODES : ALL_MODES,
-    ...(part === 'C' ? { timeoutMs: TIMER_CASE_TIMEOUT_MS } : {}),
+    ...(part === 'C' ? { timeoutMs: TIMER_CASE_TIMEOUT_MS, timerBound: true } : {}),
     async run(ctx) {
       if (part === 'C') return reassemblyTimeout(ctx, source, name);
       const stimulus = await stimulusOf(ctx, part, name);
