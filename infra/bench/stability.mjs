@@ -65,7 +65,13 @@ function startLoad(n) {
 
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
-const o = parseArgs(process.argv.slice(2));
+let o;
+try {
+  o = parseArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`stability: ${e.message}`);
+  process.exit(2);
+}
 const home = await mkdtemp(path.join(tmpdir(), 'testlab-stability-'));
 const env = { ...process.env, TESTLAB_HOME: home };
 if (o.cases) env.TESTLAB_TESTSETS = await cutDownTestsets(o.set, o.cases, home);
