@@ -12,7 +12,7 @@ const titles: ReadonlyMap<string, string> = new Map([...caseCatalogue].map(([id,
 export interface BuiltinOptions {
   /** NUTs that run shared cases at once, the pipeline's included (each a 256 MiB VM on QEMU). Default 4. */
   nutPool?: number;
-  /** Timer-bound cases that run at once (case-queue.ts). Default 2. */
+  /** Timer-bound cases that run at once (case-queue.ts); else the set's `builtin.timerCasesAtOnce`, else 4. */
   timerCasesAtOnce?: number;
 }
 
@@ -20,7 +20,7 @@ export interface BuiltinOptions {
 export function builtinEngine(section: BuiltinSection, options: BuiltinOptions = {}): PreparedEngine {
   const pool = options.nutPool ?? DEFAULT_NUT_POOL;
   if (!Number.isInteger(pool) || pool < 1 || pool > 32) throw new Error(`builtin engine: nutPool ${pool} is not a whole number 1..32`);
-  const timerCasesAtOnce = options.timerCasesAtOnce ?? DEFAULT_TIMER_CASES_AT_ONCE;
+  const timerCasesAtOnce = options.timerCasesAtOnce ?? section.timerCasesAtOnce ?? DEFAULT_TIMER_CASES_AT_ONCE;
   if (!Number.isInteger(timerCasesAtOnce) || timerCasesAtOnce < 1 || timerCasesAtOnce > 32) throw new Error(`builtin engine: timerCasesAtOnce ${timerCasesAtOnce} is not a whole number 1..32`);
   return { id: 'builtin', run: (context) => runBuiltinSet(context, { pool, timerCasesAtOnce, section }) };
 }
