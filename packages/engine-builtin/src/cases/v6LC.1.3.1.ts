@@ -9,6 +9,7 @@ import type { CaseContext } from '../runner/context.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
 import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
 import { answeredAfterReassembly, echoTo, FRAGMENT_ID, TAHI_DATA, THREE_PIECES, tn, TWO_PIECES } from '../vocabulary/reassembly.js';
+import { readReassemblyCounters } from '../vocabulary/nut-reassembly-counters.js';
 import { reassemblyTimeExceeded, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
 import { tnWithMac } from '../vocabulary/tester-nodes.js';
 
@@ -24,11 +25,12 @@ function reassemblyCase(part: string, partTitle: string, run: CaseDefinition['ru
  * fragment the NUT reports the abandoned datagram with Time Exceeded code 1 quoting it.
  */
 async function mismatched(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string) {
+  const countersBefore = await readReassemblyCounters(ctx);
   const sentAt = Date.now();
   const first = await ctx.link().send(frames[0]!, `${what}, fragment 1 of 3`);
   await ctx.link().send(frames[1]!, `${what}, fragment 2 of 3 (not this datagram's)`);
   await ctx.link().send(frames[2]!, `${what}, fragment 3 of 3`);
-  return reassemblyTimeExceeded(ctx, { to: from.address, first, sentAt, nutAddress: ctx.nutOn().linkLocal, what, rfc: 'RFC 8200 §4.5' });
+  return reassemblyTimeExceeded(ctx, { to: from.address, first, sentAt, nutAddress: ctx.nutOn().linkLocal, what, rfc: 'RFC 8200 §4.5', ...(countersBefore ? { countersBefore } : {}) });
 }
 
 export const cases: CaseDefinition[] = [

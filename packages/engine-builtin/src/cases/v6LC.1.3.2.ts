@@ -9,6 +9,7 @@ import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { toTester } from '../vocabulary/probe-outcomes.js';
 import { answeredAfterReassembly, echoTo, FRAGMENT_ID, notReassembled, sendAll, TAHI_DATA, THREE_PIECES, tn, TWO_PIECES } from '../vocabulary/reassembly.js';
+import { readReassemblyCounters } from '../vocabulary/nut-reassembly-counters.js';
 import { reassemblyTimeExceeded, SILENCE_MS, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
@@ -24,9 +25,10 @@ async function peers(ctx: CaseContext, n: number, global: boolean): Promise<{ fr
 
 /** Only the first fragment of TAHI's three: 60 s later the NUT must send Time Exceeded code 1 quoting it. */
 async function onlyFirst(ctx: CaseContext, from: SimulatedNode, nut: string, frames: FrameSpec[]): Promise<CaseVerdict> {
+  const countersBefore = await readReassemblyCounters(ctx);
   const sentAt = Date.now();
   const first = await ctx.link().send(frames[0]!, 'only the first fragment of an Echo Request');
-  return reassemblyTimeExceeded(ctx, { to: from.address, first, sentAt, nutAddress: nut, what: 'an Echo Request of which only the first fragment came', rfc: RFC });
+  return reassemblyTimeExceeded(ctx, { to: from.address, first, sentAt, nutAddress: nut, what: 'an Echo Request of which only the first fragment came', rfc: RFC, ...(countersBefore ? { countersBefore } : {}) });
 }
 
 export const cases: CaseDefinition[] = [

@@ -6,6 +6,7 @@
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, warn, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
+import { readReassemblyCounters, silenceExplained, type ReassemblyCounters } from './nut-reassembly-counters.js';
 import { toTester } from './probe-outcomes.js';
 import { MIN_MTU } from './tahi-network.js';
 
@@ -34,6 +35,8 @@ export interface TimeExceededWait {
   /** "an Echo Request whose middle fragment never came". */
   what: string;
   rfc: string;
+  /** The NUT's reassembly counters read just before the first fragment went out (readReassemblyCounters). */
+  countersBefore?: ReassemblyCounters;
 }
 
 /**
@@ -46,7 +49,14 @@ export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWa
   const expected = `Time Exceeded code 1 for ${w.what}, ${REASSEMBLY_TIMEOUT_S} s (± ${TIMER_SLACK_S} s) after its first fragment`;
   const left = LATE_LIMIT_S * 1000 - (Date.now() - w.sentAt);
   const got = await link.expect((f) => toTester(w.to)(f) && (f.icmpv6?.type === 'time-exceeded' || f.icmpv6?.type === 'echo-reply'), Math.max(0, left));
-  if (!got) return fail(w.rfc, expected, `nothing in ${LATE_LIMIT_S} s: the NUT ignored the fragments or never timed the datagram out`);
+  if (!got) {
+    // The NUT's own counters say whether it timed the datagram out at all: silence is the kernel's FAIL only
+    // when they show it ignored the fragments or sent nothing; when its timer had not run, or its error was
+    // lost, the lab could not judge (an ERROR: thrown).
+    const why = w.countersBefore ? silenceExplained(w.countersBefore, await readReassemblyCounters(ctx)) : undefined;
+    if (why && 'lab' in why) throw new Error(`no Time Exceeded in ${LATE_LIMIT_S} s and the lab cannot judge why: ${why.lab}`);
+    return fail(w.rfc, expected, `nothing in ${LATE_LIMIT_S} s: ${why ? why.nut : 'the NUT ignored the fragments or never timed the datagram out'}`);
+  }
   const m = got.frame.icmpv6!;
   if (m.type === 'echo-reply') return fail(w.rfc, `${w.what} never reassembled (no Echo Reply)`, 'an Echo Reply: the NUT put together fragments that do not make one datagram');
   if (m.type !== 'time-exceeded') throw new Error('unreachable');
