@@ -5,11 +5,14 @@
 // Exit status 1 when any verdict flipped, 0 when none did. Run it under the machine-wide QEMU lock:
 //
 //   flock /work/wt/qemu.lock node infra/bench/stability.mjs [--source <tarball>] [--runs N] [--load N]
-//       [--cases <id,id,...>] <testset>
+//       [--load-build <kernel tree>] [--cases <id,id,...>] <testset>
 //
 // --load N: N busy child processes for the whole benchmark (default 2, the number of cores here; 0: none).
+// --load-build <tree>: instead, a kernel build (`make -j2 defconfig vmlinux`, again and again) of an unpacked
+//   tree such as the lab's cache holds (~/.cache/testlab/trees/<hash>/src), out of tree in a temp folder.
 // --cases: only these ids of the set (a copy of testsets/ in a temp folder with the set's `cases:` cut down).
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +24,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cli = path.join(repo, 'apps/cli/dist/src/main.js');
 
 function parseArgs(argv) {
-  const o = { source: '/usr/src/linux-source-6.1.tar.xz', runs: 3, load: 2, cases: undefined, set: undefined };
+  const o = { source: '/usr/src/linux-source-6.1.tar.xz', runs: 3, load: 2, loadBuild: undefined, cases: undefined, set: undefined };
   const count = (flag, v, max) => {
     if (!/^\d+$/.test(v ?? '') || Number(v) > max) throw new Error(`${flag} takes a whole number 0-${max}, not ${JSON.stringify(v)}`);
     return Number(v);
@@ -31,6 +34,10 @@ function parseArgs(argv) {
     if (a === '--source') o.source = argv[++i];
     else if (a === '--runs') o.runs = Math.max(2, count(a, argv[++i], 20));
     else if (a === '--load') o.load = count(a, argv[++i], 16);
+    else if (a === '--load-build') {
+      o.loadBuild = path.resolve(argv[++i] ?? '');
+      if (!existsSync(path.join(o.loadBuild, 'Makefile')) || !existsSync(path.join(o.loadBuild, 'Kconfig'))) throw new Error(`--load-build takes an unpacked kernel tree (with Makefile and Kconfig), not ${JSON.stringify(argv[i] ?? '')}`);
+    }
     else if (a === '--cases') {
       o.cases = (argv[++i] ?? '').split(',').filter(Boolean);
       const bad = o.cases.find((c) => !/^v6LC(\.\d+){3}(-[A-Z]+)?$/.test(c));
@@ -63,6 +70,19 @@ function startLoad(n) {
   return () => children.forEach((c) => c.kill('SIGKILL'));
 }
 
+/** A kernel build of `tree` in a loop, out of tree in `out`; its own process group, ended by that group's id. */
+function startBuildLoad(tree, out) {
+  const script = 'while :; do make -s -j2 -C "$1" O="$2" defconfig >/dev/null && make -s -j2 -C "$1" O="$2" vmlinux >/dev/null 2>&1; make -s -C "$1" O="$2" clean >/dev/null 2>&1; done';
+  const child = spawn('sh', ['-c', script, 'build-load', tree, out], { stdio: 'ignore', detached: true });
+  return () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+}
+
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 let o;
@@ -75,9 +95,10 @@ try {
 const home = await mkdtemp(path.join(tmpdir(), 'testlab-stability-'));
 const env = { ...process.env, TESTLAB_HOME: home };
 if (o.cases) env.TESTLAB_TESTSETS = await cutDownTestsets(o.set, o.cases, home);
-console.log(`${o.set}${o.cases ? ` (${o.cases.length} cases)` : ''} on ${o.source}: ${o.runs} runs, ${o.load} busy processes on ${cpus().length} CPUs; lab home ${home}`);
+const load = o.loadBuild ? `a kernel build of ${o.loadBuild} (make -j2)` : `${o.load} busy processes`;
+console.log(`${o.set}${o.cases ? ` (${o.cases.length} cases)` : ''} on ${o.source}: ${o.runs} runs, ${load} on ${cpus().length} CPUs; lab home ${home}`);
 
-const stopLoad = startLoad(o.load);
+const stopLoad = o.loadBuild ? startBuildLoad(o.loadBuild, path.join(home, 'build-load')) : startLoad(o.load);
 process.on('exit', stopLoad);
 const runs = [];
 try {

@@ -57,6 +57,9 @@ const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; ve
   { ids: /^v6LC\.2\.2\.1$/, bad: { rsHopLimit64: true }, reason: /RS 1 with hop limit 255; seen hop limit 64/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { rsTooFast: true }, reason: /RTR_SOLICITATION_INTERVAL .*; seen RS 2 (19|20)\d\d ms after RS 1/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { fourSolicitations: true }, reason: /no more than 3 Router Solicitations; seen a 4th RS/, verdict: 'WARN' },
+  // Linux's 4th RS comes 16 s (RFC 7559's doubled interval, +-10%) after the 3rd; 18.5 s was measured, and a loaded
+  // NUT sends it later still: it must still be seen (a PASS then would flip with the host's load).
+  { ids: /^v6LC\.2\.2\.1$/, bad: { fourthRsAfterMs: 24_000 }, reason: /no more than 3 Router Solicitations; seen a 4th RS 2\d{4} ms after the 3rd/, verdict: 'WARN' },
   { ids: /^v6LC\.2\.2\.2-[ABG]$/, bad: { keepSoliciting: true }, reason: /expected no further Router Solicitation once a valid RA .* arrived; seen another RS \(RFC 4861 §6\.3\.7\)/ },
   { ids: /^v6LC\.2\.2\.2-[C-F]$/, bad: { skipNdValidation: true }, reason: /ignored: the host keeps soliciting; seen no RS within 6500 ms \(RFC 4861 §6\.1\.2\)/ },
   { ids: /^v6LC\.2\.2\.3-[A-C]$/, bad: { answerRs: true }, reason: /no Router Advertisement from a host; seen an RA to ff02::1 \(RFC 4861 §6\.2\.6\)/ },
