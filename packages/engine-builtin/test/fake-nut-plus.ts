@@ -3,7 +3,7 @@
 // router's routes (default, longer than /64, through Link1), Hop-by-Hop options on forwarded packets,
 // neighbor resolution that fails, forwarding from Link1, RFC 4443 §2.4 (e.1) and anycast sources, a ping
 // of its own, and the addresses a case gives it. Each behaviour can be turned off to show a case FAILs.
-import type { Link } from '@testlab/core';
+import type { ExecResult, Link } from '@testlab/core';
 import {
   buildFrame,
   decodeFrame,
@@ -42,6 +42,22 @@ export interface PlusMisbehaviour extends Misbehaviour {
   restartAfterOverlap?: boolean;
   /** Forwards nothing at all. */
   noForwarding?: boolean;
+  /**
+   * Answers `cat /proc/net/snmp6 /proc/uptime /proc/stat` with a tick clock running at this rate of real time
+   * (a starved VM losing ticks; its counters stand still).
+   */
+  tickRate?: number;
+}
+
+const clockStarted = performance.now();
+
+/** snmp6, uptime and a one-CPU stat whose tick clock runs at `rate` of real time. */
+function procAnswer(rate: number): ExecResult {
+  const elapsed = performance.now() - clockStarted;
+  const ticks = Math.round((elapsed * rate) / 10) + 10_000;
+  const uptime = (elapsed / 1000 + 100).toFixed(2);
+  const stdout = ['Ip6ReasmTimeout 0', 'Ip6ReasmReqds 0', 'Icmp6OutTimeExcds 0', `${uptime} ${uptime}`, `cpu  ${ticks} 0 0 0 0 0 0 0 0 0`, `cpu0 ${ticks} 0 0 0 0 0 0 0 0 0`, ''].join('\n');
+  return { code: 0, stdout, stderr: '' };
 }
 
 const ROUTER_LINK0 = '3ffe:501:ffff:100::1';
@@ -283,6 +299,7 @@ export function startFakeNutPlus(link: Link, bad: PlusMisbehaviour = {}, router?
   };
   return Object.assign(stop, {
     exec(argv: string[]) {
+      if (bad.tickRate !== undefined && argv[0] === 'cat' && argv[1] === '/proc/net/snmp6') return procAnswer(bad.tickRate);
       if (argv[0] === 'ping') return ping(argv);
       if (argv[0] === 'ip' && argv[2] === 'addr' && argv[3] === 'add') extra.add(normalizeIpv6(argv[4]!.split('/')[0]!));
       if (argv[0] === 'ip' && argv[2] === 'route' && (argv[3] === 'add' || argv[3] === 'del')) {

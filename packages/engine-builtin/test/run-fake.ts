@@ -24,7 +24,7 @@ export async function runAgainstFake<B extends Misbehaviour>(id: string, bad: B 
           { name: 'Link0', nutMac: FAKE_NUT_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } },
           ...(router ? [{ name: 'Link1', nutMac: FAKE_NUT_LINK1_MAC, nutIfname: 'eth2', endpoint: { kind: 'udp-ethernet' as const, testerPort: 0, nutPort: 0 } }] : []),
         ],
-        exec: async (argv) => (commands.push(argv), fake.exec(argv), { code: 0, stdout: '', stderr: '' }),
+        exec: async (argv) => (commands.push(argv), fake.exec(argv) || { code: 0, stdout: '', stderr: '' }),
       },
       mode,
       links: new Map(router ? [['Link0', tester], ['Link1', tester1]] : [['Link0', tester]]),
