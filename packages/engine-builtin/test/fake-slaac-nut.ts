@@ -33,6 +33,8 @@ export interface SlaacMisbehaviour {
   solicitedFlagInDefence?: boolean;
   /** Addresses never expire. */
   neverExpire?: boolean;
+  /** Its clock runs this many seconds behind (a VM starved of CPU): addresses expire that much later, and `ip -6 addr` counts by it. */
+  clockLagS?: number;
   /** A later RA for a known prefix changes none of its lifetimes. */
   keepFirstLifetime?: boolean;
   /** A later RA's valid lifetime always replaces the stored one (no 2-hour rule). */
@@ -119,7 +121,7 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
     a.preferredUntil = until(now, preferredS);
     if (a.expiry) clearTimeout(a.expiry);
     a.expiry = undefined;
-    if (a.validUntil !== Infinity && !bad.neverExpire) a.expiry = later(a.validUntil - now, () => addresses.get(address) === a && remove(address));
+    if (a.validUntil !== Infinity && !bad.neverExpire) a.expiry = later(a.validUntil - now + (bad.clockLagS ?? 0) * 1000, () => addresses.get(address) === a && remove(address));
   };
   const probe = (address: string, a: Address) => {
     a.state = 'tentative';
@@ -226,7 +228,7 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
   addresses.set(form('fe80::', 0), { prefix: 'fe80::', state: 'assigned', validUntil: Infinity, preferredUntil: Infinity, dadCounter: 0, fromRa: false });
 
   const addrShow = () => {
-    const now = Date.now();
+    const now = Date.now() - (bad.clockLagS ?? 0) * 1000;
     const info = [...addresses].map(([local, a]) => ({ family: 'inet6', local, prefixlen: 64, valid_life_time: leftS(now, a.validUntil), preferred_life_time: leftS(now, a.preferredUntil) }));
     return JSON.stringify([{ ifindex: 2, ifname: 'eth1', addr_info: info }]);
   };
