@@ -11,4 +11,4 @@ export { caseCatalogue, sections } from './catalogue.js';
 export { bootIntoMode, radvdConfig, routerAddress } from './modes/index.js';
 export { DEFAULT_NUT_POOL } from './run-set.js';
 export { builtinDriver, builtinEngine, type BuiltinOptions } from './driver.js';
-export { parseBuiltinSection, type BuiltinSection, type RadvdSettings } from './section.js';
+export { IPSEC_FEATURES, parseBuiltinSection, type BuiltinSection, type IpsecFeature, type RadvdSettings } from './section.js';

@@ -88,6 +88,11 @@ export class TesterLink {
     return `${shown.join('; ')}${seen.length > 3 ? `; and ${seen.length - 3} more` : ''}`;
   }
 
+  /** The frames received since the last send that pass `filter`, in order of arrival. */
+  framesSinceSend(filter: (f: DecodedFrame) => boolean = () => true): ReceivedFrame[] {
+    return this.received.slice(this.mark).filter((r) => filter(r.frame));
+  }
+
   /** Simulated nodes (ND responders) subscribe here; they see every frame the NUT sends. */
   onReceive(listener: (r: ReceivedFrame) => void): () => void {
     this.listeners.add(listener);
