@@ -31,7 +31,7 @@ const ALLOWED = {
   'nut-drivers': ['core'],
   watcher: ['core', 'lab-config'],
   // engines, each its own folder, and the registry that knows them
-  'engine-builtin': ['core', 'packet', 'links'],
+  'engine-builtin': ['core', 'packet', 'ipsec', 'links'],
   'engine-tahi': ['core'],
   'engine-kselftest': ['core'],
   engines: ['core', 'engine-builtin', 'engine-kselftest', 'engine-tahi'],
