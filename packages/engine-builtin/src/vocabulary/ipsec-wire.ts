@@ -58,11 +58,14 @@ export function describeForReason(f: DecodedFrame, sas: readonly SecurityAssocia
   const spi = espSpi(f);
   if (spi === undefined || !f.ipv6) return describePacket(f);
   const head = `ESP SPI ${hex32(spi)} ${f.ipv6.src} > ${f.ipv6.dst}`;
-  const sa = sas.find((s) => s.spi === spi && same(s.src, f.ipv6!.src) && same(s.dst, f.ipv6!.dst));
+  const exact = sas.find((s) => s.spi === spi && same(s.src, f.ipv6!.src) && same(s.dst, f.ipv6!.dst));
+  // ESP's ICV does not cover the outer addresses: an SA's SPI between other addresses still opens with it.
+  const sa = exact ?? sas.find((s) => s.spi === spi);
   if (!sa) return `${head} (no SA of this case has that SPI)`;
-  // A copy: describing must not move the case's own replay window or sequence counters.
+  const elsewhere = exact ? '' : ` (the SPI of the SA ${sa.src} > ${sa.dst})`;
+  // Decoding reads the SA's keys only: describing moves no replay window or sequence counter of the case.
   const opened = decodeEspPacket(buildIpv6Packet({ ipv6: { src: f.ipv6.src, dst: f.ipv6.dst }, payload: { nextHeader: 50, bytes: f.payload!.bytes } }), sa);
-  return opened.inner ? `${head} carrying ${describePacket(opened.inner)}` : `${head} (${opened.errors[0] ?? 'unreadable'})`;
+  return opened.inner ? `${head}${elsewhere} carrying ${describePacket(opened.inner)}` : `${head}${elsewhere} (${opened.errors[0] ?? 'unreadable'})`;
 }
 
 /** Frames of the NUT on a link since the tester last sent there, address resolution left out, in words. */
@@ -80,6 +83,8 @@ export function seenFromNut(ctx: CaseContext, link: LinkName, sas: readonly Secu
 export function espProblem(v: InboundVerdict, sa: SecurityAssociation, want: (inner: DecodedPacket | undefined) => boolean, wanted: string): string | undefined {
   if (v.esp?.esp && !v.esp.esp.spiMatches) return `ESP on SPI ${hex32(v.esp.esp.spi)}, not on SA ${hex32(sa.spi)}`;
   if (!v.accepted) return `ESP on SPI ${hex32(sa.spi)} that a receiver drops: ${v.reasons.join('; ')}`;
+  // A receiver takes the packet apart as its SA says (RFC 4301 §4.1): transport-mode ESP on a tunnel SA is not the answer.
+  if (v.esp?.mode && v.esp.mode !== sa.mode) return `ESP on SPI ${hex32(sa.spi)} in ${v.esp.mode} mode, though the SA is in ${sa.mode} mode`;
   if (!want(v.inner)) return `ESP on SPI ${hex32(sa.spi)} carrying ${v.inner ? describePacket(v.inner) : 'nothing readable'}, not ${wanted}`;
   return undefined;
 }
