@@ -23,7 +23,7 @@ export async function confinedFile(root: string, file: string): Promise<{ path: 
   return { path: real, size: info.size };
 }
 
-const TEXT_KINDS = new Set(['build-log', 'console-log', 'config', 'case-log', 'system-map']);
+const TEXT_KINDS = new Set(['build-log', 'console-log', 'config', 'case-log', 'system-map', 'esp-sa', 'wireshark-preferences']);
 
 export async function sendArtifact(reply: FastifyReply, root: string, file: string, kind: string, downloadName: string): Promise<FastifyReply> {
   const found = await confinedFile(root, file);
