@@ -57,7 +57,8 @@ export function stateArgv({ sa, reqid }: NutState): string[] {
 /** `ip xfrm policy add ...` in the direction given; specific policies come before catch-alls. */
 export function policyArgv(p: NutPolicy, dir: 'in' | 'out' | 'fwd'): string[] {
   const argv = [IP, 'xfrm', 'policy', 'add', 'src', prefix(p.src), 'dst', prefix(p.dst)];
-  if (p.icmp) argv.push('proto', 'ipv6-icmp', 'type', String(p.icmp.type), 'code', String(p.icmp.code));
+  // ICMPv6 by number: the NUT image has no /etc/protocols, so iproute2 cannot read "ipv6-icmp" there.
+  if (p.icmp) argv.push('proto', '58', 'type', String(p.icmp.type), 'code', String(p.icmp.code));
   // Lower is consulted first: a host's policy (priority 1000) before an any-to-any bypass or discard.
   const catchAll = prefix(p.src) === '::/0' && prefix(p.dst) === '::/0';
   argv.push('dir', dir, 'priority', catchAll ? '2000' : p.icmp ? '900' : '1000');

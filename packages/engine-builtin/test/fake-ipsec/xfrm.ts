@@ -120,7 +120,7 @@ export function parsePolicy(argv: readonly string[]): FakePolicy {
   if (dir !== 'in' && dir !== 'out' && dir !== 'fwd') throw new Error(`Error: dir "${dir}" is wrong`);
   const action = one('action') ?? 'allow';
   if (action !== 'allow' && action !== 'block') throw new Error(`Error: action "${action}" is wrong`);
-  if (one('proto') !== undefined && one('proto') !== 'ipv6-icmp') throw new Error(`Error: the fake NUT selects ICMPv6 only, not ${one('proto')}`);
+  if (one('proto') !== undefined && one('proto') !== '58') throw new Error(`Error: the fake NUT selects ICMPv6 only, not ${one('proto')}`);
   const policy: FakePolicy = { dir, src: prefix(one('src')!), dst: prefix(one('dst')!), priority: Number(one('priority') ?? 0), action };
   if (one('proto')) policy.icmp = { type: Number(one('type')), code: Number(one('code')) };
   if (tmplAt >= 0) {
