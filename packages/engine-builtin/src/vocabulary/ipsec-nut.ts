@@ -91,10 +91,12 @@ export function keepKeys(ctx: CaseContext, sas: readonly SecurityAssociation[]):
  * RFC 4301 §5.2 checks a packet against the SPD whether it is delivered or forwarded.
  */
 export async function setNutIpsec(ctx: CaseContext, states: readonly NutState[], policies: readonly NutPolicy[]): Promise<void> {
+  // The kernel's counters of why it dropped IPsec packets only ever grow: the case's share is the difference.
+  const before = await xfrmCounters(ctx);
   ctx.onCleanup('clear the NUT\'s SAD and SPD', async () => {
-    const stats = await ctx.nutCommand(['cat', '/proc/net/xfrm_stat']).catch(() => '');
-    const counted = stats.split('\n').filter((l) => /\s[1-9][0-9]*$/.test(l.trim()));
-    ctx.log(`the NUT's XFRM counters (/proc/net/xfrm_stat): ${counted.map((l) => l.trim().replace(/\s+/, ' ')).join(', ') || 'all zero'}`);
+    const after = await xfrmCounters(ctx);
+    const grown = [...after].filter(([name, n]) => n > (before.get(name) ?? 0)).map(([name, n]) => `${name} +${n - (before.get(name) ?? 0)}`);
+    ctx.log(`the NUT's XFRM counters (/proc/net/xfrm_stat) during the case: ${grown.join(', ') || 'none grew'}`);
     await clearNutIpsec(ctx);
   });
   await clearNutIpsec(ctx);
@@ -109,6 +111,17 @@ export async function addNutPolicies(ctx: CaseContext, policies: readonly NutPol
     await ctx.nutCommand(policyArgv(p, p.dir));
     if (p.dir === 'in' && ctx.mode === 'security-gateway') await ctx.nutCommand(policyArgv(p, 'fwd'));
   }
+}
+
+/** /proc/net/xfrm_stat as name -> count (empty when the kernel has no XFRM_STATISTICS). */
+async function xfrmCounters(ctx: CaseContext): Promise<Map<string, number>> {
+  const text = await ctx.nutCommand(['cat', '/proc/net/xfrm_stat']).catch(() => '');
+  const counts = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(Xfrm[A-Za-z]+)\s+([0-9]+)$/.exec(line.trim());
+    if (m) counts.set(m[1]!, Number(m[2]));
+  }
+  return counts;
 }
 
 export async function clearNutIpsec(ctx: CaseContext): Promise<void> {
