@@ -13,6 +13,8 @@ import { SGW, SGW_ROUTER } from '../vocabulary/ipsec-topology.js';
 import { bigData, named, talk } from '../vocabulary/ipsec-traffic.js';
 import { ipPacket, sendToNut } from '../vocabulary/ipsec-wire.js';
 
+/** Time for the NUT to take the Router's Packet Too Big before HOST1 sends again on the other link. */
+const PTB_SETTLE_MS = 500;
 const RFC = 'RFC 4301 §8.2.1, §8.2.2';
 
 export const cases = ipsecCases({
@@ -30,6 +32,9 @@ export const cases = ipsecCases({
     if (!out.ok) return failAnswer(RFC, `${named(t, 'request')} in the tunnel on SA 0x2000`, out);
     const ptb = buildIpv6Packet({ ipv6: { src: SGW_ROUTER.net2, dst: SGW.nutNet1 }, icmpv6: { type: 'packet-too-big', mtu: 1356, invoking: ipPacket(out.frame).slice(0, 1232) } });
     await sendToNut(ctx, 'Link1', SGW_ROUTER.mac, ptb, 'the Router on NET2: Packet Too Big, MTU 1356, quoting the NUT\'s tunnel packet');
+    // The error comes in on Link1 and HOST1's resend on Link0: two NICs, so the NUT may take the resend first
+    // if both arrive together. TAHI sends them one after the other at its own (slower) pace; so do we.
+    await new Promise((resolve) => setTimeout(resolve, PTB_SETTLE_MS));
     const mtu = await packetTooBigToHost1(ctx, t, RFC, known, 'HOST1 sends the same request again');
     if (typeof mtu !== 'number') return mtu;
     if (mtu < 1280 || mtu > 1286) return fail(RFC, 'a Packet Too Big to HOST1 with an MTU of 1280..1286 (1356 less the tunnel\'s overhead)', `MTU ${mtu}`);
