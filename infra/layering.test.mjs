@@ -25,14 +25,16 @@ const ALLOWED = {
   'lab-config': ['core', 'notify'],
   'store-sqlite': ['core'],
   links: ['core'],
-  // drivers: kernel sources, the builder, NUTs, watch sources
-  'kernel-sources': ['core'],
+  // how bytes reach the lab: the one SSH client, the one HTTP downloader
+  transport: ['core'],
+  // drivers: kernel sources (and the git mirror the watcher polls), the builder, NUTs, watch sources
+  'kernel-sources': ['core', 'transport'],
   builder: ['core'],
-  'nut-drivers': ['core'],
-  watcher: ['core', 'lab-config'],
+  'nut-drivers': ['core', 'transport'],
+  watcher: ['core', 'lab-config', 'kernel-sources', 'transport'],
   // engines, each its own folder, and the registry that knows them
   'engine-builtin': ['core', 'packet', 'ipsec', 'links'],
-  'engine-tahi': ['core'],
+  'engine-tahi': ['core', 'transport'],
   'engine-kselftest': ['core'],
   engines: ['core', 'engine-builtin', 'engine-kselftest', 'engine-tahi'],
   testsets: ['core', 'engines'],

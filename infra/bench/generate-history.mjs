@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { recordRunDiffs } from '@testlab/diff';
+import { parseKernelVersion } from '@testlab/core';
 
 const { values } = parseArgs({
   options: {
@@ -82,6 +83,8 @@ function verdictsFor(stream, testsetIndex) {
 }
 
 const store = openSqliteStore(dbPath);
+// As labd's config gives them: parsed once, where they enter.
+const PINNED = [parseKernelVersion('6.6')];
 const results = resultsQueryOn(store);
 const db = store.database;
 const insertKernel = db.prepare(
@@ -143,7 +146,7 @@ async function testKernel(version, kind, stream, at) {
       });
       return run.id;
     })();
-    if (!failedBuild) await recordRunDiffs(results, runId, { pinned: ['6.6'] });
+    if (!failedBuild) await recordRunDiffs(results, runId, { pinned: PINNED });
     runs++;
   }
 }

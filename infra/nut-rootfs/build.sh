@@ -2,7 +2,7 @@
 # Builds the "fuller" NUT image for the kernel's net selftests: a Debian bookworm root file system made by
 # debootstrap (bash, iproute2 and the tools the tests use) with the lab's NUT init, packed as an initramfs
 # the QEMU NUT driver boots like its small image (give the VM >= 768 MiB). The net selftests themselves
-# are added per kernel (packages/kselftest builds and installs them into <image>.selftests/ beside it).
+# are added per kernel (packages/engine-kselftest builds and installs them into <image>.selftests/ beside it).
 #
 #   infra/nut-rootfs/build.sh [OUTPUT]      (default: $TESTLAB_CACHE/nut-rootfs/rootfs.cpio.gz)
 #

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // testlab: the command line of the lab. Only wiring lives here; the work is in packages/.
 import { Command, InvalidArgumentError } from 'commander';
+import { parseKernelVersion } from '@testlab/core';
 import { labPaths } from './lab-paths.js';
 import { openLabStore } from './wiring.js';
 import { runCommand } from './commands/run.js';
@@ -26,6 +27,13 @@ const positiveInt = (v: string) => {
   return Number(v);
 };
 const collect = (v: string, prev: string[] = []) => [...prev, v];
+const kernelVersion = (v: string) => {
+  try {
+    return parseKernelVersion(v).text;
+  } catch (e) {
+    throw new InvalidArgumentError(`${(e as Error).message}`);
+  }
+};
 // Each rerun boots a fresh NUT: more than a few is a misunderstanding, not more certainty.
 const rerunCount = (v: string) => {
   if (!/^(10|[0-9])$/.test(v)) throw new InvalidArgumentError('a whole number from 0 to 10');
@@ -53,7 +61,14 @@ program
   .option('--json', 'print the stored run as JSON')
   .option('--lab <url>', 'queue the run on a running lab over its API instead (token: $TESTLAB_TOKEN or --token-file)')
   .option('--token-file <path>', 'file holding the lab API token (with --lab)')
+  .option('--version <kernel version>', "with --lab: the version to plan the jobs as (6.1.192, 6.13-rc1), when neither the ref, the file name nor a tarball's Makefile tells it", kernelVersion)
   .action(async (opts) => {
+    if (opts.version !== undefined && !opts.lab) {
+      // A local run records what its tree's `make kernelversion` says; there is nothing to plan.
+      process.stderr.write("testlab: --version goes with --lab: a local run takes the version from its tree's Makefile\n");
+      process.exitCode = 2;
+      return;
+    }
     process.exitCode = opts.lab ? await remoteRunCommand(opts) : await runCommand(labPaths(), opts);
   });
 
@@ -61,9 +76,10 @@ registerRuns(program, () => openLabStore(labPaths()));
 
 program
   .command('show')
-  .description("print a run's stages, results and where its artifacts are")
+  .description("print a run's stages, results and where its artifacts are (exit 3: no such run, 2: bad id)")
   .argument('<run>', 'run id')
-  .option('--json', 'JSON for scripts')
+  .option('--json', 'JSON for scripts (with every artifact)')
+  .option('--artifacts', 'list every artifact (build log, .config, bzImage, console logs, a pcap per case and link)')
   .option('--lab <url>', "read it from a running lab's API instead of the local store")
   .action(async (id: string, opts) => {
     if (opts.lab) {
@@ -81,8 +97,8 @@ program
 registerImportTahi(program, () => labPaths());
 registerTestsets(program, () => labPaths());
 registerWatch(program, () => labPaths());
-registerStatus(program);
-registerDiff(program);
+registerStatus(program, () => labPaths());
+registerDiff(program, () => labPaths());
 registerSubscribe(program);
 registerQueue(program, () => labPaths());
 

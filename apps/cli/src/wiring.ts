@@ -1,6 +1,6 @@
 // The only place that picks concrete drivers for `testlab run`: SQLite + a QEMU NUT + the engine the test
 // set names (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSource, type LabStore, type ResultsQuery, type TestSet } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
@@ -18,7 +18,10 @@ export interface LocalLab {
 }
 
 export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
-  await mkdir(paths.home, { recursive: true });
+  // Private: lab.db holds subscribers' addresses and signed links, runs/ the evidence, nut/ the lab's keys.
+  await mkdir(paths.home, { recursive: true, mode: 0o700 });
+  const { mode } = await stat(paths.home);
+  if ((mode & 0o077) !== 0) await chmod(paths.home, mode & 0o700);
   const store = openSqliteStore(path.join(paths.home, 'lab.db'));
   // A lab process that died mid-run left its runs `running`: say so before anything else reads them.
   await store.markOrphanedRuns(isProcessAlive);
@@ -26,6 +29,16 @@ export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
 }
 
 export const openLabStore = async (paths: LabPaths): Promise<LabStore> => (await openLocalLab(paths)).store;
+
+/** Opens the local lab for one read, closed whatever happens. */
+export async function withLocalLab<T>(paths: LabPaths, read: (lab: LocalLab) => Promise<T>): Promise<T> {
+  const lab = await openLocalLab(paths);
+  try {
+    return await read(lab);
+  } finally {
+    await lab.store.close();
+  }
+}
 
 /** The one kind of NUT `testlab run` builds for: a QEMU VM from tinyconfig plus the lab's QEMU fragment. */
 export async function qemuProfile(paths: LabPaths): Promise<KernelProfile> {

@@ -1,8 +1,9 @@
 // `testlab import tahi` as an operator runs it: the built CLI, a lab home of its own, TAHI's real reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -72,4 +73,59 @@ test('a kernel version that is not one is refused before anything is read', asyn
   const out = await testlab(home, 'import', 'tahi', path.join(FIXTURES, 'spec-p2-host-tiny'), '--kernel', '6.1; rm -rf /');
   assert.equal(out.code, 2);
   assert.match(out.stderr, /invalid kernel version/);
+});
+
+/** A copy of a fixture section whose `name` is replaced by what `make` puts there (a link, a FIFO). */
+function sectionWith(name: string, make: (file: string) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tahi-hostile-folder-'));
+  const src = path.join(FIXTURES, 'spec-p2-host-tiny');
+  for (const f of readdirSync(src)) copyFileSync(path.join(src, f), path.join(dir, f));
+  rmSync(path.join(dir, name));
+  make(path.join(dir, name));
+  return dir;
+}
+
+test('a case log that is a symbolic link to a file of the lab host is refused, and nothing of that file is stored', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  const marker = `root:x:0:0:${randomBytes(8).toString('hex')}:/root:/bin/bash`;
+  const outside = path.join(mkdtempSync(path.join(os.tmpdir(), 'lab-host-file-')), 'passwd');
+  writeFileSync(outside, `${marker}\n`);
+  const dir = sectionWith('2.html', (file) => symlinkSync(outside, file));
+  const out = await testlab(home, 'import', 'tahi', dir, '--kernel', '6.1.192');
+  assert.equal(out.code, 1, out.stdout);
+  assert.match(out.stderr, /2\.html: a symbolic link: the lab takes only regular files from a report folder \(nothing was stored\)/);
+  assert.match((await testlab(home, 'runs')).stdout, /no runs yet/);
+  const db = readFileSync(path.join(home, 'lab.db')).toString('latin1');
+  assert.ok(!db.includes(marker.slice(12, 28)), 'the linked file is nowhere in the database');
+  const runs = path.join(home, 'runs');
+  assert.deepEqual(existsSync(runs) ? readdirSync(runs) : [], [], 'and no copy of it (nor a half-made one) under runs/');
+});
+
+test('a FIFO in the folder is refused by name rather than read (a read would never end)', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  const dir = sectionWith('3.html', (file) => execFileSync('mkfifo', [file]));
+  const out = await testlab(home, 'import', 'tahi', dir, '--kernel', '6.1.192');
+  assert.equal(out.code, 1, out.stdout);
+  assert.match(out.stderr, /3\.html: a FIFO: the lab takes only regular files from a report folder/);
+});
+
+test('a case log built to be slow to parse (150,000 nested tags) is refused at once with the reason, nothing stored', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  const dir = sectionWith('2.html', (file) => writeFileSync(file, `<HTML><BODY>${'<B>'.repeat(150_000)}</BODY></HTML>\n`));
+  const started = performance.now();
+  const out = await testlab(home, 'import', 'tahi', dir, '--kernel', '6.1.192');
+  assert.equal(out.code, 1, out.stdout);
+  assert.match(out.stderr, /2\.html: tags nested deeper than 256.*\(nothing was stored\)/);
+  assert.ok(performance.now() - started < 20_000, 'refused in seconds, not minutes');
+  assert.match((await testlab(home, 'runs')).stdout, /no runs yet/);
+});
+
+test('an import killed while it stores its run leaves no run at all, not a half-filled one', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'testlab-import-'));
+  await testlab(home, 'runs'); // the lab home and its database, as any command makes them
+  const child = spawnSync(process.execPath, [path.join(repoRoot, 'apps/cli/dist/test/fixtures/import-then-die.js'), path.join(home, 'lab.db'), path.join(FIXTURES, 'spec-p2-host-tiny'), path.join(home, 'runs')], { encoding: 'utf8' });
+  assert.equal(child.signal, 'SIGKILL', `${child.stdout}${child.stderr}`);
+  const runs = await testlab(home, 'runs');
+  assert.equal(runs.code, 0, runs.stderr);
+  assert.match(runs.stdout, /no runs yet/, 'neither a running nor an unfinished run');
 });

@@ -27,8 +27,9 @@ test('testlab run picks the kselftest engine and stores per-test results from th
   });
   process.stderr.write(r.stderr.split('\n').filter((l) => l.startsWith('[kselftest')).join('\n') + '\n');
   // The preparation showed its steps before the pipeline's stages.
-  assert.match(r.stderr, /\[kselftest: selftests\] (net selftests already built|make headers)/);
-  assert.match(r.stderr, /\[kselftest: selftests\] writing the NUT image/);
+  // The engine is prepared inside the run: its steps show under the run's build stage.
+  assert.match(r.stderr, /\[build\] kselftest: selftests: (net selftests already built|make headers)/);
+  assert.match(r.stderr, /\[build\] kselftest: selftests: writing the NUT image/);
   const shown = JSON.parse(r.stdout) as {
     run: { status: string; testset: string; kernelVersion: string | null };
     stages: Array<{ stage: string; status: string }>;
@@ -63,7 +64,7 @@ test('a kselftest kernel that cannot be configured is stored as a run failed at 
     (e: { code: number; stderr: string }) => e,
   );
   assert.equal(failed.code, 1, failed.stderr);
-  assert.match(failed.stderr, /\[kselftest: kernel configure\] failed; the run records it/);
+  assert.match(failed.stderr, /\[build\] kselftest: kernel configure: failed; the run records it/);
   assert.match(failed.stderr, /failed at stage configure: .*CONFIG_TESTLAB_NO_SUCH_OPTION/);
   const runs = JSON.parse((await run(process.execPath, [cli, 'runs', '--json'], { env })).stdout) as Array<{ testset: string; status: string; failedStage: string }>;
   assert.deepEqual(runs.map((r) => [r.testset, r.status, r.failedStage]), [['kselftest-net-ipv6', 'failed', 'configure']]);

@@ -139,6 +139,20 @@ test('run --lab: refused without a token (exit 4, nothing sent), queued with it'
   assert.equal((await testlab(['run', '--lab', lab, '--source', 'x', '--testset', 't', '--sysctl', 'a=b'], { TESTLAB_TOKEN: TOKEN })).code, 2);
 });
 
+test('run --lab --version: the version is validated here and sent with the request; without --lab it is refused', async () => {
+  const ok = await testlab(['run', '--lab', lab, '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', '6.1.158'], { TESTLAB_TOKEN: TOKEN });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(received.at(-1)?.body, { source: '/srv/my-kernel.tar.gz', testset: 'phase2-host', version: '6.1.158' });
+  const before = received.length;
+  const bad = await testlab(['run', '--lab', lab, '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', 'v6.1'], { TESTLAB_TOKEN: TOKEN });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--version <kernel version>.*invalid kernel version "v6\.1": a leading "v" belongs to git tags/);
+  const local = await testlab(['run', '--source', '/srv/my-kernel.tar.gz', '--testset', 'phase2-host', '--version', '6.1.158']);
+  assert.equal(local.code, 2);
+  assert.match(local.stderr, /--version goes with --lab: a local run takes the version from its tree's Makefile/);
+  assert.equal(received.length, before, 'nothing sent');
+});
+
 test('the token file must be private to its owner', async () => {
   const file = path.join(dir, 'token');
   writeFileSync(file, `${TOKEN}\n`);
@@ -159,9 +173,13 @@ test('subscribe: the lab\'s validation problems are printed, exit 2', async () =
   assert.match(r.stderr, /^ {2}email: must be an email address$/m);
 });
 
-test('no lab given: exit 2; a lab that is not there: exit 1', async () => {
-  assert.match((await testlab(['status'])).stderr, /which lab\? give --lab URL or set TESTLAB_LAB/);
-  assert.equal((await testlab(['status'])).code, 2);
+test('no lab given: subscribe asks which lab (exit 2), the reads use the local store; a lab that is not there: exit 1', async () => {
+  const which = await testlab(['subscribe', '--email', 'dev@example.org']);
+  assert.equal(which.code, 2);
+  assert.match(which.stderr, /which lab\? give --lab URL or set TESTLAB_LAB/);
+  const local = await testlab(['status']);
+  assert.equal(local.code, 0, local.stderr);
+  assert.match(local.stdout, /^queue: 0 waiting, 0 in progress; 0 runs of 0 kernels stored$/m);
   const closed = await new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const port = (s.address() as AddressInfo).port;
@@ -190,7 +208,9 @@ test('show --lab reads the run, its results and its diffs from the API; a missin
   assert.match(r.stdout, /^run 10: kernel 6\.1\.192 from linux-6\.1\.192\.tar\.xz$/m);
   assert.match(r.stdout, /^v6LC\.2\.1\.5 +FAIL +3s +NS processing: no NA$/m);
   assert.match(r.stdout, /^against 6\.1\.191 \(run 9, previous-stable, pinned\): 1 regression$/m);
-  assert.match(r.stdout, new RegExp(`console-log +${lab.replace(/[.]/g, '\\.')}/artifacts/77$`, 'm'));
+  assert.match(r.stdout, /^1 artifacts \(list them: testlab show 10 --artifacts\)$/m);
+  const listed = await testlab(['show', '10', '--lab', lab, '--artifacts']);
+  assert.match(listed.stdout, new RegExp(`console-log +${lab.replace(/[.]/g, '\\.')}/artifacts/77$`, 'm'));
   const missing = await testlab(['show', '99', '--lab', lab]);
   assert.equal(missing.code, 3);
 });

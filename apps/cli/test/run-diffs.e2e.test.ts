@@ -9,6 +9,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { repoRoot } from '../src/lab-paths.js';
 
@@ -31,7 +32,7 @@ async function labWithBaseline(t: { after(fn: () => Promise<void>): void }, set:
   const home = path.join(dir, 'home');
   await mkdir(home);
   const seed = openSqliteStore(path.join(home, 'lab.db'));
-  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
+  const k = await seed.upsertKernel({ version: parseKernelVersion('6.1'), sourceLabel: 'seed', sourceHash: 'sha256:seed' });
   const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
   const baseline = await seed.startRun({ testset: set, nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
   await seed.attachKernel(baseline.id, k.id, b.id);

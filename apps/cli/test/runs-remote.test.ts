@@ -1,23 +1,19 @@
 // `testlab runs`, local and `--lab`, run as the real binary. The lab is the real dashboard process
-// (apps/web/dist/src/main.js, started as a program: apps do not import apps) serving a real SQLite lab
-// on loopback, so the CLI is checked against the API as it is, not against a copy of it.
+// (dashboard-process.ts) serving a real SQLite lab on loopback, so the CLI is checked against the API as it
+// is, not against a copy of it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { RunListPage, Verdict } from '@testlab/core';
+import { parseKernelVersion, type RunListPage, type Verdict } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
+import { startDashboard, testlab as runTestlab, type Dashboard } from './dashboard-process.js';
 
-const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
-const webMain = fileURLToPath(new URL('../../../web/dist/src/main.js', import.meta.url));
 const home = mkdtempSync(path.join(tmpdir(), 'testlab-cli-runs-'));
 const ids: Record<string, number> = {};
-let web: ChildProcess;
 let lab: string;
 
 async function seed(): Promise<void> {
@@ -28,7 +24,7 @@ async function seed(): Promise<void> {
     ms += 3_600_000;
     const run = await store.startRun({ testset, nut: 'qemu', sourceLabel: `linux-${version ?? 'x'}.tar.xz`, ownerPid: process.pid });
     if (version) {
-      const k = await store.upsertKernel({ version, kind: 'stable', sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
+      const k = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}.tar.xz`, sourceHash: `sha256:${version}` });
       const b = await store.recordBuild({ kernelId: k.id, cacheKey: `${version}-${testset}`, kernelRelease: version, fromCache: false });
       await store.attachKernel(run.id, k.id, b.id);
     }
@@ -50,40 +46,19 @@ async function seed(): Promise<void> {
   await store.close();
 }
 
+let dashboard: Dashboard;
+
 before(async () => {
-  assert.ok(existsSync(webMain), `${webMain} missing: build the whole repository first (npx tsc -b)`);
   await seed();
-  web = spawn(process.execPath, [webMain, '--port', '0'], { env: { PATH: process.env.PATH ?? '', TESTLAB_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // The dashboard logs (pino, one JSON object a line) the address it listens on.
-  lab = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    web.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-    web.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"address":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    web.once('exit', (code) => reject(new Error(`the dashboard exited (${code}) before listening: ${err}${out}`)));
-    setTimeout(() => reject(new Error(`the dashboard did not listen within 20 s: ${err}${out}`)), 20_000).unref();
-  });
+  dashboard = await startDashboard(home);
+  lab = dashboard.url;
 });
 after(async () => {
-  if (web && web.exitCode === null) {
-    const exited = new Promise((resolve) => web.once('exit', resolve));
-    web.kill('SIGTERM');
-    await exited;
-  }
+  await dashboard?.stop();
   rmSync(home, { recursive: true, force: true });
 });
 
-function testlab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [main, ...args], { env: { PATH: process.env.PATH ?? '', TESTLAB_HOME: home } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const testlab = (args: string[]) => runTestlab(home, args);
 const runIds = (stdout: string) => [...stdout.matchAll(/^(\d+) /gm)].map((m) => Number(m[1]));
 
 test('runs --lab prints the very table the local `testlab runs` prints', async () => {

@@ -8,6 +8,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { repoRoot } from '../src/lab-paths.js';
 
@@ -73,7 +74,7 @@ test('watch --once --dry-run --json: the real feed and a git tree, each kernel n
   // The lab already ran 5.10: that one is known.
   await mkdir(env.TESTLAB_HOME, { recursive: true });
   const store = openSqliteStore(path.join(env.TESTLAB_HOME, 'lab.db'));
-  const kernel = await store.upsertKernel({ version: '5.10', kind: 'final', sourceLabel: 'test', sourceHash: 'sha256:00' });
+  const kernel = await store.upsertKernel({ version: parseKernelVersion('5.10'), sourceLabel: 'test', sourceHash: 'sha256:00' });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: 'k', kernelRelease: '5.10.0', fromCache: false });
   const runRecord = await store.startRun({ testset: 'phase2-host', nut: 'qemu', sourceLabel: 'test', ownerPid: process.pid });
   await store.attachKernel(runRecord.id, kernel.id, build.id);
@@ -155,9 +156,9 @@ test('watch --once --config: new kernels are planned into the lab\'s job queue a
   const queue = openSqliteJobQueue(path.join(home, 'lab.db'));
   const jobs = await queue.list();
   await queue.close();
-  assert.deepEqual(jobs.map((j) => [j.kind, (j.payload as { version: string }).version, j.status]).sort(),
+  assert.deepEqual(jobs.map((j) => [j.kind, j.payload.version.text, j.status]).sort(),
     found.flatMap((f) => [['build', f.version, 'queued'], ['run', f.version, 'queued']]).sort());
-  assert.ok(jobs.filter((j) => j.kind === 'run').every((j) => (j.payload as { testset: string }).testset === 'smoke'));
+  assert.ok(jobs.filter((j) => j.kind === 'run').every((j) => j.payload.testset === 'smoke'));
 
   const second = await testlab(env, 'watch', '--once', '--config', config, '--releases-url', url);
   assert.equal(second.code, 0, second.stderr);

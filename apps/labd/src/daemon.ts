@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { pruneSourceTrees } from '@testlab/builder';
 import { GitTreeSource, pollOnce, watchSourceFrom, type WatchSource } from '@testlab/watcher';
 import { enqueueKernel, LabWorker, QueueKernelSink, workerId, type PlannedKernel } from '@testlab/scheduler';
-import type { LabConfig } from '@testlab/lab-config';
+import { mailConfigOf, type LabConfig } from '@testlab/lab-config';
 import { openLab, type Lab } from './lab.js';
 import { startResultsService } from './results-service.js';
 
@@ -26,9 +26,13 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   const lab = await openLab(config);
   const owner = workerId('labd');
   log.info({ owner, nuts: lab.pool.map((n) => n.name), testsets: config.testsets.run }, 'lab daemon starting');
-  const results = startResultsService({ config, results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }) });
+  const mail = await mailConfigOf(config);
+  const results = startResultsService({ config, ...(mail ? { mail } : {}), results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }) });
   const worker = new LabWorker({
     queue: lab.queue, store: lab.store, pool: lab.pool, owner, runTestSet: lab.runTestSet,
+    // A kernel build whose run of a set is already in the store (a `testlab run` on this lab home, a run
+    // planned under another version or source path) is not run again.
+    setupDigestOf: lab.setupDigestOf,
     // Each build may have unpacked a tree: the disk has just grown, so that is when old trees go.
     build: async (payload, progress) => {
       try {

@@ -2,9 +2,9 @@
 // machines), the test sets and their engines (lab-engines.ts), and the two functions the scheduler calls to
 // build a kernel and to run one kernel through one test set (packages/pipeline). The only file here that
 // names concrete drivers.
-import { readFile, mkdir } from 'node:fs/promises';
+import { chmod, readFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, publicKeyBlob, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, runSetupDigest, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type RunJobPayload, type SubscriptionStore } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn } from '@testlab/store-sqlite';
 import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
@@ -25,6 +25,8 @@ export interface Lab {
   planContext: LabPlanContext;
   build: BuildKernel;
   runTestSet: RunTestSet;
+  /** What a run of this job would record as its setup (the worker skips a job whose run is already done). */
+  setupDigestOf: (payload: RunJobPayload) => string;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,10 @@ export async function openLab(config: LabConfig): Promise<Lab> {
   // Each set on its own engine, checked before anything else starts: a set that could never run stops labd.
   const engines = await openLabEngines(config, testsets, builder);
 
-  await mkdir(config.home, { recursive: true });
+  // Private: lab.db holds subscribers' addresses and signed links, runs/ the evidence, nut/ the lab's keys.
+  await mkdir(config.home, { recursive: true, mode: 0o700 });
+  const { mode } = await stat(config.home);
+  if ((mode & 0o077) !== 0) await chmod(config.home, mode & 0o700);
   const dbFile = path.join(config.home, 'lab.db');
   const store = openSqliteStore(dbFile);
   const queue = openSqliteJobQueue(dbFile);
@@ -102,8 +107,11 @@ export async function openLab(config: LabConfig): Promise<Lab> {
     );
   };
 
+  // The pipeline records the same digest from the same inputs (the set, the job's extra words, no extra sysctls).
+  const setupDigestOf = (payload: RunJobPayload) => runSetupDigest(requestFor(payload).set, { cmdline: payload.extraCmdline });
+
   return {
-    store, queue, pool, build, runTestSet,
+    store, queue, pool, build, runTestSet, setupDigestOf,
     results: resultsQueryOn(store), subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store),
     planContext: plan.context,
     close: async () => {

@@ -4,10 +4,10 @@
 // this may stop the lab: every failure is logged and the next run or tick tries again.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Outbox, RerunCases, ResultsQuery, SubscriptionStore, Verdict } from '@testlab/core';
+import type { Outbox, RerunCases, ResultsQuery, RunIdentity, SubscriptionStore, Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import type { LabConfig } from '@testlab/lab-config';
-import { createNotifyService, notifyRunFinished, type NotifyService } from '@testlab/notify';
+import { createNotifyService, notifyRunFinished, type MailConfig, type NotifyService } from '@testlab/notify';
 
 export interface ResultsService {
   /**
@@ -21,6 +21,8 @@ export interface ResultsService {
 
 export interface ResultsServiceOptions {
   config: LabConfig;
+  /** The config's mail section with its secret (lab-config's mailConfigOf); none: no mail. */
+  mail?: MailConfig;
   results: ResultsQuery;
   subscriptions: SubscriptionStore;
   outbox: Outbox;
@@ -31,8 +33,8 @@ export interface ResultsServiceOptions {
 
 export function startResultsService(o: ResultsServiceOptions): ResultsService {
   const { config, log } = o;
-  const notify: NotifyService | undefined = config.mail
-    ? createNotifyService({ config: config.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
+  const notify: NotifyService | undefined = o.mail
+    ? createNotifyService({ config: o.mail, subscriptions: o.subscriptions, outbox: o.outbox, log: (line) => log.info({ part: 'outbox' }, line) })
     : undefined;
   let digests: ScheduledTask | undefined;
   if (notify) {
@@ -47,7 +49,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
         log.error({ error: (error as Error).message }, 'queueing daily digests failed');
       }
     }, { timezone: 'UTC', name: 'digests', noOverlap: true });
-    log.info({ smtp: `${config.mail!.smtp.host}:${config.mail!.smtp.port}` }, 'mail: outbox worker started');
+    log.info({ smtp: `${o.mail!.smtp.host}:${o.mail!.smtp.port}` }, 'mail: outbox worker started');
   }
 
   // A rerun that throws (the NUT could not boot) leaves the cases unconfirmed rather than the diffs unrecorded.
@@ -65,6 +67,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
 
   return {
     async runFinished(runId, rerun) {
+      let judged: RunIdentity;
       try {
         const reruns = rerun ? config.diff.reruns : 0;
         const recorded = await recordRunDiffs(o.results, runId, {
@@ -72,6 +75,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
           reruns,
           ...(rerun && reruns > 0 ? { rerun: (caseIds: readonly string[], times: number) => rerunLogged(runId, caseIds, times, rerun) } : {}),
         });
+        judged = recorded.run;
         const flaky = recorded.totals.flaky;
         log.info({ run: runId, baselines: recorded.diffs.map((d) => d.baselineKernel), regressions: recorded.totals.regressions, flaky }, 'diffs recorded');
       } catch (error) {
@@ -82,7 +86,7 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
       }
       if (!notify) return;
       try {
-        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, runId);
+        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, judged);
         log.info({ run: runId, queued, digested }, 'notifications queued');
       } catch (error) {
         log.error({ run: runId, error: (error as Error).message }, 'queueing notifications failed');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { NutDriver } from '@testlab/core';
+import { parseKernelVersion, type NutDriver } from '@testlab/core';
 import { parseLabConfig } from '@testlab/lab-config';
 import { classifyFailure } from '@testlab/scheduler';
 import { stringify } from 'yaml';
@@ -33,7 +33,7 @@ test('an engine that cannot be prepared fails its run at the build stage, with t
   const stages: string[] = [];
   let started: number | undefined;
   const outcome = await lab.runTestSet({
-    payload: { version: '6.1.192', source: { spec: '/usr/src/linux-source-6.1.tar.xz' }, profile: 'qemu', testset: 'kselftest-net-ipv6', mode: 'host', extraCmdline: [] },
+    payload: { version: parseKernelVersion('6.1.192'), source: { spec: '/usr/src/linux-source-6.1.tar.xz' }, profile: 'qemu', testset: 'kselftest-net-ipv6', mode: 'host', extraCmdline: [] },
     nutDriver: neverBooted,
     reporter: {
       runStarted: (runId) => void (started = runId),

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
 import { cachedKernel, LabdProcess, removeLab, SMOKE_SET, writeLabConfig } from './lab-fixture.js';
 
@@ -32,7 +33,7 @@ test('a newly failing case is rerun on the real NUT before the known-good restor
   await writeFile(file, stringify(config));
 
   const seed = openSqliteStore(path.join(home, 'lab.db'));
-  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
+  const k = await seed.upsertKernel({ version: parseKernelVersion('6.1'), sourceLabel: 'seed', sourceHash: 'sha256:seed' });
   const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
   const baseline = await seed.startRun({ testset: SMOKE_SET, nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
   await seed.attachKernel(baseline.id, k.id, b.id);

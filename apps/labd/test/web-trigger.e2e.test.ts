@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
 import { SINK_AUTH, startSmtpSink, type ReceivedMail } from '@testlab/notify/test-smtp-sink';
 import { cachedKernel, kernelTarball, LabdProcess, removeLab, repoRoot, SMOKE_CASES, SMOKE_SET, writeLabConfig } from './lab-fixture.js';
@@ -55,13 +56,14 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
   await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o644 });
   const config = parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   config.web = { host: '127.0.0.1', port: 8080, tokenFile };
-  config.mail = { smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', auth: SINK_AUTH }, from: 'testlab <lab@example.org>', baseUrl: 'http://lab.invalid', secret: 'e2e-secret-0123456789abcdef0123456789abcdef' };
+  config.mail = { smtp: { host: '127.0.0.1', port: smtp.port, tls: 'none', auth: SINK_AUTH }, from: 'testlab <lab@example.org>', baseUrl: 'http://lab.invalid', secret: '3a7c1e9b5d2f8a4c6e0b1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b8d0f1a3c' };
   config.diff = { pinned: ['6.1'] };
   await writeFile(file, stringify(config));
+  await chmod(file, 0o600); // it holds the SMTP password and the mail secret: labd and the dashboard refuse it readable
 
   // A baseline the lab already has: Linux 6.1 on the same test set and NUT kind, with the first case failing.
   const seed = openSqliteStore(path.join(home, 'lab.db'));
-  const k = await seed.upsertKernel({ version: '6.1', kind: 'final', sourceLabel: 'seed', sourceHash: 'sha256:seed' });
+  const k = await seed.upsertKernel({ version: parseKernelVersion('6.1'), sourceLabel: 'seed', sourceHash: 'sha256:seed' });
   const b = await seed.recordBuild({ kernelId: k.id, cacheKey: 'seed', kernelRelease: '6.1.0', fromCache: false });
   const baseline = await seed.startRun({ testset: SMOKE_SET, nut: 'qemu', sourceLabel: 'seed', ownerPid: process.pid });
   await seed.attachKernel(baseline.id, k.id, b.id);
@@ -97,7 +99,7 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
     const sub = await post('/api/subscriptions', { email: SUBSCRIBER, scope: 'every-run' }, TOKEN);
     assert.equal(sub.status, 201);
     const confirmation = await mailTo(smtp.mails, (m) => m.rcpt.includes(SUBSCRIBER), labd);
-    const link = /http:\/\/lab\.invalid(\/subscriptions\/confirm\?s=\d+&t=[A-Za-z0-9_-]+)/.exec(confirmation.text)?.[1];
+    const link = /http:\/\/lab\.invalid(\/subscriptions\/confirm\?s=\d+&e=\d+&t=[A-Za-z0-9_-]+)/.exec(confirmation.text)?.[1];
     assert.ok(link, confirmation.text);
     assert.equal((await fetch(`${base}${link}`, { method: 'POST' })).status, 200);
 

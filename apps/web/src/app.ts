@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import type { LabStore, ResultsQuery } from '@testlab/core';
 import type { WebContext } from './context.js';
 import { routes } from './routes/index.js';
+import { redactedRequest } from './log-redaction.js';
 import { loadViews, viewsDir, type Views } from './views.js';
 
 export interface BuildOptions {
@@ -26,8 +27,15 @@ export interface BuildOptions {
 // SVG charts are inline markup, styles come from our one stylesheet.
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** The request log never holds query values (signed link tokens): see log-redaction.ts. */
+function withRedaction(logger: BuildOptions['logger']): FastifyServerOptions['logger'] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  return { ...options, serializers: { ...options.serializers, req: redactedRequest } };
+}
+
 export function build(options: BuildOptions): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false, trustProxy: false });
+  const app = Fastify({ logger: withRedaction(options.logger), trustProxy: false });
   const context: WebContext = {
     results: options.results,
     store: options.store,

@@ -1,21 +1,16 @@
-// Any two runs side by side: computed on request (unlike the stored baseline diffs) because the pair is
-// the visitor's choice. Same classification as the stored diffs, without history or reruns.
-import type { DiffCounts, DiffEntry, ResultsQuery, RunSummary } from '@testlab/core';
-import { diffVerdicts } from '@testlab/diff';
+// Any two runs side by side for the pages and the API: @testlab/diff's compareRuns (the CLI's `testlab diff`
+// calls the same), with a missing run as the 404 the visitor gets.
+import { compareRuns, NoSuchRunError, type Comparison } from '@testlab/diff';
+import type { ResultsQuery } from '@testlab/core';
 import { NotFound } from './params.js';
 
-export interface Comparison {
-  a: RunSummary;
-  b: RunSummary;
-  counts: DiffCounts;
-  entries: DiffEntry[];
-}
+export type { Comparison };
 
-export async function compareRuns(results: ResultsQuery, a: number, b: number): Promise<Comparison> {
-  const [ra, rb] = await Promise.all([results.run(a), results.run(b)]);
-  if (!ra) throw new NotFound(`no run ${a}`);
-  if (!rb) throw new NotFound(`no run ${b}`);
-  const [va, vb] = await Promise.all([results.verdictsOf(a), results.verdictsOf(b)]);
-  const { entries, counts } = diffVerdicts(va, vb);
-  return { a: ra, b: rb, counts, entries };
+export async function compareRunsOrNotFound(results: ResultsQuery, a: number, b: number): Promise<Comparison> {
+  try {
+    return await compareRuns(results, a, b);
+  } catch (error) {
+    if (error instanceof NoSuchRunError) throw new NotFound(error.message);
+    throw error;
+  }
 }

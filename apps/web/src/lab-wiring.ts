@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { loadLabConfig, readTokenFile } from '@testlab/lab-config';
+import { loadLabConfig, mailConfigOf, readTokenFile } from '@testlab/lab-config';
 import { loadLabPlan } from '@testlab/scheduler';
 import { createNotifyService } from '@testlab/notify';
 import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
@@ -50,6 +50,8 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
   // Read before anything is opened: a token others can read stops the start, with the reason.
   const token = config.web.tokenFile !== undefined ? await readTokenFile(config.web.tokenFile) : undefined;
   const plan = token !== undefined ? await loadLabPlan(config) : undefined;
+  // The link secret too: a weak or readable one stops the start, with the reason.
+  const mail = await mailConfigOf(config);
   const host = o.host ?? config.web.host;
   const port = o.port ?? config.web.port;
   const publicUrl = o.publicUrl ?? config.web.publicUrl ?? `http://${host}:${port}`;
@@ -62,9 +64,9 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
     extraRoutes.push({ plugin: triggerRoutes, options: { token, trigger: labTrigger(queue, plan.context, config.kernels) } });
     features.push('trigger API (POST /api/runs)');
   }
-  if (config.mail !== undefined) {
+  if (mail !== undefined) {
     // The web process only writes subscriptions and outbox rows; labd's outbox worker sends the mail.
-    const notify = createNotifyService({ config: config.mail, subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store) });
+    const notify = createNotifyService({ config: mail, subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store) });
     extraRoutes.push({ plugin: subscriptionRoutes, options: { notify, ...(token ? { apiToken: token } : {}), secureCookie: publicUrl.startsWith('https:') } });
     features.push('subscriptions');
   }

@@ -13,14 +13,37 @@ const fail = (message: string): never => {
   process.exit(2);
 };
 
-const { values } = parseArgs({
-  options: {
-    config: { type: 'string', short: 'c' },
-    host: { type: 'string' },
-    port: { type: 'string' },
-    'public-url': { type: 'string' },
-  },
-});
+const USAGE = `usage: testlab-web [--config labd.yaml] [--host H] [--port P] [--public-url URL]
+  --config, -c   the lab's config: its home, web and mail sections, the trigger API with its token file
+                 (without it: the lab database under $TESTLAB_HOME, the dashboard only)
+  --host         address to listen on (default 127.0.0.1, or the config's web.host)
+  --port         port to listen on (default 8080, or the config's web.port)
+  --public-url   where visitors reach the dashboard (links in feeds and emails)
+  --help, -h     this text
+`;
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        config: { type: 'string', short: 'c' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'public-url': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    // parseArgs names the option (`Unknown option '--bogus'. ...`); the rest of its text is for programmers.
+    const first = (error as Error).message.split('. ')[0]!;
+    return fail(`${first.charAt(0).toLowerCase()}${first.slice(1)} (see --help)`);
+  }
+}
+const values = options();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 if (values.port !== undefined && (!/^[0-9]{1,5}$/.test(values.port) || Number(values.port) > 65535)) fail(`--port must be 0..65535, got ${JSON.stringify(values.port)}`);
 
 let lab;

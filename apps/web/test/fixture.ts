@@ -59,8 +59,7 @@ export const TITLES: Record<string, string> = {
 /** Stores one run the way the pipeline does (kernel, build, stages, results, artifacts) and records its diffs. */
 export async function addRun(lab: Lab, spec: RunSpec, diffOptions: RecordDiffOptions | ((runId: number) => RecordDiffOptions) = {}): Promise<number> {
   const { store } = lab;
-  const kind = parseKernelVersion(spec.version).kind;
-  const kernel = await store.upsertKernel({ version: spec.version, kind, sourceLabel: `linux-${spec.version}.tar.xz`, sourceHash: `sha256:${spec.version}` });
+  const kernel = await store.upsertKernel({ version: parseKernelVersion(spec.version), sourceLabel: `linux-${spec.version}.tar.xz`, sourceHash: `sha256:${spec.version}` });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `key-${spec.version}`, kernelRelease: spec.version, fromCache: false });
   const run = await store.startRun({ testset: spec.testset ?? 'phase2-host', nut: 'qemu', sourceLabel: `linux-${spec.version}.tar.xz`, ownerPid: process.pid });
   await store.attachKernel(run.id, kernel.id, build.id);

@@ -2,7 +2,7 @@
 // runs, fail:runs from the scheduler's rerun hook, pinned releases.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Verdict } from '@testlab/core';
+import { parseKernelVersion, type Verdict } from '@testlab/core';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
 import { addRun, openLab, seedHistory, type Lab } from './fixture.js';
 
@@ -77,8 +77,8 @@ test('a newly failing case that passes on rerun is flaky, with fail:runs; the ho
 
 test('pinned releases are added as baselines, and recomputing replaces the stored diffs', async () => {
   const runId = runOf('6.12.1');
-  await recordRunDiffs(lab.results, runId, { pinned: ['6.11'] });
-  const again = await recordRunDiffs(lab.results, runId, { pinned: ['6.11'] });
+  await recordRunDiffs(lab.results, runId, { pinned: [parseKernelVersion('6.11')] });
+  const again = await recordRunDiffs(lab.results, runId, { pinned: [parseKernelVersion('6.11')] });
   const stored = await lab.results.diffsOf(runId);
   assert.deepEqual(stored.map((d) => [d.baselineKernel, d.roles]), [['6.12', ['line-final']], ['6.11', ['pinned']]]);
   assert.deepEqual(stored, again.diffs);
@@ -112,7 +112,7 @@ test('a run that failed in its test stage is diffed, but the cases it never reac
   try {
     await addRun(own, { version: '6.6.1', verdicts: { 'v6LC.1.1.1': 'PASS', 'v6LC.5.1.8': 'PASS' } });
     const { store } = own;
-    const k = await store.upsertKernel({ version: '6.6.2', kind: 'stable', sourceLabel: 'x', sourceHash: 'sha256:x' });
+    const k = await store.upsertKernel({ version: parseKernelVersion('6.6.2'), sourceLabel: 'x', sourceHash: 'sha256:x' });
     const b = await store.recordBuild({ kernelId: k.id, cacheKey: 'x', kernelRelease: '6.6.2', fromCache: false });
     const run = await store.startRun({ testset: 'phase2-host', nut: 'qemu', sourceLabel: 'x', ownerPid: process.pid });
     await store.attachKernel(run.id, k.id, b.id);

@@ -7,12 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore, outboxOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
-import { createNotifyService, parseMailConfig, type NotifyService, type RunReport } from '@testlab/notify';
+import { createNotifyService, labLinks, parseMailConfig, type NotifyService, type RunReport } from '@testlab/notify';
 import { startSmtpSink, SINK_AUTH, type SmtpSink } from '@testlab/notify/test-smtp-sink';
 import { subscriptionRoutes } from '../src/routes/subscriptions.js';
 
 const TOKEN = 'api-token-for-tests-0123456789abcdef';
+const SECRET = '5f0a9e1c7b3d24e86a1f0c9b7e3d5a2c4f6e8b0d1a3c5e7f9b2d4f6a8c0e1b3d';
 const dir = mkdtempSync(path.join(tmpdir(), 'testlab-web-subs-'));
 let sink: SmtpSink;
 let store: SqliteStore;
@@ -28,7 +30,7 @@ before(async () => {
       smtp: { host: '127.0.0.1', port: sink.port, tls: 'none', auth: SINK_AUTH },
       from: 'testlab <lab@lab.example.org>',
       baseUrl: 'https://lab.example.org',
-      secret: 'web-test-secret-0123456789abcdefghijklmnop',
+      secret: SECRET,
     }),
     subscriptions: subscriptionStoreOn(store),
     outbox: outboxOn(store),
@@ -48,7 +50,7 @@ after(async () => {
 /** A link from an email, pointed at the server under test instead of the public base URL. */
 const local = (link: string) => link.replace('https://lab.example.org', base);
 const linkIn = (text: string, route: string) => {
-  const m = new RegExp(`https://lab\\.example\\.org${route}\\?s=\\d+&t=[\\w-]+`).exec(text);
+  const m = new RegExp(`https://lab\\.example\\.org${route}\\?s=\\d+&e=\\d+&t=[\\w-]+`).exec(text);
   assert.ok(m, `no ${route} link in ${text}`);
   return local(m[0]);
 };
@@ -89,15 +91,20 @@ test('subscribe from the form, confirm through the emailed link (GET asks, POST 
   assert.equal((await fetch(tamper(confirmUrl), { method: 'POST' })).status, 403, 'tampered confirmation');
   const ask = await fetch(confirmUrl);
   assert.equal(ask.status, 200);
-  assert.match(await ask.text(), /<form method="post"/);
+  const asked = await ask.text();
+  assert.match(asked, /<form method="post"/);
+  assert.match(asked, /Confirm the subscription to regressions of stable-6\.1 kernels/);
+  assert.doesNotMatch(asked, /web@example\.org/, 'whoever holds the link does not learn the address from a GET');
   const id = Number(new URL(confirmUrl).searchParams.get('s'));
   assert.equal((await subscriptionStoreOn(store).getSubscription(id))?.status, 'pending', 'a GET changes nothing');
   const confirmed = await fetch(confirmUrl, { method: 'POST' });
   assert.equal(confirmed.status, 200);
-  assert.match(await confirmed.text(), /web@example\.org will get regressions of stable-6\.1 kernels/);
+  const confirmedPage = await confirmed.text();
+  assert.match(confirmedPage, /Subscribed: regressions of stable-6\.1 kernels/);
+  assert.doesNotMatch(confirmedPage, /web@example\.org/);
 
   const report: RunReport = {
-    runId: 7, kernelVersion: '6.1.192', testset: 'phase2-host', nut: 'qemu', status: 'done', finishedAt: '2025-01-07T03:00:00.000Z',
+    runId: 7, kernelVersion: parseKernelVersion('6.1.192'), testset: 'phase2-host', nut: 'qemu', status: 'done', finishedAt: '2025-01-07T03:00:00.000Z',
     baseline: { runId: 6, kernelVersion: '6.1.191' },
     regressions: [{ caseId: 'v6LC.1.1.1', title: 'Hop limit', expected: 'PASS', seen: 'FAIL', reason: 'no reply', pcapCount: 1 }],
     counts: { PASS: 0, FAIL: 1, WARN: 0, NA: 0, ERROR: 0 }, caseIds: ['v6LC.1.1.1'],
@@ -109,6 +116,9 @@ test('subscribe from the form, confirm through the emailed link (GET asks, POST 
   const header = regression.headers.get('list-unsubscribe') ?? '';
   const oneClick = local(/^<(.+)>$/.exec(header)?.[1] ?? '');
   assert.equal(regression.headers.get('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+  const unsubscribePage = await (await fetch(oneClick)).text();
+  assert.match(unsubscribePage, /Stop the emails about regressions of stable-6\.1 kernels/);
+  assert.doesNotMatch(unsubscribePage, /web@example\.org/);
 
   // RFC 8058: the mail provider POSTs this body to the header's URL, without cookies or CSRF token.
   assert.equal((await post(tamper(oneClick), { 'List-Unsubscribe': 'One-Click' })).status, 403);
@@ -117,6 +127,22 @@ test('subscribe from the form, confirm through the emailed link (GET asks, POST 
   assert.equal(done.status, 200);
   assert.equal((await subscriptionStoreOn(store).getSubscription(id))?.status, 'unsubscribed');
   assert.equal((await fetch(confirmUrl, { method: 'POST' })).status, 410, 'an old confirmation link cannot resubscribe');
+});
+
+test('a link past its expiry is refused with 410, saying it expired; a link with an extended expiry is refused as forged', async () => {
+  const { subscription } = await notify.subscriptions.subscribe({ email: 'late@example.org' });
+  const eightDaysAgo = () => new Date(Date.now() - 8 * 86_400_000);
+  const old = local(labLinks('https://lab.example.org', SECRET, eightDaysAgo).confirm(subscription.id));
+  for (const method of ['GET', 'POST']) {
+    const res = await fetch(old, { method });
+    assert.equal(res.status, 410, method);
+    const html = await res.text();
+    assert.match(html, /This link has expired \(confirmation links work for 7 days/);
+    assert.doesNotMatch(html, /late@example\.org/);
+  }
+  const extended = old.replace(/e=(\d+)/, (_, e: string) => `e=${Number(e) + 30 * 86_400}`);
+  assert.equal((await fetch(extended, { method: 'POST' })).status, 403);
+  assert.equal((await subscriptionStoreOn(store).getSubscription(subscription.id))?.status, 'pending');
 });
 
 test('a refused form shows what was wrong, with every value escaped', async () => {

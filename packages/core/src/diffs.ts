@@ -1,9 +1,11 @@
 // What the results service keeps and shows: each run's differences against its baselines ("key prior
 // releases"), computed once when the run finishes, and the read contract the dashboard and JSON API use.
 // Asynchronous like LabStore, so a PostgreSQL store can implement it without changing a caller.
+// Kernel versions the diff computation decides by (RunIdentity) are parsed; those the dashboard and the JSON
+// API only show (matrix rows, history points, feed items, stored diffs) are the canonical text as stored.
 import type { ArtifactRecord, RunSummary, StageRecord } from './store.js';
 import type { Verdict } from './results.js';
-import { parseKernelVersion, type KernelVersion } from './versions.js';
+import type { KernelVersion } from './versions.js';
 import type { RunListFilter, RunListPage } from './run-list.js';
 
 /**
@@ -15,15 +17,6 @@ export function releaseStream(v: KernelVersion): string {
   if (v.kind === 'next') return 'next';
   const t = v.kind === 'snapshot' ? v.base : v;
   return t.kind === 'stable' ? `stable-${t.major}.${t.minor}` : 'mainline';
-}
-
-/** The same for a stored version string; undefined when it does not parse. */
-export function releaseStreamOf(version: string): string | undefined {
-  try {
-    return releaseStream(parseKernelVersion(version));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Why a prior run is a baseline of this one; a baseline can have several reasons (they are merged). */
@@ -90,7 +83,8 @@ export interface StoredDiff {
 /** What the diff computation needs to know about one run (only finished runs with a kernel qualify). */
 export interface RunIdentity {
   runId: number;
-  kernelVersion: string;
+  /** Parsed by the store as it read the run (it writes only parsed versions). */
+  kernelVersion: KernelVersion;
   testset: string;
   nut: string;
   finishedAt: string;

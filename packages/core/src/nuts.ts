@@ -2,7 +2,8 @@
 import type { Progress } from './progress.js';
 
 /** The roles of the Ready Logo test sets; each decides sysctls, addresses and daemons on the NUT. */
-export type NutMode = 'host' | 'router' | 'ipsec-end-node' | 'security-gateway';
+export const NUT_MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
+export type NutMode = (typeof NUT_MODES)[number];
 
 /** How the tester reaches one test link of a NUT. A new kind of link is a new member here. */
 export type LinkEndpoint =
@@ -68,6 +69,17 @@ export interface ExecResult {
   code: number;
   stdout: string;
   stderr: string;
+  /**
+   * Set when the output passed the call's `maxOutputBytes`: the command was stopped there and only the
+   * first that many bytes (stdout and stderr together) are kept.
+   */
+  cutAtBytes?: number;
+}
+
+export interface NutExecOptions {
+  timeoutMs?: number;
+  /** Output the caller takes at most (stdout and stderr together); the driver's default bounds the rest. */
+  maxOutputBytes?: number;
 }
 
 /** A NUT booted into the kernel under test and ready (console marker, SSH, `uname -r` checked). */
@@ -78,7 +90,7 @@ export interface BootedNut {
   readonly links: readonly NutLink[];
   readonly consoleLog: string;
   /** Run a command over the management connection; argv words are quoted by the driver, never joined raw. */
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  exec(argv: string[], options?: NutExecOptions): Promise<ExecResult>;
   /** Power off and release everything (process, ports); safe to call twice. */
   shutdown(): Promise<void>;
 }

@@ -1,9 +1,10 @@
 // The lab's durable job queue: builds and runs waiting for a worker, with leases so that a lab process
 // killed at any moment loses nothing (its leases are taken back) and duplicates nothing (a job's result is
 // written once, by the holder of its current lease). Async like LabStore, so PostgreSQL can implement it.
+import type { JobPayloads } from './job-payloads.js';
 
 /** What a job does. `build`: one kernel source x one config; `run`: one kernel x one test set on one NUT. */
-export type JobKind = 'build' | 'run';
+export type JobKind = keyof JobPayloads;
 
 /** queued: waiting (maybe until notBefore); leased: a worker holds it; done/failed: final. */
 export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
@@ -23,16 +24,13 @@ export interface NutRequirement {
   mode: string;
 }
 
-export interface JobSpec {
-  kind: JobKind;
+interface JobSpecFields {
   /**
    * Idempotency key: enqueueing a key that exists returns the existing job, so a planner that runs twice
    * (after a crash, or two polls seeing the same release) adds nothing. E.g. `run:6.12:phase2-host:qemu`.
    */
   key: string;
   priority: number;
-  /** JSON-serialisable description of the work; the queue never reads it. */
-  payload: Record<string, unknown>;
   /** Jobs of one kernel share a group; a NUT that just ran one prefers the next of the same group. */
   group: string;
   /** Key of a job that must be done before this one may be leased (a run waits for its build). */
@@ -43,12 +41,15 @@ export interface JobSpec {
   maxAttempts?: number;
 }
 
-export interface JobRecord {
+/** Each kind with its own payload (job-payloads.ts): `job.kind === 'run'` makes `job.payload` a RunJobPayload. */
+type WithPayload<T> = { [K in JobKind]: T & { kind: K; payload: JobPayloads[K] } }[JobKind];
+
+export type JobSpec = WithPayload<JobSpecFields>;
+
+interface JobRecordFields {
   id: number;
-  kind: JobKind;
   key: string;
   priority: number;
-  payload: Record<string, unknown>;
   group: string;
   after: string | null;
   requires: NutRequirement | null;
@@ -70,6 +71,11 @@ export interface JobRecord {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A job as the queue hands it back, its payload validated (InvalidJobPayload otherwise). */
+export type JobRecord = WithPayload<JobRecordFields>;
+export type BuildJob = Extract<JobRecord, { kind: 'build' }>;
+export type RunJob = Extract<JobRecord, { kind: 'run' }>;
 
 export interface LeaseRequest {
   /** Who holds the lease: unique per worker process, e.g. `labd:<host>:<pid>:<start time>`. */
@@ -102,7 +108,11 @@ export class LeaseLostError extends Error {
 
 export interface JobQueue {
   enqueue(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }>;
-  /** Takes the most urgent job this worker (and NUT) may run, or undefined. Increments its attempts. */
+  /**
+   * Takes the most urgent job this worker (and NUT) may run, or undefined. Increments its attempts. A job
+   * whose payload does not validate (an older lab's row, one edited by hand) is failed for good as the
+   * lab's failure, with the reason, and InvalidJobPayload is thrown: the caller logs it and leases again.
+   */
   lease(request: LeaseRequest): Promise<JobRecord | undefined>;
   /** Extends a lease; throws LeaseLostError when it is no longer the caller's. */
   renew(jobId: number, owner: string, leaseMs: number): Promise<void>;
@@ -118,6 +128,7 @@ export interface JobQueue {
    * at once. Returns their ids.
    */
   reclaim(isOwnerAlive: (owner: string) => boolean): Promise<number[]>;
+  /** Reading a job back validates its payload: InvalidJobPayload names the job and the field. */
   get(jobId: number): Promise<JobRecord | undefined>;
   byKey(key: string): Promise<JobRecord | undefined>;
   list(options?: { status?: JobStatus; limit?: number }): Promise<JobRecord[]>;

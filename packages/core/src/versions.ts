@@ -69,6 +69,25 @@ export function parseKernelVersion(input: string): KernelVersion {
   throw new InvalidKernelVersion(input, explainRejection(input));
 }
 
+/**
+ * What a tree's `make kernelversion` says, as the lab writes versions: the Makefile gives a final release
+ * and an rc a SUBLEVEL of 0 (`6.12.0`, `6.13.0-rc1`), which the lab writes `6.12` and `6.13-rc1` (as their
+ * tags and tarballs name them). Anything else must already be canonical. Throws InvalidKernelVersion.
+ */
+export function kernelVersionFromMake(output: string): KernelVersion {
+  const m = /^([0-9]+\.[0-9]+)\.0((?:-rc[0-9]+)?)$/.exec(output);
+  return parseKernelVersion(m ? `${m[1]}${m[2]}` : output);
+}
+
+/**
+ * `make kernelversion` computed from the top Makefile's variables without running make:
+ * $(VERSION)$(if $(PATCHLEVEL),.$(PATCHLEVEL)$(if $(SUBLEVEL),.$(SUBLEVEL)))$(EXTRAVERSION).
+ */
+export function kernelVersionFromMakefileVariables(v: { VERSION: string; PATCHLEVEL: string; SUBLEVEL: string; EXTRAVERSION: string }): KernelVersion {
+  const text = `${v.VERSION}${v.PATCHLEVEL ? `.${v.PATCHLEVEL}${v.SUBLEVEL ? `.${v.SUBLEVEL}` : ''}` : ''}${v.EXTRAVERSION}`;
+  return kernelVersionFromMake(text);
+}
+
 /** A git tag name (`v6.12`, `v6.13-rc1`, `v6.12.3`, `next-20250107`) as a version. */
 export function parseGitTag(tag: string): KernelVersion {
   if (tag.startsWith('next-')) return parseKernelVersion(tag);
@@ -76,16 +95,6 @@ export function parseGitTag(tag: string): KernelVersion {
   const v = parseTagged(tag.slice(1));
   if (!v) throw new InvalidKernelVersion(tag, 'not a release tag (v6.12, v6.13-rc1, v6.12.3)');
   return v;
-}
-
-/** True when the string is a canonical version; for filters that must not throw. */
-export function isKernelVersion(input: string): boolean {
-  try {
-    parseKernelVersion(input);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function parseTagged(s: string): TaggedVersion | undefined {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareKernelVersions, InvalidKernelVersion, parseGitTag, parseKernelVersion, releaseLine } from '../src/versions.js';
+import { compareKernelVersions, InvalidKernelVersion, kernelVersionFromMake, kernelVersionFromMakefileVariables, parseGitTag, parseKernelVersion, releaseLine } from '../src/versions.js';
 
 test('parses each canonical form into its kind', () => {
   assert.deepEqual(parseKernelVersion('6.12'), { kind: 'final', major: 6, minor: 12, text: '6.12' });
@@ -62,4 +62,13 @@ test('git tags map to versions; release lines group them', () => {
   assert.throws(() => parseGitTag('v6.12-foo'), /not a release tag/);
   assert.equal(releaseLine(parseKernelVersion('v6.13-rc1-5-gabcdef0')), '6.13');
   assert.equal(releaseLine(parseKernelVersion('next-20250107')), undefined);
+});
+
+test("make kernelversion's X.Y.0 and X.Y.0-rcN are the lab's X.Y and X.Y-rcN; the Makefile's variables give the same", () => {
+  assert.equal(kernelVersionFromMake('6.12.0').text, '6.12');
+  assert.equal(kernelVersionFromMake('6.13.0-rc1').text, '6.13-rc1');
+  assert.equal(kernelVersionFromMake('6.1.158').text, '6.1.158');
+  assert.throws(() => kernelVersionFromMake('6.1.158-debian'), InvalidKernelVersion);
+  assert.equal(kernelVersionFromMakefileVariables({ VERSION: '6', PATCHLEVEL: '13', SUBLEVEL: '0', EXTRAVERSION: '-rc2' }).text, '6.13-rc2');
+  assert.equal(kernelVersionFromMakefileVariables({ VERSION: '6', PATCHLEVEL: '1', SUBLEVEL: '', EXTRAVERSION: '' }).text, '6.1');
 });

@@ -3,7 +3,6 @@
 import {
   BASELINE_ROLES,
   compareKernelVersions,
-  parseKernelVersion,
   type BaselineRole,
   type KernelVersion,
   type TaggedVersion,
@@ -93,18 +92,6 @@ export function selectBaselines(
   const choices = [...byText.values()];
   for (const c of choices) c.roles.sort((a, b) => order(a) - order(b));
   return choices;
-}
-
-/** The same for version strings, as the store keeps them; an unparsable stored version is skipped. */
-export function selectBaselinesByText(target: string, tested: readonly string[], pinned: readonly string[] = []): BaselineChoice[] {
-  const parsed = tested.flatMap((t) => {
-    try {
-      return [parseKernelVersion(t)];
-    } catch {
-      return [];
-    }
-  });
-  return selectBaselines(parseKernelVersion(target), parsed, pinned.map((p) => parseKernelVersion(p)));
 }
 
 function sameLine(v: KernelVersion, t: TaggedVersion): boolean {

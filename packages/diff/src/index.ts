@@ -1,5 +1,5 @@
 // @testlab/diff: baselines ("key prior releases") and the classification of differences between runs.
-export { selectBaselines, selectBaselinesByText, type BaselineChoice } from './baselines.js';
+export { selectBaselines, type BaselineChoice } from './baselines.js';
 export {
   classifyCase,
   countFlips,
@@ -17,4 +17,5 @@ export {
   type RecordDiffOptions,
   type RecordedDiffs,
 } from './record-run-diffs.js';
-export { streamOf, streamOfText } from './streams.js';
+export { streamOf } from './streams.js';
+export { compareRuns, NoSuchRunError, type Comparison } from './compare-runs.js';

@@ -2,8 +2,10 @@
 // difference, and store the result, so no page view ever recomputes a diff. I/O goes through the
 // ResultsQuery contract only; the decisions are the pure functions beside this file.
 import {
+  releaseStream,
   VERDICTS,
   type CaseVerdict,
+  type KernelVersion,
   type RerunCases,
   type ResultsQuery,
   type RunIdentity,
@@ -11,13 +13,12 @@ import {
   type StoredDiff,
   type Verdict,
 } from '@testlab/core';
-import { selectBaselinesByText } from './baselines.js';
-import { streamOfText } from './streams.js';
+import { selectBaselines } from './baselines.js';
 import { DEFAULT_FLAKY_POLICY, diffVerdicts, isFailing, type CaseEvidence, type FlakyPolicy } from './classify.js';
 
 export interface RecordDiffOptions {
-  /** Key releases every run is also compared with, e.g. `['6.6']` for the LTS line's final. */
-  pinned?: readonly string[];
+  /** Key releases every run is also compared with, e.g. 6.6 for the LTS line's final (the lab config parses them). */
+  pinned?: readonly KernelVersion[];
   flaky?: FlakyPolicy;
   /** Rerun each case that newly fails this many times before calling it a regression (0: never). */
   reruns?: number;
@@ -29,6 +30,8 @@ export interface RecordDiffOptions {
 }
 
 export interface RecordedDiffs {
+  /** The run as the diffs judged it (its parsed kernel version: what notify matches subscriptions by). */
+  run: RunIdentity;
   diffs: StoredDiff[];
   totals: RunTotals;
 }
@@ -46,8 +49,8 @@ export async function recordRunDiffs(store: ResultsQuery, runId: number, options
   const { run, results } = inputs;
   const policy = options.flaky ?? DEFAULT_FLAKY_POLICY;
 
-  const byVersion = new Map(inputs.candidates.map((c) => [c.kernelVersion, c]));
-  const choices = selectBaselinesByText(run.kernelVersion, [...byVersion.keys()], options.pinned ?? []);
+  const byVersion = new Map(inputs.candidates.map((c) => [c.kernelVersion.text, c]));
+  const choices = selectBaselines(run.kernelVersion, inputs.candidates.map((c) => c.kernelVersion), options.pinned ?? []);
   const baselines = choices.flatMap((choice) => {
     const r = byVersion.get(choice.version.text);
     return r ? [{ choice, run: r }] : [];
@@ -87,7 +90,7 @@ export async function recordRunDiffs(store: ResultsQuery, runId: number, options
     return {
       runId,
       baselineRunId: base.runId,
-      baselineKernel: base.kernelVersion,
+      baselineKernel: base.kernelVersion.text,
       roles: choice.roles,
       wanted: choice.wanted,
       counts,
@@ -96,7 +99,7 @@ export async function recordRunDiffs(store: ResultsQuery, runId: number, options
   });
   const totals = totalsOf(results, diffs);
   await store.saveDiffs(runId, diffs, failingSince, totals);
-  return { diffs, totals };
+  return { run, diffs, totals };
 }
 
 /** How far back to look for `window` runs of the same stream among a test set's interleaved streams. */
@@ -109,9 +112,9 @@ async function recentVerdicts(
   caseIds: readonly string[],
   window: number,
 ): Promise<Map<string, Verdict[]>> {
-  const stream = streamOfText(run.kernelVersion);
+  const stream = releaseStream(run.kernelVersion);
   const prior = (await store.priorRuns(run.runId, Math.max(1, window * PRIOR_RUNS_SCANNED)))
-    .filter((r) => streamOfText(r.kernelVersion) === stream)
+    .filter((r) => releaseStream(r.kernelVersion) === stream)
     .slice(0, window);
   const found = await store.verdictsIn(
     prior.map((r) => r.runId),
@@ -142,7 +145,7 @@ async function streakStarts(
   verdicts: ReadonlyMap<number, CaseVerdict[]>,
 ): Promise<Map<string, { runId: number; kernelVersion: string }>> {
   const failing = results.filter((c) => isFailing(c.verdict)).map((c) => c.caseId);
-  const here = { runId: run.runId, kernelVersion: run.kernelVersion };
+  const here = { runId: run.runId, kernelVersion: run.kernelVersion.text };
   const out = new Map<string, { runId: number; kernelVersion: string }>();
   if (!previous) {
     for (const id of failing) out.set(id, here);
@@ -151,7 +154,7 @@ async function streakStarts(
   const before = new Map((verdicts.get(previous.runId) ?? []).map((c) => [c.caseId, c.verdict]));
   const carried = failing.filter((id) => isFailing(before.get(id)));
   const marks = carried.length > 0 ? await store.failingSinceOf(previous.runId, carried) : new Map();
-  const there = { runId: previous.runId, kernelVersion: previous.kernelVersion };
+  const there = { runId: previous.runId, kernelVersion: previous.kernelVersion.text };
   for (const id of failing) out.set(id, isFailing(before.get(id)) ? (marks.get(id) ?? there) : here);
   return out;
 }

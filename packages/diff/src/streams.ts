@@ -1,3 +1,3 @@
-// Release streams now live in core (the store's matrix filter needs them too); re-exported under the
-// names this package has used.
-export { releaseStream as streamOf, releaseStreamOf as streamOfText } from '@testlab/core';
+// Release streams live in core (the store's matrix filter needs them too); re-exported under the name
+// this package has used.
+export { releaseStream as streamOf } from '@testlab/core';

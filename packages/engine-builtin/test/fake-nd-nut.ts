@@ -5,6 +5,7 @@
 // kernel in end-to-end tests (those boot a real Linux).
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NdMisbehaviour {
   /** Accepts ND messages that fail validation (hop limit, checksum, code, length, options, multicast target...). */
@@ -19,6 +20,8 @@ export interface NdMisbehaviour {
   keepOldLla?: boolean;
   /** Takes a new link-layer address from an NA even without the Override flag. */
   alwaysOverride?: boolean;
+  /** Ignores every Neighbor Advertisement (the "does nothing" NUT of the NA cases). */
+  ignoreEveryNa?: boolean;
   /** Forgets a neighbor when an NA about it arrives. */
   dropEntryOnNa?: boolean;
   /** Never probes a neighbor it learned without confirmation (no DELAY/PROBE). */
@@ -209,7 +212,7 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
       }));
     }
     if (m?.type === 'neighbor-advertisement') {
-      if (!valid(f, 24)) return;
+      if (bad.ignoreEveryNa || !valid(f, 24)) return;
       const target = normalizeIpv6(m.target);
       if (!bad.skipNdValidation && (target.startsWith('ff') || (dst.startsWith('ff') && m.solicited))) return;
       if (addresses.has(target)) {
@@ -265,6 +268,8 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
 
   return {
     async exec(argv) {
+      const clock = uptimeAnswer(argv);
+      if (clock) return clock;
       // Interface restarts of the DAD and RS cases; everything else (neighbor flushes, cleanups) just succeeds.
       const words = argv.join(' ');
       if (/ link set dev \S+ down$/.test(words)) {

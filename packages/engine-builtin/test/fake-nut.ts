@@ -21,7 +21,7 @@ import {
   type FrameSpec,
   type Icmpv6Spec,
 } from '@testlab/packet';
-import { cutFragments, evenPieces, fragmentableLength } from '../src/cases/fragments.js';
+import { cutFragments, evenPieces, fragmentableLength } from '../src/vocabulary/fragments.js';
 
 export interface Misbehaviour {
   noEchoReply?: boolean;

@@ -12,7 +12,8 @@ const links = [
 
 test('radvd advertises the TAHI prefix of each named link, with RFC 4861 intervals', () => {
   const conf = radvdConfig({ links }, { links: ['Link0'], minIntervalS: 200, maxIntervalS: 600 });
-  assert.match(conf, /^interface eth1 \{\n {2}AdvSendAdvert on;\n {2}MinRtrAdvInterval 200;\n {2}MaxRtrAdvInterval 600;\n {2}prefix 3ffe:501:ffff:100::\/64 \{/);
+  assert.match(conf, /^interface eth1 \{\n {2}AdvSendAdvert on;\n {2}AdvRASolicitedUnicast off;\n {2}MinRtrAdvInterval 200;\n {2}MaxRtrAdvInterval 600;\n {2}prefix 3ffe:501:ffff:100::\/64 \{/);
+  assert.match(conf, /AdvValidLifetime 2592000;\n {4}AdvPreferredLifetime 604800;/);
   assert.doesNotMatch(conf, /eth2/);
   assert.deepEqual(routerAddress(1), { address: '3ffe:501:ffff:101::1', prefix: '3ffe:501:ffff:101::' });
   assert.throws(() => radvdConfig({ links }, { links: ['Link0'], minIntervalS: 500, maxIntervalS: 600 }), /RFC 4861 §6\.2\.1/);

@@ -14,6 +14,11 @@ export class KselftestConfigError extends Error {
 
 const INSTALL_DIR = /^\/[A-Za-z0-9_./-]{1,200}$/;
 
+/** A test's output the lab takes (net selftests print a few hundred KiB at most); past it the test is stopped. */
+export const MAX_TEST_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** `TEST:` lines of one program kept as cases (fib_tests.sh prints about 300): each becomes a stored result. */
+export const MAX_CASES_PER_TEST = 5000;
+
 // kselftest's runner.sh, for one test: the same TAP lines (so one parser reads both), but our timeout
 // instead of net/settings' 1500 s. The script is a constant; the test and limit arrive as $2 and $3.
 const RUN_ONE = [
@@ -53,8 +58,14 @@ async function runTests(config: KselftestSection, installDir: string, context: E
     let text: string;
     try {
       // The SSH limit is a backstop: the NUT's own `timeout` ends the test first.
-      const r = await context.nut.exec(['sh', '-c', RUN_ONE, 'kselftest', path.posix.join(installDir, 'net'), test, String(config.timeoutS)], { timeoutMs: (config.timeoutS + 60) * 1000 });
+      const r = await context.nut.exec(['sh', '-c', RUN_ONE, 'kselftest', path.posix.join(installDir, 'net'), test, String(config.timeoutS)], {
+        timeoutMs: (config.timeoutS + 60) * 1000,
+        maxOutputBytes: MAX_TEST_OUTPUT_BYTES,
+      });
       text = r.stdout + (r.stderr ? `\n# stderr: ${r.stderr.replace(/\n/g, '\n# stderr: ')}` : '');
+      // The wrapper's own result line never came: the lab's stands in for it, with the reason. (The test's
+      // output is all behind `# `, so nothing it printed can pass for a result line.)
+      if (r.cutAtBytes !== undefined) text += `\nnot ok 1 selftests: net: ${test} # ERROR printed more than ${r.cutAtBytes} bytes: stopped there (the log keeps the first ${r.cutAtBytes})`;
     } catch (error) {
       text = `TAP version 13\n1..1\nnot ok 1 selftests: net: ${test} # ERROR the lab lost the NUT: ${(error as Error).message.replace(/\n/g, ' ')}`;
     }
@@ -85,7 +96,9 @@ export function resultsOfTest(test: string, text: string, durationMs: number): C
     pcaps: [],
   };
   const seen = new Map<string, number>();
-  const cases = parseNetCases(output).map((c): CaseResult => {
+  const printed = parseNetCases(output);
+  if (printed.length > MAX_CASES_PER_TEST) program.reason += ` (${printed.length} TEST lines: only the first ${MAX_CASES_PER_TEST} kept as cases)`;
+  const cases = printed.slice(0, MAX_CASES_PER_TEST).map((c): CaseResult => {
     const base = `net/${test}: ${c.section ? `${c.section}: ` : ''}${c.description}`;
     const n = (seen.get(base) ?? 0) + 1;
     seen.set(base, n);

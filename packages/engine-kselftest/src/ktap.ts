@@ -1,6 +1,8 @@
 // KTAP (and the TAP 13/14 kselftest's runner prints): version, plan, `ok`/`not ok` lines with directives,
 // subtests indented two spaces per level, `#` diagnostics. Input is the NUT's output: untrusted, so
 // lines are bounded, numbers checked, and whatever does not fit is reported as a problem, not guessed.
+// Every pattern runs in linear time: no two quantifiers that can match the same characters meet (a
+// lazy `.*?` before `\s*` backtracks quadratically over a run of spaces), so lines are split by hand.
 
 export type KtapDirective = 'SKIP' | 'TODO' | 'XFAIL' | 'TIMEOUT' | 'ERROR';
 
@@ -27,7 +29,7 @@ export interface KtapDocument {
 const MAX_LINE = 4096;
 const VERSION = /^(KTAP version 1|TAP version 1[34])$/;
 const PLAN = /^1\.\.([0-9]{1,6})$/;
-const RESULT = /^(not ok|ok) ([0-9]{1,6})(?: -)?(?: ([^#]*?))?\s*(?:#\s*(.*))?$/;
+const RESULT_HEAD = /^(not ok|ok) ([0-9]{1,6})(?=$|[\s#])/;
 const DIRECTIVE = /^(SKIP|TODO|XFAIL|TIMEOUT|ERROR)\b\s*(.*)$/i;
 
 interface Level {
@@ -68,7 +70,7 @@ export function parseKtap(text: string): KtapDocument {
       level.plan = Number(plan[1]);
       continue;
     }
-    const r = RESULT.exec(line);
+    const r = resultLine(line);
     if (r) {
       // Close levels deeper than this line: their results are this line's subtests.
       let subtests: KtapResult[] = [];
@@ -78,14 +80,13 @@ export function parseKtap(text: string): KtapDocument {
         subtests = closed.results;
       }
       const level = stack.at(-1)!;
-      const number = Number(r[2]);
-      const rest = r[4] ?? '';
+      const { number, rest } = r;
       const d = DIRECTIVE.exec(rest);
       if (number !== level.results.length + 1) problems.push(`line ${i + 1}: result ${number} after ${level.results.length}`);
       level.results.push({
         number,
-        ok: r[1] === 'ok',
-        description: (r[3] ?? '').trim(),
+        ok: r.ok,
+        description: r.description,
         directive: d ? (d[1]!.toUpperCase() as KtapDirective) : null,
         diagnostic: (d ? d[2]! : rest).trim(),
         output: level.output,
@@ -113,6 +114,22 @@ export function parseKtap(text: string): KtapDocument {
   return { version: root.version, plan: root.plan, results: root.results, problems };
 }
 
+/** `ok 3 - description # directive`: the text after `#` is `rest`; null when the line is not a result. */
+function resultLine(line: string): { ok: boolean; number: number; description: string; rest: string } | null {
+  const head = RESULT_HEAD.exec(line);
+  if (!head) return null;
+  let tail = line.slice(head[0].length);
+  // `ok 3 - description`: the dash is TAP's separator (`ok 3 -desc` keeps it: no space after).
+  if (/^ -(\s|$)/.test(tail)) tail = tail.slice(2);
+  const hash = tail.indexOf('#');
+  return {
+    ok: head[1] === 'ok',
+    number: Number(head[2]),
+    description: (hash === -1 ? tail : tail.slice(0, hash)).trim(),
+    rest: hash === -1 ? '' : tail.slice(hash + 1).trimStart(),
+  };
+}
+
 function levelAt(stack: Level[], indent: number): Level {
   for (let i = stack.length - 1; i >= 0; i--) if (stack[i]!.indent <= indent) return stack[i]!;
   return stack[0]!;
@@ -129,7 +146,7 @@ export interface NetCase {
   outcome: 'OK' | 'FAIL' | 'SKIP' | 'XFAIL';
 }
 
-const TEST_LINE = /^\s*TEST: (.*?)\s*\[\s*(OK|FAIL|SKIP|XFAIL)\s*\]\s*$/;
+const OUTCOME = /^(OK|FAIL|SKIP|XFAIL)$/;
 const SEPARATOR = /^[-=#*\s]*$/;
 // What commands print when they fail: never a heading, whatever its place.
 const NOT_HEADING = /^(Error|RTNETLINK|Command line|Warning|Cannot|ping|SKIP|FAIL|selftest: |timeout set to |Tests (passed|failed))/i;
@@ -141,16 +158,26 @@ const NOT_HEADING = /^(Error|RTNETLINK|Command line|Warning|Cannot|ping|SKIP|FAI
  * ("    Start point"); `TEST SECTION:` / `TEST SUBSECTION:` lines wherever they are. Error messages of the
  * commands the test runs are neither.
  */
+/** `    TEST: <description>   [ OK ]`, or null. */
+function testLine(line: string): { description: string; outcome: NetCase['outcome'] } | null {
+  const text = line.trim();
+  if (!text.startsWith('TEST: ') || !text.endsWith(']')) return null;
+  const open = text.lastIndexOf('[');
+  const outcome = text.slice(open + 1, -1).trim();
+  if (open < 6 || !OUTCOME.test(outcome)) return null;
+  return { description: text.slice(6, open).trim(), outcome: outcome as NetCase['outcome'] };
+}
+
 export function parseNetCases(output: readonly string[]): NetCase[] {
   const cases: NetCase[] = [];
   let top: string | null = null;
   let sub: string | null = null;
   let afterBlank = true;
   for (const [i, line] of output.entries()) {
-    const m = TEST_LINE.exec(line);
+    const m = testLine(line);
     if (m) {
       const section = [top, sub].filter((x) => x !== null).join(': ');
-      cases.push({ section: section || null, description: m[1]!.replace(/\s+/g, ' ').slice(0, 300), outcome: m[2] as NetCase['outcome'] });
+      cases.push({ section: section || null, description: m.description.replace(/\s+/g, ' ').slice(0, 300), outcome: m.outcome });
       afterBlank = false;
       continue;
     }
@@ -161,7 +188,7 @@ export function parseNetCases(output: readonly string[]): NetCase[] {
     }
     const text = line.trim().replace(/\s+/g, ' ').slice(0, 200);
     const indented = /^\s/.test(line);
-    const beforeTest = TEST_LINE.test(output[i + 1] ?? '');
+    const beforeTest = testLine(output[i + 1] ?? '') !== null;
     const explicit = /^TEST (SUB)?SECTION: (.+)$/.exec(text);
     if (explicit) {
       // fib-onlink-tests.sh and others name their sections outright.

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BootedNut, CaseResult, ExecResult } from '@testlab/core';
-import { createKselftestEngine, KselftestConfigError, parseKselftestSection } from '../src/index.js';
+import { createKselftestEngine, KselftestConfigError, MAX_CASES_PER_TEST, MAX_TEST_OUTPUT_BYTES, parseKselftestSection, resultsOfTest } from '../src/index.js';
 
 function localNut(): BootedNut {
   return {
@@ -15,9 +15,14 @@ function localNut(): BootedNut {
     kernelRelease: os.release(),
     links: [],
     consoleLog: '/dev/null',
-    exec: (argv) =>
+    // As the SSH runner: output past maxOutputBytes stops the command and is reported as cut.
+    exec: (argv, options) =>
       new Promise<ExecResult>((resolve) => {
-        execFile(argv[0]!, argv.slice(1), (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+        const max = options?.maxOutputBytes ?? 64 * 1024 * 1024;
+        execFile(argv[0]!, argv.slice(1), { maxBuffer: max }, (error, stdout, stderr) => {
+          if ((error as { code?: string } | null)?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') return resolve({ code: 137, stdout, stderr, cutAtBytes: max });
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+        });
       }),
     shutdown: async () => {},
   };
@@ -84,6 +89,27 @@ test('each test runs with its own timeout; cases, SKIP, TIMEOUT and missing prog
   assert.match(results.find((r) => r.caseId === 'net/gone.sh')!.reason, /not installed on the NUT/);
   assert.match(readFileSync(path.join(artifactsDir, 'kselftest/fib_like.sh.log'), 'utf8'), /^TAP version 13\n1\.\.1\n# selftest: net: fib_like.sh\n# IPv6 route add/);
   assert.equal(steps[0], 'net/fib_like.sh (1/5, at most 1 s)');
+});
+
+test('a test that prints without end is stopped at the byte cap and recorded as ERROR with the reason', async () => {
+  const dir = install({ 'flood.sh': 'yes "flooding the lab"', 'after.sh': 'echo "TEST: still runs [ OK ]"' });
+  const artifactsDir = mkdtempSync(path.join(os.tmpdir(), 'kselftest-run-'));
+  const suite = createKselftestEngine({ tests: ['flood.sh', 'after.sh'], timeoutS: 60 }, { baseInitramfs: '' }, dir);
+  const started = Date.now();
+  const results = await suite.run({ nut: localNut(), mode: 'host', cases: [], artifactsDir, progress: { step: () => {}, fraction: () => {} }, onResult: async () => {} });
+  assert.ok(Date.now() - started < 30_000, 'stopped at the cap, not at the 60 s timeout');
+  const flood = results.find((r) => r.caseId === 'net/flood.sh')!;
+  assert.equal(flood.verdict, 'ERROR');
+  assert.match(flood.reason, new RegExp(`printed more than ${MAX_TEST_OUTPUT_BYTES} bytes: stopped there`));
+  assert.ok(statSync(path.join(artifactsDir, 'kselftest/flood.sh.log')).size < MAX_TEST_OUTPUT_BYTES + 4096, 'the log keeps only the first bytes');
+  assert.equal(results.find((r) => r.caseId === 'net/after.sh')?.verdict, 'PASS', 'the next test runs');
+});
+
+test('a test printing more TEST lines than any selftest keeps only the first as cases, and says so', () => {
+  const lines = Array.from({ length: MAX_CASES_PER_TEST + 1000 }, (_, i) => `# TEST: case ${i} [ OK ]`);
+  const results = resultsOfTest('many.sh', ['TAP version 13', '1..1', ...lines, 'ok 1 selftests: net: many.sh'].join('\n'), 1);
+  assert.equal(results.length, 1 + MAX_CASES_PER_TEST);
+  assert.match(results[0]!.reason, new RegExp(`${MAX_CASES_PER_TEST + 1000} TEST lines: only the first ${MAX_CASES_PER_TEST} kept as cases`));
 });
 
 test('names that are not selftest programs, and odd install folders, are refused up front', () => {

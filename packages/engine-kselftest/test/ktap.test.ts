@@ -99,3 +99,35 @@ test('cut-short and hostile streams are reported, not guessed', () => {
   ]);
   assert.deepEqual(parseKtap('\u001b[31mok 1 red\u001b[0m\u0007\n').results.map((r) => r.description), ['red']);
 });
+
+test('long runs of spaces (what a hostile NUT prints) parse in linear time, with the same results', () => {
+  // Each line under the 4,096-character cut, so every pattern sees its whole run.
+  const spaces = ' '.repeat(4000);
+  const some = ' '.repeat(1000);
+  const lines = ['TAP version 13', '1..200'];
+  for (let i = 1; i <= 200; i++) lines.push(`# TEST: ${spaces}x`, `#     TEST: a${some}[${some}OK${some}]${some}`, `ok ${i} ${spaces}x`);
+  const started = performance.now();
+  const doc = parseKtap(lines.join('\n'));
+  const cases = parseNetCases(doc.results[0]!.output);
+  const ms = performance.now() - started;
+  assert.ok(ms < 500, `parsed in ${ms.toFixed(0)} ms`);
+  assert.equal(doc.results.length, 200);
+  assert.equal(doc.results[0]?.description, 'x');
+  assert.equal(doc.problems.length, 0);
+  assert.deepEqual(cases, [{ section: 'TEST: x', description: 'a', outcome: 'OK' }]);
+});
+
+test('result lines: description, directive and diagnostic as before', () => {
+  const doc = parseKtap(['ok 1 - first # SKIP no tcpdump', 'not ok 2 second#exit=1', 'ok 3', 'ok 4 -', 'ok 5 -dash', 'ok 6x', 'ok 7 # TODO later'].join('\n'));
+  assert.deepEqual(
+    doc.results.map((r) => [r.number, r.ok, r.description, r.directive, r.diagnostic]),
+    [
+      [1, true, 'first', 'SKIP', 'no tcpdump'],
+      [2, false, 'second', null, 'exit=1'],
+      [3, true, '', null, ''],
+      [4, true, '', null, ''],
+      [5, true, '-dash', null, ''],
+      [7, true, '', 'TODO', 'later'],
+    ],
+  );
+});

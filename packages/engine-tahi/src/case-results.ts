@@ -1,9 +1,9 @@
 // Report rows as the lab's case results: setup rows dropped, ids made unique, evidence paths attached.
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CaseResult } from '@testlab/core';
-import { parseDocument } from 'htmlparser2';
-import { visibleLines } from './report-html.js';
+import { isRegularFile, readRegularFile } from './plain-files.js';
+import { TahiReportError } from './report-errors.js';
+import { MAX_PAGE_BYTES, parseBoundedHtml, visibleLines } from './report-html.js';
 import type { ReportRow } from './result-table.js';
 import type { SectionReport } from './section-report.js';
 
@@ -41,19 +41,22 @@ export function caseResultsOf(report: SectionReport): TahiCase[] {
         reason: `TAHI ${report.section} test ${row.no}: ${row.label}${row.exitCode === undefined ? '' : ` (exit ${row.exitCode})`}: ${row.meaning}`,
         durationMs: 0,
         log: logFile ? readLog(logFile) : '',
-        pcaps: row.captures.map((c) => path.join(report.dir, c)).filter((p) => existsSync(p)),
+        pcaps: row.captures.map((c) => path.join(report.dir, c)).filter(isRegularFile),
       },
     });
   }
   return out;
 }
 
+/** The log's text; '' when the report links a log that is not there. Anything but a regular file is refused. */
 function readLog(file: string): string {
+  let bytes: Buffer;
   try {
-    if (!statSync(file).isFile() || statSync(file).size > 16 * 1024 * 1024) return '';
-    const text = visibleLines(parseDocument(readFileSync(file, 'latin1')));
-    return text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)} [log cut at ${MAX_LOG_CHARS} characters; see ${file}]` : text;
-  } catch {
+    bytes = readRegularFile(file, MAX_PAGE_BYTES);
+  } catch (e) {
+    if (e instanceof TahiReportError) throw e;
     return '';
   }
+  const text = visibleLines(parseBoundedHtml(file, bytes.toString('latin1')));
+  return text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)} [log cut at ${MAX_LOG_CHARS} characters; the whole log is ${path.basename(file)}]` : text;
 }

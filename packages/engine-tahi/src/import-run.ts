@@ -1,10 +1,15 @@
-// A finished TAHI result folder stored as a run of a kernel: parsed completely first (a report that fails
-// to parse stores nothing), then copied under the run's artifacts so the evidence outlives the folder.
-import { cp, readdir, stat } from 'node:fs/promises';
+// A finished TAHI result folder stored as a run of a kernel. Its section folders are copied first (regular
+// files only: a link or a FIFO refuses the import) into a staging folder beside the runs, the copy is parsed
+// completely in a worker (a report that fails to parse, or is too slow to, stores nothing), the run is
+// stored in one transaction, and the copy becomes its artifacts: the evidence outlives the folder, and what
+// was parsed is exactly what is kept.
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseKernelVersion, type CaseResult, type LabStore, type RunSummary } from '@testlab/core';
-import { caseResultsOf, type TahiCase } from './case-results.js';
-import { parseResultFolder } from './result-folder.js';
+import type { CaseResult, KernelVersion, LabStore, RunSummary } from '@testlab/core';
+import type { TahiCase } from './case-results.js';
+import { parseSectionsIsolated } from './isolated-parse.js';
+import { copyRegularFiles } from './plain-files.js';
+import { sectionFolders } from './result-folder.js';
 import type { SectionReport } from './section-report.js';
 
 export interface ImportedSection {
@@ -14,7 +19,7 @@ export interface ImportedSection {
 
 export interface TahiImport {
   run: RunSummary;
-  kernelVersion: string;
+  kernelVersion: KernelVersion;
   sections: ImportedSection[];
   /** Where the copy of the folder lives. */
   artifactsDir: string;
@@ -26,54 +31,70 @@ export const TAHI_IMPORT_SOURCE = 'tahi import';
 export async function importTahiResults(
   store: LabStore,
   folder: string,
-  options: { kernel: string; artifactsRoot: string; ownerPid?: number },
+  options: { kernel: KernelVersion; artifactsRoot: string; ownerPid?: number },
 ): Promise<TahiImport> {
-  const version = parseKernelVersion(options.kernel);
-  const reports = await parseResultFolder(folder);
+  const version = options.kernel;
   const source = path.resolve(folder);
-  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' });
-  // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
-  const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false });
-  const run = await store.startRun({
-    testset: `tahi:${reports.map((r) => r.section).join('+')}`.slice(0, 200),
-    nut: 'external',
-    sourceLabel: `${TAHI_IMPORT_SOURCE} ${source}`,
-    ownerPid: options.ownerPid ?? process.pid,
-  });
-  const artifactsDir = path.join(options.artifactsRoot, `run-${run.id}`, 'tahi');
+  const folders = await sectionFolders(source);
+  await mkdir(options.artifactsRoot, { recursive: true });
+  const staging = await mkdtemp(path.join(options.artifactsRoot, '.tahi-import-'));
   try {
-    await store.attachKernel(run.id, kernel.id, build.id);
-    await store.startStage(run.id, 'test');
-    const sections: ImportedSection[] = [];
-    for (const report of reports) {
-      const dest = reports.length === 1 ? artifactsDir : path.join(artifactsDir, report.section);
-      await cp(report.dir, dest, { recursive: true, dereference: false, errorOnExist: false });
-      const moved: SectionReport = { ...report, dir: dest };
-      const cases = caseResultsOf(moved);
-      for (const c of cases) await store.addResult(run.id, c.result);
-      await recordArtifacts(store, run.id, dest);
-      sections.push({ report: moved, cases });
+    const copies: string[] = [];
+    for (const dir of folders) {
+      copies.push(path.join(staging, path.basename(dir)));
+      await copyRegularFiles(dir, copies.at(-1)!);
     }
-    const total = sections.reduce((n, s) => n + s.cases.length, 0);
-    await store.finishStage(run.id, 'test', 'done', `imported ${total} TAHI cases from ${source}`);
-    await store.finishRun(run.id, { status: 'done' });
-    const stored = await store.getRun(run.id);
-    if (!stored) throw new Error(`run ${run.id} vanished from the store right after the import`);
-    return { run: stored, kernelVersion: version.text, sections, artifactsDir };
-  } catch (error) {
-    await store.finishRun(run.id, { status: 'failed', stage: 'test', error: `TAHI import failed: ${(error as Error).message}` });
-    throw error;
+    // In a worker under a time limit: a page built to be slow to parse is refused, not waited for.
+    const staged = await parseSectionsIsolated(copies);
+    const evidence = await Promise.all(staged.map((s) => evidenceOf(s.report.dir)));
+    const total = staged.reduce((n, s) => n + s.cases.length, 0);
+    // One section: its files are the run's tahi/ folder; several: one subfolder each.
+    const single = staged.length === 1;
+    const placed = (runId: number) => path.join(options.artifactsRoot, `run-${runId}`, 'tahi');
+    const destOf = (runId: number, report: SectionReport) => (single ? placed(runId) : path.join(placed(runId), report.section));
+    let sections: ImportedSection[] = [];
+    // The store ties a run to a kernel through a build; an imported kernel was built outside the lab.
+    const run = await store.recordImportedRun({
+      kernel: { version, sourceLabel: TAHI_IMPORT_SOURCE, sourceHash: 'external' },
+      build: { cacheKey: `external:${TAHI_IMPORT_SOURCE}`, kernelRelease: version.text, fromCache: false },
+      run: {
+        testset: `tahi:${staged.map((s) => s.report.section).join('+')}`.slice(0, 200),
+        nut: 'external',
+        sourceLabel: `${TAHI_IMPORT_SOURCE} ${source}`,
+        ownerPid: options.ownerPid ?? process.pid,
+      },
+      stage: 'test',
+      detail: `imported ${total} TAHI cases from ${source}`,
+      contents: (runId) => {
+        sections = staged.map(({ report, cases }) => {
+          const dest = destOf(runId, report);
+          const moved = (p: string) => path.join(dest, path.relative(report.dir, p));
+          return { report: { ...report, dir: dest }, cases: cases.map((c) => ({ ...c, result: { ...c.result, pcaps: c.result.pcaps.map(moved) } })) };
+        });
+        const artifacts = staged.flatMap(({ report }, i) => evidence[i]!.map((a) => ({ ...a, path: path.join(destOf(runId, report), a.path) })));
+        return { results: sections.flatMap((s) => s.cases.map((c) => c.result)), artifacts };
+      },
+    });
+    // The files follow the committed run (killed in between: the run keeps its results and logs, its
+    // artifact files stay in the staging folder).
+    const artifactsDir = placed(run.id);
+    await mkdir(path.dirname(artifactsDir), { recursive: true });
+    await rename(single ? staged[0]!.report.dir : staging, artifactsDir);
+    return { run, kernelVersion: version, sections, artifactsDir };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
-async function recordArtifacts(store: LabStore, runId: number, dir: string): Promise<void> {
+/** The files of a section folder the run records as artifacts, by name relative to the folder. */
+async function evidenceOf(dir: string): Promise<{ kind: string; path: string; sizeBytes: number }[]> {
+  const out: { kind: string; path: string; sizeBytes: number }[] = [];
   for (const name of (await readdir(dir)).sort()) {
-    const file = path.join(dir, name);
-    const info = await stat(file);
-    if (!info.isFile()) continue;
+    const info = await stat(path.join(dir, name));
     const kind = artifactKind(name);
-    if (kind) await store.addArtifact({ runId, kind, path: file, sizeBytes: info.size });
+    if (info.isFile() && kind) out.push({ kind, path: name, sizeBytes: info.size });
   }
+  return out;
 }
 
 function artifactKind(name: string): string | undefined {

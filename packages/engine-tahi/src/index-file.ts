@@ -31,7 +31,8 @@ export class IndexFileError extends Error {
 
 /** HTML text of a description or heading, as a person reads it (INDEX files write `:` as `&#58;`). */
 export function plainText(html: string): string {
-  return decodeHTML(html.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
+  // Only real tags (a name after `<`): v6LC.2.2.7-A's title has a bare "<=" ("MinRtrAdvInterval <= interval").
+  return decodeHTML(html.replace(/<\/?[A-Za-z][^>]*>/g, '')).replace(/\s+/g, ' ').trim();
 }
 
 /** The test lines of INDEX files read in autorun's order. */

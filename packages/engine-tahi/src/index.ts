@@ -24,3 +24,4 @@ export type { TesterHostTarget } from './tester-host.js';
 export * from './remote/remote-calls.js';
 export * from './remote/system-folder.js';
 export * from './remote/remote-server.js';
+export * from './isolated-parse.js';

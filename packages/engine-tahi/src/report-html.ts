@@ -1,14 +1,20 @@
 // Reading one page TAHI wrote (report.html, summary.html, index.html): bytes to text with the encoding
 // checked, TAHI's closing checksum verified, then an htmlparser2 DOM and the text a browser would show.
+// Pages come from outside the lab, so the parser's work is bounded: htmlparser2 keeps its open-tag stack
+// with unshift (each open tag costs the depth), so size, tag count and nesting depth are all limited.
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { DomUtils, parseDocument } from 'htmlparser2';
+import { DomHandler, DomUtils, Parser } from 'htmlparser2';
 import type { Document, Element, AnyNode } from 'domhandler';
 import iconv from 'iconv-lite';
+import { readRegularFile } from './plain-files.js';
 import { TahiReportError } from './report-errors.js';
 
-/** A report page is a few hundred KiB at most (nd.p2: 266 rows, 130 KiB); refuse anything absurd. */
-export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+/** A report page is a few hundred KiB at most (nd.p2: 266 rows, 130 KiB), a test log less: 4 MiB is plenty. */
+export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+/** Start and end tags in one page (nd.p2's report.html: about 5,000). */
+export const MAX_TAGS = 200_000;
+/** Open elements at once (TAHI's pages: about 10; a log's packet tables: a few more). */
+export const MAX_DEPTH = 256;
 
 export interface TahiPage {
   file: string;
@@ -22,12 +28,14 @@ export interface TahiPage {
 const TRAILER = /\n<!-- ([0-9a-f]{32}) -->\n?$/;
 
 export async function readTahiPage(file: string, options: { requireChecksum?: boolean } = {}): Promise<TahiPage> {
-  const info = await stat(file).catch((e: NodeJS.ErrnoException) => {
-    throw new TahiReportError(file, e.code === 'ENOENT' ? 'missing' : `cannot be read (${e.code ?? e.message})`);
-  });
-  if (!info.isFile()) throw new TahiReportError(file, 'not a regular file');
-  if (info.size > MAX_PAGE_BYTES) throw new TahiReportError(file, `${info.size} bytes: larger than any TAHI report page (limit ${MAX_PAGE_BYTES})`);
-  const bytes = await readFile(file);
+  let bytes: Buffer;
+  try {
+    bytes = readRegularFile(file, MAX_PAGE_BYTES);
+  } catch (e) {
+    if (e instanceof TahiReportError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TahiReportError(file, code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (e as Error).message})`);
+  }
   const text = decodePage(file, bytes);
   const trailer = TRAILER.exec(text);
   if (trailer) {
@@ -39,7 +47,37 @@ export async function readTahiPage(file: string, options: { requireChecksum?: bo
   } else if (options.requireChecksum ?? true) {
     throw new TahiReportError(file, 'truncated: it does not end with the `<!-- md5 -->` line TAHI writes last');
   }
-  return { file, text, dom: parseDocument(text), checksummed: trailer !== null };
+  return { file, text, dom: parseBoundedHtml(file, text), checksummed: trailer !== null };
+}
+
+/** An htmlparser2 DOM of `text`, or TahiReportError when the page has more tags or deeper nesting than allowed. */
+export function parseBoundedHtml(file: string, text: string): Document {
+  let tags = 0;
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    const c = text.charCodeAt(i + 1) | 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || c === 0x2f) tags++;
+  }
+  if (tags > MAX_TAGS) throw new TahiReportError(file, `${tags} tags, more than the ${MAX_TAGS} the lab parses in one page`);
+  const handler = new BoundedHandler(file);
+  new Parser(handler).end(text);
+  return handler.root;
+}
+
+// The parser reports every element it opens and closes (implied closes too), so this depth is its stack's:
+// throwing at the limit stops the parse before the stack grows further.
+class BoundedHandler extends DomHandler {
+  #depth = 0;
+  constructor(private readonly file: string) {
+    super();
+  }
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    if (++this.#depth > MAX_DEPTH) throw new TahiReportError(this.file, `tags nested deeper than ${MAX_DEPTH}: no TAHI page is (built to be slow to parse?)`);
+    super.onopentag(name, attribs);
+  }
+  override onclosetag(): void {
+    this.#depth--;
+    super.onclosetag();
+  }
 }
 
 /**

@@ -9,7 +9,14 @@ import { isSectionFolder, parseSectionReport, type SectionReport } from './secti
 export const SECTION_ORDER: readonly string[] = ['spec.p2', 'nd.p2', 'addr.p2', 'pmtu.p2', 'icmp.p2', 'ipsec.p2'];
 
 export async function parseResultFolder(dir: string): Promise<SectionReport[]> {
-  if (isSectionFolder(dir)) return [await parseSectionReport(dir)];
+  const out: SectionReport[] = [];
+  for (const section of await sectionFolders(dir)) out.push(await parseSectionReport(section));
+  return out;
+}
+
+/** The section folders of a result folder, in the order the make targets walk them: `dir` itself when it is one. */
+export async function sectionFolders(dir: string): Promise<string[]> {
+  if (isSectionFolder(dir)) return [dir];
   const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
     throw new TahiReportError(dir, e.code === 'ENOENT' ? 'no such folder' : `cannot be listed (${e.code ?? e.message})`);
   });
@@ -20,9 +27,7 @@ export async function parseResultFolder(dir: string): Promise<SectionReport[]> {
   if (sections.length === 0) {
     throw new TahiReportError(dir, 'no TAHI report here: expected report.html or index.html, or section subfolders (spec.p2, nd.p2, ...) holding them');
   }
-  const out: SectionReport[] = [];
-  for (const name of sections) out.push(await parseSectionReport(path.join(dir, name)));
-  return out;
+  return sections.map((name) => path.join(dir, name));
 }
 
 function rank(name: string): number {

@@ -7,12 +7,11 @@ import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseResult, EngineRunContext, NutMode, PreparedEngine } from '@testlab/core';
 import { AutorunOutput } from './autorun-output.js';
-import { caseResultsOf } from './case-results.js';
 import { nutDefText, tnDefText, type NutDef, type TnDef } from './def-files.js';
 import { parseIndexFiles, plainText, type IndexTest } from './index-file.js';
 import { LAB_SYSTEM, systemFolderFiles } from './remote/system-folder.js';
 import { serveRemoteCall } from './remote/remote-server.js';
-import { parseSectionReport } from './section-report.js';
+import { parseSectionsIsolated, type ParsedSection } from './isolated-parse.js';
 import { sectionsOfTarget, type SectionRun } from './targets.js';
 import { TesterHost, TesterHostError, type TesterHostTarget } from './tester-host.js';
 
@@ -132,8 +131,9 @@ async function runTahi(config: TahiSuiteConfig, context: EngineRunContext): Prom
         await fetchReport(tester, p.dir, local).catch((error: Error) => {
           throw new TesterHostError(`${argv[0]} exited ${code} in ${p.dir} and left no usable report (${error.message}); see ${logFile}`);
         });
-        const report = await parseSectionReport(local);
-        for (const c of caseResultsOf(report)) {
+        // Tester-supplied pages are parsed in a worker a time limit can end: labd's loop keeps running.
+        const [parsed] = await parseSectionsIsolated([local]);
+        for (const c of parsed!.cases) {
           const result = { ...c.result, durationMs: durations[g]!.get(c.row.no) ?? 0 };
           results.push(result);
           await context.onResult(result);
@@ -179,7 +179,7 @@ function plainTitle(t: IndexTest): string {
 async function fetchReport(tester: TesterHost, remoteDir: string, localDir: string): Promise<void> {
   const pages = await tester.fetchFolder(remoteDir, localDir, (n) => ['index.html', 'report.html', 'summary.html'].includes(n));
   if (pages.length === 0) throw new Error('no index.html, report.html or summary.html');
-  const report = await parseSectionReport(localDir);
+  const [{ report }] = (await parseSectionsIsolated([localDir], { cases: false })) as [ParsedSection];
   const wanted = new Set<string>();
   for (const r of report.rows) for (const n of [r.log, r.why, ...r.captures, ...r.captureTexts]) if (n) wanted.add(n);
   await tester.fetchFolder(remoteDir, localDir, (n) => wanted.has(n));

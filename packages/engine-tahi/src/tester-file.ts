@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { publicKeyBlob } from '@testlab/core';
 import type { TahiSuiteConfig } from './tahi-suite.js';
 
 const HOST = /^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$/;
@@ -92,11 +93,13 @@ export async function parseTahiTester(text: string, file: string): Promise<TahiT
     );
   }
   const def = parsed.data;
-  const [, keyType, keyBase64] = HOST_KEY.exec(def.tester.hostKey) as RegExpExecArray;
-  const hostKey = Buffer.from(keyBase64 as string, 'base64');
-  // The wire blob starts with its own type name: a pasted key of another type or a cut line shows here.
-  const named = hostKey.length > 4 ? hostKey.subarray(4, 4 + hostKey.readUInt32BE(0)).toString('latin1') : '';
-  if (named !== keyType) throw new TahiTesterConfigError(file, [`${at(nodeAt(['tester', 'hostKey']))}: tester.hostKey: the key data is not a ${keyType} key (cut or mixed-up line?)`]);
+  let hostKey: Buffer;
+  try {
+    hostKey = publicKeyBlob(def.tester.hostKey);
+  } catch {
+    const keyType = def.tester.hostKey.split(' ')[0];
+    throw new TahiTesterConfigError(file, [`${at(nodeAt(['tester', 'hostKey']))}: tester.hostKey: the key data is not a ${keyType} key (cut or mixed-up line?)`]);
+  }
   const keyFile = path.resolve(path.dirname(file), def.tester.privateKey);
   const privateKey = await readFile(keyFile).catch((e: NodeJS.ErrnoException) => {
     throw new TahiTesterConfigError(file, [`${at(nodeAt(['tester', 'privateKey']))}: tester.privateKey: cannot read ${keyFile}: ${e.code ?? e.message}`]);

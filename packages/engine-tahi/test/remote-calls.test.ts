@@ -89,3 +89,15 @@ test('racontrol writes a radvd configuration for the named links and restarts ra
   assert.throws(() => cmds('racontrol', 'mode=start', 'link0=eth1', 'maxinterval=10', 'mininterval=9'), /more than 0\.75 maxinterval/);
   assert.throws(() => cmds('racontrol', 'mode=start'), /names no link/);
 });
+
+test("algorithm names that are properties of every object (constructor, toString) are unknown algorithms, not lookups", async () => {
+  const sad = (extra: string[]) => ['src=3ffe:501:ffff:0::1', 'dst=3ffe:501:ffff:1::1', 'spi=4096', 'mode=transport', ...extra];
+  for (const name of ['constructor', 'tostring', 'valueof', 'hasownproperty']) {
+    assert.throws(() => cmds('ipsecSetSAD', ...sad(['protocol=esp', `ealgo=${name}`, 'ealgokey=0x00'])), new RegExp(`ealgo=${name} is not supported by the lab`));
+    assert.throws(() => cmds('ipsecSetSAD', ...sad(['protocol=ah', `eauth=${name}`, 'eauthkey=0x00'])), new RegExp(`eauth=${name} is not supported by the lab`));
+  }
+  const calls: string[][] = [];
+  const r = await performRemoteCall('ipsecSetSAD', sad(['protocol=esp', 'ealgo=constructor', 'ealgokey=0x00']), ctx(calls));
+  assert.equal(r.code, 2, 'answered "not supported", as for any unknown algorithm');
+  assert.deepEqual(calls, [], 'nothing ran on the NUT');
+});

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BootedNut, CaseResult, EngineRunContext } from '@testlab/core';
 import { createTahiEngine, type TahiSuiteConfig } from '../src/tahi-suite.js';
-import { TesterHostError } from '../src/tester-host.js';
-import { haveSshd, startLoopbackSshd, type LoopbackSshd } from './support/loopback-sshd.js';
+import { SshHostKeyMismatchError } from '@testlab/transport';
+import { haveSshd, startLoopbackSshd, type LoopbackSshd } from '@testlab/transport/test-sshd';
 
 const REFERENCE = process.env.TAHI_REFERENCE ?? '/work/shared/reference';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -144,7 +144,7 @@ test('a tester that shows another host key is refused before anything runs', { s
   const wrong = Buffer.from(sshd.hostKey);
   wrong[wrong.length - 1]! ^= 1;
   const c = config({ tester: { host: '127.0.0.1', port: sshd.port, username: 'root', privateKey: sshd.privateKey, hostKey: wrong } });
-  await assert.rejects(createTahiEngine(c).run(context([], [], [], [])), (e: Error) => e instanceof TesterHostError && /presented host key SHA256:.* expected SHA256:.*refused/.test(e.message));
+  await assert.rejects(createTahiEngine(c).run(context([], [], [], [])), (e: Error) => e instanceof SshHostKeyMismatchError && /presented host key SHA256:.* expected SHA256:.*refused/.test(e.message));
 });
 
 test('an unknown target is refused when the suite is created', () => {

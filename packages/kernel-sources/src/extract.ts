@@ -4,7 +4,7 @@ import { mkdtemp, readdir, lstat, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { execa } from 'execa';
-import { assertKernelTree, assertNoEscapingSymlinks } from './kernel-tree.js';
+import { assertKernelTree, assertNoEscapingSymlinks, assertNoSpecialFiles } from './kernel-tree.js';
 
 /**
  * tar reads from stdin (`-f -`): the caller hashes what it feeds, and a file name is never parsed by tar
@@ -71,6 +71,8 @@ export async function untarInto(dir: string, what: string, { flags, input, verif
     if (fed.status === 'rejected') throw new Error(`cannot extract ${what}: ${(fed.reason as Error).message}`, { cause: fed.reason });
     verify?.();
 
+    // The whole extraction, not only the top folder: nothing special may stay in the cache's temp folder either.
+    await assertNoSpecialFiles(tmp, what);
     const top = await topOfTree(tmp);
     await assertNoEscapingSymlinks(top, what);
     await assertKernelTree(top, what);

@@ -4,10 +4,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Progress } from '@testlab/core';
 
-export function sha256Text(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** The file's chunks, each added to `hash` as it passes, with `12.0/131.6 MiB` progress. */
 export async function* readHashing(file: string, hash: Hash, progress?: Progress): AsyncGenerator<Buffer> {
   const { size } = await stat(file);

@@ -1,17 +1,31 @@
 // Picks the kernel source driver for what an operator typed: `testlab run <spec> [--ref <ref>]`.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { KernelSource } from '@testlab/core';
+import type { KernelSource, KernelVersion } from '@testlab/core';
 import { GitSource } from './git.js';
 import { TarballSource } from './tarball.js';
 import { UrlSource } from './url.js';
 import { TARBALL_SUFFIXES, isTarballName, validateGitRef } from './validate.js';
+import { kernelVersionInTarball } from './makefile-version.js';
 
 export { TarballSource } from './tarball.js';
 export { UrlSource } from './url.js';
 export { GitSource, describeCommit } from './git.js';
+export { COMMIT, firstLine, gitEnv, gitIn, gitMirrorDir, normalizeRepo, repoLabel, updateGitMirror } from './git-mirror.js';
 export { assertKernelTree } from './kernel-tree.js';
 export { validateGitRef, isTarballName, TARBALL_SUFFIXES } from './validate.js';
+export { kernelVersionInTarball, makefileVariables } from './makefile-version.js';
+
+/**
+ * The version the source's own tree declares, when that can be read without fetching anything: a local
+ * tarball's top Makefile. Undefined for URLs and git repositories (reading theirs means a download or a
+ * clone: the build does that, and records what `make kernelversion` says). Throws when a local tarball
+ * cannot be read or declares no kernel version.
+ */
+export async function kernelVersionInSource(spec: string, ref?: string): Promise<KernelVersion | undefined> {
+  const source = kernelSourceFrom(spec, ref);
+  return source instanceof TarballSource ? kernelVersionInTarball(source.file) : undefined;
+}
 
 /**
  * - a local file ending .tar/.tar.gz/.tgz/.tar.xz -> tarball

@@ -30,6 +30,23 @@ export async function assertKernelTree(dir: string, what: string): Promise<void>
   if (missing.length > 0) throw new Error(`${what} is not a Linux kernel tree: ${missing.join(', ')}`);
 }
 
+const SPECIAL_KINDS: Readonly<Record<string, string>> = { b: 'block device', c: 'character device', p: 'FIFO', s: 'socket' };
+
+/**
+ * A kernel tree holds files, folders and symlinks. tar run as root creates device nodes as the archive says
+ * (a copy of /dev/mem or a disk, readable through the cache), and a FIFO would hang whatever reads it: any
+ * such member refuses the tree. The extraction folder is private (mode 700) until this check has passed.
+ */
+export async function assertNoSpecialFiles(dir: string, what: string): Promise<void> {
+  const { stdout } = await execa('find', ['.', '(', '-type', 'b', '-o', '-type', 'c', '-o', '-type', 'p', '-o', '-type', 's', ')', '-printf', '%P\\0%y\\0'], { cwd: dir, stripFinalNewline: false });
+  const fields = stdout.split('\0');
+  const found: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) found.push(`${fields[i]} (${SPECIAL_KINDS[fields[i + 1] ?? ''] ?? 'special file'})`);
+  if (found.length > 0) {
+    throw new Error(`${what} has device nodes, FIFOs or sockets, which no kernel tree has: ${found.slice(0, 5).join(', ')}${found.length > 5 ? ', ...' : ''}`);
+  }
+}
+
 /**
  * tar refuses `..` members, but it does create symlinks whose targets point anywhere (it only delays them to the
  * end of extraction). A link that leaves the tree is refused, judged two ways: its target must never climb above

@@ -10,7 +10,8 @@ import { decompressFlag, untarInto } from './extract.js';
 
 export class TarballSource implements KernelSource {
   readonly description: string;
-  private readonly file: string;
+  /** The tarball's absolute path. */
+  readonly file: string;
   private identified: string | undefined;
 
   /** `label` is what operators see (a URL for downloads); by default the file's name. */

@@ -1,11 +1,10 @@
-// A kernel tarball on an HTTP(S) server: downloaded once into the cache, then handled as a tarball on disk.
-import { access, mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+// A kernel tarball on an HTTP(S) server: downloaded once into the cache by the lab's one downloader (the
+// watcher's: retries, resume of a cut download, truncation refused, the same cache file a watched and
+// verified tarball was fetched into), then handled as a tarball on disk.
 import type { KernelSource, Progress, SourceIdentity } from '@testlab/core';
-import { downloadFile, type DownloadOptions } from './download.js';
-import { sha256Text } from './hash.js';
+import { downloadToCache, dropCached, redactUrl, type HttpOptions } from '@testlab/transport';
 import { TarballSource } from './tarball.js';
-import { HTTP_SCHEMES, redactUrl, validateRemoteUrl } from './validate.js';
+import { HTTP_SCHEMES, validateRemoteUrl } from './validate.js';
 
 export class UrlSource implements KernelSource {
   readonly description: string;
@@ -13,7 +12,7 @@ export class UrlSource implements KernelSource {
   private readonly label: string;
   private cached: { file: string; source: TarballSource } | undefined;
 
-  constructor(urlText: string, private readonly options: DownloadOptions = {}) {
+  constructor(urlText: string, private readonly options: HttpOptions = {}) {
     this.url = validateRemoteUrl(urlText, HTTP_SCHEMES);
     this.label = redactUrl(this.url.href);
     this.description = `tarball ${this.label}`;
@@ -33,23 +32,13 @@ export class UrlSource implements KernelSource {
       await tarball.extractTo(dir, cacheDir, progress);
     } catch (error) {
       // A server may answer 200 with an error page: do not keep that as "the download" for every later run.
-      await rm(this.cachedFile(cacheDir), { force: true });
+      if (this.cached) await dropCached(this.cached);
       throw error;
     }
   }
 
-  private cachedFile(cacheDir: string): string {
-    // Named by the URL's hash: a URL never becomes a path.
-    return path.join(cacheDir, 'downloads', sha256Text(this.url.href));
-  }
-
   private async tarball(cacheDir: string, progress: Progress): Promise<TarballSource> {
-    const file = this.cachedFile(cacheDir);
-    const present = await access(file).then(() => true, () => false);
-    if (!present) {
-      await mkdir(path.dirname(file), { recursive: true });
-      await downloadFile(this.url, file, progress, this.options);
-    }
+    const { file } = await downloadToCache(this.url.href, cacheDir, progress, this.options);
     // One TarballSource per call would lose the identified hash (checked again at extraction); keep it per file.
     if (this.cached?.file !== file) this.cached = { file, source: new TarballSource(file, this.label) };
     return this.cached.source;

@@ -1,5 +1,6 @@
 // Checks for what an operator (or a test set, or a remote server) hands us before it reaches a command line
 // or a path. Everything here is pure so the rules can be tested without git, tar or a network.
+import { redactUrl } from '@testlab/transport';
 
 /** Tarball names we accept; tar detects the compression from the content, the name only picks the driver. */
 export const TARBALL_SUFFIXES = ['.tar', '.tar.gz', '.tgz', '.tar.xz'] as const;
@@ -24,6 +25,8 @@ export function validateGitRef(ref: string): string {
   return ref;
 }
 
+const USER = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/;
+
 /** URL schemes git may use for a repository. `file:`, `ext::` and friends are refused: local repos are given as paths. */
 const GIT_SCHEMES = new Set(['https:', 'http:', 'ssh:', 'git:']);
 
@@ -45,19 +48,9 @@ export function validateRemoteUrl(text: string, schemes: ReadonlySet<string> = G
     throw new Error(`invalid host ${JSON.stringify(url.hostname)} in ${redactUrl(text)}`);
   }
   if (/[\s\u0000-\u001f\u007f]/.test(text)) throw new Error(`URL ${redactUrl(text)} contains spaces or control characters`);
+  // ssh gets `user@host` as one word: a user starting with `-` is an option, and `%` hides what git decodes.
+  if (url.username !== '' && !USER.test(url.username)) throw new Error(`invalid user name in ${redactUrl(text)}: letters, digits, . _ - (not first)`);
   return url;
 }
 
 export const HTTP_SCHEMES: ReadonlySet<string> = new Set(['https:', 'http:']);
-
-/** The URL without user name and password, for labels and messages (labels end up in the lab's database). */
-export function redactUrl(text: string): string {
-  try {
-    const url = new URL(text);
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return JSON.stringify(text.slice(0, 200));
-  }
-}

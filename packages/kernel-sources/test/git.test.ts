@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { silentProgress } from '@testlab/core';
-import { GitSource, describeCommit, kernelSourceFrom } from '../src/index.js';
+import { GitSource, describeCommit, gitMirrorDir, kernelSourceFrom, normalizeRepo } from '../src/index.js';
 import { git, recordingProgress, tempDir, writeMiniKernelTree } from './fixtures.js';
 
 async function makeRepo(dir: string): Promise<{ repo: string; tagged: string }> {
@@ -93,4 +93,15 @@ test('a repository that does not exist fails the clone with a clear message', as
   const dir = await tempDir(t);
   await assert.rejects(new GitSource(path.join(dir, 'nope'), 'v1').identify(path.join(dir, 'cache'), silentProgress), /git clone of .*nope failed: /);
   assert.deepEqual(await readdir(path.join(dir, 'cache', 'git')), [], 'no half mirror left');
+});
+
+test('the mirror folder is named once for a repository however it is written; hostile repositories are refused', () => {
+  const cache = '/var/cache/testlab';
+  assert.equal(gitMirrorDir(cache, 'HTTPS://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git'), gitMirrorDir(cache, 'https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git'));
+  assert.equal(gitMirrorDir(cache, 'linux'), gitMirrorDir(cache, path.resolve('linux')));
+  assert.match(gitMirrorDir(cache, 'https://git.kernel.org/x.git'), /^\/var\/cache\/testlab\/git\/[0-9a-f]{64}$/);
+  assert.equal(normalizeRepo('https://git.kernel.org/x.git'), 'https://git.kernel.org/x.git');
+  assert.throws(() => normalizeRepo('ext::sh -c id'), /transport helpers/);
+  assert.throws(() => normalizeRepo('ssh://-oProxyCommand=id/x'), /invalid host/);
+  assert.throws(() => normalizeRepo(' '), /empty git repository/);
 });

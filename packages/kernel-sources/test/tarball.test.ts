@@ -84,7 +84,7 @@ test('random bytes named .tar.xz: the error names the file and carries tar\'s me
 });
 
 /** Python's tarfile writes the members GNU tar would never create itself. */
-async function hostileTarball(out: string, members: ReadonlyArray<{ name: string; type?: 'file' | 'symlink' | 'hardlink'; target?: string }>): Promise<void> {
+async function hostileTarball(out: string, members: ReadonlyArray<{ name: string; type?: 'file' | 'symlink' | 'hardlink' | 'chardev' | 'blockdev' | 'fifo'; target?: string }>): Promise<void> {
   const script = [
     'import io, json, sys, tarfile',
     'members = json.loads(sys.argv[2])',
@@ -94,6 +94,9 @@ async function hostileTarball(out: string, members: ReadonlyArray<{ name: string
     "        kind = m.get('type', 'file')",
     "        if kind == 'symlink': i.type = tarfile.SYMTYPE; i.linkname = m['target']; t.addfile(i)",
     "        elif kind == 'hardlink': i.type = tarfile.LNKTYPE; i.linkname = m['target']; t.addfile(i)",
+    "        elif kind == 'chardev': i.type = tarfile.CHRTYPE; i.devmajor = 1; i.devminor = 1; i.mode = 0o666; t.addfile(i)",
+    "        elif kind == 'blockdev': i.type = tarfile.BLKTYPE; i.devmajor = 8; i.devminor = 0; i.mode = 0o666; t.addfile(i)",
+    "        elif kind == 'fifo': i.type = tarfile.FIFOTYPE; i.mode = 0o666; t.addfile(i)",
     "        else: data = b'evil\\n'; i.size = len(data); t.addfile(i, io.BytesIO(data))",
   ].join('\n');
   await execa('python3', ['-c', script, out, JSON.stringify(members)]);
@@ -144,6 +147,25 @@ test('symlinks that leave the top by its own name, or through another link, are 
     await mkdir(out);
     await assert.rejects(new TarballSource(tarball).extractTo(out, dir, silentProgress), /has symlinks that point outside the tree/, name);
   }
+});
+
+test('device nodes and FIFOs in a tarball are refused by name, and none is left on disk', async (t) => {
+  const dir = await tempDir(t);
+  const tarball = path.join(dir, 'special.tar');
+  // As root tar would create /dev/mem's twin (1,1) and a disk (8,0) for anyone who can reach them.
+  const asRoot = process.getuid?.() === 0;
+  const devices = asRoot ? [{ name: 'linux/drivers/mem', type: 'chardev' as const }, { name: 'linux/disk', type: 'blockdev' as const }] : [];
+  await hostileTarball(tarball, [...kernelMembers, ...devices, { name: 'linux/pipe', type: 'fifo' }]);
+  const out = path.join(dir, 'out');
+  await mkdir(out);
+  await assert.rejects(new TarballSource(tarball).extractTo(out, dir, silentProgress), (e: Error) => {
+    assert.match(e.message, /special\.tar has device nodes, FIFOs or sockets, which no kernel tree has: /);
+    assert.match(e.message, /pipe \(FIFO\)/);
+    if (asRoot) assert.match(e.message, /drivers\/mem \(character device\), .*disk \(block device\)|disk \(block device\), .*drivers\/mem \(character device\)/);
+    return true;
+  });
+  assert.deepEqual(await readdir(out), []);
+  assert.deepEqual((await readdir(dir)).sort(), ['out', 'special.tar'], 'nothing of the extraction is left');
 });
 
 test('a tarball that changes between identify and extract is refused', async (t) => {

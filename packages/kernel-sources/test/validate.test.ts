@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTarballName, redactUrl, validateGitRef, validateRemoteUrl } from '../src/validate.js';
+import { isTarballName, validateGitRef, validateRemoteUrl } from '../src/validate.js';
 
 test('plain tags, branches and commits are refs', () => {
   for (const ref of ['v6.1', 'v6.13-rc1', 'master', 'linux-6.1.y', 'stable/linux-6.12.y', 'HEAD', 'a'.repeat(40), 'next-20250107', 'v1+2']) {
@@ -29,8 +29,12 @@ test('remote URLs: only the allowed schemes, no option-like hosts', () => {
   assert.throws(() => validateRemoteUrl('ssh://h/x', new Set(['https:'])), /unsupported URL scheme "ssh:"/);
 });
 
-test('labels never carry credentials', () => {
-  assert.equal(redactUrl('https://user:secret@example.org/linux.tar.xz'), 'https://example.org/linux.tar.xz');
+test('a user name that could be an ssh option, or that hides characters behind %, is refused', () => {
+  assert.equal(validateRemoteUrl('ssh://git@git.kernel.org/pub/scm/linux.git').username, 'git');
+  assert.equal(validateRemoteUrl('https://lab.builder-1@example.org/linux.git').username, 'lab.builder-1');
+  for (const url of ['ssh://-oProxyCommand=touch@example.org/x.git', 'ssh://-l@example.org/x', 'ssh://%2DoProxyCommand=id@example.org/x', 'ssh://a%20b@example.org/x', 'ssh://a%0a@example.org/x']) {
+    assert.throws(() => validateRemoteUrl(url), /invalid user name/, url);
+  }
 });
 
 test('climbsAboveTop counts from where the link sits', async () => {

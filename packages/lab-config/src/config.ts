@@ -1,13 +1,13 @@
 // The lab's one config file (YAML), validated with zod; labd, the dashboard (apps/web) and `testlab watch`
 // read the same file. Every error names the key and the line it is on, e.g.
 // `labd.yaml:14: nuts.1.ssh.port: expected a number`, so an operator fixes it in one go.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { publicKeyBlob } from '@testlab/core';
-import { InvalidConfigError, parseMailConfig, type MailConfig } from '@testlab/notify';
+import { kernelVersionSchema, publicKeyBlob } from '@testlab/core';
+import { InvalidConfigError, parseMailSettings, type MailSettings } from '@testlab/notify';
 import { watchConfig } from './watch-section.js';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
@@ -61,12 +61,13 @@ const sshNut = z.strictObject({
 });
 
 /**
- * The mail settings are notify's own (parseMailConfig): validated by it so both apps refuse the same
+ * The mail settings are notify's own (parseMailSettings): validated by it so both apps refuse the same
  * mistakes; its `smtp.port: ...` problems are turned back into zod issues so they get their line too.
+ * Without `secret`, mailConfigOf (mail-secret.ts) supplies the lab's own.
  */
-const mailSection = z.unknown().transform((value, ctx): MailConfig => {
+const mailSection = z.unknown().transform((value, ctx): MailSettings => {
   try {
-    return parseMailConfig(value);
+    return parseMailSettings(value);
   } catch (error) {
     if (!(error instanceof InvalidConfigError)) throw error;
     for (const problem of error.problems) {
@@ -88,8 +89,8 @@ const webSection = z.strictObject({
 });
 
 const diffSection = z.strictObject({
-  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final. */
-  pinned: z.array(z.string().min(1)).default([]),
+  /** Key releases every run is also compared with, e.g. ['6.1'] for the LTS line's final (parsed here). */
+  pinned: z.array(kernelVersionSchema).default([]),
   /** Reruns of a newly failing case (on the NUT that ran it, before its known-good restore) before it counts as a regression. */
   reruns: z.number().int().min(0).max(5).default(0),
 });
@@ -120,7 +121,8 @@ export const labConfigSchema = z.strictObject({
   kernels: z
     .array(
       z.strictObject({
-        version: z.string().min(1),
+        /** Parsed here: a version the lab cannot plan is the config's mistake, named with its line. */
+        version: kernelVersionSchema,
         source: z.string().min(1),
         ref: z.string().optional(),
         extraCmdline: z.array(z.string().regex(/^[^\s'"]+$/, 'one word, no quotes')).optional(),
@@ -198,5 +200,12 @@ export async function loadLabConfig(file: string): Promise<LabConfig> {
   } catch (error) {
     throw new ConfigError(file, [`cannot read: ${(error as Error).message}`]);
   }
-  return parseLabConfig(text, file);
+  const config = parseLabConfig(text, file);
+  // The file may hold what the lab must keep to itself: then only its owner may read it (as the token file).
+  const secrets = [...(config.mail?.smtp.auth ? ['the SMTP password'] : []), ...(config.mail?.secret !== undefined ? ['the mail secret'] : [])];
+  const { mode } = await stat(file);
+  if (secrets.length > 0 && (mode & 0o077) !== 0) {
+    throw new ConfigError(file, [`holds ${secrets.join(' and ')} but group or others can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it`]);
+  }
+  return config;
 }

@@ -3,4 +3,5 @@
 export { labConfigSchema, parseLabConfig, loadLabConfig, ConfigError, type LabConfig, type NutConfig } from './config.js';
 export * from './watch-section.js';
 export { readTokenFile, TokenFileError } from './token.js';
+export { mailConfigOf, labMailSecret } from './mail-secret.js';
 export { kernelVersionFromSource } from './source-version.js';

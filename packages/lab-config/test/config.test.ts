@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseKernelVersion } from '@testlab/core';
 import { ConfigError, parseLabConfig } from '../src/config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -32,7 +33,18 @@ test('the example config is valid, with defaults filled in', async () => {
   assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token' });
   assert.equal(config.mail?.smtp.tls, 'starttls');
   assert.equal(config.mail?.smtp.rejectUnauthorized, true, "notify's defaults are filled in");
-  assert.deepEqual(config.diff, { pinned: ['6.1'], reruns: 0 });
+  assert.deepEqual(config.diff, { pinned: [parseKernelVersion('6.1')], reruns: 0 });
+  assert.deepEqual(config.kernels.map((k) => k.version), [parseKernelVersion('6.1.192')], 'versions are parsed where they enter');
+});
+
+test('a kernel version the lab cannot plan, in kernels or diff.pinned, is refused at its line', async () => {
+  const text = (await example()).replace('  - version: 6.1.192\n', '  - version: 6.1.0\n').replace('pinned: ["6.1"]', 'pinned: ["6.1", "v6.6"]');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  const found = problems(text);
+  assert.deepEqual(found, [
+    `labd.yaml:${lineOf('version: 6.1.0')}: kernels.0.version: invalid kernel version "6.1.0": a final release is never X.Y.0 (write X.Y)`,
+    `labd.yaml:${lineOf('pinned: [')}: diff.pinned.1: invalid kernel version "v6.6": a leading "v" belongs to git tags and snapshots only (write 6.12, not v6.12)`,
+  ]);
 });
 
 test('web, mail and diff are optional: defaults for web and diff, no mail', async () => {
@@ -44,7 +56,7 @@ test('web, mail and diff are optional: defaults for web and diff, no mail', asyn
 });
 
 test("a bad mail section is refused with notify's reasons, at the line of the key", async () => {
-  const text = (await example()).replace('    port: 587\n', '    port: "587"\n').replace(/secret: "[^"]+"/, 'secret: "short"');
+  const text = (await example()).replace('    port: 587\n', '    port: "587"\n').replace('  baseUrl: https://lab.example.org', '  baseUrl: https://lab.example.org\n  secret: "short"');
   const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
   const found = problems(text).join('\n');
   assert.match(found, new RegExp(`labd\\.yaml:${lineOf('port: "587"')}: mail\\.smtp\\.port: .*number`));

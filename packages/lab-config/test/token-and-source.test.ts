@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parseKernelVersion } from '@testlab/core';
 import { kernelVersionFromSource, readTokenFile, TokenFileError } from '../src/index.js';
 
 test('a token file is read only when its owner alone can read it, and only a long one-word token', async (t) => {
@@ -23,10 +24,11 @@ test('a token file is read only when its owner alone can read it, and only a lon
 });
 
 test('the planned version comes from a release ref, else the tarball name; none when neither says', () => {
-  assert.equal(kernelVersionFromSource('/usr/src/linux-source-6.1.tar.xz'), '6.1');
-  assert.equal(kernelVersionFromSource('https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.1.192.tar.xz'), '6.1.192');
-  assert.equal(kernelVersionFromSource('https://git.kernel.org/torvalds/linux.git', 'v6.13-rc1'), '6.13-rc1');
-  assert.equal(kernelVersionFromSource('/srv/linux', 'v6.13-rc1-12-gabcdef0'), 'v6.13-rc1-12-gabcdef0');
+  assert.deepEqual(kernelVersionFromSource('/usr/src/linux-source-6.1.tar.xz'), parseKernelVersion('6.1'));
+  assert.deepEqual(kernelVersionFromSource('https://cdn.kernel.org/pub/linux/kernel/v6.x/linux-6.1.192.tar.xz'), parseKernelVersion('6.1.192'));
+  assert.deepEqual(kernelVersionFromSource('https://git.kernel.org/torvalds/linux.git', 'v6.13-rc1'), parseKernelVersion('6.13-rc1'));
+  assert.deepEqual(kernelVersionFromSource('/srv/linux', 'v6.13-rc1-12-gabcdef0'), parseKernelVersion('v6.13-rc1-12-gabcdef0'));
+  assert.deepEqual(kernelVersionFromSource('/srv/linux', '6.12.3'), parseKernelVersion('6.12.3'), 'a ref that is a version as written');
   assert.equal(kernelVersionFromSource('/srv/linux', 'master'), undefined);
   assert.equal(kernelVersionFromSource('/srv/kernel.tar.xz'), undefined);
   assert.equal(kernelVersionFromSource('/srv/linux-6.1;rm.tar.xz'), undefined);

@@ -35,14 +35,14 @@ export class EmailComposer {
   }
 
   run(sub: SubscriptionRecord, report: RunReport, match: Match): OutgoingEmail {
-    const kernel = report.kernelVersion ?? '(unidentified kernel)';
+    const kernel = report.kernelVersion?.text ?? '(unidentified kernel)';
     const n = match.regressions.length;
     const subject =
       n > 0
         ? `[testlab] REGRESSION ${kernel} ${report.testset}: ${n} case${n === 1 ? '' : 's'} (${caseList(match.regressions)})`
         : `[testlab] ${kernel} ${report.testset}: no regression`;
     const body = this.templates.email('run', {
-      ...this.#runView(report.runId, report.kernelVersion, report.testset, report.nut, match.regressions),
+      ...this.#runView(report.runId, report.kernelVersion?.text ?? null, report.testset, report.nut, match.regressions),
       status: report.status,
       counts: report.counts,
       baseline: report.baseline && {

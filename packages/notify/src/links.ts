@@ -1,5 +1,5 @@
 // Every URL an email carries. Paths follow the dashboard's routes; one place to change if they move.
-import { signLink } from './signing.js';
+import { signLink, type LinkPurpose } from './signing.js';
 
 export interface LabLinks {
   run(runId: number): string;
@@ -9,11 +9,19 @@ export interface LabLinks {
   unsubscribe(subscriptionId: number): string;
 }
 
-export function labLinks(baseUrl: string, secret: string): LabLinks {
+/**
+ * How long a signed link works. A confirmation is followed within days or not at all; every email carries a
+ * fresh unsubscribe link, so only a mailbox's old ones stop working.
+ */
+export const LINK_LIFETIME_DAYS: Readonly<Record<LinkPurpose, number>> = { confirm: 7, unsubscribe: 60 };
+
+export function labLinks(baseUrl: string, secret: string, now: () => Date = () => new Date()): LabLinks {
   const base = baseUrl.replace(/\/+$/, '');
   const c = encodeURIComponent;
-  const signed = (path: string, purpose: 'confirm' | 'unsubscribe', id: number) =>
-    `${base}${path}?s=${id}&t=${signLink(secret, purpose, id)}`;
+  const signed = (path: string, purpose: LinkPurpose, id: number) => {
+    const expires = Math.floor(now().getTime() / 1000) + LINK_LIFETIME_DAYS[purpose] * 86_400;
+    return `${base}${path}?s=${id}&e=${expires}&t=${signLink(secret, purpose, id, expires)}`;
+  };
   return {
     run: (runId) => `${base}/runs/${runId}`,
     caseLog: (runId, caseId) => `${base}/runs/${runId}/cases/${c(caseId)}/log`,

@@ -11,6 +11,7 @@ export interface Match {
 /** null: the subscriber does not hear about this run. */
 export function matchSubscription(filter: SubscriptionFilter, report: RunReport): Match | null {
   if (filter.streams.length > 0) {
+    // A run that never identified its kernel matches only subscriptions without a stream filter.
     const streams = report.kernelVersion ? kernelStreams(report.kernelVersion) : [];
     if (!filter.streams.some((s) => streams.includes(s))) return null;
   }

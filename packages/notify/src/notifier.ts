@@ -33,7 +33,7 @@ export class Notifier {
       if (sub.cadence === 'daily') {
         const payload: DigestPayload = {
           runId: report.runId,
-          kernelVersion: report.kernelVersion,
+          kernelVersion: report.kernelVersion?.text ?? null,
           testset: report.testset,
           nut: report.nut,
           regressions: match.regressions,

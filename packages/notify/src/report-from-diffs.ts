@@ -1,6 +1,6 @@
 // Builds the notifier's RunReport from what the results service stored when the run finished: the run,
 // its diffs against its baselines (recordRunDiffs in @testlab/diff) and its result lines.
-import type { ResultLine, ResultsQuery, RunSummary, StoredDiff } from '@testlab/core';
+import type { KernelVersion, ResultLine, ResultsQuery, RunIdentity, RunSummary, StoredDiff } from '@testlab/core';
 import type { Notifier } from './notifier.js';
 import type { RegressedCase, RunReport } from './report.js';
 
@@ -8,7 +8,9 @@ import type { RegressedCase, RunReport } from './report.js';
  * The baseline shown is the first diff (the store keeps them in baseline-role order) that has regressions,
  * else the first diff. Flaky flips are not regressions here: an email must be worth a developer's time.
  */
-export function runReportFrom(run: RunSummary, diffs: readonly StoredDiff[], results: readonly ResultLine[]): RunReport {
+export function runReportFrom(
+  run: RunSummary, kernel: KernelVersion | null, diffs: readonly StoredDiff[], results: readonly ResultLine[],
+): RunReport {
   const primary = diffs.find((d) => d.entries.some((e) => e.class === 'regression')) ?? diffs[0];
   const byCase = new Map(results.map((r) => [r.caseId, r]));
   const regressions: RegressedCase[] = (primary?.entries ?? [])
@@ -24,7 +26,7 @@ export function runReportFrom(run: RunSummary, diffs: readonly StoredDiff[], res
     }));
   return {
     runId: run.id,
-    kernelVersion: run.kernelVersion,
+    kernelVersion: kernel,
     testset: run.testset,
     nut: run.nut,
     status: run.status,
@@ -37,12 +39,14 @@ export function runReportFrom(run: RunSummary, diffs: readonly StoredDiff[], res
 }
 
 /**
- * The hook to call once a run's diffs are recorded (after recordRunDiffs): reads what the results service
- * stored and queues each subscriber's email or digest entry. Database work only; safe to call twice.
+ * The hook to call once a run's diffs are recorded, with the run as recordRunDiffs judged it (its parsed
+ * kernel version): reads what the results service stored and queues each subscriber's email or digest
+ * entry. Database work only; safe to call twice.
  */
-export async function notifyRunFinished(results: ResultsQuery, notifier: Notifier, runId: number): Promise<{ queued: number; digested: number }> {
+export async function notifyRunFinished(results: ResultsQuery, notifier: Notifier, judged: RunIdentity): Promise<{ queued: number; digested: number }> {
+  const runId = judged.runId;
   const run = await results.run(runId);
   if (!run) throw new Error(`cannot notify about run ${runId}: no such run`);
   const [diffs, lines] = await Promise.all([results.diffsOf(runId), results.results(runId)]);
-  return notifier.runFinished(runReportFrom(run, diffs, lines));
+  return notifier.runFinished(runReportFrom(run, judged.kernelVersion, diffs, lines));
 }

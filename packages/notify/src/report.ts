@@ -1,6 +1,6 @@
 // What the notifier is told when a run is finished and compared with its baseline. Built by whoever runs
 // the diff (see docs/architecture.md); kept free of the diff package's types so either can change alone.
-import type { Verdict } from '@testlab/core';
+import type { KernelVersion, Verdict } from '@testlab/core';
 
 export interface RegressedCase {
   caseId: string;
@@ -21,13 +21,13 @@ export interface RegressedCase {
 
 export interface RunReport {
   runId: number;
-  /** Canonical version, or null when the run never identified its kernel. */
-  kernelVersion: string | null;
+  /** Parsed where the lab read the run (subscriptions match its streams), or null when it never identified its kernel. */
+  kernelVersion: KernelVersion | null;
   testset: string;
   nut: string;
   status: string;
   finishedAt: string;
-  /** The run compared against; null when there was no baseline yet. */
+  /** The run compared against (its version as shown); null when there was no baseline yet. */
   baseline: { runId: number; kernelVersion: string | null } | null;
   regressions: RegressedCase[];
   counts: Record<Verdict, number>;

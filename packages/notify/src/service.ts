@@ -31,7 +31,7 @@ export function createNotifyService(o: {
   log?: (line: string) => void;
 }): NotifyService {
   const templates = new Templates();
-  const links = labLinks(o.config.baseUrl, o.config.secret);
+  const links = labLinks(o.config.baseUrl, o.config.secret, o.now);
   const composer = new EmailComposer(templates, links, o.config.baseUrl);
   const common = { subscriptions: o.subscriptions, outbox: o.outbox, composer, from: o.config.from };
   return {

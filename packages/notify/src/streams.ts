@@ -1,17 +1,11 @@
 // Which kernel streams a version belongs to, in the words subscribers use: `mainline` (rc's, finals and
 // snapshots of them), `stable` (x.y.z and snapshots of them) and `stable-X.Y` (the dashboard's name for
 // one stable line, see @testlab/diff streamOf), `next` (linux-next), and its release line `X.Y`.
-import { parseKernelVersion, releaseLine, type KernelVersion } from '@testlab/core';
+import { releaseLine, type KernelVersion } from '@testlab/core';
 
 export const STREAM_NAME = /^(mainline|stable|next|(stable-)?(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2}))$/;
 
-export function kernelStreams(version: string): string[] {
-  let v: KernelVersion;
-  try {
-    v = parseKernelVersion(version);
-  } catch {
-    return []; // an unidentified kernel matches only subscriptions without a stream filter
-  }
+export function kernelStreams(v: KernelVersion): string[] {
   const tagged = v.kind === 'snapshot' ? v.base : v;
   const family = tagged.kind === 'next' ? 'next' : tagged.kind === 'stable' ? 'stable' : 'mainline';
   const line = releaseLine(v);

@@ -2,7 +2,7 @@
 import type { Outbox, SubscriptionRecord, SubscriptionStore } from '@testlab/core';
 import type { EmailComposer } from './emails.js';
 import { newMessageId } from './message-id.js';
-import { verifyLink, type LinkPurpose } from './signing.js';
+import { checkLink, type LinkPurpose } from './signing.js';
 import { parseSubscriptionRequest } from './subscription-request.js';
 
 export type LinkOutcome =
@@ -10,7 +10,16 @@ export type LinkOutcome =
   /** The token does not match: a tampered or foreign link. */
   | { ok: false; reason: 'invalid-link' }
   /** Signed by us, but the subscription is gone (or, for confirm, unsubscribed since). */
-  | { ok: false; reason: 'gone' };
+  | { ok: false; reason: 'gone' }
+  /** Signed by us, but past its expiry (links.ts: LINK_LIFETIME_DAYS). */
+  | { ok: false; reason: 'expired' };
+
+/** A link's query parameters as they arrive: subscription id, expiry (Unix seconds), token. */
+export interface LinkQuery {
+  s?: unknown;
+  e?: unknown;
+  t?: unknown;
+}
 
 export interface SubscriptionServiceOptions {
   subscriptions: SubscriptionStore;
@@ -49,29 +58,25 @@ export class SubscriptionService {
     return { subscription, confirmationQueued: true };
   }
 
-  async confirm(id: unknown, token: unknown): Promise<LinkOutcome> {
-    return this.#withLink('confirm', id, token, (n) => this.o.subscriptions.confirmSubscription(n));
+  async confirm(link: LinkQuery): Promise<LinkOutcome> {
+    return this.#withLink('confirm', link, (n) => this.o.subscriptions.confirmSubscription(n));
   }
 
-  async unsubscribe(id: unknown, token: unknown): Promise<LinkOutcome> {
-    return this.#withLink('unsubscribe', id, token, (n) => this.o.subscriptions.unsubscribe(n));
+  async unsubscribe(link: LinkQuery): Promise<LinkOutcome> {
+    return this.#withLink('unsubscribe', link, (n) => this.o.subscriptions.unsubscribe(n));
   }
 
   /** For the page that asks "unsubscribe?" before the POST does it: checks the link, changes nothing. */
-  async lookup(purpose: LinkPurpose, id: unknown, token: unknown): Promise<LinkOutcome> {
-    return this.#withLink(purpose, id, token, (n) => this.o.subscriptions.getSubscription(n));
+  async lookup(purpose: LinkPurpose, link: LinkQuery): Promise<LinkOutcome> {
+    return this.#withLink(purpose, link, (n) => this.o.subscriptions.getSubscription(n));
   }
 
-  async #withLink(
-    purpose: LinkPurpose,
-    id: unknown,
-    token: unknown,
-    act: (id: number) => Promise<SubscriptionRecord | undefined>,
-  ): Promise<LinkOutcome> {
+  async #withLink(purpose: LinkPurpose, link: LinkQuery, act: (id: number) => Promise<SubscriptionRecord | undefined>): Promise<LinkOutcome> {
+    const id = link.s;
     const n = typeof id === 'string' && /^[1-9][0-9]{0,12}$/.test(id) ? Number(id) : typeof id === 'number' ? id : NaN;
-    if (!Number.isSafeInteger(n) || n <= 0 || !verifyLink(this.o.secret, purpose, n, token)) {
-      return { ok: false, reason: 'invalid-link' };
-    }
+    if (!Number.isSafeInteger(n) || n <= 0) return { ok: false, reason: 'invalid-link' };
+    const check = checkLink(this.o.secret, purpose, n, link.e, link.t, this.#now());
+    if (check !== 'valid') return { ok: false, reason: check === 'expired' ? 'expired' : 'invalid-link' };
     const subscription = await act(n);
     return subscription ? { ok: true, subscription } : { ok: false, reason: 'gone' };
   }

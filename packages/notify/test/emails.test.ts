@@ -39,18 +39,18 @@ test('subscribing queues a confirmation email; its link activates the subscripti
   const [queued] = await outboxOn(lab.store).listMessages();
   assert.equal(mail.headers.get('message-id'), queued?.messageId, 'sent with the Message-ID the outbox recorded');
   assert.match(mail.text, /regressions of stable kernels on phase2-host, at once/);
-  const { s, t } = linkParams(mail.text, '/subscriptions/confirm');
+  const { s, e, t } = linkParams(mail.text, '/subscriptions/confirm');
   assert.equal(linkParams(mail.html, '/subscriptions/confirm').t, t, 'the HTML part carries the same link');
-  assert.match(mail.headers.get('list-unsubscribe') ?? '', /^<https:\/\/lab\.example\.org\/subscriptions\/unsubscribe\?s=\d+&t=[\w-]{43}>$/);
+  assert.match(mail.headers.get('list-unsubscribe') ?? '', /^<https:\/\/lab\.example\.org\/subscriptions\/unsubscribe\?s=\d+&e=\d+&t=[\w-]{43}>$/);
   assert.equal(mail.headers.get('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
 
   const tampered = `${t.slice(0, 10)}${t[10] === 'x' ? 'y' : 'x'}${t.slice(11)}`;
-  assert.deepEqual(await lab.notify.subscriptions.confirm(s, tampered), { ok: false, reason: 'invalid-link' });
-  assert.deepEqual(await lab.notify.subscriptions.confirm(String(Number(s) + 1), t), { ok: false, reason: 'invalid-link' });
-  const looked = await lab.notify.subscriptions.lookup('confirm', s, t);
+  assert.deepEqual(await lab.notify.subscriptions.confirm({ s, e, t: tampered }), { ok: false, reason: 'invalid-link' });
+  assert.deepEqual(await lab.notify.subscriptions.confirm({ s: String(Number(s) + 1), e, t }), { ok: false, reason: 'invalid-link' });
+  const looked = await lab.notify.subscriptions.lookup('confirm', { s, e, t });
   assert.equal(looked.ok && looked.subscription.status, 'pending', 'looking a link up changes nothing');
 
-  const confirmed = await lab.notify.subscriptions.confirm(s, t);
+  const confirmed = await lab.notify.subscriptions.confirm({ s, e, t });
   assert.ok(confirmed.ok);
   assert.equal(confirmed.subscription.status, 'active');
 });
@@ -88,11 +88,11 @@ test('a regression email: kernel, baseline, expected vs seen, links; text and es
   assert.match(html, /<a href="https:\/\/lab\.example\.org\/runs\/40">run 40<\/a>/);
   assert.match(html, /pcap&nbsp;1/);
 
-  const { s, t } = linkParams(text, '/subscriptions/unsubscribe');
+  const { s, e, t } = linkParams(text, '/subscriptions/unsubscribe');
   assert.equal(`<${linkParams(text, '/subscriptions/unsubscribe').url.href}>`, mail.headers.get('list-unsubscribe'));
   assert.equal(Number(s), sub.id);
-  assert.deepEqual(await lab.notify.subscriptions.unsubscribe(s, t.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))), { ok: false, reason: 'invalid-link' });
-  assert.equal((await lab.notify.subscriptions.unsubscribe(s, t)).ok, true);
+  assert.deepEqual(await lab.notify.subscriptions.unsubscribe({ s, e, t: t.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) }), { ok: false, reason: 'invalid-link' });
+  assert.equal((await lab.notify.subscriptions.unsubscribe({ s, e, t })).ok, true);
   assert.deepEqual(await lab.notify.notifier.runFinished(regressionReport({ runId: 43 })), { queued: 0, digested: 0 }, 'unsubscribed');
 });
 

@@ -1,9 +1,10 @@
 // Shared test inputs: a mail config pointing at a loopback SMTP sink, a manual clock, a run report.
-import type { Verdict } from '@testlab/core';
+import { parseKernelVersion, type Verdict } from '@testlab/core';
 import { parseMailConfig, type MailConfig, type RunReport } from '../src/index.js';
 import { SINK_AUTH } from './smtp-sink.js';
 
-export const SECRET = 'a-lab-secret-that-is-long-enough-0123456789';
+/** Made with `openssl rand -hex 32`: the config refuses hand-made secrets. */
+export const SECRET = 'def2f66b1aa0fdda2402d5a7f34cf80e63a1d6fceb463c0d31f24376e3b153b8';
 
 export function mailConfig(port: number, auth: { user: string; pass: string } = SINK_AUTH): MailConfig {
   return parseMailConfig({
@@ -30,7 +31,7 @@ const counts = (pass: number, fail: number): Record<Verdict, number> => ({ PASS:
 export function regressionReport(overrides: Partial<RunReport> = {}): RunReport {
   return {
     runId: 42,
-    kernelVersion: '6.1.192',
+    kernelVersion: parseKernelVersion('6.1.192'),
     testset: 'phase2-host',
     nut: 'qemu-x86_64',
     status: 'done',

@@ -45,19 +45,19 @@ export function openLab(smtpPort: number, options: { backoff?: Backoff; clock?: 
   };
 }
 
-/** The `s` and `t` query parameters of the first link to `path` in `text`. */
-export function linkParams(text: string, path: string): { url: URL; s: string; t: string } {
+/** The `s`, `e` and `t` query parameters of the first link to `path` in `text`. */
+export function linkParams(text: string, path: string): { url: URL; s: string; e: string; t: string } {
   const m = new RegExp(`https://lab\\.example\\.org${path.replace(/\//g, '\\/')}\\?[^\\s"<>]+`).exec(text);
   if (!m) throw new Error(`no link to ${path} in:\n${text}`);
   const url = new URL(m[0].replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
-  return { url, s: url.searchParams.get('s') ?? '', t: url.searchParams.get('t') ?? '' };
+  return { url, s: url.searchParams.get('s') ?? '', e: url.searchParams.get('e') ?? '', t: url.searchParams.get('t') ?? '' };
 }
 
 /** Subscribes and confirms directly through the service (the confirmation email is sent and dropped). */
 export async function activeSubscriber(lab: Lab, request: Record<string, unknown>) {
   const { subscription: sub } = await lab.notify.subscriptions.subscribe(request);
   const confirmUrl = new URL(lab.notify.links.confirm(sub.id));
-  const r = await lab.notify.subscriptions.confirm(confirmUrl.searchParams.get('s'), confirmUrl.searchParams.get('t'));
+  const r = await lab.notify.subscriptions.confirm(Object.fromEntries(confirmUrl.searchParams));
   if (!r.ok) throw new Error(`could not confirm: ${r.reason}`);
   return r.subscription;
 }

@@ -1,20 +1,20 @@
 // Subscription rules are pure: streams, test sets, case prefix, scope.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SubscriptionFilter } from '@testlab/core';
+import { parseKernelVersion, type SubscriptionFilter } from '@testlab/core';
 import { kernelStreams, matchSubscription } from '../src/index.js';
 import { regressionReport } from './fixtures.js';
 
 const any: SubscriptionFilter = { streams: [], testsets: [], casePrefix: '', scope: 'regressions', cadence: 'immediate' };
 
 test('kernel streams in the words subscribers use', () => {
-  assert.deepEqual(kernelStreams('6.1.192'), ['stable', 'stable-6.1', '6.1']);
-  assert.deepEqual(kernelStreams('6.13-rc1'), ['mainline', '6.13']);
-  assert.deepEqual(kernelStreams('6.12'), ['mainline', '6.12']);
-  assert.deepEqual(kernelStreams('next-20250107'), ['next']);
-  assert.deepEqual(kernelStreams('v6.1.5-3-gabcdef0'), ['stable', 'stable-6.1', '6.1']);
-  assert.deepEqual(kernelStreams('v6.13-rc1-3-gabcdef0'), ['mainline', '6.13']);
-  assert.deepEqual(kernelStreams('not a version'), []);
+  const streams = (text: string) => kernelStreams(parseKernelVersion(text));
+  assert.deepEqual(streams('6.1.192'), ['stable', 'stable-6.1', '6.1']);
+  assert.deepEqual(streams('6.13-rc1'), ['mainline', '6.13']);
+  assert.deepEqual(streams('6.12'), ['mainline', '6.12']);
+  assert.deepEqual(streams('next-20250107'), ['next']);
+  assert.deepEqual(streams('v6.1.5-3-gabcdef0'), ['stable', 'stable-6.1', '6.1']);
+  assert.deepEqual(streams('v6.13-rc1-3-gabcdef0'), ['mainline', '6.13']);
 });
 
 test('stream and test set filters', () => {

@@ -1,7 +1,7 @@
 // The notifier's view of a finished run, from the stored diffs: regressions only, flaky flips left out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DiffEntry, ResultLine, RunSummary, StoredDiff } from '@testlab/core';
+import { parseKernelVersion, type DiffEntry, type ResultLine, type RunSummary, type StoredDiff } from '@testlab/core';
 import { outboxOn, resultsQueryOn } from '@testlab/store-sqlite';
 import { notifyRunFinished, runReportFrom } from '../src/index.js';
 import { Clock } from './fixtures.js';
@@ -26,6 +26,7 @@ test('regressions of the first diff that has any, with reasons and pcap counts f
   const rerun = { ...entry('v6LC.2.1.5', 'regression', 'PASS', 'FAIL'), failRuns: { fail: 3, runs: 3 } };
   const report = runReportFrom(
     run,
+    parseKernelVersion('6.1.192'),
     [diff(191, [entry('v6LC.1.1.1', 'fix', 'FAIL', 'PASS')]), diff(180, [rerun, entry('v6LC.2.1.6', 'flaky', 'PASS', 'FAIL')])],
     [line('v6LC.1.1.1', 'ok', 0), line('v6LC.2.1.5', 'no NA seen', 2), line('v6LC.2.1.6', 'late', 1)],
   );
@@ -35,7 +36,7 @@ test('regressions of the first diff that has any, with reasons and pcap counts f
 });
 
 test('no diffs: no baseline, no regressions', () => {
-  const report = runReportFrom(run, [], []);
+  const report = runReportFrom(run, parseKernelVersion('6.1.192'), [], []);
   assert.equal(report.baseline, null);
   assert.deepEqual(report.regressions, []);
 });
@@ -48,7 +49,7 @@ test('notifyRunFinished reads a finished run and its stored diffs from SQLite an
     await activeSubscriber(lab, { email: 'dev@example.org', streams: 'stable' });
     const result = (caseId: string, verdict: 'PASS' | 'FAIL') => ({ caseId, title: `t ${caseId}`, verdict, reason: `reason ${caseId}`, durationMs: 1, log: '', pcaps: ['/a.pcap'] });
     const finishedRun = async (version: string, second: 'PASS' | 'FAIL') => {
-      const kernel = await store.upsertKernel({ version, kind: 'stable', sourceLabel: 'x', sourceHash: `h${version}` });
+      const kernel = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: 'x', sourceHash: `h${version}` });
       const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: version, kernelRelease: version, fromCache: false });
       const run = await store.startRun({ testset: 'phase2-host', nut: 'qemu', sourceLabel: 'x', ownerPid: process.pid });
       await store.attachKernel(run.id, kernel.id, build.id);
@@ -63,11 +64,13 @@ test('notifyRunFinished reads a finished run and its stored diffs from SQLite an
     const stored: StoredDiff = { ...diff(0, [entry('v6LC.2.1.5', 'regression', 'PASS', 'FAIL')]), runId: r.id, baselineRunId: baseline.id, baselineKernel: '6.1.191' };
     await results.saveDiffs(r.id, [stored], new Map(), { counts: { PASS: 1, FAIL: 1, WARN: 0, NA: 0, ERROR: 0 }, regressions: 1, fixes: 0, flaky: 0 });
 
-    assert.deepEqual(await notifyRunFinished(results, lab.notify.notifier, r.id), { queued: 1, digested: 0 });
+    // The run as the diffs judged it: its kernel parsed once, by the store, as the row was read.
+    const judged = (await results.diffInputs(r.id))!.run;
+    assert.deepEqual(await notifyRunFinished(results, lab.notify.notifier, judged), { queued: 1, digested: 0 });
     const [mail] = await outboxOn(store).listMessages({ status: 'pending' }).then((m) => m.filter((x) => x.dedupeKey.startsWith('run:')));
     assert.equal(mail?.subject, '[testlab] REGRESSION 6.1.192 phase2-host: 1 case (v6LC.2.1.5)');
     assert.match(mail?.text ?? '', /expected PASS, seen FAIL\n {2}reason v6LC\.2\.1\.5/);
-    await assert.rejects(notifyRunFinished(results, lab.notify.notifier, 999), /no such run/);
+    await assert.rejects(notifyRunFinished(results, lab.notify.notifier, { ...judged, runId: 999 }), /no such run/);
   } finally {
     await lab.close();
   }

@@ -1,7 +1,7 @@
 // External input: the mail config and subscription requests are refused with messages naming the field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidConfigError, InvalidSubscriptionError, parseMailConfig, parseSubscriptionRequest, signLink, verifyLink } from '../src/index.js';
+import { InvalidConfigError, InvalidSubscriptionError, parseMailConfig, parseSubscriptionRequest, signLink, checkLink } from '../src/index.js';
 import { SECRET } from './fixtures.js';
 
 test('a subscription request from a form (comma lists) and from the API (arrays) reads the same', () => {
@@ -43,12 +43,16 @@ test('a bad mail config names the field', () => {
   assert.equal(ok.baseUrl, 'https://x.org/lab');
 });
 
-test('signed links: valid for their own purpose and id only', () => {
-  const t = signLink(SECRET, 'unsubscribe', 7);
-  assert.equal(verifyLink(SECRET, 'unsubscribe', 7, t), true);
-  assert.equal(verifyLink(SECRET, 'unsubscribe', 8, t), false);
-  assert.equal(verifyLink(SECRET, 'confirm', 7, t), false);
-  assert.equal(verifyLink(`${SECRET}x`, 'unsubscribe', 7, t), false);
-  assert.equal(verifyLink(SECRET, 'unsubscribe', 7, `${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`), false);
-  assert.equal(verifyLink(SECRET, 'unsubscribe', 7, undefined), false);
+test('signed links: valid for their own purpose, id and expiry only', () => {
+  const now = new Date('2026-01-01T00:00:00Z');
+  const e = String(now.getTime() / 1000 + 3600);
+  const t = signLink(SECRET, 'unsubscribe', 7, Number(e));
+  assert.equal(checkLink(SECRET, 'unsubscribe', 7, e, t, now), 'valid');
+  assert.equal(checkLink(SECRET, 'unsubscribe', 8, e, t, now), 'invalid');
+  assert.equal(checkLink(SECRET, 'confirm', 7, e, t, now), 'invalid');
+  assert.equal(checkLink(`${SECRET}x`, 'unsubscribe', 7, e, t, now), 'invalid');
+  assert.equal(checkLink(SECRET, 'unsubscribe', 7, e, `${t.slice(0, -1)}${t.endsWith('A') ? 'B' : 'A'}`, now), 'invalid');
+  assert.equal(checkLink(SECRET, 'unsubscribe', 7, e, undefined, now), 'invalid');
+  assert.equal(checkLink(SECRET, 'unsubscribe', 7, undefined, t, now), 'invalid');
+  assert.equal(checkLink(SECRET, 'unsubscribe', 7, e, t, new Date(now.getTime() + 3601_000)), 'expired');
 });

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import ssh2 from 'ssh2';
-import { ensureLabKeys, generateEd25519KeyPair } from '../src/keys.js';
 import { publicKeyBlob } from '@testlab/core';
+import { ensureLabKeys, generateEd25519KeyPair } from '../src/keys.js';
 
 describe('lab keys', () => {
   const dirs: string[] = [];

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { NutBootError, silentProgress, type BootRequest } from '@testlab/core';
+import { NutBootError, publicKeyBlob, silentProgress, type BootRequest } from '@testlab/core';
+import { SshClient, SshHostKeyMismatchError } from '@testlab/transport/ssh';
 import { buildNutImage } from '../src/nut-image.js';
 import { readBzImageRelease } from '../src/qemu/bzimage.js';
 import { createQemuNutDriver, type QemuNutDriver } from '../src/qemu/driver.js';
@@ -17,8 +18,6 @@ import { isAlive } from '../src/qemu/processes.js';
 import { READY_MARKER } from '../src/qemu/protocol.js';
 import { vmsDir } from '../src/qemu/vm-records.js';
 import { ensureLabKeys } from '../src/keys.js';
-import { publicKeyBlob } from '@testlab/core';
-import { SshCommandRunner, SshHostKeyMismatchError } from '../src/ssh-exec.js';
 
 const bzImage = process.env.TESTLAB_TEST_BZIMAGE;
 const skip = bzImage ? false : 'TESTLAB_TEST_BZIMAGE is not set: no kernel to boot (set it to a bzImage to run these)';
@@ -110,7 +109,7 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
       // The SSH client refuses the NUT when pinned to another key.
       const keys = await ensureLabKeys(stateDir);
       const wrongPin = publicKeyBlob('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIWInGMJ5cpdFNjzsUQNl3KKkFUgVU0DGTocLzvd7fPM x');
-      const stranger = new SshCommandRunner({ host: '127.0.0.1', port: nut.sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: wrongPin });
+      const stranger = new SshClient({ host: '127.0.0.1', port: nut.sshPort, username: 'root', privateKey: keys.clientPrivateKey, hostKey: wrongPin });
       await assert.rejects(stranger.exec(['true']), SshHostKeyMismatchError);
       stranger.close();
     } finally {

@@ -108,7 +108,7 @@ describe('SSH machine NUT driver against a QEMU NUT reached over SSH', { skip },
     const driver = new SshMachineDriver(options({ target: { ...options().target, hostKey: wrong } }));
     await assert.rejects(
       driver.boot({ kernel: { bzImage: bzImage!, kernelRelease: release }, links: 0, consoleLog: join(runDir, 'run-3', 'console.log') }, silentProgress),
-      (e: unknown) => e instanceof NutBootError && /unreachable before install: SSH host key of 127\.0\.0\.1:\d+ is SHA256:.*expected SHA256:.*refused/.test(e.message),
+      (e: unknown) => e instanceof NutBootError && /unreachable before install: SSH server 127\.0\.0\.1:\d+ presented host key SHA256:.*expected SHA256:.*refused/.test(e.message),
     );
   });
 

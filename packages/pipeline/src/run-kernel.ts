@@ -7,7 +7,8 @@ import path from 'node:path';
 import {
   StageError,
   NutBootError,
-  parseKernelVersion,
+  kernelVersionFromMake,
+  runSetupDigest,
   silentProgress,
   type BootRequest,
   type BootedNut,
@@ -55,6 +56,8 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
     nut: deps.nutDriver.kind,
     sourceLabel: req.build.source.description,
     ownerPid: process.pid,
+    // What this run tests besides its build: a lab finding it done with the same build does not run it again.
+    setupDigest: runSetupDigest(req.testset, { cmdline: req.extraCmdline ?? [], sysctls: req.extraSysctls ?? {} }),
   });
   const runDir = path.join(deps.artifactsRoot, `run-${run.id}`);
   await mkdir(runDir, { recursive: true });
@@ -163,13 +166,14 @@ function describeFailure(error: unknown, current: StageName): { stage: StageName
 }
 
 async function recordKernel(store: LabStore, runId: number, built: BuiltKernel, runDir: string): Promise<void> {
+  // The tree says what it is: `make kernelversion` is outside input, parsed here once.
   let version;
   try {
-    version = parseKernelVersion(built.kernelVersion);
+    version = kernelVersionFromMake(built.kernelVersion);
   } catch (e) {
     throw new StageError('build', `the tree's "make kernelversion" is not a kernel version: ${(e as Error).message}`, built.artifacts.buildLog);
   }
-  const kernel = await store.upsertKernel({ version: version.text, kind: version.kind, sourceLabel: built.sourceLabel, sourceHash: built.sourceHash });
+  const kernel = await store.upsertKernel({ version, sourceLabel: built.sourceLabel, sourceHash: built.sourceHash });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: built.cacheKey, kernelRelease: built.kernelRelease, fromCache: built.fromCache });
   await store.attachKernel(runId, kernel.id, build.id);
   // The run keeps its own copy of what was built: the kernel cache may be pruned, the evidence may not.

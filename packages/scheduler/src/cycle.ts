@@ -5,10 +5,23 @@
 // instead of running the set again.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JobRecord, JobQueue, LabStore, NutDriver, Progress, RerunCases, RunOutcome, RunReporter, StageName } from '@testlab/core';
+import type {
+  BuildJob,
+  BuildJobPayload,
+  JobRecord,
+  JobQueue,
+  LabStore,
+  NutDriver,
+  Progress,
+  RerunCases,
+  RunJob,
+  RunJobPayload,
+  RunOutcome,
+  RunReporter,
+  StageName,
+} from '@testlab/core';
 import { classifyFailure, type Classification } from './classify.js';
 import { ConsoleTail } from './console-markers.js';
-import type { BuildJobPayload, RunJobPayload } from './planner.js';
 import { bindRerun } from './rerun.js';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
@@ -30,6 +43,8 @@ export interface JobSettlement {
   rerun?: RerunCases;
   /** A rerun hung or panicked the kernel and the watchdog powered the NUT off: it needs restoring. */
   nutBroken?: string;
+  /** The same experiment had already ended `done` (runId is that run, maybe made by `testlab run`): nothing ran. */
+  alreadyTested?: { cacheKey: string };
 }
 
 export interface CycleContext {
@@ -47,6 +62,11 @@ export interface CycleContext {
   onRunFinished?: (job: JobRecord, settlement: JobSettlement) => Promise<void> | void;
   /** Where a run is (stage started/ended, steps inside a stage), for the daemon's log. */
   onStage?: (job: JobRecord, event: { stage: StageName; what: string }) => void;
+  /**
+   * The setup digest (core's runSetupDigest) a run of this job would record. Given, a run job whose build,
+   * test set, NUT kind and setup already have a run that ended `done` is settled from that run, nothing run.
+   */
+  setupDigestOf?: (payload: RunJobPayload) => string;
 }
 
 const backoff = (job: JobRecord, base: number) => base * 2 ** Math.max(job.attempts - 1, 0);
@@ -94,8 +114,8 @@ async function settle(
   return settlement;
 }
 
-export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSet: RunTestSet, driver: NutDriver): Promise<JobSettlement> {
-  const payload = job.payload as RunJobPayload;
+export async function executeRunJob(ctx: CycleContext, job: RunJob, runTestSet: RunTestSet, driver: NutDriver): Promise<JobSettlement> {
+  const payload = job.payload;
   // A previous attempt may have ended its run and died before settling the job: settle from the record.
   const earlier = typeof job.progress.runId === 'number' ? await ctx.store.getRun(job.progress.runId) : undefined;
   if (earlier !== undefined && (earlier.status === 'done' || earlier.status === 'failed')) {
@@ -104,6 +124,13 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
       ? classifyFailure({ stage: earlier.failedStage ?? 'test', error: earlier.error ?? '', ...(runDir ? await consoleFacts(runDir) : {}) })
       : undefined;
     return settle(ctx, job, earlier.id, failure, true);
+  }
+
+  const same = await finishedLikeThis(ctx, job, driver.kind);
+  if (same !== undefined) {
+    // Not a new result: no diffs to record, no mail to send; the job points at the run that has them.
+    await ctx.queue.complete(job.id, ctx.owner, { runId: same.runId, status: 'done', alreadyTested: true });
+    return { status: 'done', runId: same.runId, alreadyTested: { cacheKey: same.cacheKey } };
   }
 
   const watchdog = new RunWatchdog(ctx.watchdog);
@@ -146,9 +173,22 @@ export async function executeRunJob(ctx: CycleContext, job: JobRecord, runTestSe
   return settle(ctx, job, outcome.runId, failure, false, bound);
 }
 
-export async function executeBuildJob(ctx: CycleContext, job: JobRecord, build: BuildKernel, progress: Progress): Promise<JobSettlement> {
+/**
+ * The run that already did what this job would: same build (the cache key its build job found: source hash
+ * and resolved .config), test set, NUT kind and setup. A second run would be a second copy of the same results.
+ */
+async function finishedLikeThis(ctx: CycleContext, job: RunJob, nut: string): Promise<{ runId: number; cacheKey: string } | undefined> {
+  if (ctx.setupDigestOf === undefined || job.after === null) return undefined;
+  const cacheKey = (await ctx.queue.byKey(job.after))?.result?.cacheKey;
+  if (typeof cacheKey !== 'string') return undefined;
+  const { payload } = job;
+  const run = await ctx.store.doneRunLike({ cacheKey, testset: payload.testset, nut, setupDigest: ctx.setupDigestOf(payload) });
+  return run && { runId: run.id, cacheKey };
+}
+
+export async function executeBuildJob(ctx: CycleContext, job: BuildJob, build: BuildKernel, progress: Progress): Promise<JobSettlement> {
   try {
-    const result = await build(job.payload as BuildJobPayload, progress);
+    const result = await build(job.payload, progress);
     await ctx.queue.complete(job.id, ctx.owner, result);
     return { status: 'done' };
   } catch (error) {

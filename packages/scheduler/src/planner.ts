@@ -2,18 +2,12 @@
 // test sets and pool always give the same jobs with the same keys, so planning twice (two polls seeing one
 // release, a restart after kill -9) enqueues nothing new.
 import { createHash } from 'node:crypto';
-import { parseKernelVersion, type JobSpec, type KernelProfile, type NutMode } from '@testlab/core';
+import type { BuildJobPayload, JobSpec, KernelProfile, KernelVersion, NutMode, RunJobPayload, SourceSpec } from '@testlab/core';
 import { priorityOf } from './priority.js';
 
-/** Where the kernel's tree comes from, as the kernel source drivers take it. */
-export interface SourceSpec {
-  spec: string;
-  ref?: string;
-}
-
 export interface PlannedKernel {
-  /** Canonical kernel version (validated here): `6.12`, `6.13-rc1`, `v6.13-rc1-12-gabcdef0`. */
-  version: string;
+  /** Parsed where it entered the lab (the watcher, the config, the trigger API). */
+  version: KernelVersion;
   source: SourceSpec;
   /** Extra NUT kernel command-line words for every run of this kernel (debugging; tests break boots with it). */
   extraCmdline?: string[];
@@ -32,26 +26,6 @@ export interface PoolEntry {
   modes: readonly NutMode[];
 }
 
-export interface BuildJobPayload {
-  [key: string]: unknown;
-  version: string;
-  source: SourceSpec;
-  profile: string;
-  /** A test set whose fragment this build uses (every set sharing the build has the same fragment). */
-  testset: string;
-  configDigest: string;
-}
-
-export interface RunJobPayload {
-  [key: string]: unknown;
-  version: string;
-  source: SourceSpec;
-  profile: string;
-  testset: string;
-  mode: NutMode;
-  extraCmdline: string[];
-}
-
 export interface Plan {
   jobs: JobSpec[];
   /** Test sets no NUT of the pool can run, with why: the operator should hear about them. */
@@ -65,7 +39,7 @@ const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\
  * once on each kind of NUT that offers its mode; which NUT of that kind is decided when a NUT is free.
  */
 export function planKernel(kernel: PlannedKernel, testsets: readonly PlannedTestSet[], profiles: readonly KernelProfile[], pool: readonly PoolEntry[]): Plan {
-  const version = parseKernelVersion(kernel.version);
+  const version = kernel.version;
   const priority = priorityOf(version.kind);
   const sourceId = kernel.source.ref === undefined ? kernel.source.spec : `${kernel.source.spec}@${kernel.source.ref}`;
   const group = `kernel:${version.text}:${digest(sourceId)}`;
@@ -85,11 +59,11 @@ export function planKernel(kernel: PlannedKernel, testsets: readonly PlannedTest
       const buildKey = `build:${version.text}:${digest(sourceId)}:${profile.name}:${configDigest}`;
       if (!builds.has(buildKey)) {
         builds.add(buildKey);
-        const payload: BuildJobPayload = { version: version.text, source: kernel.source, profile: profile.name, testset: set.name, configDigest };
+        const payload: BuildJobPayload = { version, source: kernel.source, profile: profile.name, testset: set.name, configDigest };
         jobs.push({ kind: 'build', key: buildKey, priority, payload, group });
       }
       const payload: RunJobPayload = {
-        version: version.text, source: kernel.source, profile: profile.name, testset: set.name, mode: set.mode, extraCmdline: kernel.extraCmdline ?? [],
+        version, source: kernel.source, profile: profile.name, testset: set.name, mode: set.mode, extraCmdline: kernel.extraCmdline ?? [],
       };
       jobs.push({
         kind: 'run', key: `run:${version.text}:${digest(sourceId)}:${set.name}:${profile.name}${cmdlineKey}`, priority, payload, group, after: buildKey,

@@ -3,7 +3,7 @@
 // NUT's state: it is brought to its known-good kernel at start (its state after a crash is unknown), after
 // the last set of a kernel, and at once after the kernel broke it (boot failure, panic, hang).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LeaseLostError, type JobKind, type JobQueue, type JobRecord, type LabStore, type Progress } from '@testlab/core';
+import { InvalidJobPayload, LeaseLostError, type JobKind, type JobQueue, type JobRecord, type LabStore, type LeaseRequest, type Progress } from '@testlab/core';
 import { executeBuildJob, executeRunJob, type BuildKernel, type CycleContext, type JobSettlement, type RunTestSet } from './cycle.js';
 import { isOwnerAlive } from './owner.js';
 import { checkPool, type PoolNut } from './pool.js';
@@ -32,6 +32,8 @@ export interface WorkerOptions {
   /** How long a NUT that could not be brought back waits before the next try. */
   outOfServiceRetryMs?: number;
   onRunFinished?: CycleContext['onRunFinished'];
+  /** See CycleContext.setupDigestOf: with it, a kernel build already tested in this store is not run again. */
+  setupDigestOf?: CycleContext['setupDigestOf'];
 }
 
 export interface NutState {
@@ -61,6 +63,7 @@ export class LabWorker {
     return {
       queue: this.o.queue, store: this.o.store, owner: this.o.owner, watchdog: this.o.watchdog, retryBackoffMs: this.o.retryBackoffMs,
       ...(this.o.onRunFinished ? { onRunFinished: this.o.onRunFinished } : {}),
+      ...(this.o.setupDigestOf ? { setupDigestOf: this.o.setupDigestOf } : {}),
       onStage: (job, event) => this.o.log.info({ job: job.id, nut: job.nut, stage: event.stage }, event.what),
     };
   }
@@ -147,6 +150,26 @@ export class LabWorker {
     }
   }
 
+  /**
+   * A job of this kind, none, or `unreadable`: the queue found a job whose payload does not validate and
+   * failed it (the lab's failure, with the reason); that is logged here and the loop leases again.
+   */
+  private async leaseOf<K extends JobKind>(
+    kind: K, request: Omit<LeaseRequest, 'owner' | 'kinds' | 'leaseMs'> = {},
+  ): Promise<Extract<JobRecord, { kind: K }> | undefined | 'unreadable'> {
+    let job: JobRecord | undefined;
+    try {
+      job = await this.o.queue.lease({ owner: this.o.owner, kinds: [kind], leaseMs: this.o.leaseMs, ...request });
+    } catch (error) {
+      if (!(error instanceof InvalidJobPayload)) throw error;
+      this.o.log.error({ job: error.job.id, key: error.job.key, error: error.message }, 'job failed: its payload cannot be read');
+      return 'unreadable';
+    }
+    if (job === undefined) return undefined;
+    if (!isKind(job, kind)) throw new Error(`the queue handed ${job.kind} job ${job.id} to the ${kind} loop`);
+    return job;
+  }
+
   private progressFor(fields: Record<string, unknown>): Progress {
     return { step: (text) => this.o.log.info(fields, text), fraction() {} };
   }
@@ -154,7 +177,8 @@ export class LabWorker {
   private async buildLoop(): Promise<void> {
     this.busyLoops++;
     while (!this.stopping) {
-      const job = await this.o.queue.lease({ owner: this.o.owner, kinds: ['build'], leaseMs: this.o.leaseMs });
+      const job = await this.leaseOf('build');
+      if (job === 'unreadable') continue;
       if (job === undefined) {
         // Idle: also take back leases that expired meanwhile (a lab process on another host that died).
         const reclaimed = await this.o.queue.reclaim(isOwnerAlive);
@@ -204,11 +228,11 @@ export class LabWorker {
         }
         needsRestore = false;
       }
-      const job = await this.o.queue.lease({
-        owner: this.o.owner, kinds: ['run'], leaseMs: this.o.leaseMs,
+      const job = await this.leaseOf('run', {
         nut: { name: nut.name, profile: nut.profile, modes: nut.modes },
         ...(state.kernelGroup ? { preferGroup: state.kernelGroup } : {}),
       });
+      if (job === 'unreadable') continue;
       if (job === undefined || (state.kernelGroup !== undefined && job.group !== state.kernelGroup)) {
         if (state.kernelGroup !== undefined) {
           // The last set of that kernel on this NUT is done: back to known-good before anything else.
@@ -220,6 +244,7 @@ export class LabWorker {
         continue;
       }
       state.job = job.id;
+      const groupBefore = state.kernelGroup;
       state.kernelGroup = job.group;
       this.o.log.info({ job: job.id, key: job.key, nut: nut.name, attempt: job.attempts }, 'run started');
       let settled: JobSettlement;
@@ -233,6 +258,15 @@ export class LabWorker {
         continue;
       }
       state.job = undefined;
+      if (settled.alreadyTested !== undefined) {
+        // Nothing was booted: the NUT is where it was, and owes no restore for this kernel.
+        state.kernelGroup = groupBefore;
+        this.o.log.info(
+          { job: job.id, key: job.key, nut: nut.name, run: settled.runId, cacheKey: settled.alreadyTested.cacheKey },
+          `kernel already tested: run ${settled.runId} has this build, test set, NUT kind and setup; not run again`,
+        );
+        continue;
+      }
       this.o.log.info(
         { job: job.id, key: job.key, nut: nut.name, run: settled.runId, status: settled.status, owner: settled.classification?.owner, why: settled.classification?.summary, resumed: settled.resumed, nutBroken: settled.nutBroken },
         'run ended',
@@ -250,4 +284,8 @@ export class LabWorker {
     }
     this.busyLoops--;
   }
+}
+
+function isKind<K extends JobKind>(job: JobRecord, kind: K): job is Extract<JobRecord, { kind: K }> {
+  return job.kind === kind;
 }

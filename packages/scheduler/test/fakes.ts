@@ -78,11 +78,11 @@ export function fakeRunTestSet(store: LabStore, artifactsRoot: string, seen: str
     const runDir = join(artifactsRoot, `run-${run.id}`);
     await mkdir(runDir, { recursive: true });
     reporter.runStarted(run.id, runDir);
-    seen.push(`${payload.testset}:${payload.version}`);
+    seen.push(`${payload.testset}:${payload.version.text}`);
     try {
       await store.startStage(run.id, 'boot');
       const nut = (await nutDriver.boot(
-        { kernel: { bzImage: 'x', kernelRelease: payload.version }, links: 1, extraCmdline: payload.extraCmdline, consoleLog: join(runDir, 'console.log') },
+        { kernel: { bzImage: 'x', kernelRelease: payload.version.text }, links: 1, extraCmdline: payload.extraCmdline, consoleLog: join(runDir, 'console.log') },
         { step() {}, fraction() {} },
       )) as BootedNut & { down: Promise<void> };
       await store.finishStage(run.id, 'boot', 'done');

@@ -2,7 +2,7 @@
 // priorities by kind of kernel, stable keys, and sets no NUT can run reported instead of queued.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JOB_PRIORITY } from '@testlab/core';
+import { JOB_PRIORITY, parseKernelVersion } from '@testlab/core';
 import { planKernel, priorityOf, type PlannedTestSet, type PoolEntry } from '../src/index.js';
 import type { KernelProfile } from '@testlab/core';
 
@@ -23,7 +23,7 @@ const pool: PoolEntry[] = [
 ];
 
 test('sets with equal fragments share one build; each set runs once per kind of NUT offering its mode', () => {
-  const plan = planKernel({ version: '6.12', source: { spec: '/src/linux-6.12.tar.xz' } }, sets, profiles, pool);
+  const plan = planKernel({ version: parseKernelVersion('6.12'), source: { spec: '/src/linux-6.12.tar.xz' } }, sets, profiles, pool);
   const builds = plan.jobs.filter((j) => j.kind === 'build');
   const runs = plan.jobs.filter((j) => j.kind === 'run');
   // qemu: host fragment (shared by two sets) + router fragment; machine: host fragment.
@@ -39,7 +39,7 @@ test('sets with equal fragments share one build; each set runs once per kind of 
 });
 
 test('planning is deterministic: the same input gives the same keys', () => {
-  const k = { version: '6.13-rc1', source: { spec: 'https://git.kernel.org/torvalds/t/linux-6.13-rc1.tar.gz' } };
+  const k = { version: parseKernelVersion('6.13-rc1'), source: { spec: 'https://git.kernel.org/torvalds/t/linux-6.13-rc1.tar.gz' } };
   assert.deepEqual(planKernel(k, sets, profiles, pool).jobs.map((j) => j.key), planKernel(k, sets, profiles, pool).jobs.map((j) => j.key));
   const other = planKernel({ ...k, source: { spec: 'https://example.org/linux-6.13-rc1.tar.gz' } }, sets, profiles, pool);
   assert.notDeepEqual(other.jobs.map((j) => j.key), planKernel(k, sets, profiles, pool).jobs.map((j) => j.key), 'another source is another kernel');
@@ -49,15 +49,11 @@ test('planning is deterministic: the same input gives the same keys', () => {
 });
 
 test('priority follows the kind of kernel', () => {
-  const prio = (version: string) => planKernel({ version, source: { spec: 's' } }, sets.slice(0, 1), profiles, pool).jobs[0]?.priority;
+  const prio = (version: string) => planKernel({ version: parseKernelVersion(version), source: { spec: 's' } }, sets.slice(0, 1), profiles, pool).jobs[0]?.priority;
   assert.equal(prio('6.12'), JOB_PRIORITY.release);
   assert.equal(prio('6.13-rc1'), JOB_PRIORITY.rc);
   assert.equal(prio('6.12.3'), JOB_PRIORITY.stable);
   assert.equal(prio('v6.13-rc1-12-gabcdef0'), JOB_PRIORITY.snapshot);
   assert.equal(prio('next-20250107'), JOB_PRIORITY.snapshot);
   assert.ok(priorityOf('final') < priorityOf('rc') && priorityOf('rc') < priorityOf('stable') && priorityOf('stable') < priorityOf('snapshot'));
-});
-
-test('an invalid version is refused before anything is planned', () => {
-  assert.throws(() => planKernel({ version: '6.12; rm -rf /', source: { spec: 's' } }, sets, profiles, pool), /invalid kernel version/);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BootedNut, JobRecord, Verdict } from '@testlab/core';
+import { parseKernelVersion, type BootedNut, type JobRecord, type Verdict } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { LabWorker, planKernel, type JobSettlement, type RunTestSet } from '../src/index.js';
 import { FakeNut, fakeRunTestSet, quietLog } from './fakes.js';
@@ -27,7 +27,7 @@ function withReruns(inner: RunTestSet, nut: FakeNut, verdict: (attempt: number) 
         const out = new Map<string, Verdict[]>();
         for (let attempt = 1; attempt <= times; attempt++) {
           const booted = (await nutDriver.boot(
-            { kernel: { bzImage: 'x', kernelRelease: input.payload.version }, links: 1, consoleLog: join(outcome.runDir, `rerun-${attempt}.log`) },
+            { kernel: { bzImage: 'x', kernelRelease: input.payload.version.text }, links: 1, consoleLog: join(outcome.runDir, `rerun-${attempt}.log`) },
             { step() {}, fraction() {} },
           )) as BootedNut & { down: Promise<void> };
           nut.events.push(`rerun ${attempt} on ${nut.running}`);
@@ -52,14 +52,14 @@ async function lab(nut: FakeNut, verdict: (attempt: number) => Verdict | 'hang',
   const store = openSqliteStore(file);
   const worker = new LabWorker({
     queue, store, pool: [nut.pool()], owner: `test:${n}`, log: quietLog,
-    build: async (payload) => ({ kernelRelease: payload.version }),
+    build: async (payload) => ({ kernelRelease: payload.version.text }),
     runTestSet: withReruns(fakeRunTestSet(store, join(dir, `runs${n}`), []), nut, verdict),
     leaseMs: 60_000, retryBackoffMs: 1, idlePollMs: 50, watchdog: { caseDeadlineMs: 200, pollMs: 20 },
     onRunFinished,
   });
   const enqueue = async (version: string, sets: string[]) => {
     const plan = planKernel(
-      { version, source: { spec: `/src/linux-${version}.tar.xz` } },
+      { version: parseKernelVersion(version), source: { spec: `/src/linux-${version}.tar.xz` } },
       sets.map((name) => ({ name, mode: 'host' as const, kernelConfig: '' })),
       [{ name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: '' } }],
       [{ name: nut.name, profile: 'qemu', modes: nut.modes }],

@@ -1,6 +1,6 @@
 // The worker on a real SQLite queue and store with fake NUTs: runs spread over free NUTs, one job per NUT,
 // known-good restored after a kernel's last set and at once after a kernel broke the NUT, hang watchdog.
-import type { KernelProfile } from '@testlab/core';
+import { parseKernelVersion, type KernelProfile } from '@testlab/core';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,13 +25,13 @@ async function lab(nuts: FakeNut[], options: { outOfServiceRetryMs?: number } = 
   const builds: string[] = [];
   const worker = new LabWorker({
     queue, store, pool: nuts.map((x) => x.pool()), owner: `test:${n}`, log: quietLog,
-    build: async (payload) => (builds.push(payload.version), { kernelRelease: payload.version }),
+    build: async (payload) => (builds.push(payload.version.text), { kernelRelease: payload.version.text }),
     runTestSet: fakeRunTestSet(store, join(dir, `runs${n}`), seen),
     leaseMs: 60_000, retryBackoffMs: 1, idlePollMs: 50, watchdog: { caseDeadlineMs: 200, pollMs: 20 },
     ...options,
   });
   const enqueue = async (version: string, names: string[], extraCmdline?: string[]) => {
-    const plan = planKernel({ version, source: { spec: `/src/linux-${version}.tar.xz` }, ...(extraCmdline ? { extraCmdline } : {}) }, sets(names), profiles, nuts.map((x) => ({ name: x.name, profile: 'qemu', modes: x.modes })));
+    const plan = planKernel({ version: parseKernelVersion(version), source: { spec: `/src/linux-${version}.tar.xz` }, ...(extraCmdline ? { extraCmdline } : {}) }, sets(names), profiles, nuts.map((x) => ({ name: x.name, profile: 'qemu', modes: x.modes })));
     for (const job of plan.jobs) await queue.enqueue(job);
     worker.wake();
   };
@@ -60,6 +60,34 @@ test('runs of two kernels spread over two NUTs, one job per NUT, one build per c
   await l.close();
 });
 
+test('a job whose payload cannot be read fails as the lab\'s failure, logged; the loops go on with the other jobs', async () => {
+  const a = new FakeNut('vm-a', ['host']);
+  const l = await lab([a]);
+  await l.enqueue('6.12', ['set-1']);
+  await l.enqueue('6.13-rc1', ['set-1']);
+  await l.enqueue('6.11', ['set-1']);
+  const db = l.store.database;
+  // As an older lab or a hand might have left them: a run job with a mode no NUT has, a build of no version.
+  db.prepare(`UPDATE jobs SET payload = json_set(payload, '$.mode', 'satellite') WHERE kind = 'run' AND key LIKE 'run:6.12:%'`).run();
+  db.prepare(`UPDATE jobs SET payload = json_remove(payload, '$.version') WHERE kind = 'build' AND key LIKE 'build:6.13-rc1:%'`).run();
+  await l.worker.start();
+  await l.worker.idle();
+  const rows = db.prepare<[], { key: string; status: string; failure_owner: string | null; error: string | null }>(
+    'SELECT key, status, failure_owner, error FROM jobs ORDER BY id',
+  ).all();
+  const of = (prefix: string) => rows.find((r) => r.key.startsWith(prefix))!;
+  assert.deepEqual([of('run:6.12:').status, of('run:6.12:').failure_owner], ['failed', 'lab']);
+  assert.match(of('run:6.12:').error ?? '', /^job \d+ \(run:6\.12:[^)]+\) cannot be read: payload\.mode: /);
+  assert.deepEqual([of('build:6.13-rc1:').status, of('build:6.13-rc1:').failure_owner], ['failed', 'lab']);
+  assert.match(of('build:6.13-rc1:').error ?? '', /payload\.version: /);
+  assert.equal(of('run:6.13-rc1:').status, 'failed', 'its run can never run');
+  assert.deepEqual([of('build:6.12:').status, of('build:6.11:').status, of('run:6.11:').status], ['done', 'done', 'done']);
+  assert.deepEqual(l.seen, ['set-1:6.11']);
+  assert.ok(quietLog.lines.some((line) => line.startsWith('ERROR job failed: its payload cannot be read') && line.includes('run:6.12:')));
+  assert.equal(a.running, 'known-good');
+  await l.close();
+});
+
 test('a kernel that panics at boot fails as the kernel\'s boot failure, not retried; the NUT is restored and the next job runs', async () => {
   const a = new FakeNut('vm-a', ['host']);
   const l = await lab([a]);
@@ -70,13 +98,13 @@ test('a kernel that panics at boot fails as the kernel\'s boot failure, not retr
   await l.enqueue('6.12', ['set-1']);
   await l.worker.idle();
   const jobs = await l.queue.list({});
-  const panicked = jobs.find((j) => j.kind === 'run' && j.payload.version === '6.1.192')!;
+  const panicked = jobs.find((j) => j.kind === 'run' && j.payload.version.text === '6.1.192')!;
   assert.equal(panicked.status, 'failed');
   assert.equal(panicked.failureOwner, 'kernel');
   assert.equal(panicked.attempts, 1, 'a kernel failure is not retried');
   assert.match(panicked.error ?? '', /^boot-failure: Kernel panic - not syncing: No working init found\./);
   assert.ok(restoresAfterPanic >= 2, 'restored at start and right after the panic');
-  const next = jobs.find((j) => j.kind === 'run' && j.payload.version === '6.12')!;
+  const next = jobs.find((j) => j.kind === 'run' && j.payload.version.text === '6.12')!;
   assert.equal(next.status, 'done');
   assert.equal(a.running, 'known-good');
   await l.close();

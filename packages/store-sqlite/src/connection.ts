@@ -1,4 +1,5 @@
 // Opens the SQLite file with the settings every lab process must agree on.
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { applyMigrations } from './migrate.js';
 import { migrations } from './migrations.js';
@@ -7,6 +8,7 @@ import { migrations } from './migrations.js';
 export const BUSY_TIMEOUT_MS = 5000;
 
 export function openConnection(path: string): Database.Database {
+  keepPrivate(path);
   const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     // WAL: the web UI / `testlab runs` can read while a run writes, and a killed process leaves a
@@ -22,6 +24,20 @@ export function openConnection(path: string): Database.Database {
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/**
+ * lab.db holds subscribers' addresses and queued mails with signed links: the file is made mode 600 before
+ * SQLite opens it (SQLite gives its -wal and -shm the database's mode), and a database, WAL or shared-memory
+ * file left readable by group or others is closed up.
+ */
+function keepPrivate(path: string): void {
+  if (path === ':memory:' || path === '' || path.startsWith('file:')) return;
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    const info = statSync(file, { throwIfNoEntry: false });
+    if (info !== undefined && (info.mode & 0o077) !== 0) chmodSync(file, info.mode & 0o700);
   }
 }
 

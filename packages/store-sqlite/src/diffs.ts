@@ -13,6 +13,7 @@ import {
   type StoredDiff,
   type Verdict,
 } from '@testlab/core';
+import { storedVersion } from './rows.js';
 
 type Prepare = <P extends unknown[] = unknown[], R = unknown>(sql: string) => Database.Statement<P, R>;
 
@@ -31,7 +32,7 @@ const IDENTITY = `SELECT r.id, k.version, r.testset, r.nut, r.finished_at, r.sta
 
 const toIdentity = (r: IdentityRow): RunIdentity => ({
   runId: r.id,
-  kernelVersion: r.version,
+  kernelVersion: storedVersion(r.version),
   testset: r.testset,
   nut: r.nut,
   finishedAt: r.finished_at ?? r.started_at,
@@ -54,13 +55,13 @@ export class SqliteDiffs {
     const rows = this.q<[string, string, number], IdentityRow>(
       `${IDENTITY} WHERE r.testset = ? AND r.nut = ? AND r.status = 'done' AND r.id <> ? ORDER BY r.started_at, r.id`,
     ).all(row.testset, row.nut, runId);
-    const newestPerVersion = new Map<string, RunIdentity>();
-    for (const r of rows) if (r.version !== row.version) newestPerVersion.set(r.version, toIdentity(r));
+    const newestPerVersion = new Map<string, IdentityRow>();
+    for (const r of rows) if (r.version !== row.version) newestPerVersion.set(r.version, r);
     return {
       run: toIdentity(row),
       complete: row.status === 'done',
       results: this.verdictsOf(runId),
-      candidates: [...newestPerVersion.values()],
+      candidates: [...newestPerVersion.values()].map(toIdentity),
     };
   }
 

@@ -5,4 +5,4 @@ export { SchemaTooNewError } from './migrate.js';
 export { SqliteSubscriptionStore, subscriptionStoreOn } from './subscriptions.js';
 export { SqliteOutbox, outboxOn } from './outbox.js';
 export { openSqliteJobQueue, SqliteJobQueue, type SqliteJobQueueOptions } from './queue.js';
-export { SqliteResults, resultsQueryOn, compareVersionText } from './queries.js';
+export { SqliteResults, resultsQueryOn } from './queries.js';

@@ -281,11 +281,21 @@ CREATE INDEX runs_by_kernel ON runs (kernel_id, started_at);
 CREATE INDEX runs_by_finished_at ON runs (finished_at) WHERE finished_at IS NOT NULL;
 `;
 
+// Version 5: what a run tested besides its build (core's runSetupDigest), so a lab can tell that a kernel
+// build, test set and NUT kind already has a finished run (LabStore.doneRunLike) and not run it again.
+// Older runs keep NULL: they are never taken as the same experiment.
+const runSetup = `
+ALTER TABLE runs ADD COLUMN setup_digest TEXT;
+CREATE INDEX builds_by_cache_key ON builds (cache_key);
+CREATE INDEX runs_by_build ON runs (build_id) WHERE build_id IS NOT NULL;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initial },
   { version: 2, name: 'job queue', sql: jobQueue },
   { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
   { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
+  { version: 5, name: 'run setup digest: a finished experiment is not run again', sql: runSetup },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,10 +1,9 @@
 // The read side of the results service on SQLite: what the dashboard and the JSON API show. Every query
 // here is an index range (see migration 3); kernel version order is applied in JS because it is not
-// a string order (6.9 < 6.10, rc < final < stable).
+// a string order (6.9 < 6.10, rc < final < stable), on versions parsed once as their rows are read.
 import type Database from 'better-sqlite3';
 import {
   compareKernelVersions,
-  parseKernelVersion,
   releaseStream,
   type CaseDetail,
   type CaseHistory,
@@ -12,7 +11,6 @@ import {
   type DiffInputs,
   type FeedItem,
   type HistoryPoint,
-  type KernelVersion,
   type LabStatus,
   type Matrix,
   type MatrixCell,
@@ -31,7 +29,7 @@ import {
 } from '@testlab/core';
 import { SqliteDiffs } from './diffs.js';
 import { RUN_LIST_ORDER, runPageQuery } from './run-list.js';
-import { toArtifact, toCounts, toRun, toStage, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
+import { storedVersion, toArtifact, toCounts, toRun, toStage, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
 import type { SqliteStore } from './store.js';
 
 const count = (v: Verdict) => `(SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.verdict = '${v}')`;
@@ -48,32 +46,6 @@ interface SummaryRow extends RunSummaryRow {
 }
 
 const toSummary = (row: RunSummaryRow): RunSummary => ({ ...toRun(row), kernelVersion: row.kernel_version, counts: toCounts(row) });
-
-/** Parsed versions, kept across requests: a year of history has a few hundred distinct kernels. */
-const parsedVersions = new Map<string, KernelVersion | null>();
-function parsed(version: string): KernelVersion | null {
-  let v = parsedVersions.get(version);
-  if (v === undefined) {
-    try {
-      v = parseKernelVersion(version);
-    } catch {
-      v = null; // Stored before validation existed, or by hand: sorts first, shown as it is.
-    }
-    if (parsedVersions.size > 100_000) parsedVersions.clear();
-    parsedVersions.set(version, v);
-  }
-  return v;
-}
-
-/** Kernel version order; unparsable versions first, by text. */
-export function compareVersionText(a: string, b: string): number {
-  const x = parsed(a);
-  const y = parsed(b);
-  if (x && y) return compareKernelVersions(x, y);
-  if (x) return 1;
-  if (y) return -1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export class SqliteResults implements ResultsQuery {
   readonly #db: Database.Database;
@@ -118,13 +90,18 @@ export class SqliteResults implements ResultsQuery {
     // Every tested kernel with its latest run (runs_by_kernel covers it): a year is about a thousand rows.
     const all = this.#q<[], { id: number; version: string; kind: string; last: string }>(
       `SELECT k.id, k.version, k.kind, max(r.started_at) AS last FROM kernels k JOIN runs r ON r.kernel_id = k.id GROUP BY k.id`,
-    ).all();
-    const streamOf = (version: string) => (parsed(version) ? releaseStream(parsed(version)!) : 'other');
-    const streams = [...new Set(all.map((k) => streamOf(k.version)))].sort();
+    )
+      .all()
+      .map((k) => {
+        // Fields named, not spread: spreading a row object costs more than parsing its version.
+        const parsed = storedVersion(k.version);
+        return { id: k.id, version: k.version, kind: k.kind, last: k.last, parsed, stream: releaseStream(parsed) };
+      });
+    const streams = [...new Set(all.map((k) => k.stream))].sort();
     const stream = options.stream ?? null;
     const kernels = stream === null
-      ? all.sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : compareVersionText(b.version, a.version)))
-      : all.filter((k) => streamOf(k.version) === stream).sort((a, b) => compareVersionText(b.version, a.version) || b.id - a.id);
+      ? all.sort((a, b) => (a.last < b.last ? 1 : a.last > b.last ? -1 : compareKernelVersions(b.parsed, a.parsed)))
+      : all.filter((k) => k.stream === stream).sort((a, b) => compareKernelVersions(b.parsed, a.parsed) || b.id - a.id);
     // One row per version: a version built from two sources shares the row (the newest run wins a cell).
     const rows = new Map<string, { kernelVersion: string; kernelKind: string; ids: number[] }>();
     for (const k of kernels) {
@@ -266,9 +243,11 @@ export class SqliteResults implements ResultsQuery {
       `SELECT r.id AS runId, k.version AS kernelVersion, x.verdict, r.finished_at AS finishedAt
        FROM results x JOIN runs r ON r.id = x.run_id JOIN kernels k ON k.id = r.kernel_id
        WHERE x.case_id = ? AND r.testset = ? AND r.nut = ? AND r.status <> 'running'`,
-    ).all(caseId, testset, nut);
-    rows.sort((a, b) => compareVersionText(a.kernelVersion, b.kernelVersion) || a.runId - b.runId);
-    const points = rows;
+    )
+      .all(caseId, testset, nut)
+      .map((point) => ({ point, version: storedVersion(point.kernelVersion) }));
+    rows.sort((a, b) => compareKernelVersions(a.version, b.version) || a.point.runId - b.point.runId);
+    const points = rows.map((r) => r.point);
     const firstFailure = points.find((p) => p.verdict === 'FAIL' || p.verdict === 'ERROR') ?? null;
     const limit = options.limit;
     const newest = points.at(-1);

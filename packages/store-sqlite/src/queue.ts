@@ -3,6 +3,9 @@
 // each job either as it was or fully moved, and a worker whose lease was taken back cannot record anything.
 import type Database from 'better-sqlite3';
 import {
+  decodeJobPayload,
+  encodeJobPayload,
+  InvalidJobPayload,
   LeaseLostError,
   type FailureOwner,
   type JobFailure,
@@ -47,13 +50,9 @@ interface JobRow {
 const KEY_MAX = 500;
 const KINDS: readonly JobKind[] = ['build', 'run'];
 
+/** A row as a job, its payload validated: InvalidJobPayload names the job and the field when it is not. */
 function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    key: row.key,
-    priority: row.priority,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  const rest = {
     group: row.grp,
     after: row.after_key,
     requires: row.req_profile === null || row.req_mode === null ? null : { profile: row.req_profile, mode: row.req_mode },
@@ -71,6 +70,11 @@ function toJob(row: JobRow): JobRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+  const typed = decodeJobPayload(row.kind, row.payload, { id: row.id, key: row.key });
+  // Field for field in the order jobs always had (`testlab queue --json` prints them).
+  return typed.kind === 'build'
+    ? { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest }
+    : { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest };
 }
 
 function checkSpec(spec: JobSpec): void {
@@ -115,7 +119,7 @@ export class SqliteJobQueue implements JobQueue {
 
   async enqueue(spec: JobSpec): Promise<{ job: JobRecord; created: boolean }> {
     checkSpec(spec);
-    const payload = JSON.stringify(spec.payload);
+    const payload = encodeJobPayload(spec);
     return this.#db.transaction(() => {
       const existing = this.#row('key', spec.key);
       if (existing !== undefined) return { job: toJob(existing), created: false };
@@ -153,7 +157,7 @@ export class SqliteJobQueue implements JobQueue {
     if (request.owner === '') throw new Error('a lease needs an owner');
     const kinds = request.kinds.filter((k) => KINDS.includes(k));
     if (kinds.length === 0) return undefined;
-    return this.#db.transaction(() => {
+    const leased = this.#db.transaction((): JobRecord | InvalidJobPayload | undefined => {
       const nut = request.nut;
       if (nut !== undefined) {
         const holding = this.#db.prepare<[string], { id: number }>(`SELECT id FROM jobs WHERE status = 'leased' AND nut = ?`).get(nut.name);
@@ -182,8 +186,24 @@ export class SqliteJobQueue implements JobQueue {
         )
         // A build job holds no NUT even when a NUT's worker leased it.
         .run({ id: row.id, owner: request.owner, expires: this.#iso(request.leaseMs), nut: row.req_profile === null ? null : (nut?.name ?? null), now: this.#iso() });
-      return toJob(this.#row('id', row.id)!);
+      try {
+        return toJob(this.#row('id', row.id)!);
+      } catch (error) {
+        if (!(error instanceof InvalidJobPayload)) throw error;
+        // Retrying cannot mend a payload: the job fails for good, as the lab's failure, with the reason.
+        const now = this.#iso();
+        this.#db
+          .prepare(
+            `UPDATE jobs SET status = 'failed', lease_owner = NULL, lease_expires_at = NULL, nut = NULL, error = ?,
+               failure_owner = 'lab', updated_at = ? WHERE id = ?`,
+          )
+          .run(error.message, now, row.id);
+        this.#failDependents(row.key, `${row.kind} job ${row.key} failed: ${error.message}`, 'lab', now);
+        return error;
+      }
     }).immediate();
+    if (leased instanceof InvalidJobPayload) throw leased;
+    return leased;
   }
 
   async renew(jobId: number, owner: string, leaseMs: number): Promise<void> {

@@ -1,15 +1,18 @@
 // Row shapes as SQLite returns them (snake_case, 0/1 booleans) and their mapping to core's records.
-// The CHECK constraints guarantee the string unions, which is why the casts below are safe.
-import type {
-  ArtifactRecord,
-  BuildRecord,
-  KernelRecord,
-  RunRecord,
-  RunStatus,
-  StageName,
-  StageRecord,
-  StageStatus,
-  Verdict,
+// The CHECK constraints guarantee the string unions, which is why the casts below are safe. Kernel versions
+// are parsed here, once per row read: the store writes only parsed ones (upsertKernel takes a KernelVersion).
+import {
+  parseKernelVersion,
+  type ArtifactRecord,
+  type BuildRecord,
+  type KernelRecord,
+  type KernelVersion,
+  type RunRecord,
+  type RunStatus,
+  type StageName,
+  type StageRecord,
+  type StageStatus,
+  type Verdict,
 } from '@testlab/core';
 
 export interface KernelRow {
@@ -84,11 +87,19 @@ export interface ArtifactRow {
   size_bytes: number;
 }
 
+/** A kernel version read from the database; one the lab could not have written is named as such. */
+export function storedVersion(text: string): KernelVersion {
+  try {
+    return parseKernelVersion(text);
+  } catch (error) {
+    throw new Error(`the database holds a kernel version the lab never writes (edited by hand?): ${(error as Error).message}`, { cause: error });
+  }
+}
+
 export function toKernel(r: KernelRow): KernelRecord {
   return {
     id: r.id,
-    version: r.version,
-    kind: r.kind,
+    version: storedVersion(r.version),
     sourceLabel: r.source_label,
     sourceHash: r.source_hash,
     createdAt: r.created_at,

@@ -6,11 +6,13 @@ import type {
   ArtifactRecord,
   BuildRecord,
   CaseResult,
+  ImportedRun,
   KernelRecord,
   LabStore,
   ResultRecord,
   RunRecord,
   RunSummary,
+  SameRun,
   StageName,
   StageRecord,
   StageStatus,
@@ -74,23 +76,79 @@ export class SqliteStore implements LabStore {
   }
 
   async upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
+    return this.#upsertKernel(k);
+  }
+
+  async recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
+    return this.#recordBuild(b);
+  }
+
+  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
+    return this.#startRun(r);
+  }
+
+  async attachKernel(runId: number, kernelId: number, buildId: number): Promise<void> {
+    this.#attachKernel(runId, kernelId, buildId);
+  }
+
+  async startStage(runId: number, stage: StageName, logPath?: string): Promise<void> {
+    this.#startStage(runId, stage, logPath);
+  }
+
+  async finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void> {
+    this.#finishStage(runId, stage, status, detail);
+  }
+
+  async addResult(runId: number, result: CaseResult): Promise<void> {
+    this.#addResult(runId, result);
+  }
+
+  async addArtifact(a: ArtifactRecord): Promise<void> {
+    this.#addArtifact(a);
+  }
+
+  async finishRun(runId: number, outcome: FinishOutcome): Promise<void> {
+    this.#finishRun(runId, outcome);
+  }
+
+  async recordImportedRun(imported: ImportedRun): Promise<RunSummary> {
+    // Every step in one IMMEDIATE transaction (the steps' own transactions become savepoints): killed at any
+    // point, the import leaves nothing, never a half-filled run for markOrphanedRuns to call unfinished.
+    const tx = this.#db.transaction(() => {
+      const kernel = this.#upsertKernel(imported.kernel);
+      const build = this.#recordBuild({ ...imported.build, kernelId: kernel.id });
+      const run = this.#startRun(imported.run);
+      this.#attachKernel(run.id, kernel.id, build.id);
+      this.#startStage(run.id, imported.stage);
+      const { results, artifacts } = imported.contents(run.id);
+      for (const result of results) this.#addResult(run.id, result);
+      for (const artifact of artifacts) this.#addArtifact({ ...artifact, runId: run.id });
+      this.#finishStage(run.id, imported.stage, 'done', imported.detail);
+      this.#finishRun(run.id, { status: 'done' });
+      return run.id;
+    });
+    const runId = tx.immediate();
+    const stored = await this.getRun(runId);
+    if (!stored) throw new Error(`run ${runId} vanished from the store right after its import`);
+    return stored;
+  }
+
+  #upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): KernelRecord {
+    const { text, kind } = k.version;
     // The first sighting of (version, source hash) wins; a later label for the same tree is ignored.
     const tx = this.#db.transaction(() => {
       this.#q(
         `INSERT INTO kernels (version, kind, source_label, source_hash, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (version, source_hash) DO NOTHING`,
-      ).run(k.version, k.kind, k.sourceLabel, k.sourceHash, this.#iso());
-      return this.#q<[string, string], KernelRow>('SELECT * FROM kernels WHERE version = ? AND source_hash = ?').get(
-        k.version,
-        k.sourceHash,
-      );
+      ).run(text, kind, k.sourceLabel, k.sourceHash, this.#iso());
+      return this.#q<[string, string], KernelRow>('SELECT * FROM kernels WHERE version = ? AND source_hash = ?').get(text, k.sourceHash);
     });
     const row = tx();
-    if (!row) throw new Error(`kernel ${k.version} (${k.sourceHash}) vanished right after its insert`);
+    if (!row) throw new Error(`kernel ${text} (${k.sourceHash}) vanished right after its insert`);
     return toKernel(row);
   }
 
-  async recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
+  #recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): BuildRecord {
     const row = this.#q<unknown[], BuildRow>(
       `INSERT INTO builds (kernel_id, cache_key, kernel_release, from_cache, created_at) VALUES (?, ?, ?, ?, ?)
        RETURNING *`,
@@ -98,15 +156,15 @@ export class SqliteStore implements LabStore {
     return toBuild(this.#returned(row));
   }
 
-  async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number }): Promise<RunRecord> {
+  #startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): RunRecord {
     const row = this.#q<unknown[], RunRow>(
-      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid) VALUES (?, ?, 'running', ?, ?, ?)
+      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest) VALUES (?, ?, 'running', ?, ?, ?, ?)
        RETURNING *`,
-    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid);
+    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null);
     return toRun(this.#returned(row));
   }
 
-  async attachKernel(runId: number, kernelId: number, buildId: number): Promise<void> {
+  #attachKernel(runId: number, kernelId: number, buildId: number): void {
     // Checked here because a build of another kernel would make every later report lie about the kernel.
     const build = this.#q<[number], { kernel_id: number }>('SELECT kernel_id FROM builds WHERE id = ?').get(buildId);
     if (!build) throw new Error(`cannot attach build ${buildId} to run ${runId}: no such build`);
@@ -117,7 +175,7 @@ export class SqliteStore implements LabStore {
     if (info.changes === 0) throw new Error(`cannot attach kernel ${kernelId} to run ${runId}: no such run`);
   }
 
-  async startStage(runId: number, stage: StageName, logPath?: string): Promise<void> {
+  #startStage(runId: number, stage: StageName, logPath?: string): void {
     this.#explain(`cannot start stage ${stage} of run ${runId}`, () =>
       this.#q(
         `INSERT INTO stages (run_id, stage, status, started_at, log_path) VALUES (?, ?, 'running', ?, ?)`,
@@ -125,12 +183,12 @@ export class SqliteStore implements LabStore {
     );
   }
 
-  async finishStage(
+  #finishStage(
     runId: number,
     stage: StageName,
     status: Exclude<StageStatus, 'running'>,
     detail?: string,
-  ): Promise<void> {
+  ): void {
     const info = this.#q(
       `UPDATE stages SET status = @status, finished_at = @now, duration_ms = ${ELAPSED_MS},
          detail = coalesce(@detail, detail)
@@ -139,7 +197,7 @@ export class SqliteStore implements LabStore {
     if (info.changes === 0) throw new Error(`cannot finish stage ${stage} of run ${runId}: it is not running`);
   }
 
-  async addResult(runId: number, result: CaseResult): Promise<void> {
+  #addResult(runId: number, result: CaseResult): void {
     const tx = this.#db.transaction(() => {
       const { id } = this.#returned(
         this.#q<unknown[], { id: number }>(
@@ -153,7 +211,7 @@ export class SqliteStore implements LabStore {
     this.#explain(`cannot record result ${result.caseId} of run ${runId}`, tx);
   }
 
-  async addArtifact(a: ArtifactRecord): Promise<void> {
+  #addArtifact(a: ArtifactRecord): void {
     this.#explain(`cannot record artifact ${a.path} of run ${a.runId}`, () =>
       this.#q('INSERT INTO artifacts (run_id, kind, path, size_bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(
         a.runId,
@@ -165,7 +223,7 @@ export class SqliteStore implements LabStore {
     );
   }
 
-  async finishRun(runId: number, outcome: FinishOutcome): Promise<void> {
+  #finishRun(runId: number, outcome: FinishOutcome): void {
     const now = this.#iso();
     const failed = outcome.status === 'failed' ? outcome : null;
     const tx = this.#db.transaction(() => {
@@ -215,6 +273,15 @@ export class SqliteStore implements LabStore {
       return marked;
     });
     return tx.immediate();
+  }
+
+  async doneRunLike(same: SameRun): Promise<RunSummary | undefined> {
+    const row = this.#q<[string, string, string, string], RunSummaryRow>(
+      `${SUMMARY} WHERE r.id = (SELECT r2.id FROM builds b JOIN runs r2 ON r2.build_id = b.id
+         WHERE b.cache_key = ? AND r2.testset = ? AND r2.nut = ? AND r2.setup_digest = ? AND r2.status = 'done'
+         ORDER BY r2.id DESC LIMIT 1)`,
+    ).get(same.cacheKey, same.testset, same.nut, same.setupDigest);
+    return row && toSummary(row);
   }
 
   async getRun(runId: number): Promise<RunSummary | undefined> {

@@ -1,14 +1,14 @@
 // A whole run, as the pipeline drives it, read back field by field.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ArtifactRecord, RunSummary, StageRecord } from '@testlab/core';
+import { parseKernelVersion, type ArtifactRecord, type RunSummary, type StageRecord } from '@testlab/core';
 import { openSqliteStore } from '../src/index.js';
 import { caseResult, Clock, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 after(() => tmp.cleanup());
 
-const kernel = { version: '6.1.192', kind: 'stable', sourceLabel: 'kernel.org 6.1.192', sourceHash: 'sha256:abc123' };
+const kernel = { version: parseKernelVersion('6.1.192'), sourceLabel: 'kernel.org 6.1.192', sourceHash: 'sha256:abc123' };
 
 test('a full run (kernel, build, stages, results with pcaps, artifacts, finishRun) reads back exactly', async () => {
   const path = tmp.file('lifecycle.db');
@@ -170,7 +170,7 @@ test('listRuns is newest first, honours limit, and counts each run separately', 
 test('attachKernel refuses a build of another kernel', async () => {
   const store = openSqliteStore(':memory:');
   const k1 = await store.upsertKernel(kernel);
-  const k2 = await store.upsertKernel({ ...kernel, version: '6.12', kind: 'final' });
+  const k2 = await store.upsertKernel({ ...kernel, version: parseKernelVersion('6.12') });
   const b2 = await store.recordBuild({ kernelId: k2.id, cacheKey: 'ck', kernelRelease: '6.12', fromCache: false });
   const run = await store.startRun({ testset: 't', nut: 'host', sourceLabel: 'x', ownerPid: 1 });
   await assert.rejects(store.attachKernel(run.id, k1.id, b2.id), /build of kernel/);

@@ -2,7 +2,8 @@
 // that fence off a worker whose lease was taken back, retries with backoff, cascading failure.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { JOB_PRIORITY, LeaseLostError, type JobSpec } from '@testlab/core';
+import Database from 'better-sqlite3';
+import { InvalidJobPayload, JOB_PRIORITY, LeaseLostError, parseKernelVersion, type BuildJobPayload, type JobSpec, type NutMode, type RunJobPayload } from '@testlab/core';
 import { openSqliteJobQueue } from '../src/index.js';
 import { Clock, tempDir } from './helpers.js';
 
@@ -11,20 +12,27 @@ after(() => tmp.cleanup());
 let n = 0;
 const fresh = (clock = new Clock()) => ({ queue: openSqliteJobQueue(tmp.file(`q${++n}.db`), { now: clock.now }), clock });
 
-const build = (key: string, priority: number = JOB_PRIORITY.release, group = key): JobSpec => ({ kind: 'build', key, priority, payload: { key }, group });
-const run = (key: string, after: string, mode = 'host', priority: number = JOB_PRIORITY.release, group = after): JobSpec => ({
-  kind: 'run', key, priority, payload: { key }, group, after, requires: { profile: 'qemu', mode },
+const buildPayload = (testset: string): BuildJobPayload => ({
+  version: parseKernelVersion('6.12'), source: { spec: '/src/linux-6.12.tar.xz' }, profile: 'qemu', testset, configDigest: '0123456789abcdef',
+});
+const runPayload = (testset: string, mode: NutMode): RunJobPayload => ({
+  version: parseKernelVersion('6.12'), source: { spec: '/src/linux-6.12.tar.xz' }, profile: 'qemu', testset, mode, extraCmdline: [],
+});
+const build = (key: string, priority: number = JOB_PRIORITY.release, group = key): Extract<JobSpec, { kind: 'build' }> => ({ kind: 'build', key, priority, payload: buildPayload(key), group });
+const run = (key: string, after: string, mode: NutMode = 'host', priority: number = JOB_PRIORITY.release, group = after): JobSpec => ({
+  kind: 'run', key, priority, payload: runPayload(key, mode), group, after, requires: { profile: 'qemu', mode },
 });
 const nut = (name: string, modes = ['host', 'router']) => ({ name, profile: 'qemu', modes });
 
 test('enqueue is idempotent by key: the second enqueue returns the first job', async () => {
   const { queue } = fresh();
   const first = await queue.enqueue(build('build:6.12'));
-  const again = await queue.enqueue({ ...build('build:6.12'), priority: 99, payload: { other: true } });
+  const again = await queue.enqueue({ ...build('build:6.12'), priority: 99, payload: buildPayload('other') });
   assert.equal(first.created, true);
   assert.equal(again.created, false);
   assert.equal(again.job.id, first.job.id);
   assert.equal(again.job.priority, JOB_PRIORITY.release);
+  assert.equal(again.job.kind === 'build' && again.job.payload.testset, 'build:6.12', 'the first payload is kept');
   assert.equal((await queue.list()).length, 1);
   await queue.close();
 });
@@ -33,7 +41,7 @@ test('invalid specs are refused with a reason', async () => {
   const { queue } = fresh();
   await assert.rejects(queue.enqueue({ ...build('x'), kind: 'reboot' as never }), /job kind must be one of build, run/);
   await assert.rejects(queue.enqueue({ ...build(''), key: '' }), /job key must be/);
-  await assert.rejects(queue.enqueue({ kind: 'run', key: 'r', priority: 0, payload: {}, group: 'g' }), /must say which NUT profile and mode/);
+  await assert.rejects(queue.enqueue({ kind: 'run', key: 'r', priority: 0, payload: runPayload('r', 'host'), group: 'g' }), /must say which NUT profile and mode/);
   await assert.rejects(queue.enqueue(run('r', 'build:missing')), /waits for build:missing, which is not in the queue/);
   await queue.close();
 });
@@ -167,5 +175,49 @@ test("a dead owner's lease is taken back at once; release gives a job back witho
   const released = await queue.get(b!.id);
   assert.equal(released?.status, 'queued');
   assert.equal(released?.attempts, 0);
+  await queue.close();
+});
+
+test('payloads are typed: the version goes out as its text and comes back parsed', async () => {
+  const { queue } = fresh();
+  const { job } = await queue.enqueue(build('b'));
+  await queue.enqueue(run('r', 'b', 'router'));
+  assert.equal(job.kind, 'build');
+  assert.deepEqual(job.payload.version, parseKernelVersion('6.12'));
+  const back = await queue.byKey('r');
+  assert.ok(back?.kind === 'run');
+  assert.equal(back.payload.mode, 'router');
+  assert.equal(back.payload.version.kind, 'final');
+  await queue.close();
+});
+
+test('a payload an older lab or a hand wrote is refused naming the job and the field; leasing fails it as the lab\'s, final', async () => {
+  const clock = new Clock();
+  const file = tmp.file(`q${++n}.db`);
+  const queue = openSqliteJobQueue(file, { now: clock.now });
+  const db = new Database(file);
+  const { job: bad } = await queue.enqueue(build('b-bad', JOB_PRIORITY.release));
+  await queue.enqueue(run('r-bad', 'b-bad'));
+  const { job: good } = await queue.enqueue(build('b-good', JOB_PRIORITY.rc));
+  db.prepare(`UPDATE jobs SET payload = json_set(payload, '$.version', '6.12.0') WHERE key = 'b-bad'`).run();
+  await assert.rejects(queue.get(bad.id), (e: unknown) =>
+    e instanceof InvalidJobPayload && /^job \d+ \(b-bad\) cannot be read: payload\.version: invalid kernel version "6\.12\.0": a final release is never X\.Y\.0/.test(e.message));
+
+  await assert.rejects(queue.lease({ owner: 'w', kinds: ['build'], leaseMs: 60_000 }), InvalidJobPayload);
+  const row = db.prepare<[string], { status: string; failure_owner: string; error: string; lease_owner: string | null }>(
+    'SELECT status, failure_owner, error, lease_owner FROM jobs WHERE key = ?',
+  );
+  assert.deepEqual({ ...row.get('b-bad')!, error: undefined }, { status: 'failed', failure_owner: 'lab', error: undefined, lease_owner: null });
+  assert.match(row.get('b-bad')!.error, /payload\.version: invalid kernel version "6\.12\.0"/);
+  assert.equal(row.get('r-bad')!.status, 'failed', 'the run waiting on it can never run');
+  assert.match(row.get('r-bad')!.error, /^not run: build job b-bad failed: job \d+ \(b-bad\) cannot be read/);
+  assert.equal((await queue.lease({ owner: 'w', kinds: ['build'], leaseMs: 60_000 }))?.id, good.id, 'the queue goes on with the next job');
+
+  // A field an older lab did not write, or of the wrong type, is named too.
+  db.prepare(`UPDATE jobs SET payload = json_remove(payload, '$.configDigest') WHERE key = 'b-good'`).run();
+  await assert.rejects(queue.byKey('b-good'), /job \d+ \(b-good\) cannot be read: payload\.configDigest: /);
+  db.prepare(`UPDATE jobs SET payload = json_set(payload, '$.configDigest', 'x', '$.source', 7) WHERE key = 'b-good'`).run();
+  await assert.rejects(queue.byKey('b-good'), /payload\.source: /);
+  db.close();
   await queue.close();
 });

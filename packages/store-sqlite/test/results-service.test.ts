@@ -1,7 +1,7 @@
 // The results service's SQLite side: stored diffs round-trip, totals feed the matrix, filters and history.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunTotals, StoredDiff, Verdict } from '@testlab/core';
+import { parseKernelVersion, type RunTotals, type StoredDiff, type Verdict } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn, type SqliteStore } from '../src/index.js';
 import { caseResult, Clock, tempDir } from './helpers.js';
 
@@ -9,7 +9,7 @@ const tmp = tempDir();
 after(() => tmp.cleanup());
 
 async function finishedRun(store: SqliteStore, clock: Clock, version: string, verdicts: Record<string, Verdict>, testset = 'phase2-host') {
-  const kernel = await store.upsertKernel({ version, kind: 'final', sourceLabel: `linux-${version}`, sourceHash: `sha256:${version}` });
+  const kernel = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}`, sourceHash: `sha256:${version}` });
   const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: version, kernelRelease: version, fromCache: false });
   const run = await store.startRun({ testset, nut: 'qemu', sourceLabel: `linux-${version}`, ownerPid: process.pid });
   await store.attachKernel(run.id, kernel.id, build.id);
@@ -35,7 +35,7 @@ test('stored diffs come back as saved, with failing-since kernels, and replace e
   const now = await finishedRun(store, clock, '6.12', { 'v6LC.1.1.1': 'FAIL', 'v6LC.2.1.7-D': 'FAIL' });
 
   const inputs = await results.diffInputs(now);
-  assert.deepEqual(inputs?.candidates.map((c) => [c.runId, c.kernelVersion]), [[old, '6.11']]);
+  assert.deepEqual(inputs?.candidates.map((c) => [c.runId, c.kernelVersion]), [[old, parseKernelVersion('6.11')]], 'parsed as the row is read');
   assert.deepEqual(inputs?.results.map((r) => [r.caseId, r.verdict]), [['v6LC.1.1.1', 'FAIL'], ['v6LC.2.1.7-D', 'FAIL']]);
   assert.deepEqual((await results.priorRuns(now, 5)).map((r) => r.runId), [old]);
   assert.deepEqual((await results.priorRuns(old, 5)).map((r) => r.runId), []);
@@ -131,5 +131,19 @@ test('the matrix: most recently tested kernels first by default; a stream in ver
   assert.deepEqual((await results.matrix({ stream: 'stable-6.6' })).rows.map((r) => r.kernelVersion), ['6.6.71', '6.6.70']);
   assert.deepEqual((await results.matrix({ stream: 'stable-5.4' })).rows, []);
   await assert.rejects(results.matrix({ kernels: 0 }), /kernels must be 1\.\.1000/);
+  await store.close();
+});
+
+test('the store writes only parsed versions; a version edited in by hand is named, not sorted somewhere', async () => {
+  const clock = new Clock();
+  const store = openSqliteStore(':memory:', { now: clock.now });
+  const results = resultsQueryOn(store);
+  const run = await finishedRun(store, clock, '6.12', { 'v6LC.1.1.1': 'PASS' });
+  const kind = store.database.prepare<[], string>('SELECT kind FROM kernels').pluck().get();
+  assert.equal(kind, 'final', 'the kind stored is the parsed version\'s');
+  store.database.prepare(`UPDATE kernels SET version = '6.12.0'`).run();
+  for (const read of [() => results.matrix(), () => results.diffInputs(run), () => results.caseHistory('phase2-host', 'qemu', 'v6LC.1.1.1')]) {
+    await assert.rejects(read(), /the database holds a kernel version the lab never writes \(edited by hand\?\): invalid kernel version "6\.12\.0"/);
+  }
   await store.close();
 });

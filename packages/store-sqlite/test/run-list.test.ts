@@ -1,7 +1,7 @@
 // ResultsQuery.runs on SQLite: the filtered, paged list of runs behind `/api/runs` and `testlab runs --lab`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RunListFilter } from '@testlab/core';
+import { parseKernelVersion, type RunListFilter } from '@testlab/core';
 import { openSqliteStore, resultsQueryOn, type SqliteResults, type SqliteStore } from '../src/index.js';
 import { runPageQuery } from '../src/run-list.js';
 import { caseResult, Clock, tempDir } from './helpers.js';
@@ -17,7 +17,7 @@ async function run(name: string, version: string | null, testset: string, end: '
   const r = await store.startRun({ testset, nut: 'qemu', sourceLabel: `linux-${version ?? 'broken'}`, ownerPid: process.pid });
   if (version !== null) {
     // Two source hashes for 6.1.192: one version, two kernels rows; the filter must find both.
-    const kernel = await store.upsertKernel({ version, kind: 'stable', sourceLabel: `linux-${version}`, sourceHash: `sha256:${version}:${name}` });
+    const kernel = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}`, sourceHash: `sha256:${version}:${name}` });
     const build = await store.recordBuild({ kernelId: kernel.id, cacheKey: name, kernelRelease: version, fromCache: false });
     await store.attachKernel(r.id, kernel.id, build.id);
     await store.addResult(r.id, caseResult('v6LC.1.1.1'));

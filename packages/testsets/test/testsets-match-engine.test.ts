@@ -31,7 +31,7 @@ test('the router set runs radvd on Link0 with two links, forwarding on', async (
 });
 
 test('Section 2 and 3 cases carry their INDEX titles word for word', async () => {
-  const files = ['nd.p2/INDEX_ND_p2_host', 'nd.p2/INDEX_RD_p2_host', 'nd.p2/INDEX_ND_p2_router', 'nd.p2/INDEX_RD_p2_router', 'addr.p2/INDEX_P2_HOST'];
+  const files = ['nd.p2/INDEX_ND_p2_host', 'nd.p2/INDEX_RD_p2_host', 'nd.p2/INDEX_REDIRECT_p2_host', 'nd.p2/INDEX_ND_p2_router', 'nd.p2/INDEX_RD_p2_router', 'nd.p2/INDEX_REDIRECT_p2_router', 'addr.p2/INDEX_P2_HOST'];
   for (const c of await readIndexFiles(path.join(testsets, 'tahi-index'), files)) {
     const def = caseCatalogue.get(c.id);
     if (def && /^v6LC\.[23]\./.test(c.id)) assert.equal(def.title, c.title, c.id);

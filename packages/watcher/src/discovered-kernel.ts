@@ -1,51 +1,10 @@
-// What a poll finds, and where it goes. The watcher keeps no state of its own: a sink (the job queue, the
-// lab store, or memory in tests) says whether a kernel was seen before.
-import type { KernelVersion } from '@testlab/core';
-
-/** Where the lab gets a discovered kernel's tree. */
-export type KernelOrigin =
-  | {
-      type: 'tarball';
-      /** http(s) URL of the tarball (validated). */
-      url: string;
-      /** kernel.org's `.tar.sign` over the uncompressed tar, for finals and stable; absent for rc's. */
-      signatureUrl?: string;
-    }
-  | {
-      type: 'git';
-      /** Repository URL or absolute local path, as configured or derived from the feed. */
-      repo: string;
-      /** Tag or branch the kernel was found as. */
-      ref: string;
-      /** Full commit id, when the source knows it (git trees); linux-next from releases.json has only a tag. */
-      commit?: string;
-      /** Set when the tree has a keyring and the tag's signature was checked against it (tag-signature.ts). */
-      tagSignature?: { tagObject: string; fingerprint: string; signer: string };
-    };
-
-export interface DiscoveredKernel {
-  /** Parsed and validated with @testlab/core: the only form a version from outside reaches the lab in. */
-  version: KernelVersion;
-  /** releases.json's moniker (`mainline`, `stable`, `longterm`, `linux-next`) or `<tree>` / `<tree>/<branch>`. */
-  stream: string;
-  /** Whether the kernel.org entry says the line is end-of-life (git kernels: false). */
-  eol: boolean;
-  origin: KernelOrigin;
-  /** ISO 8601 UTC: the release time (releases.json) or the commit time (git). */
-  released: string | undefined;
-  /** Which configured source found it, e.g. `releases-json https://www.kernel.org/releases.json`. */
-  foundBy: string;
-}
+// What a poll finds (core's DiscoveredKernel), and where it goes. The watcher keeps no state of its own: a
+// sink (the job queue, the lab store, or memory in tests) says whether a kernel was seen before.
+import type { DiscoveredKernel, DiscoveredKernelSink } from '@testlab/core';
 
 /** The identity two polls agree on: the version text, and for git kernels also the commit. */
 export function kernelKey(k: DiscoveredKernel): string {
   return k.origin.type === 'git' && k.origin.commit ? `${k.version.text}@${k.origin.commit}` : k.version.text;
-}
-
-export interface DiscoveredKernelSink {
-  isKnown(k: DiscoveredKernel): Promise<boolean>;
-  /** Takes the kernel if it is new (the real sink enqueues it) and says which it was. */
-  offer(k: DiscoveredKernel): Promise<'new' | 'known'>;
 }
 
 /**

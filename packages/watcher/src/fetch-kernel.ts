@@ -1,10 +1,9 @@
 // Getting a discovered kernel onto local disk, checked: finals and stable by their PGP signature, rc's
 // against their git tag. Any failure is a KernelRejected naming the kernel and the cause; it stops that
 // kernel only (the poller goes on with the next).
-import type { Progress } from '@testlab/core';
-import type { DiscoveredKernel } from './discovered-kernel.js';
-import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from './http-fetch.js';
-import { normalizeRepo, updateMirror } from './git-mirror.js';
+import type { DiscoveredKernel, Progress } from '@testlab/core';
+import { updateGitMirror } from '@testlab/kernel-sources';
+import { downloadToCache, dropCached, type CachedDownload, type HttpOptions } from '@testlab/transport';
 import { verifyTarballSignature } from './pgp-verify.js';
 import { verifyTarballAgainstTag } from './rc-tag-check.js';
 
@@ -78,7 +77,7 @@ export async function fetchKernel(kernel: DiscoveredKernel, options: FetchOption
     } else {
       const tag = `v${version.text}`;
       try {
-        const mirror = await updateMirror(options.cacheDir, normalizeRepo(options.rcTagRepo as string), progress);
+        const mirror = await updateGitMirror(options.cacheDir, options.rcTagRepo as string, progress);
         const check = await verifyTarballAgainstTag(tarball.file, mirror, tag, progress);
         verifiedBy = `git tag ${check.tag} (tree ${check.tree})`;
       } catch (error) {

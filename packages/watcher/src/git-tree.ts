@@ -8,9 +8,8 @@
 // (its URL, over https/ssh) serves, exactly as much as that server and its transport are. A head that
 // sits on a release tag is given the tag's name only if that tag's signature holds.
 import path from 'node:path';
-import { compareKernelVersions, parseGitTag, parseKernelVersion, type KernelVersion } from '@testlab/core';
-import type { DiscoveredKernel } from './discovered-kernel.js';
-import { COMMIT, firstLine, gitIn, normalizeRepo, updateMirror } from './git-mirror.js';
+import { compareKernelVersions, parseGitTag, parseKernelVersion, type DiscoveredKernel, type KernelVersion } from '@testlab/core';
+import { COMMIT, firstLine, gitIn, normalizeRepo, updateGitMirror } from '@testlab/kernel-sources';
 import { tagChecker, type ListedTag, type TagSignatureCheck } from './tag-signature.js';
 import { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 
@@ -67,7 +66,7 @@ export class GitTreeSource implements WatchSource {
   }
 
   async poll(context: PollContext): Promise<SourcePoll> {
-    const mirror = await updateMirror(context.cacheDir, this.repo, context.progress);
+    const mirror = await updateGitMirror(context.cacheDir, this.repo, context.progress);
     const git = gitIn(mirror);
     const kernels: DiscoveredKernel[] = [];
     const skipped: SkippedEntry[] = [];

@@ -1,7 +1,6 @@
 // One poll of every configured source: each source's kernels are judged new or known by the sink; a source
 // that fails is reported and the others go on; a kernel that fails its checks is rejected alone.
-import { silentProgress, type Progress } from '@testlab/core';
-import type { DiscoveredKernel, DiscoveredKernelSink } from './discovered-kernel.js';
+import { silentProgress, type DiscoveredKernel, type DiscoveredKernelSink, type Progress } from '@testlab/core';
 import type { FetchedKernel } from './fetch-kernel.js';
 import type { SkippedEntry, WatchSource } from './watch-source.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Progress } from '@testlab/core';
-import { gitEnv } from './git-mirror.js';
+import { gitEnv } from '@testlab/kernel-sources';
 
 export interface TagCheck {
   tag: string;
@@ -41,6 +41,10 @@ export async function verifyTarballAgainstTag(tarball: string, mirror: string, t
       env: { LC_ALL: 'C' },
     });
     if (tar.failed) throw new Error(`the tarball is damaged: tar says: ${String(tar.stderr).trim().split('\n').slice(-2).join(' / ') || tar.shortMessage}`);
+    // git add skips device nodes, FIFOs and sockets, so such a member would pass the tree comparison and
+    // then be created by the build's unpack (as root: a device readable through the cache). None belongs.
+    const special = await specialFiles(unpacked);
+    if (special.length > 0) throw new Error(`the tarball has device nodes, FIFOs or sockets, which no release has: ${special.slice(0, 5).join(', ')}${special.length > 5 ? ', ...' : ''}`);
     const top = await topFolder(unpacked);
     // git add skips .git entries, which would let a tarball carry one unseen; a release never has one.
     const { stdout: dotGit } = await execa('find', [top, '-name', '.git', '-print', '-quit']);
@@ -72,6 +76,17 @@ export async function verifyTarballAgainstTag(tarball: string, mirror: string, t
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+const SPECIAL_KINDS: Readonly<Record<string, string>> = { b: 'block device', c: 'character device', p: 'FIFO', s: 'socket' };
+
+/** `path (kind)` of every device node, FIFO and socket under `dir` (find -printf: NUL-separated, argv only). */
+async function specialFiles(dir: string): Promise<string[]> {
+  const { stdout } = await execa('find', ['.', '(', '-type', 'b', '-o', '-type', 'c', '-o', '-type', 'p', '-o', '-type', 's', ')', '-printf', '%P\\0%y\\0'], { cwd: dir, stripFinalNewline: false });
+  const fields = stdout.split('\0');
+  const found: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) found.push(`${fields[i]} (${SPECIAL_KINDS[fields[i + 1] ?? ''] ?? 'special file'})`);
+  return found;
 }
 
 /** cgit and kernel.org put everything under one folder (`linux-6.13-rc1/`). */

@@ -1,9 +1,8 @@
 // kernel.org's releases.json as a watch source. The whole feed is validated with zod; one bad entry is
 // skipped with its reason and the others are kept; a feed that is not JSON (or not this shape) yields nothing.
 import { z } from 'zod';
-import { parseKernelVersion, type KernelVersion, type KernelVersionKind } from '@testlab/core';
-import type { DiscoveredKernel, KernelOrigin } from './discovered-kernel.js';
-import { fetchText, type HttpOptions } from './http-fetch.js';
+import { parseKernelVersion, type DiscoveredKernel, type KernelOrigin, type KernelVersion, type KernelVersionKind } from '@testlab/core';
+import { fetchText, type HttpOptions } from '@testlab/transport';
 import { quoted, type PollContext, type SkippedEntry, type SourcePoll, type WatchSource } from './watch-source.js';
 import { checkHttpUrl } from './urls.js';
 

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { firstLine, gitEnv } from './git-mirror.js';
+import { firstLine, gitEnv } from '@testlab/kernel-sources';
 import { verifyDetachedSignature, type SignatureCheck } from './pgp-verify.js';
 import { quoted } from './watch-source.js';
 

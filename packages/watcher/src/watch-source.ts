@@ -1,6 +1,5 @@
 // The contract of a watch source driver (one file each: releases-json.ts, git-tree.ts) and what a poll returns.
-import type { Progress } from '@testlab/core';
-import type { DiscoveredKernel } from './discovered-kernel.js';
+import type { DiscoveredKernel, Progress } from '@testlab/core';
 
 /** An entry the source saw but did not turn into a kernel, and why (hostile version, unknown moniker...). */
 export interface SkippedEntry {
@@ -15,7 +14,7 @@ export interface SourcePoll {
 }
 
 export interface PollContext {
-  /** Where git mirrors live (`<cache>/git/<sha256 of repo>`, the same place the git kernel source uses). */
+  /** Where git mirrors live: kernel-sources' gitMirrorDir, the folder the git kernel source builds from. */
   cacheDir: string;
   progress: Progress;
 }

@@ -3,10 +3,10 @@
 // section (packages/lab-config/src/watch-section.ts): the config sits below the drivers it configures.
 import type { z } from 'zod';
 import { watchConfig, type gitTreeConfig, type releasesJsonConfig, type WatchConfig, type WatchSourceConfig } from '@testlab/lab-config';
+import type { HttpOptions } from '@testlab/transport';
 import { GitTreeSource } from './git-tree.js';
 import { ReleasesJsonSource } from './releases-json.js';
 import type { WatchSource } from './watch-source.js';
-import type { HttpOptions } from './http-fetch.js';
 
 /** One line per driver: a new source kind is a new file plus a line here. */
 export const watchDrivers = {

@@ -1,7 +1,9 @@
 // A local git repository with kernel.org-style tags and a branch moving past them, watched like a real tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { GitSource, gitMirrorDir } from '@testlab/kernel-sources';
 import { GitTreeSource, MemorySink, pollOnce } from '../src/index.js';
 import { advanceMaster, makeKernelRepo, realKernelPart, recordingProgress, tempDir } from './fixtures.js';
 
@@ -64,5 +66,21 @@ test('a since floor hides old tags; a configuration with an option-like branch i
   assert.ok(skipped.some((s) => s.entry === 'tag v6.98' && /older than 6\.99-rc1/.test(s.reason)));
   assert.throws(() => new GitTreeSource({ name: 'x', repo: repo.dir, branches: ['--upload-pack=touch /tmp/pwned'] }), /branch "--upload-pack=touch \/tmp\/pwned" is not a plain branch name/);
   assert.throws(() => new GitTreeSource({ name: 'x', repo: 'ext::sh -c touch% /tmp/pwned' }), /transport helpers/);
-  assert.throws(() => new GitTreeSource({ name: 'x', repo: 'file:///srv/linux' }), /only http\(s\), ssh and git URLs or local paths/);
+  assert.throws(() => new GitTreeSource({ name: 'x', repo: 'file:///srv/linux' }), /unsupported URL scheme "file:" in file:\/\/\/srv\/linux: expected one of https:, http:, ssh:, git:/);
+});
+
+test('a kernel the tree offers is built from the mirror the poll left: the git kernel source neither clones nor fetches', async (t) => {
+  const dir = await tempDir(t);
+  const repo = await makeKernelRepo(path.join(dir, 'linux'), await realKernelPart());
+  const cacheDir = path.join(dir, 'cache');
+  const { kernels } = await new GitTreeSource({ name: 'torvalds', repo: repo.dir, branches: ['master'] }).poll({ cacheDir, progress: recordingProgress() });
+  const head = kernels.find((k) => k.version.kind === 'snapshot');
+  assert.ok(head?.origin.type === 'git' && head.origin.commit !== undefined);
+  // One folder for one repository however it is spelled.
+  assert.equal(gitMirrorDir(cacheDir, path.relative(process.cwd(), repo.dir)), gitMirrorDir(cacheDir, head.origin.repo));
+  assert.deepEqual(await readdir(path.join(cacheDir, 'git')), [path.basename(gitMirrorDir(cacheDir, repo.dir))]);
+  const build = recordingProgress();
+  const id = await new GitSource(head.origin.repo, head.origin.commit).identify(cacheDir, build);
+  assert.equal(id.hash, `git:${repo.commits.master}`);
+  assert.deepEqual(build.steps.filter((s) => /^git (clone|fetch)/.test(s)), []);
 });

@@ -2,9 +2,12 @@
 // Debian's 6.1 tree, a throwaway signing key, real gpgv. Each bad kernel is stopped alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fetchKernel, MemorySink, pollOnce, ReleasesJsonSource, verifyTarballSignature, type DiscoveredKernel } from '../src/index.js';
+import { execa } from 'execa';
+import type { DiscoveredKernel } from '@testlab/core';
+import { fetchKernel, MemorySink, pollOnce, ReleasesJsonSource, verifyTarballAgainstTag, verifyTarballSignature } from '../src/index.js';
 import { archiveTar, compress, FAST_RETRY, git, makeKernelRepo, makeSigner, realKernelPart, recordingProgress, releaseEntry, startServer, tempDir } from './fixtures.js';
 
 test('a releases.json poll with fetching: good signature, 503-then-200 and a matching rc accepted; bad signature, unknown key, truncated tarball and a forged rc each rejected alone', async (t) => {
@@ -123,4 +126,36 @@ test('policy before download: a signed kernel without a keyring, an unsigned fin
   await assert.rejects(fetchKernel(kernel('6.98', 'final'), { cacheDir: dir, keyring: 'k', progress }), /a final release without a signature is not taken/);
   await assert.rejects(fetchKernel(kernel('6.99-rc1', 'rc'), { cacheDir: dir, keyring: 'k', progress }), /no tag repository is configured/);
   assert.deepEqual(progress.steps, [], 'nothing was downloaded');
+});
+
+test('an rc tarball carrying a device node or a FIFO is refused before it is hashed, and nothing is left', async (t) => {
+  const dir = await tempDir(t);
+  const repo = path.join(dir, 'linux');
+  await mkdir(path.join(repo, 'net'), { recursive: true });
+  await git(repo, 'init', '-q', '-b', 'master');
+  await writeFile(path.join(repo, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 99\n');
+  await writeFile(path.join(repo, 'net/ndisc.c'), '/* nd */\n');
+  await git(repo, 'add', '-A');
+  await git(repo, 'commit', '-q', '-m', 'Linux 6.99-rc1');
+  await git(repo, 'tag', 'v6.99-rc1');
+  const tarball = path.join(dir, 'linux-6.99-rc1.tar');
+  await writeFile(tarball, await archiveTar(repo, 'v6.99-rc1', 'linux-6.99-rc1'));
+  const asRoot = process.getuid?.() === 0;
+  // Appended by Python's tarfile: git archive would never write these members.
+  const script = [
+    'import sys, tarfile',
+    "with tarfile.open(sys.argv[1], 'a') as t:",
+    "    f = tarfile.TarInfo('linux-6.99-rc1/net/fifo'); f.type = tarfile.FIFOTYPE; f.mode = 0o666; t.addfile(f)",
+    "    if sys.argv[2] == 'root':",
+    "        d = tarfile.TarInfo('linux-6.99-rc1/mem'); d.type = tarfile.CHRTYPE; d.devmajor = 1; d.devminor = 1; d.mode = 0o666; t.addfile(d)",
+  ].join('\n');
+  await execa('python3', ['-c', script, tarball, asRoot ? 'root' : 'user']);
+  const before = new Set(await readdir(tmpdir()));
+  await assert.rejects(verifyTarballAgainstTag(tarball, path.join(repo, '.git'), 'v6.99-rc1'), (e: Error) => {
+    assert.match(e.message, /the tarball has device nodes, FIFOs or sockets, which no release has: /);
+    assert.match(e.message, /net\/fifo \(FIFO\)/);
+    if (asRoot) assert.match(e.message, /mem \(character device\)/);
+    return true;
+  });
+  assert.deepEqual((await readdir(tmpdir())).filter((n) => n.startsWith('testlab-rc-check-') && !before.has(n)), [], 'its unpacked tree is gone');
 });

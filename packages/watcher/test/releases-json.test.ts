@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { InvalidFeed, parseReleasesJson, type DiscoveredKernel } from '../src/index.js';
+import type { DiscoveredKernel } from '@testlab/core';
+import { InvalidFeed, parseReleasesJson } from '../src/index.js';
 import { releaseEntry } from './fixtures.js';
 
 const FIXTURE = '/work/shared/fixtures/kernel-org/releases-2020-12-14.json';

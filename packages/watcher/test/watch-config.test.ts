@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { MemorySink, parseWatchConfig, pollOnce } from '../src/index.js';
+import { GitTreeSource, MemorySink, parseWatchConfig, pollOnce } from '../src/index.js';
 import { FAST_RETRY, makeKernelRepo, realKernelPart, releaseEntry, startServer, tempDir } from './fixtures.js';
 
 test('a configuration is validated as a whole, naming the bad field', () => {
@@ -35,11 +35,18 @@ test('one poll: an unreadable feed is reported, the git tree still polled, and 6
   }, { http: FAST_RETRY }); // the default waits 2, 8 and 30 s between tries
   const sink = new MemorySink();
   const reports = await pollOnce(sources, sink, { cacheDir: path.join(dir, 'cache') });
-  assert.match(reports[0]?.error ?? '', /^GET http:\/\/127\.0\.0\.1:[0-9]+\/down\.json failed after 4 tries: HTTP 503$/);
+  assert.match(reports[0]?.error ?? '', /^GET http:\/\/127\.0\.0\.1:[0-9]+\/down\.json failed after 4 tries: HTTP 503 Service Unavailable$/);
   assert.deepEqual(reports[1]?.found.map((f) => `${f.status} ${f.kernel.version.text}`), ['new 6.98']);
   assert.deepEqual(reports[2]?.found.map((f) => `${f.status} ${f.kernel.version.text} ${f.note ?? ''}`.trim()), [
     `known 6.98 also found by releases-json ${server.base}/releases.json`,
     'new 6.99-rc1',
   ]);
   assert.deepEqual(sink.accepted.map((k) => k.version.text), ['6.98', '6.99-rc1']);
+});
+
+test('a git tree URL whose user name could be an ssh option, or hides characters behind %, is refused', () => {
+  assert.doesNotThrow(() => new GitTreeSource({ name: 'torvalds', repo: 'ssh://git@git.kernel.org/pub/scm/linux.git' }));
+  for (const url of ['ssh://-oProxyCommand=touch@example.org/x.git', 'ssh://%2Doption@example.org/x', 'ssh://a%20b@example.org/x']) {
+    assert.throws(() => new GitTreeSource({ name: 'torvalds', repo: url }), /invalid user name/, url);
+  }
 });

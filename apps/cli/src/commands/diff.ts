@@ -1,26 +1,33 @@
-// `testlab diff <runA> <runB> --lab URL`: how run B differs from run A, case by case. Exit 5 when B has
+// `testlab diff <runA> <runB> [--lab URL]`: how run B differs from run A, case by case, from the local store
+// or a running lab's /api/compare: both answers come from @testlab/diff's compareRuns. Exit 5 when B has
 // regressions against A, so a script can gate on it.
 import type { Command } from 'commander';
-import type { DiffCounts, DiffEntry, RunSummary } from '@testlab/core';
+import type { RunSummary } from '@testlab/core';
+import { compareRuns, NoSuchRunError, type Comparison } from '@testlab/diff';
 import { table } from '../format.js';
-import { EXIT, labClient, printJson, remote, RemoteError, withLabOptions, type LabOptions } from './remote.js';
-
-/** The lab's /api/compare answer. */
-export interface Comparison {
-  a: RunSummary;
-  b: RunSummary;
-  counts: DiffCounts;
-  entries: DiffEntry[];
-}
+import type { LabPaths } from '../lab-paths.js';
+import { withLocalLab } from '../wiring.js';
+import { EXIT, labClient, labGiven, printJson, remote, RemoteError, withLabOptions, type LabOptions } from './remote.js';
 
 const RUN_ID = /^[1-9][0-9]{0,9}$/;
 
-export async function diffCommand(a: string, b: string, opts: LabOptions & { json?: boolean; all?: boolean }): Promise<number> {
+async function localComparison(paths: LabPaths, a: number, b: number): Promise<Comparison> {
+  try {
+    return await withLocalLab(paths, (lab) => compareRuns(lab.results, a, b));
+  } catch (error) {
+    if (error instanceof NoSuchRunError) throw new RemoteError(error.message, EXIT.notFound);
+    throw error;
+  }
+}
+
+export async function diffCommand(a: string, b: string, opts: LabOptions & { json?: boolean; all?: boolean }, paths: () => LabPaths): Promise<number> {
   return remote(async () => {
     for (const id of [a, b]) {
       if (!RUN_ID.test(id)) throw new RemoteError(`run ids are positive numbers, got ${JSON.stringify(id.slice(0, 40))}`, EXIT.usage);
     }
-    const c = await labClient(opts).get<Comparison>(`/api/compare?a=${a}&b=${b}`);
+    const c = labGiven(opts)
+      ? await labClient(opts).get<Comparison>(`/api/compare?a=${a}&b=${b}`)
+      : await localComparison(paths(), Number(a), Number(b));
     const verdict = c.counts.regression > 0 ? EXIT.regressions : EXIT.ok;
     if (opts.json) {
       printJson(c);
@@ -41,17 +48,18 @@ export async function diffCommand(a: string, b: string, opts: LabOptions & { jso
   });
 }
 
-export function registerDiff(program: Command): void {
+export function registerDiff(program: Command, paths: () => LabPaths): void {
   withLabOptions(
     program
       .command('diff')
-      .description('how run B differs from run A, case by case (exit 5: B regressed, 3: no such run, 1: lab unreachable)')
+      .description('how run B differs from run A, case by case, from the local store or a lab (exit 5: B regressed, 3: no such run, 2: bad id, 1: lab unreachable)')
       .argument('<runA>', 'the run compared against (e.g. the baseline)')
       .argument('<runB>', 'the run to judge'),
+    true,
   )
     .option('--all', 'also list cases failing on both sides')
     .option('--json', 'JSON for scripts')
     .action(async (a: string, b: string, opts) => {
-      process.exitCode = await diffCommand(a, b, opts);
+      process.exitCode = await diffCommand(a, b, opts, paths);
     });
 }

@@ -2,7 +2,7 @@
 // outside the lab, or by an older run) stored as a run of that kernel, and its cases printed.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InvalidKernelVersion } from '@testlab/core';
+import { InvalidKernelVersion, parseKernelVersion } from '@testlab/core';
 import { importTahiResults, TahiReportError, type TahiImport } from '@testlab/engine-tahi';
 import type { LabPaths } from '../lab-paths.js';
 import { openLabStore } from '../wiring.js';
@@ -14,10 +14,12 @@ export interface ImportTahiOptions {
 }
 
 export async function importTahiCommand(paths: LabPaths, folder: string, opts: ImportTahiOptions): Promise<number> {
+  // The operator's --kernel is outside input: parsed before anything is opened (InvalidKernelVersion: exit 2).
+  const kernel = parseKernelVersion(opts.kernel);
   const store = await openLabStore(paths);
   let imported: TahiImport;
   try {
-    imported = await importTahiResults(store, folder, { kernel: opts.kernel, artifactsRoot: path.join(paths.home, 'runs') });
+    imported = await importTahiResults(store, folder, { kernel, artifactsRoot: path.join(paths.home, 'runs') });
   } finally {
     await store.close();
   }
@@ -26,7 +28,7 @@ export async function importTahiCommand(paths: LabPaths, folder: string, opts: I
     return 0;
   }
   const w = (s: string) => process.stdout.write(`${s}\n`);
-  w(`run ${imported.run.id}: TAHI results of kernel ${imported.kernelVersion} imported from ${path.resolve(folder)}`);
+  w(`run ${imported.run.id}: TAHI results of kernel ${imported.kernelVersion.text} imported from ${path.resolve(folder)}`);
   for (const { report, cases } of imported.sections) {
     w('');
     w(`${report.section}: ${report.title}${report.unfinished ? ' (autorun had not finished: no End time)' : ''}`);
@@ -45,7 +47,7 @@ export async function importTahiCommand(paths: LabPaths, folder: string, opts: I
 function toJson(i: TahiImport) {
   return {
     run: i.run,
-    kernel: i.kernelVersion,
+    kernel: i.kernelVersion.text,
     artifactsDir: i.artifactsDir,
     sections: i.sections.map(({ report, cases }) => ({
       section: report.section,

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { JobRecord, JobStatus } from '@testlab/core';
+import { wireJobPayload, type JobRecord, type JobStatus } from '@testlab/core';
 import { openSqliteJobQueue } from '@testlab/store-sqlite';
 import type { LabPaths } from '../lab-paths.js';
 import { table } from '../format.js';
@@ -11,11 +11,11 @@ import { table } from '../format.js';
 const STATUSES: readonly JobStatus[] = ['queued', 'leased', 'done', 'failed'];
 
 function describe(job: JobRecord): string[] {
-  const what = job.kind === 'run' ? `${String(job.payload.version)} ${String(job.payload.testset)}` : `${String(job.payload.version)} (${String(job.payload.profile)})`;
+  const what = job.kind === 'run' ? `${job.payload.version.text} ${job.payload.testset}` : `${job.payload.version.text} (${job.payload.profile})`;
   const where = job.status === 'leased' ? (job.nut ?? 'build host') : job.kind === 'run' && job.requires ? `${job.requires.profile}/${job.requires.mode}` : '';
   const detail = job.status === 'failed' || (job.status === 'queued' && job.error)
     ? `${job.failureOwner ?? ''}: ${job.error ?? ''}`.slice(0, 100)
-    : job.result && typeof job.result.runId === 'number' ? `run ${job.result.runId}` : '';
+    : job.result && typeof job.result.runId === 'number' ? `run ${job.result.runId}${job.result.alreadyTested === true ? ' (already tested: not run again)' : ''}` : '';
   return [String(job.id), job.kind, job.status, String(job.priority), what, where, `${job.attempts}/${job.maxAttempts}`, detail];
 }
 
@@ -34,7 +34,8 @@ export function registerQueue(program: Command, paths: () => LabPaths): void {
       const queue = openSqliteJobQueue(file);
       try {
         const jobs = await queue.list(opts.status ? { status: opts.status } : {});
-        if (opts.json) process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+        // The payloads as the queue stores them: versions as their text.
+        if (opts.json) process.stdout.write(`${JSON.stringify(jobs.map((j) => ({ ...j, payload: wireJobPayload(j) })), null, 2)}\n`);
         else if (jobs.length === 0) process.stdout.write('no jobs\n');
         else process.stdout.write(`${table(['id', 'kind', 'status', 'prio', 'kernel / set', 'where', 'tries', 'detail'], jobs.map(describe))}\n`);
       } finally {

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ResultLine, RunSummary, StageRecord, StoredArtifact, StoredDiff } from '@testlab/core';
-import { writeRunTables } from './show.js';
+import { writeArtifacts, writeRunTables } from './show.js';
 
 /** Exit codes of the commands that talk to a lab; documented in `testlab --help` output of each command. */
 export const EXIT = {
@@ -36,10 +36,10 @@ export interface LabOptions {
   tokenFile?: string;
 }
 
-/** Adds --lab (default $TESTLAB_LAB) and --token-file to a command. */
-export function withLabOptions(command: Command): Command {
+/** Adds --lab (default $TESTLAB_LAB) and --token-file to a command; `orLocal`: without either it reads the local store. */
+export function withLabOptions(command: Command, orLocal = false): Command {
   return command
-    .option('--lab <url>', 'base URL of the running lab (default: $TESTLAB_LAB)')
+    .option('--lab <url>', `base URL of the running lab (default: $TESTLAB_LAB${orLocal ? '; neither: the local store' : ''})`)
     .option('--token-file <path>', 'file holding the lab API token (default: $TESTLAB_TOKEN)');
 }
 
@@ -104,6 +104,11 @@ export class LabClient {
   }
 }
 
+/** Whether --lab or $TESTLAB_LAB names a lab (the read commands use the local store when neither does). */
+export function labGiven(opts: LabOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(opts.lab ?? env.TESTLAB_LAB);
+}
+
 /** The lab client from --lab / $TESTLAB_LAB; the token is read only when a request needs it. */
 export function labClient(opts: LabOptions, env: NodeJS.ProcessEnv = process.env): LabClient {
   const lab = opts.lab ?? env.TESTLAB_LAB;
@@ -150,7 +155,7 @@ export function printJson(value: unknown): void {
 }
 
 /** `testlab run --lab URL`: queue the run on that lab instead of running it here. */
-export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number; reruns?: number }): Promise<number> {
+export async function remoteRunCommand(opts: LabOptions & { source: string; ref?: string; testset: string; version?: string; json?: boolean; cmdline?: string[]; sysctl?: string[]; bootDeadline?: number; reruns?: number }): Promise<number> {
   return remote(async () => {
     if (opts.cmdline || opts.sysctl || opts.bootDeadline !== undefined || opts.reruns !== undefined) {
       // A lab reruns as its own config says (diff.reruns).
@@ -160,6 +165,8 @@ export async function remoteRunCommand(opts: LabOptions & { source: string; ref?
       source: opts.source,
       ...(opts.ref ? { ref: opts.ref } : {}),
       testset: opts.testset,
+      // Without it the lab reads the version from the ref, the file name or a tarball's Makefile.
+      ...(opts.version ? { version: opts.version } : {}),
     });
     if (opts.json) printJson(queued);
     else process.stdout.write(`${queued.created ? 'queued' : 'already queued'}: job ${queued.jobId}${queued.runId ? `, run ${queued.runId}` : ''}\n`);
@@ -168,7 +175,7 @@ export async function remoteRunCommand(opts: LabOptions & { source: string; ref?
 }
 
 /** `testlab show <run> --lab URL`: the run as the lab's API has it (results, diffs against its baselines). */
-export async function remoteShowCommand(idText: string, opts: LabOptions & { json?: boolean }): Promise<number> {
+export async function remoteShowCommand(idText: string, opts: LabOptions & { json?: boolean; artifacts?: boolean }): Promise<number> {
   return remote(async () => {
     if (!/^[1-9][0-9]{0,9}$/.test(idText)) throw new RemoteError(`run id must be a positive number, got ${JSON.stringify(idText.slice(0, 40))}`, EXIT.usage);
     const client = labClient(opts);
@@ -186,10 +193,7 @@ export async function remoteShowCommand(idText: string, opts: LabOptions & { jso
       const counts = Object.entries(d.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`);
       w(`\nagainst ${d.baselineKernel} (run ${d.baselineRunId}, ${d.roles.join(', ')}): ${counts.join(', ') || 'no difference'}`);
     }
-    if (artifacts.length > 0) {
-      w('\nartifacts:');
-      for (const a of artifacts) w(`  ${a.kind.padEnd(12)} ${client.base}${a.url}`);
-    }
+    writeArtifacts(w, run.id, artifacts.map((a) => ({ kind: a.kind, where: `${client.base}${a.url}` })), opts.artifacts === true, undefined);
     return EXIT.ok;
   });
 }

@@ -53,7 +53,7 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
     }).catch((e: unknown) => {
       if (!(e instanceof RunNotDiffableError)) throw e;
     });
-    await printRun(store, outcome.runId, Boolean(opts.json));
+    await printRun(store, outcome.runId, { json: Boolean(opts.json) });
     if (outcome.status === 'failed') {
       process.stderr.write(`testlab: the lab failed at stage ${outcome.stage}: ${outcome.error}\n`);
       if (outcome.logPath) process.stderr.write(`testlab: see ${outcome.logPath}\n`);

@@ -1,25 +1,32 @@
 // `testlab show <run>`: what the lab stored about one run, for people (tables) and scripts (--json).
 // `testlab runs` is in runs.ts.
+import path from 'node:path';
 import type { CaseResult, LabStore, RunSummary, StageRecord } from '@testlab/core';
 import { formatDuration, table } from '../format.js';
 
-export async function showRunCommand(store: LabStore, idText: string, opts: { json?: boolean }): Promise<number> {
+export interface ShowOptions {
+  json?: boolean;
+  /** List every artifact; without it one line says how many there are and where. */
+  artifacts?: boolean;
+}
+
+export async function showRunCommand(store: LabStore, idText: string, opts: ShowOptions): Promise<number> {
   if (!/^[1-9][0-9]{0,9}$/.test(idText)) {
     process.stderr.write(`testlab: run id must be a positive number, got ${JSON.stringify(idText.slice(0, 40))}\n`);
     return 2;
   }
-  const found = await printRun(store, Number(idText), Boolean(opts.json));
+  const found = await printRun(store, Number(idText), opts);
   return found ? 0 : 3;
 }
 
-export async function printRun(store: LabStore, runId: number, json: boolean): Promise<boolean> {
+export async function printRun(store: LabStore, runId: number, opts: ShowOptions): Promise<boolean> {
   const run = await store.getRun(runId);
   if (!run) {
     process.stderr.write(`testlab: no run ${runId}\n`);
     return false;
   }
   const [stages, results, artifacts] = await Promise.all([store.stagesOf(runId), store.resultsOf(runId), store.artifactsOf(runId)]);
-  if (json) {
+  if (opts.json) {
     process.stdout.write(`${JSON.stringify({ run, stages, results, artifacts }, null, 2)}\n`);
     return true;
   }
@@ -28,11 +35,33 @@ export async function printRun(store: LabStore, runId: number, json: boolean): P
     const c = run.counts;
     w(`\n${results.length} cases: ${c.PASS} PASS, ${c.FAIL} FAIL, ${c.WARN} WARN, ${c.NA} N/A, ${c.ERROR} ERROR`);
   }
-  if (artifacts.length > 0) {
-    w('\nartifacts:');
-    for (const a of artifacts) w(`  ${a.kind.padEnd(12)} ${a.path}`);
-  }
+  writeArtifacts(w, runId, artifacts.map((a) => ({ kind: a.kind, where: a.path })), opts.artifacts === true, commonFolder(artifacts.map((a) => a.path)));
   return true;
+}
+
+/**
+ * A run keeps hundreds of artifacts (a pcap per case and link): listed only when asked for (--artifacts);
+ * otherwise one line says how many and where, so a run's output ends with its results.
+ */
+export function writeArtifacts(w: (line: string) => void, runId: number, artifacts: readonly { kind: string; where: string }[], list: boolean, under: string | undefined): void {
+  if (artifacts.length === 0) return;
+  if (list) {
+    w('\nartifacts:');
+    for (const a of artifacts) w(`  ${a.kind.padEnd(12)} ${a.where}`);
+    return;
+  }
+  w(`\n${artifacts.length} artifacts${under ? ` under ${under}` : ''} (list them: testlab show ${runId} --artifacts)`);
+}
+
+/** The deepest folder holding every path (a run's are all under runs/run-<id>/). */
+function commonFolder(paths: readonly string[]): string | undefined {
+  if (paths.length === 0) return undefined;
+  const split = paths.map((p) => path.dirname(p).split(path.sep));
+  const first = split[0]!;
+  let n = 0;
+  while (n < first.length && split.every((parts) => parts[n] === first[n])) n++;
+  const folder = first.slice(0, n).join(path.sep);
+  return folder === '' ? undefined : folder;
 }
 
 type RunHeader = Pick<RunSummary, 'id' | 'kernelVersion' | 'sourceLabel' | 'testset' | 'nut' | 'status' | 'failedStage' | 'error'>;

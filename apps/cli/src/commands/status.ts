@@ -1,12 +1,18 @@
-// `testlab status --lab URL`: what a running lab is doing: its queue, runs in progress, NUTs.
+// `testlab status [--lab URL]`: what a lab is doing: its queue, runs in progress, NUTs. From the local store
+// (labd's queue and the CLI's runs share lab.db) or a running lab's /api/status: both are the store's
+// ResultsQuery.labStatus().
 import type { Command } from 'commander';
 import type { LabStatus } from '@testlab/core';
 import { table } from '../format.js';
-import { EXIT, labClient, printJson, remote, withLabOptions, type LabOptions } from './remote.js';
+import type { LabPaths } from '../lab-paths.js';
+import { withLocalLab } from '../wiring.js';
+import { EXIT, labClient, labGiven, printJson, remote, withLabOptions, type LabOptions } from './remote.js';
 
-export async function statusCommand(opts: LabOptions & { json?: boolean }): Promise<number> {
+export async function statusCommand(opts: LabOptions & { json?: boolean }, paths: () => LabPaths): Promise<number> {
   return remote(async () => {
-    const status = await labClient(opts).get<LabStatus>('/api/status');
+    const status = labGiven(opts)
+      ? await labClient(opts).get<LabStatus>('/api/status')
+      : await withLocalLab(paths(), (lab) => lab.results.labStatus());
     if (opts.json) {
       printJson(status);
       return EXIT.ok;
@@ -31,10 +37,10 @@ export async function statusCommand(opts: LabOptions & { json?: boolean }): Prom
   });
 }
 
-export function registerStatus(program: Command): void {
-  withLabOptions(program.command('status').description("a running lab's queue, runs in progress and NUTs (exit 1: lab unreachable)"))
+export function registerStatus(program: Command, paths: () => LabPaths): void {
+  withLabOptions(program.command('status').description("a lab's queue, runs in progress and NUTs, from the local store or a running lab (exit 1: lab unreachable)"), true)
     .option('--json', 'JSON for scripts')
     .action(async (opts) => {
-      process.exitCode = await statusCommand(opts);
+      process.exitCode = await statusCommand(opts, paths);
     });
 }

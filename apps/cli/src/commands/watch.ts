@@ -4,17 +4,8 @@
 // nothing. Without a config only `--dry-run` is possible (known = a run of that version is in the store).
 // Continuous watching is the lab daemon's job.
 import type { Command } from 'commander';
-import type { LabStore, Progress } from '@testlab/core';
-import {
-  DEFAULT_RELEASES_URL,
-  fetchKernel,
-  parseWatchConfig,
-  pollOnce,
-  type DiscoveredKernel,
-  type DiscoveredKernelSink,
-  type SourceReport,
-  type WatchSourceConfig,
-} from '@testlab/watcher';
+import type { DiscoveredKernel, DiscoveredKernelSink, LabStore, Progress } from '@testlab/core';
+import { DEFAULT_RELEASES_URL, fetchKernel, parseWatchConfig, pollOnce, type SourceReport, type WatchSourceConfig } from '@testlab/watcher';
 import type { LabPaths } from '../lab-paths.js';
 import { ConfigError } from '@testlab/lab-config';
 import { openLabStore } from '../wiring.js';
@@ -118,7 +109,7 @@ export async function watchCommand(paths: LabPaths, opts: WatchOptions): Promise
     await lab?.close();
   }
 
-  const enqueued = (lab?.enqueued ?? []).map((e) => ({ version: e.kernel.version, jobs: e.result.added.length, unplaceable: e.result.plan.unplaceable }));
+  const enqueued = (lab?.enqueued ?? []).map((e) => ({ version: e.kernel.version.text, jobs: e.result.added.length, unplaceable: e.result.plan.unplaceable }));
   if (opts.json) process.stdout.write(`${JSON.stringify({ dryRun, sources: reports.map(reportJson), ...(dryRun ? {} : { enqueued }) }, null, 2)}\n`);
   else {
     printReports(reports);

@@ -1,6 +1,6 @@
 // The JSON API: everything the pages show, as data. Same validation as the pages; errors are JSON.
 import type { WebRoute } from '../context.js';
-import { compareRuns } from '../compare-runs.js';
+import { compareRunsOrNotFound } from '../compare-runs.js';
 import { caseId as caseIdSchema, caseParams, compareQuery, historyQuery, matrixQuery, NotFound, parse, resultFilterQuery, runParams } from '../params.js';
 import { historyOf } from './history.js';
 import { z } from 'zod';
@@ -48,7 +48,7 @@ const api: WebRoute = async (app, { context }) => {
   });
   app.get('/api/compare', async (request) => {
     const { a, b } = parse(compareQuery, request.query);
-    return compareRuns(results, a, b);
+    return compareRunsOrNotFound(results, a, b);
   });
   app.get('/api/feed', async () => results.feed({ limit: 50 }));
 };

@@ -2,12 +2,14 @@
 // behind the signed links of the emails. Confirm and unsubscribe act on POST only: mail scanners fetch
 // links with GET, and must neither confirm someone nor unsubscribe them. Those POSTs need no CSRF token:
 // the HMAC in the link is the proof, and RFC 8058 one-click comes from mail providers without cookies.
+// The pages behind links never show the subscriber's address: a link can leak (a forwarded email, a proxy's
+// log), and whoever holds it must not learn who subscribed. Links expire (notify's LINK_LIFETIME_DAYS).
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import { InvalidSubscriptionError, describeFilter, type NotifyService } from '@testlab/notify';
+import { InvalidSubscriptionError, LINK_LIFETIME_DAYS, describeFilter, type LinkOutcome, type NotifyService } from '@testlab/notify';
 import { requireToken } from './trigger.js';
 
 export interface SubscriptionRoutesOptions {
@@ -20,7 +22,7 @@ export interface SubscriptionRoutesOptions {
   secureCookie?: boolean;
 }
 
-type Query = { s?: unknown; t?: unknown };
+type Query = { s?: unknown; e?: unknown; t?: unknown };
 
 export const subscriptionRoutes: FastifyPluginAsync<SubscriptionRoutesOptions> = async (app, options) => {
   const { subscriptions, templates } = options.notify;
@@ -39,6 +41,17 @@ export const subscriptionRoutes: FastifyPluginAsync<SubscriptionRoutesOptions> =
   const badLink = (reply: FastifyReply) =>
     message(reply, 403, 'Invalid link', 'This link is not valid: it was changed or cut short. Copy the whole link from the email.');
   const gone = (reply: FastifyReply) => message(reply, 410, 'Subscription gone', 'This subscription no longer exists or was ended.');
+  const expired = (reply: FastifyReply) =>
+    message(
+      reply,
+      410,
+      'Link expired',
+      `This link has expired (confirmation links work for ${LINK_LIFETIME_DAYS.confirm} days, unsubscribe links for ${LINK_LIFETIME_DAYS.unsubscribe}). Subscribe again, or use the unsubscribe link of a newer email.`,
+    );
+  const refused = (reply: FastifyReply, r: Extract<LinkOutcome, { ok: false }>) =>
+    r.reason === 'invalid-link' ? badLink(reply) : r.reason === 'expired' ? expired(reply) : gone(reply);
+  // The form posts back to the link it was reached by.
+  const actionOf = (path: string, q: Query) => `${path}?${new URLSearchParams({ s: String(q.s), e: String(q.e), t: String(q.t) }).toString()}`;
   const blank = { email: '', streams: '', testsets: '', casePrefix: '', scope: 'regressions', cadence: 'immediate' };
 
   app.get('/subscriptions/new', async (_request, reply) => {
@@ -62,33 +75,31 @@ export const subscriptionRoutes: FastifyPluginAsync<SubscriptionRoutesOptions> =
   });
 
   app.get<{ Querystring: Query }>('/subscriptions/confirm', { config: limit }, async (request, reply) => {
-    const r = await subscriptions.lookup('confirm', request.query.s, request.query.t);
-    if (!r.ok) return r.reason === 'invalid-link' ? badLink(reply) : gone(reply);
+    const r = await subscriptions.lookup('confirm', request.query);
+    if (!r.ok) return refused(reply, r);
     if (r.subscription.status === 'unsubscribed') return gone(reply);
-    const action = `/subscriptions/confirm?s=${r.subscription.id}&t=${encodeURIComponent(String(request.query.t))}`;
-    const question = `Send ${r.subscription.email} ${describeFilter(r.subscription)}?`;
-    return page(reply, 200, templates.page('link-action', { title: 'Confirm subscription', question, action, button: 'Confirm' }));
+    const question = `Confirm the subscription to ${describeFilter(r.subscription)}?`;
+    return page(reply, 200, templates.page('link-action', { title: 'Confirm subscription', question, action: actionOf('/subscriptions/confirm', request.query), button: 'Confirm' }));
   });
 
   app.post<{ Querystring: Query }>('/subscriptions/confirm', { config: limit }, async (request, reply) => {
-    const r = await subscriptions.confirm(request.query.s, request.query.t);
-    if (!r.ok) return r.reason === 'invalid-link' ? badLink(reply) : gone(reply);
-    return message(reply, 200, 'Subscribed', `${r.subscription.email} will get ${describeFilter(r.subscription)}.`);
+    const r = await subscriptions.confirm(request.query);
+    if (!r.ok) return refused(reply, r);
+    return message(reply, 200, 'Subscribed', `Subscribed: ${describeFilter(r.subscription)}.`);
   });
 
   app.get<{ Querystring: Query }>('/subscriptions/unsubscribe', { config: limit }, async (request, reply) => {
-    const r = await subscriptions.lookup('unsubscribe', request.query.s, request.query.t);
-    if (!r.ok) return r.reason === 'invalid-link' ? badLink(reply) : gone(reply);
-    const action = `/subscriptions/unsubscribe?s=${r.subscription.id}&t=${encodeURIComponent(String(request.query.t))}`;
-    const question = `Stop the emails to ${r.subscription.email} about ${describeFilter(r.subscription)}?`;
-    return page(reply, 200, templates.page('link-action', { title: 'Unsubscribe', question, action, button: 'Unsubscribe' }));
+    const r = await subscriptions.lookup('unsubscribe', request.query);
+    if (!r.ok) return refused(reply, r);
+    const question = `Stop the emails about ${describeFilter(r.subscription)}?`;
+    return page(reply, 200, templates.page('link-action', { title: 'Unsubscribe', question, action: actionOf('/subscriptions/unsubscribe', request.query), button: 'Unsubscribe' }));
   });
 
   // The form's button and RFC 8058 one-click (body `List-Unsubscribe=One-Click`) both land here.
   app.post<{ Querystring: Query }>('/subscriptions/unsubscribe', { config: limit }, async (request, reply) => {
-    const r = await subscriptions.unsubscribe(request.query.s, request.query.t);
-    if (!r.ok) return r.reason === 'invalid-link' ? badLink(reply) : gone(reply);
-    return message(reply, 200, 'Unsubscribed', `No more emails to ${r.subscription.email} for this subscription.`);
+    const r = await subscriptions.unsubscribe(request.query);
+    if (!r.ok) return refused(reply, r);
+    return message(reply, 200, 'Unsubscribed', 'No more emails for this subscription.');
   });
 
   if (options.apiToken) {

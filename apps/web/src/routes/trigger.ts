@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { kernelVersionSchema, type KernelVersion } from '@testlab/core';
 
 /** What a caller asks the lab to run. */
 export interface TriggerRequest {
@@ -11,8 +12,8 @@ export interface TriggerRequest {
   source: string;
   ref?: string;
   testset: string;
-  /** The kernel version the jobs are planned as, when neither the ref nor the file name tells it. */
-  version?: string;
+  /** The kernel version the jobs are planned as, when neither the ref, the file name nor a local tarball's Makefile tells it (parsed here). */
+  version?: KernelVersion;
 }
 
 /** Thrown by a TriggerRun when the request cannot be planned on this lab (unknown test set, no version): a 400. */
@@ -36,7 +37,7 @@ const triggerSchema = z.strictObject({
   source: z.string().trim().min(1).max(2000).refine((s) => !/[\u0000-\u001f]/.test(s), 'must not contain control characters'),
   ref: z.string().trim().regex(/^[A-Za-z0-9._\/-]{1,200}$/, 'must be a git tag, branch or commit').refine((s) => !s.startsWith('-') && !s.includes('..'), 'must be a git tag, branch or commit').optional(),
   testset: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a test set name such as phase2-host'),
-  version: z.string().regex(/^[A-Za-z0-9.-]{1,80}$/, 'must be a kernel version such as 6.1.192').optional(),
+  version: z.string().regex(/^[A-Za-z0-9.-]{1,80}$/, 'must be a kernel version such as 6.1.192').pipe(kernelVersionSchema).optional(),
 });
 
 /**

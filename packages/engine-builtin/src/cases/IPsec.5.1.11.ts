@@ -4,12 +4,11 @@ import { fail, pass } from '../runner/case.js';
 import { failAnswer, ipsecCases } from '../vocabulary/ipsec-case.js';
 import { echoNut, echoUnanswered, hostTransport } from '../vocabulary/ipsec-end-node.js';
 import { setNutIpsec } from '../vocabulary/ipsec-nut.js';
+import { BAD_ICV } from '../vocabulary/ipsec-test-data.js';
 import { END } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
 
 const RFC = 'RFC 4303 §3.4.4.1';
-/** TAHI's cracked bytes: 0xaa. */
-export const BAD_ICV = (length: number): Uint8Array => new Uint8Array(length).fill(0xaa);
 
 export const cases = ipsecCases({
   n: '5.1.11',

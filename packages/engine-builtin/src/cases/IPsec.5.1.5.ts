@@ -2,19 +2,17 @@
 // between two good exchanges (ESP sequence numbers 1 and 3) HOST1 sends a dummy packet (Next Header 59,
 // sequence number 2), (a) empty, (b) with 8 octets of TFC padding. The NUT must drop it silently and go
 // on answering (RFC 4303 §2.6).
-import { fromHex } from '@testlab/packet';
 import { pass } from '../runner/case.js';
 import { failAnswer, ipsecCases } from '../vocabulary/ipsec-case.js';
 import { echoNut, hostTransport, nutNet0 } from '../vocabulary/ipsec-end-node.js';
 import { setNutIpsec } from '../vocabulary/ipsec-nut.js';
+import { DUMMY_TFC } from '../vocabulary/ipsec-test-data.js';
 import { END, END_NODE_ROUTER } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
 import { outgoingBytes, sendToNut } from '../vocabulary/ipsec-wire.js';
 import type { CaseDefinition } from '../runner/case.js';
 
 const RFC = 'RFC 4303 §2.6';
-/** TAHI's dummy data of part (b): hexstr("0123456789abcdef"). */
-export const DUMMY_TFC = fromHex('0123456789abcdef');
 
 const part = (letter: 'a' | 'b', what: string, dummy: Uint8Array): CaseDefinition[] =>
   ipsecCases({

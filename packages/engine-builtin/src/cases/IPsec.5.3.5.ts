@@ -7,7 +7,7 @@ import { echoNut, sgwTunnel } from '../vocabulary/ipsec-end-node.js';
 import { setNutIpsec } from '../vocabulary/ipsec-nut.js';
 import { END } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
-import { DUMMY_TFC } from './IPsec.5.1.5.js';
+import { DUMMY_TFC } from '../vocabulary/ipsec-test-data.js';
 
 const RFC = 'RFC 4303 §2.7';
 

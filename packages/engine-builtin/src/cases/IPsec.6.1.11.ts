@@ -7,7 +7,7 @@ import { setNutIpsec } from '../vocabulary/ipsec-nut.js';
 import { forwardIn, gatewayTunnel } from '../vocabulary/ipsec-sgw.js';
 import { SGW } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
-import { DUMMY_TFC } from './IPsec.5.1.5.js';
+import { DUMMY_TFC } from '../vocabulary/ipsec-test-data.js';
 
 const RFC = 'RFC 4303 §2.7';
 

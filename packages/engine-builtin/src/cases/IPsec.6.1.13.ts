@@ -7,7 +7,7 @@ import { setNutIpsec } from '../vocabulary/ipsec-nut.js';
 import { forwardIn, gatewayTunnel, notForwardedIn } from '../vocabulary/ipsec-sgw.js';
 import { SGW } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
-import { BAD_ICV } from './IPsec.5.1.11.js';
+import { BAD_ICV } from '../vocabulary/ipsec-test-data.js';
 
 const RFC = 'RFC 4303 §3.4.4.1';
 

@@ -10,7 +10,7 @@ import { forwardIn, gatewayTunnel, sgwNeighbors } from '../vocabulary/ipsec-sgw.
 import { SGW, SGW_ROUTER } from '../vocabulary/ipsec-topology.js';
 import { named, talk } from '../vocabulary/ipsec-traffic.js';
 import { describeForReason, fromNut, isNd, sendToNut } from '../vocabulary/ipsec-wire.js';
-import { DUMMY_TFC } from './IPsec.5.1.5.js';
+import { DUMMY_TFC } from '../vocabulary/ipsec-test-data.js';
 
 const RFC = 'RFC 4303 §2.6';
 

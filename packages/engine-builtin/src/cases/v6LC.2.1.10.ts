@@ -1,5 +1,6 @@
 // v6LC.2.1.10 Neighbor Solicitation Processing, NCE State REACHABLE (RFC 4861 §7.2.3): a solicitation
 // with a different SLLA replaces the recorded address (and makes the entry STALE); the same SLLA keeps it.
-import { nsWithEntryParts } from './ns-processing.js';
+import type { CaseDefinition } from '../runner/case.js';
+import { nsWithEntryParts } from '../vocabulary/ns-with-entry.js';
 
-export const nsReachableCases = nsWithEntryParts('2.1.10', 'Neighbor Solicitation Processing, NCE State REACHABLE', 'REACHABLE');
+export const cases: CaseDefinition[] = nsWithEntryParts('2.1.10', 'Neighbor Solicitation Processing, NCE State REACHABLE', 'REACHABLE');

@@ -3,9 +3,10 @@
 import type { FrameSpec } from '@testlab/packet';
 import type { CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES } from './common.js';
-import { ND_TN1, naFrom } from './common-nd.js';
-import { naIgnoredWhileIncomplete } from './na-handling.js';
+import { naIgnoredWhileIncomplete } from '../vocabulary/na-while-incomplete.js';
+import { naFrom } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
 
 const TEST = 'Invalid Neighbor Advertisement Handling';
 type NaIcmp = Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'neighbor-advertisement' }>;
@@ -23,7 +24,7 @@ function part(letter: string, partTitle: string, what: string, build: (ctx: Case
 
 const valid = (ctx: CaseContext) => naFrom(ctx, ND_TN1, { solicited: true, override: true });
 
-export const invalidNaCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'NUT receives invalid NA (Solicited Flag ==1)', 'the Solicited flag set and a multicast destination', (ctx) => naFrom(ctx, ND_TN1, { solicited: true, override: true, dst: 'ff02::1' })),
   part('B', 'NUT receives invalid NA (Hop Limit == 254)', 'hop limit 254', (ctx) => { const s = valid(ctx); return { ...s, ipv6: { ...s.ipv6!, hopLimit: 254 } }; }),
   part('C', 'NUT receives invalid NA (Invalid Checksum)', 'a wrong ICMPv6 checksum', (ctx) => { const s = valid(ctx); return { ...s, icmpv6: { ...icmp(s), checksum: 0x0bad } }; }),

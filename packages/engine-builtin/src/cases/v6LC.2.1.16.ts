@@ -3,8 +3,12 @@
 // then pings the NUT, the NUT must resolve TN1 (NS) instead of answering straight to the advertised MAC.
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS, sleep } from './common.js';
-import { ND_TN1, answerSolicitations, echoFrom, echoReplyTo, isNsFor, naFrom } from './common-nd.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { echoFrom, echoReplyTo } from '../vocabulary/echo.js';
+import { isNsFor, naFrom } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
 
 const TEST = 'Neighbor Advertisement Processing, No NCE';
 const RFC = 'RFC 4861 §7.2.5';
@@ -32,7 +36,7 @@ const combos: Array<[string, boolean, boolean, boolean]> = [
   ['E', false, false, false], ['F', false, true, false], ['G', true, false, false], ['H', true, true, false],
 ];
 
-export const naNoNceCases: CaseDefinition[] = combos.map(([letter, s, o, tlla]) => ({
+export const cases: CaseDefinition[] = combos.map(([letter, s, o, tlla]) => ({
   id: `v6LC.2.1.16-${letter}`,
   title: `${TEST}: Part ${letter}: Receiving NA with S = ${Number(s)}, O = ${Number(o)}, and ${tlla ? 'TLLA' : 'NO TLLA'}`,
   rfc: RFC,

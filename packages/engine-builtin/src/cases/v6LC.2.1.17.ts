@@ -1,9 +1,10 @@
 // v6LC.2.1.17 Neighbor Advertisement Processing, NCE State INCOMPLETE (RFC 4861 §7.2.5): an NA with a
 // TLLA completes resolution whatever S and O say (queued packets leave); one without a TLLA is discarded.
 import type { CaseDefinition } from '../runner/case.js';
-import { ALL_MODES } from './common.js';
-import { ND_TN1, OTHER_MAC, naFrom } from './common-nd.js';
-import { naCompletesResolution, naIgnoredWhileIncomplete } from './na-handling.js';
+import { naCompletesResolution, naIgnoredWhileIncomplete } from '../vocabulary/na-while-incomplete.js';
+import { naFrom } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1, OTHER_MAC } from '../vocabulary/tester-nodes.js';
 
 const TEST = 'Neighbor Advertisement Processing, NCE State INCOMPLETE';
 const RFC = 'RFC 4861 §7.2.5';
@@ -19,7 +20,7 @@ function accepted(letter: string, s: boolean, o: boolean): CaseDefinition {
   };
 }
 
-export const naIncompleteCases: CaseDefinition[] = [
+export const cases: CaseDefinition[] = [
   accepted('A', true, true),
   accepted('B', true, false),
   accepted('C', false, true),

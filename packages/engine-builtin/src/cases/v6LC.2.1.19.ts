@@ -1,4 +1,5 @@
 // v6LC.2.1.19 Neighbor Advertisement Processing, NCE State STALE (RFC 4861 §7.2.5), parts A-R.
-import { naWithEntryParts } from './na-with-entry.js';
+import type { CaseDefinition } from '../runner/case.js';
+import { naWithEntryParts } from '../vocabulary/na-with-entry.js';
 
-export const naStaleCases = naWithEntryParts('2.1.19', 'Neighbor Advertisement Processing, NCE State STALE', 'STALE');
+export const cases: CaseDefinition[] = naWithEntryParts('2.1.19', 'Neighbor Advertisement Processing, NCE State STALE', 'STALE');

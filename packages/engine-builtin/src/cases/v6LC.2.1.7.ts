@@ -4,8 +4,10 @@
 import { solicitedNodeMulticast, multicastMac, type DecodedFrame, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS } from './common.js';
-import { bareNode, nsToNut } from './common-nd.js';
+import { nsToNut } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4861 §7.1.1';
 const TEST = 'Invalid Neighbor Solicitation Handling';
@@ -50,28 +52,27 @@ function part(letter: string, partTitle: string, what: string, spoil: Spoil, o: 
 
 const icmp = (s: FrameSpec) => s.icmpv6 as Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'neighbor-solicitation' }>;
 
-export const nsInvalidTarget = part('A', 'Invalid Target Address', 'a multicast target address', (s) => ({ ...s, icmpv6: { ...icmp(s), target: 'ff02::1' } }));
-export const nsInvalidDestination = part('B', 'Invalid Destination Address', 'the unspecified source and a unicast destination', (s, ctx) => ({
+const nsInvalidTarget = part('A', 'Invalid Target Address', 'a multicast target address', (s) => ({ ...s, icmpv6: { ...icmp(s), target: 'ff02::1' } }));
+const nsInvalidDestination = part('B', 'Invalid Destination Address', 'the unspecified source and a unicast destination', (s, ctx) => ({
   ...s,
   eth: { ...s.eth, dst: ctx.nutOn().mac },
   ipv6: { ...s.ipv6!, dst: ctx.nutOn().linkLocal },
 }), { dad: true });
-export const nsInvalidSlla = part('C', 'Invalid Source Link-layer Address Option', 'the unspecified source and a source link-layer address option', (s) => ({
+const nsInvalidSlla = part('C', 'Invalid Source Link-layer Address Option', 'the unspecified source and a source link-layer address option', (s) => ({
   ...s,
   icmpv6: { ...icmp(s), options: [{ type: 'source-lla', mac: TN1.mac }] },
 }), { dad: true });
-export const nsInvalidHopLimit = part('D', 'Invalid Hop Limit', 'hop limit 254', (s) => ({ ...s, ipv6: { ...s.ipv6!, hopLimit: 254 } }));
-export const nsInvalidChecksum = part('E', 'Invalid Checksum', 'a wrong ICMPv6 checksum', (s) => ({ ...s, icmpv6: { ...icmp(s), checksum: 0x0bad } }));
-export const nsInvalidCode = part('F', 'Invalid ICMP code', 'ICMPv6 code 1', (s) => ({ ...s, icmpv6: { ...icmp(s), code: 1 } }));
-export const nsInvalidLength = part('G', 'Invalid ICMP Length', 'an ICMPv6 length of 20 octets (under 24)', (s) => ({
+const nsInvalidHopLimit = part('D', 'Invalid Hop Limit', 'hop limit 254', (s) => ({ ...s, ipv6: { ...s.ipv6!, hopLimit: 254 } }));
+const nsInvalidChecksum = part('E', 'Invalid Checksum', 'a wrong ICMPv6 checksum', (s) => ({ ...s, icmpv6: { ...icmp(s), checksum: 0x0bad } }));
+const nsInvalidCode = part('F', 'Invalid ICMP code', 'ICMPv6 code 1', (s) => ({ ...s, icmpv6: { ...icmp(s), code: 1 } }));
+const nsInvalidLength = part('G', 'Invalid ICMP Length', 'an ICMPv6 length of 20 octets (under 24)', (s) => ({
   ...s,
   // Type 135 with only 16 bytes after the checksum: the target address cut to 12 of its 16 bytes.
   icmpv6: { type: 'other', icmpType: 135, body: Uint8Array.of(0, 0, 0, 0, 0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) },
 }));
-export const nsZeroLengthOption = part('H', 'Option of Length 0', 'a source link-layer address option of length 0', (s) => ({
+const nsZeroLengthOption = part('H', 'Option of Length 0', 'a source link-layer address option of length 0', (s) => ({
   ...s,
   icmpv6: { ...icmp(s), options: [{ type: 'source-lla', mac: TN1.mac, length: 0 }] },
 }));
 
-export const invalidNsCases = [nsInvalidTarget, nsInvalidDestination, nsInvalidSlla, nsInvalidHopLimit, nsInvalidChecksum, nsInvalidCode, nsInvalidLength, nsZeroLengthOption];
-
+export const cases: CaseDefinition[] = [nsInvalidTarget, nsInvalidDestination, nsInvalidSlla, nsInvalidHopLimit, nsInvalidChecksum, nsInvalidCode, nsInvalidLength, nsZeroLengthOption];

@@ -4,8 +4,11 @@
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS } from './common.js';
-import { ND_TN1, answerSolicitations, isNaFor, nsToNut } from './common-nd.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { isNaFor, nsToNut } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const TEST = 'Neighbor Solicitation Processing, No NCE';
 const RFC = 'RFC 4861 §7.2.4';
@@ -35,7 +38,7 @@ function part(letter: string, partTitle: string, o: { unicast: boolean; slla: bo
   return { id: `v6LC.2.1.8-${letter}`, title: `${TEST}: Part ${letter}: ${partTitle}`, rfc: RFC, appliesTo: ALL_MODES, run: (ctx) => nsAnswered(ctx, o) };
 }
 
-export const nsNoNceCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Unicast Neighbor Solicitation', { unicast: true, slla: true }),
   part('B', 'Multicast Neighbor Solicitation', { unicast: false, slla: true }),
   part('C', 'Unicast Neighbor Solicitation without SLL', { unicast: true, slla: false }),

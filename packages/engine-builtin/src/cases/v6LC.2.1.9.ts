@@ -4,8 +4,12 @@
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ALL_MODES, ANSWER_WINDOW_MS } from './common.js';
-import { ND_TN1, OTHER_MAC, answerSolicitations, echoReplyTo, isNaFor, isVerdict, nsToNut, provokeResolution } from './common-nd.js';
+import { answerSolicitations, isVerdict, provokeResolution } from '../vocabulary/address-resolution.js';
+import { echoReplyTo } from '../vocabulary/echo.js';
+import { isNaFor, nsToNut } from '../vocabulary/nd-messages.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { ND_TN1, OTHER_MAC } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4861 §7.2.3';
 const TEST = 'Neighbor Solicitation Processing, NCE State INCOMPLETE';
@@ -38,7 +42,7 @@ const part = (letter: string, partTitle: string, o: { unicast: boolean; slla: bo
   run: (ctx) => nsWhileIncomplete(ctx, o),
 });
 
-export const nsIncompleteCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Unicast Neighbor Solicitation', { unicast: true, slla: true }),
   part('B', 'Multicast Neighbor Solicitation', { unicast: false, slla: true }),
   part('C', 'Unicast Neighbor Solicitation without SLL', { unicast: true, slla: false }),

@@ -6,7 +6,7 @@ import { normalizeIpv6, type DecodedFrame } from '@testlab/packet';
 import { fail, pass, warn, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import { restartInterface } from './common-nd.js';
+import { restartInterface } from '../vocabulary/interface-restart.js';
 
 const RFC = 'RFC 4861 §6.3.7';
 const isRs = (f: DecodedFrame) => f.icmpv6?.type === 'router-solicitation';
@@ -29,7 +29,7 @@ function checkRs(ctx: CaseContext, r: ReceivedFrame, n: number): CaseVerdict | u
   return undefined;
 }
 
-export const routerSolicitations: CaseDefinition = {
+const routerSolicitations: CaseDefinition = {
   id: 'v6LC.2.2.1',
   title: 'Router Solicitations (Hosts Only)',
   rfc: RFC,
@@ -62,3 +62,5 @@ export const routerSolicitations: CaseDefinition = {
     return pass(`3 Router Solicitations to ff02::2, hop limit 255, intervals ${gaps}; no 4th within ${FOURTH_WINDOW_MS} ms`);
   },
 };
+
+export const cases: CaseDefinition[] = [routerSolicitations];

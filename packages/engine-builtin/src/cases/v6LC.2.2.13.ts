@@ -1,11 +1,19 @@
 // v6LC.2.2.13 Router Advertisement Processing, Cur Hop Limit (RFC 4861 §6.3.4): a non-zero Cur Hop Limit
 // in an RA becomes the host's hop limit for what it sends; zero means "unspecified" and changes nothing.
-// Seen on the wire as the hop limit of the NUT's Echo Reply.
-import { fail, pass, type CaseDefinition } from '../runner/case.js';
+// Seen on the wire as the hop limit of the NUT's Echo Reply. On a router NUT (RFC 4861 §6.2.1 AdvCurHopLimit)
+// the advertising interface is configured with the value: its RAs must carry it, and advertising 0 leaves
+// the router's own hop limit alone (TAHI does not judge the router's hop limit after advertising 100; radvd
+// writes the value it advertises into the interface's hop_limit, radvd.c config_interface).
+import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ANSWER_WINDOW_MS, sleep } from './common.js';
-import { answerSolicitations, bareNode, echoFrom, echoReplyTo, raFromTr1 } from './common-nd.js';
-import { HOST_MODES } from './ra-processing.js';
+import { answerSolicitations } from '../vocabulary/address-resolution.js';
+import { echoFrom, echoReplyTo } from '../vocabulary/echo.js';
+import { HOST_MODES } from '../vocabulary/nut-modes.js';
+import { advertiseAsSet, solicit } from '../vocabulary/ra-answers.js';
+import { raFromTr1 } from '../vocabulary/router-advertisements.js';
+import { raOf, validRs } from '../vocabulary/router-solicitations.js';
+import { bareNode } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4861 §6.3.4';
 const TEST = 'Router Advertisement Processing, Cur Hop Limit';
@@ -34,8 +42,34 @@ async function hopLimitAfterRa(ctx: CaseContext, curHopLimit: number, expected: 
   }
 }
 
-export const curHopLimitCases: CaseDefinition[] = [
-  { id: 'v6LC.2.2.13-A', title: `${TEST}: Part A: Unspecified`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 0, DEFAULT_HOP_LIMIT) },
-  { id: 'v6LC.2.2.13-B', title: `${TEST}: Part B: Non-Zero`, rfc: RFC, appliesTo: HOST_MODES, run: (ctx) => hopLimitAfterRa(ctx, 15, 15) },
-];
+async function echoHopLimit(ctx: CaseContext, seq: number): Promise<number | CaseVerdict> {
+  const stop = answerSolicitations(ctx, TN1);
+  try {
+    await echoFrom(ctx, TN1, seq, 'TN1 pings the router: the reply shows its hop limit');
+    const reply = await ctx.link().expect(echoReplyTo(TN1, seq), ANSWER_WINDOW_MS);
+    return reply ? reply.frame.ipv6!.hopLimit : fail('RFC 4443 §4.2', 'an Echo Reply to TN1', ctx.link().seenSinceSend());
+  } finally {
+    stop();
+  }
+}
 
+/** The router advertises Cur Hop Limit `advertised` (TAHI: 0 and 100). */
+async function routerAdvertises(ctx: CaseContext, advertised: number): Promise<CaseVerdict> {
+  const before = await echoHopLimit(ctx, 1);
+  if (typeof before !== 'number') return before;
+  const { clock } = await advertiseAsSet(ctx, { curHopLimit: advertised });
+  const { ra } = await solicit(ctx, clock, validRs(), 'TN1 solicits: what Cur Hop Limit does the router advertise?');
+  if (!ra) return fail('RFC 4861 §6.2.6', 'a Router Advertisement answering the RS', ctx.link().seenSinceSend());
+  if (raOf(ra).curHopLimit !== advertised) return fail('RFC 4861 §6.2.1', `RAs with the configured Cur Hop Limit ${advertised}`, `Cur Hop Limit ${raOf(ra).curHopLimit}`);
+  const after = await echoHopLimit(ctx, 2);
+  if (typeof after !== 'number') return after;
+  if (advertised === 0 && after !== before) return fail(RFC, `the router's own hop limit (${before}) unchanged by advertising 0 (unspecified)`, `hop limit ${after}`);
+  return pass(`the router advertises Cur Hop Limit ${advertised}; its own replies went out with hop limit ${before}, then ${after}`);
+}
+
+const ALL = [...HOST_MODES, 'router', 'security-gateway'] as const;
+
+export const cases: CaseDefinition[] = [
+  { id: 'v6LC.2.2.13-A', title: `${TEST}: Part A: Unspecified`, rfc: RFC, appliesTo: ALL, timeoutMs: 30_000, run: (ctx) => (ctx.mode === 'router' || ctx.mode === 'security-gateway' ? routerAdvertises(ctx, 0) : hopLimitAfterRa(ctx, 0, DEFAULT_HOP_LIMIT)) },
+  { id: 'v6LC.2.2.13-B', title: `${TEST}: Part B: Non-Zero`, rfc: RFC, appliesTo: ALL, timeoutMs: 30_000, run: (ctx) => (ctx.mode === 'router' || ctx.mode === 'security-gateway' ? routerAdvertises(ctx, 100) : hopLimitAfterRa(ctx, 15, 15)) },
+];

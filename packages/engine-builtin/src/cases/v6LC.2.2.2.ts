@@ -4,7 +4,8 @@
 import { multicastMac, type DecodedFrame, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { ND_TR1, restartInterface } from './common-nd.js';
+import { restartInterface } from '../vocabulary/interface-restart.js';
+import { ND_TR1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.3.7';
 const TEST = 'Router Solicitations, Solicited Router Advertisement (Hosts Only)';
@@ -48,7 +49,7 @@ function part(letter: string, partTitle: string, what: string, valid: boolean, b
 
 const icmp = (s: FrameSpec) => s.icmpv6 as RaIcmp;
 
-export const solicitedRaCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'Valid Router Advertisement, No Source Link-layer Address Option', 'a valid RA without SLLA', true, (c) => ra(c, { slla: false })),
   part('B', 'Valid Router Advertisement, Source Link-layer Address Option', 'a valid RA with SLLA', true, (c) => ra(c, { slla: true })),
   part('C', 'Invalid Router Advertisement, Global Source Address', 'an RA from a global address', false, (c) => { const s = ra(c, { slla: true }); return { ...s, ipv6: { ...s.ipv6!, src: '3ffe:501:ffff:100:200:ff:fe00:a0a0' } }; }),

@@ -2,8 +2,9 @@
 // Advertisements, whatever address the solicitation goes to.
 import { multicastMac } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { TN1, nutAnswersEcho } from './common.js';
-import { isRa } from './common-nd.js';
+import { nutAnswersEcho } from '../vocabulary/echo.js';
+import { isRa } from '../vocabulary/nd-messages.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.2.6';
 const TEST = 'Host Ignores Router Solicitations (Hosts Only)';
@@ -35,7 +36,7 @@ function part(letter: string, partTitle: string, dst: 'ff02::2' | 'ff02::1' | 'u
   };
 }
 
-export const hostIgnoresRsCases = [
+export const cases: CaseDefinition[] = [
   part('A', 'All-Router Multicast Destination', 'ff02::2'),
   part('B', 'All-Nodes Multicast Destination', 'ff02::1'),
   part('C', 'Link-local Unicast Destination', 'unicast'),

@@ -1,12 +1,25 @@
-// v6LC.5.1.2 Replying to Echo Requests (RFC 4443 §4.2), parts A (to the link-local address) and C (to
-// all-nodes, where the reply must come from a unicast address of the receiving interface).
-import { isMulticastIpv6, normalizeIpv6, multicastMac } from '@testlab/packet';
-import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { ANSWER_WINDOW_MS, TN1, pattern, sameBytes } from './common.js';
+// v6LC.5.1.2 Replying to Echo Requests (RFC 4443 §4.2): an Echo Request to the link-local (A) or global (B)
+// address is answered from that address (A: identifier, sequence number and data echoed); one to all-nodes (C)
+// from a unicast address of the receiving interface; the unspecified (E) and loopback (F) addresses are never
+// destinations (RFC 4291 §2.5.2, §2.5.3), so no answer.
+import { isMulticastIpv6, multicastMac, normalizeIpv6 } from '@testlab/packet';
+import { fail, pass, warn, type CaseDefinition } from '../runner/case.js';
+import { echoRequest, isEchoReply, nutAnswersEcho } from '../vocabulary/echo.js';
+import { globalPeers } from '../vocabulary/global-address.js';
+import { ALL_MODES } from '../vocabulary/nut-modes.js';
+import { pattern } from '../vocabulary/payload.js';
+import { describeAnswer, expectEchoReply, isAnswer } from '../vocabulary/probe-outcomes.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4443 §4.2';
+const ECHO_ID = 0x5100;
 
-export const echoToLinkLocal: CaseDefinition = {
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+const echoToLinkLocal: CaseDefinition = {
   id: 'v6LC.5.1.2-A',
   title: 'Replying to Echo Requests: Part A: Request sent to Link-Local address',
   rfc: RFC,
@@ -34,7 +47,25 @@ export const echoToLinkLocal: CaseDefinition = {
   },
 };
 
-export const echoToAllNodes: CaseDefinition = {
+const echoToGlobal: CaseDefinition = {
+  id: 'v6LC.5.1.2-B',
+  title: 'Replying to Echo Requests: Part B: Request sent to global address',
+  rfc: 'RFC 4443 §4.2',
+  appliesTo: ALL_MODES,
+  async run(ctx) {
+    const { from, nut } = await globalPeers(ctx, 0x2b);
+    const rfc = 'RFC 4443 §4.2';
+    const failed = await expectEchoReply(ctx, echoRequest(from, { mac: ctx.nutOn().mac, address: nut }, ECHO_ID, 1), from.address, ECHO_ID, 1, { rfc, what: `an Echo Request to the global address ${nut}` });
+    if (failed) return failed;
+    // §4.2: the reply's source is the address the request was sent to.
+    const reply = await ctx.link().expect((f) => isEchoReply(f, from.address, ECHO_ID, 1), 0);
+    const src = normalizeIpv6(reply!.frame.ipv6!.src);
+    if (src !== nut) return fail(rfc, `the Echo Reply from ${nut}, the address the request was sent to`, `it from ${src}`);
+    return pass(`Echo Reply from the global address ${nut}`);
+  },
+};
+
+const echoToAllNodes: CaseDefinition = {
   id: 'v6LC.5.1.2-C',
   title: 'Replying to Echo Requests: Part C: Request sent to multicast address - All Nodes Addresses',
   rfc: RFC,
@@ -54,3 +85,31 @@ export const echoToAllNodes: CaseDefinition = {
     return pass(`Echo Reply from the unicast address ${src}`);
   },
 };
+
+function notAnswered(part: 'E' | 'F', partTitle: string, address: string, rfc: string): CaseDefinition {
+  return {
+    id: `v6LC.5.1.2-${part}`,
+    title: `Replying to Echo Requests: Part ${part}: ${partTitle}`,
+    rfc,
+    appliesTo: ALL_MODES,
+    async run(ctx) {
+      const tn1 = ctx.node(TN1);
+      const what = `an Echo Request to ${address}`;
+      await ctx.link().send(echoRequest(tn1, { mac: ctx.nutOn().mac, address }, ECHO_ID, 1), what);
+      const answers = await ctx.link().collect(isAnswer(tn1.address), ANSWER_WINDOW_MS);
+      const reply = answers.find((r) => r.frame.icmpv6?.type === 'echo-reply');
+      if (reply) return fail(rfc, `${what} not answered (the address is never a destination)`, 'an Echo Reply');
+      if (!(await nutAnswersEcho(ctx, tn1, 0x7e57))) return fail('RFC 4443 §4.2', 'an Echo Reply to the control Echo Request (silence alone proves nothing)', ctx.link().seenSinceSend());
+      // No Echo Reply is what the test is about; an ICMPv6 error about the packet is not forbidden by
+      // RFC 4443 §2.4 (e), but a node the packet was never meant for has nothing to report: WARN.
+      const other = answers[0];
+      if (other) return warn(rfc, `${what} silently discarded`, `${describeAnswer(other)} in answer`);
+      return pass(`${what} was not answered`);
+    },
+  };
+}
+
+const echoToUnspecified = notAnswered('E', 'Request sent to unspecified address', '::', 'RFC 4291 §2.5.2');
+const echoToLoopback = notAnswered('F', 'Request sent to loopback address', '::1', 'RFC 4291 §2.5.3');
+
+export const cases: CaseDefinition[] = [echoToLinkLocal, echoToGlobal, echoToAllNodes, echoToUnspecified, echoToLoopback];

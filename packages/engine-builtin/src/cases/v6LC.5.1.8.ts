@@ -1,13 +1,15 @@
 // v6LC.5.1.8 Unknown Informational Message Type (RFC 4443 §2.4 (b)): silently discarded.
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
-import { ANSWER_WINDOW_MS, TN1, nutAnswersEcho } from './common.js';
+import { nutAnswersEcho } from '../vocabulary/echo.js';
+import { TN1 } from '../vocabulary/tester-nodes.js';
+import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 4443 §2.4 (b)';
 // Informational types are 128..255; 250 is unassigned.
 const UNKNOWN_TYPE = 250;
 
-export const unknownInformational: CaseDefinition = {
+const unknownInformational: CaseDefinition = {
   id: 'v6LC.5.1.8',
   title: 'Unknown Informational Message Type',
   rfc: RFC,
@@ -32,3 +34,5 @@ export const unknownInformational: CaseDefinition = {
     return pass(`type ${UNKNOWN_TYPE} discarded silently; the NUT still answers Echo Requests`);
   },
 };
+
+export const cases: CaseDefinition[] = [unknownInformational];

@@ -3,6 +3,7 @@
 // checked so a NUT that is not a router never gets judged as one.
 import { raIntervalProblem, type BootedNut } from '@testlab/core';
 import type { RadvdSettings } from '../section.js';
+import { radvdInterfaceText } from './radvd-conf.js';
 import { run } from './run-on-nut.js';
 
 /** TAHI's router NUT address on Link<n> (`n` 0..9). */
@@ -16,7 +17,19 @@ const linkIndex = (name: string): number => {
   return Number(m[1]);
 };
 
-/** The radvd.conf for the links that advertise; values are validated numbers and our own names only. */
+/** Where router mode keeps the set's radvd: cases that advertise differently stop it and start it again from here. */
+export const SET_RADVD = { conf: '/etc/radvd.conf', pid: '/run/radvd.pid', log: '/run/radvd.log' } as const;
+
+/** The radvd command line for a configuration file, pid file and log file (all our own paths). */
+export function radvdArgv(files: { conf: string; pid: string; log: string }): string[] {
+  return ['/usr/sbin/radvd', '-C', files.conf, '-p', files.pid, '-m', 'logfile', '-l', files.log];
+}
+
+/**
+ * The radvd.conf for the links that advertise. Solicited RAs go to all-nodes (AdvRASolicitedUnicast off,
+ * RFC 4861 §6.2.6's usual case and what TAHI's router tests expect) and prefixes carry RFC 4861 §6.2.1's
+ * default lifetimes, as TAHI's router configuration does.
+ */
 export function radvdConfig(nut: Pick<BootedNut, 'links'>, s: RadvdSettings): string {
   const problem = raIntervalProblem(s.minIntervalS, s.maxIntervalS);
   if (problem) throw new Error(`radvd: ${problem}`);
@@ -24,20 +37,8 @@ export function radvdConfig(nut: Pick<BootedNut, 'links'>, s: RadvdSettings): st
     .map((name) => {
       const link = nut.links.find((l) => l.name === name);
       if (!link) throw new Error(`radvd: the NUT has no ${name} (links: ${nut.links.map((l) => l.name).join(', ')})`);
-      if (!/^[a-z0-9]{1,15}$/.test(link.nutIfname)) throw new Error(`radvd: odd interface name ${JSON.stringify(link.nutIfname)}`);
       const { prefix } = routerAddress(linkIndex(name));
-      return [
-        `interface ${link.nutIfname} {`,
-        '  AdvSendAdvert on;',
-        `  MinRtrAdvInterval ${s.minIntervalS};`,
-        `  MaxRtrAdvInterval ${s.maxIntervalS};`,
-        `  prefix ${prefix}/64 {`,
-        '    AdvOnLink on;',
-        '    AdvAutonomous on;',
-        '  };',
-        '};',
-        '',
-      ].join('\n');
+      return radvdInterfaceText({ ifname: link.nutIfname, minIntervalS: s.minIntervalS, maxIntervalS: s.maxIntervalS, prefixes: [{ prefix, length: 64 }] });
     })
     .join('\n');
 }
@@ -55,7 +56,7 @@ export async function setUpRouter(nut: BootedNut, radvd: RadvdSettings | undefin
     const conf = radvdConfig(nut, radvd);
     // The file content travels as an argument ($1), never inside the script text.
     await run(nut, ['sh', '-c', 'printf "%s" "$1" > /etc/radvd.conf', 'sh', conf], log);
-    await run(nut, ['/usr/sbin/radvd', '-C', '/etc/radvd.conf', '-p', '/run/radvd.pid', '-m', 'logfile', '-l', '/run/radvd.log'], log);
+    await run(nut, radvdArgv(SET_RADVD), log);
     // radvd forks; its pid file shows it stayed up (it exits on a bad config or a kernel without file locking).
     await new Promise((r) => setTimeout(r, 300));
     const alive = await nut.exec(['sh', '-c', 'kill -0 "$(cat /run/radvd.pid)"']);

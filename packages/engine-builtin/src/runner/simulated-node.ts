@@ -8,12 +8,18 @@ export interface SimulatedNodeSpec {
   mac: string;
   /** Defaults to the EUI-64 link-local address of the MAC. */
   address?: string;
+  /**
+   * A router (TR1, TR2) answers with the Router flag set: an NA without it tells the NUT the node stopped
+   * being a router, and the NUT drops its routes through it (RFC 4861 §7.2.5).
+   */
+  router?: boolean;
 }
 
 export class SimulatedNode {
   readonly name: string;
   readonly mac: string;
   readonly address: string;
+  readonly router: boolean;
   private readonly stop: () => void;
 
   constructor(
@@ -23,6 +29,7 @@ export class SimulatedNode {
     this.name = spec.name;
     this.mac = spec.mac;
     this.address = normalizeIpv6(spec.address ?? linkLocalFromMac(spec.mac));
+    this.router = spec.router ?? false;
     this.stop = link.onReceive((r) => void this.answerSolicitation(r));
   }
 
@@ -44,6 +51,7 @@ export class SimulatedNode {
           target: this.address,
           solicited: !fromUnspecified,
           override: true,
+          router: this.router,
           options: [{ type: 'target-lla', mac: this.mac }],
         },
       },

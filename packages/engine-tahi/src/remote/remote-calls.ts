@@ -64,15 +64,16 @@ const num = (args: Map<string, string>, key: string, max: number) => {
   return v;
 };
 
-// TAHI's algorithm names to the kernel's (ip xfrm).
-const EALGO: Record<string, [string, number]> = {
+// TAHI's algorithm names to the kernel's (ip xfrm). Maps, not objects: a name from the tester such as
+// `constructor` must be an unknown algorithm, not a property every object has.
+const EALGO = new Map<string, [string, number]>(Object.entries({
   '3des-cbc': ['cbc(des3_ede)', 24], 'des-cbc': ['cbc(des)', 8], 'aes-cbc': ['cbc(aes)', 16], 'null': ['ecb(cipher_null)', 0],
   'aes-ctr': ['rfc3686(ctr(aes))', 20], 'blowfish-cbc': ['cbc(blowfish)', 16], 'cast128-cbc': ['cbc(cast5)', 16],
-};
+}));
 // With the ICV length when it is not the kernel's default of 96 bits (HMAC-SHA-256: 128, RFC 4868).
-const AALGO: Record<string, [string, number?]> = {
+const AALGO = new Map<string, [string, number?]>(Object.entries({
   'hmac-sha1': ['hmac(sha1)'], 'hmac-md5': ['hmac(md5)'], 'hmac-sha256': ['hmac(sha256)', 128], 'aes-xcbc-mac': ['xcbc(aes)'], 'null': ['digest_null'],
-};
+}));
 const hex = (k: string) => (k.startsWith('0x') ? k : `0x${k}`);
 
 /** The NUT commands for one call; throws RemoteCallError (exit 2 or 32) for what cannot or must not run. */
@@ -142,12 +143,12 @@ export function commandsFor(name: string, args: Map<string, string>, ctx: Remote
       const protocol = get(args, 'protocol', /^(esp|ah)$/, 'esp or ah');
       const cmd = [IP, 'xfrm', 'state', 'add', 'src', src, 'dst', dst, 'proto', protocol, 'spi', spi, 'mode', mode];
       if (protocol === 'esp') {
-        const e = EALGO[get(args, 'ealgo', /^[a-z0-9-]{1,20}$/, 'an algorithm name')];
+        const e = EALGO.get(get(args, 'ealgo', /^[a-z0-9-]{1,20}$/, 'an algorithm name'));
         if (!e) throw new RemoteCallError(`ealgo=${args.get('ealgo')} is not supported by the lab`, RMT_EXIT.notSupported);
         cmd.push('enc', e[0], e[1] === 0 ? '' : hex(get(args, 'ealgokey', HEX_KEY, 'a hex key')));
       }
       if (args.has('eauth') || protocol === 'ah') {
-        const a = AALGO[get(args, 'eauth', /^[a-z0-9-]{1,20}$/, 'an algorithm name')];
+        const a = AALGO.get(get(args, 'eauth', /^[a-z0-9-]{1,20}$/, 'an algorithm name'));
         if (!a) throw new RemoteCallError(`eauth=${args.get('eauth')} is not supported by the lab`, RMT_EXIT.notSupported);
         const key = hex(get(args, 'eauthkey', HEX_KEY, 'a hex key'));
         if (a[1] === undefined) cmd.push('auth', a[0], key);

@@ -1,6 +1,6 @@
 // A QEMU NUT that reached ready: commands over its pinned SSH connection, shutdown by its own pid.
-import type { BootedNut, ExecResult, NutLink } from '@testlab/core';
-import type { SshCommandRunner } from '../ssh-exec.js';
+import type { BootedNut, ExecResult, NutExecOptions, NutLink } from '@testlab/core';
+import type { SshClient } from '@testlab/transport/ssh';
 import type { QemuProcess } from './qemu-process.js';
 
 export interface QemuNutParts {
@@ -11,7 +11,7 @@ export interface QemuNutParts {
   consoleLog: string;
   sshPort: number;
   qemu: QemuProcess;
-  ssh: SshCommandRunner;
+  ssh: SshClient;
   /** The initramfs it booted (the base image with the lab's keys). */
   initrd: string;
   /** Its QMP socket, when the driver emulates machines. */
@@ -50,7 +50,7 @@ export class QemuBootedNut implements BootedNut {
     return this.parts.qemu.pid;
   }
 
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
+  exec(argv: string[], options?: NutExecOptions): Promise<ExecResult> {
     if (this.stopping !== undefined) return Promise.reject(new Error(`${this.name} is shut down`));
     return this.parts.ssh.exec(argv, options);
   }

@@ -5,7 +5,7 @@ import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { NutBootError, type BootRequest, type NutDriver, type NutLink, type Progress } from '@testlab/core';
 import { ensureLabKeys, type LabKeys } from '../keys.js';
-import { SshCommandRunner } from '../ssh-exec.js';
+import { SshClient } from '@testlab/transport/ssh';
 import { QemuBootedNut } from './booted-nut.js';
 import { readBzImageRelease } from './bzimage.js';
 import { buildKernelCmdline, buildQemuArgs, type QemuLinkPorts } from './cmdline.js';
@@ -184,7 +184,7 @@ export class QemuNutDriver implements NutDriver {
     });
     progress.step(`starting ${vm.name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
     const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
-    const ssh = new SshCommandRunner({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: vm.keys.clientPrivateKey, hostKey: vm.keys.hostKeyBlob });
+    const ssh = new SshClient({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: vm.keys.clientPrivateKey, hostKey: vm.keys.hostKeyBlob });
     const watch = new ConsoleWatch(vm.consoleLog);
     try {
       await writeRecord(this.stateDir, {

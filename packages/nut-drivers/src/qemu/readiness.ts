@@ -2,7 +2,7 @@
 // key, then `uname -r` equal to the kernel under test. Each failure says which of these was missing.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Progress } from '@testlab/core';
-import { SshHostKeyMismatchError, type SshCommandRunner } from '../ssh-exec.js';
+import { SshHostKeyMismatchError, type SshClient } from '@testlab/transport/ssh';
 import type { ConsoleWatch } from './console-watch.js';
 import { READY_MARKER } from './protocol.js';
 import type { QemuProcess } from './qemu-process.js';
@@ -22,7 +22,7 @@ export class BootFailure extends Error {
 export interface ReadinessInput {
   qemu: QemuProcess;
   console: ConsoleWatch;
-  ssh: SshCommandRunner;
+  ssh: SshClient;
   sshPort: number;
   accel: 'tcg' | 'kvm';
   startedAt: number;
@@ -122,7 +122,7 @@ export async function waitUntilReady(input: ReadinessInput): Promise<void> {
 }
 
 /** The NUT's interface name for each MAC, read from /sys/class/net/<if>/address over SSH. */
-export async function interfaceNamesByMac(ssh: SshCommandRunner, timeoutMs: number): Promise<Map<string, string>> {
+export async function interfaceNamesByMac(ssh: SshClient, timeoutMs: number): Promise<Map<string, string>> {
   const script = 'for d in /sys/class/net/*; do echo "${d##*/} $(cat "$d/address")"; done';
   const result = await ssh.exec(['sh', '-c', script], { timeoutMs });
   if (result.code !== 0) throw new BootFailure(`listing the NUT's interfaces failed (exit ${result.code}): ${result.stderr.trim()}`);

@@ -8,8 +8,8 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { NutBootError, type BootedNut, type BootRequest, type ExecResult, type NutDriver, type NutLink, type Progress } from '@testlab/core';
-import { SshCommandRunner, SshHostKeyMismatchError, type SshTarget } from '../ssh-exec.js';
+import { NutBootError, type BootedNut, type BootRequest, type ExecResult, type NutDriver, type NutExecOptions, type NutLink, type Progress } from '@testlab/core';
+import { SshClient, SshHostKeyMismatchError, type SshTarget } from '@testlab/transport/ssh';
 import { validateCmdlineWord } from '../qemu/cmdline.js';
 import { expandArgv } from './placeholders.js';
 import { uploadFile } from './upload.js';
@@ -72,10 +72,10 @@ class MachineBootedNut implements BootedNut {
     readonly kernelRelease: string,
     readonly links: readonly NutLink[],
     readonly consoleLog: string,
-    private readonly ssh: SshCommandRunner,
+    private readonly ssh: SshClient,
   ) {}
 
-  exec(argv: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
+  exec(argv: string[], options?: NutExecOptions): Promise<ExecResult> {
     return this.ssh.exec(argv, options);
   }
 
@@ -93,8 +93,8 @@ export class SshMachineDriver implements NutDriver {
     if (o.installCommand.length === 0) throw new Error(`NUT ${o.name}: installCommand is empty`);
   }
 
-  private runner(): SshCommandRunner {
-    return new SshCommandRunner(this.o.target, { connectTimeoutMs: 10_000, defaultTimeoutMs: 120_000 });
+  private runner(): SshClient {
+    return new SshClient(this.o.target, { connectTimeoutMs: 10_000, defaultTimeoutMs: 120_000 });
   }
 
   /** Machines leave no processes on the lab host. */
@@ -108,7 +108,7 @@ export class SshMachineDriver implements NutDriver {
   }
 
   /** Connects once, within `ms`; undefined if the machine does not answer. Host-key mismatches throw. */
-  private async reach(ms: number): Promise<SshCommandRunner | undefined> {
+  private async reach(ms: number): Promise<SshClient | undefined> {
     const deadline = Date.now() + ms;
     for (;;) {
       const ssh = this.runner();
@@ -125,7 +125,7 @@ export class SshMachineDriver implements NutDriver {
   }
 
   /** The kernel's random id of this boot; undefined when it cannot be read (then only a dropped connection counts). */
-  private async bootId(ssh: SshCommandRunner): Promise<string | undefined> {
+  private async bootId(ssh: SshClient): Promise<string | undefined> {
     const r = await ssh.exec(['cat', '/proc/sys/kernel/random/boot_id'], { timeoutMs: 5_000 });
     const id = r.stdout.trim();
     return r.code === 0 && /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
@@ -136,7 +136,7 @@ export class SshMachineDriver implements NutDriver {
    * the runner reconnects on its own) the boot id differs from `before`. Then waits for SSH to answer. Throws
    * when the machine never went down: the boot was not triggered, and the kernel under test never ran.
    */
-  private async waitForReboot(ssh: SshCommandRunner, before: string | undefined, deadline: number, progress: Progress): Promise<SshCommandRunner | undefined> {
+  private async waitForReboot(ssh: SshClient, before: string | undefined, deadline: number, progress: Progress): Promise<SshClient | undefined> {
     progress.step(`${this.o.name}: waiting for the machine to go down`);
     const downBy = Date.now() + (this.o.goDownTimeoutMs ?? 60_000);
     for (;;) {
@@ -157,7 +157,7 @@ export class SshMachineDriver implements NutDriver {
     return this.reach(Math.max(deadline - Date.now(), 0));
   }
 
-  private async uname(ssh: SshCommandRunner): Promise<string> {
+  private async uname(ssh: SshClient): Promise<string> {
     const r = await ssh.exec(['uname', '-r'], { timeoutMs: 15_000 });
     return r.code === 0 ? r.stdout.trim() : `(uname failed: exit ${r.code})`;
   }
@@ -183,7 +183,7 @@ export class SshMachineDriver implements NutDriver {
 
     // 1. Reach the machine before touching anything: failing here is the lab's problem, not the kernel's.
     progress.step(`${this.o.name}: connecting to ${this.o.target.host}:${this.o.target.port}`);
-    let ssh: SshCommandRunner | undefined;
+    let ssh: SshClient | undefined;
     try {
       ssh = await this.reach(this.o.reachTimeoutMs ?? 30_000);
     } catch (error) {
@@ -242,7 +242,7 @@ export class SshMachineDriver implements NutDriver {
         fail(`arming the one-time boot failed: ${argv[0]} exit ${r.code}: ${r.stderr.trim()}`);
       }
     }
-    let back: SshCommandRunner | undefined = machine;
+    let back: SshClient | undefined = machine;
     if (!(boot.method === 'command' && boot.reboots === false)) {
       try {
         back = await this.waitForReboot(machine, bootBefore, deadline, progress);

@@ -1,0 +1,34 @@
+// `node apps/web/dist/src/main.js` as an operator types it: --help answers, a wrong option is named, and
+// neither ends in a stack trace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.js');
+const web = (...args: string[]) =>
+  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, TESTLAB_HOME: mkdtempSync(path.join(os.tmpdir(), 'testlab-web-cli-')) } });
+
+test('--help prints the usage and exits 0', () => {
+  for (const flag of ['--help', '-h']) {
+    const r = web(flag);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^usage: testlab-web \[--config labd\.yaml\] \[--host H\] \[--port P\] \[--public-url URL\]/);
+    assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);
+  }
+});
+
+test('an unknown option or a bad value is named, exit 2, no stack trace', () => {
+  const unknown = web('--bogus');
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^testlab-web: unknown option '--bogus' \(see --help\)\n$/);
+  const port = web('--port', 'eighty');
+  assert.equal(port.status, 2);
+  assert.match(port.stderr, /^testlab-web: --port must be 0\.\.65535, got "eighty"\n$/);
+  const missing = web('--port');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^testlab-web: option '--port <value>' argument missing/);
+});

@@ -1,0 +1,14 @@
+// v6LC.2.2.27 Fragments in Router Solitication and Router Advertisments (RFC 6980 §5): an RA (host,
+// Part A) or RS (router, Part B) cut into two fragments is ignored once reassembled. Linux drops them from
+// its own ND processing (net/ipv6/ndisc.c ndisc_suppress_frag_ndisc); on a router radvd reads RSs from a
+// raw socket, which gets them reassembled and cannot tell: an answer there is radvd's.
+import type { CaseDefinition } from '../runner/case.js';
+import { hostIgnoresFragmentedRa, routerIgnoresFragmentedRs } from '../vocabulary/fragmented-rd.js';
+import { HOST_MODES } from '../vocabulary/nut-modes.js';
+
+const TEST = 'Fragments in Router Solitication and Router Advertisments';
+
+export const cases: CaseDefinition[] = [
+  { id: 'v6LC.2.2.27-A', title: `${TEST}: Part A: Router Advertisment with Fragment Header (Host Only)`, rfc: 'RFC 6980 §5', appliesTo: HOST_MODES, timeoutMs: 30_000, run: (ctx) => hostIgnoresFragmentedRa(ctx, 'two', 0x2d2) },
+  { id: 'v6LC.2.2.27-B', title: `${TEST}: Part B: Router Solicitation with Fragment Header (Router Only)`, rfc: 'RFC 6980 §5', appliesTo: ['router', 'security-gateway'], timeoutMs: 45_000, run: (ctx) => routerIgnoresFragmentedRs(ctx, 'two') },
+];

@@ -1,0 +1,116 @@
+// v6LC.2.2.7 Sending Unsolicited Router Advertisements (RFC 4861 §6.2.4, §6.2.1): an advertising
+// interface sends RAs on its own, MinRtrAdvInterval..MaxRtrAdvInterval apart, the first
+// MAX_INITIAL_RTR_ADVERTISEMENTS (3) at most MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) apart, with the values
+// it is configured with, whatever they are within RFC 4861 §6.2.1's bounds. Intervals are judged with
+// TAHI's ±0.5 s; one outside that by less than the lab's own delay is ERROR (the lab could not tell).
+// radvd schedules and builds the RAs; the kernel only sends them.
+import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
+import type { CaseContext } from '../runner/context.js';
+import type { ReceivedFrame } from '../runner/tester-link.js';
+import { routerAddress } from '../modes/router.js';
+import type { AdvertisingInterface } from '../modes/radvd-conf.js';
+import { advertise } from '../vocabulary/advertising-router.js';
+import { defaultRa, raContentProblems, rfcPrefix, type ExpectedRa } from '../vocabulary/ra-contents.js';
+import { isRaFromNut, LAB_SLACK_MS } from '../vocabulary/router-solicitations.js';
+
+const RFC = 'RFC 4861 §6.2.4';
+const TEST = 'Sending Unsolicited Router Advertisements (Routers Only)';
+const LINK0 = routerAddress(0).prefix;
+const TOLERANCE_MS = 500;
+const U32 = 0xffff_ffff;
+
+type Config = Omit<AdvertisingInterface, 'ifname'>;
+
+/** The first `n` RAs on Link0 (the first is radvd's at start), each within `gapMs` of the previous. */
+async function unsolicitedRas(ctx: CaseContext, config: Config, n: number, gapMs: number): Promise<ReceivedFrame[]> {
+  const seen: ReceivedFrame[] = [];
+  const first = (await advertise(ctx, [{ link: 'Link0', ...config }])).initial.get('Link0');
+  if (!first) return seen;
+  seen.push(first);
+  while (seen.length < n) {
+    ctx.link().markNow();
+    const next = await ctx.link().expect(isRaFromNut(ctx), gapMs);
+    if (!next) break;
+    seen.push(next);
+  }
+  return seen;
+}
+
+/** Intervals must lie in [min, max] (ms), TAHI's ±0.5 s allowed; up to the lab's delay beyond that cannot be judged. */
+function judgeIntervals(ras: ReceivedFrame[], from: number, min: number, max: number, rule: string): CaseVerdict | 'ok' | Error {
+  for (let i = Math.max(1, from); i < ras.length; i++) {
+    const gap = ras[i]!.atMs - ras[i - 1]!.atMs;
+    const outside = gap < min - TOLERANCE_MS ? min - TOLERANCE_MS - gap : gap > max + TOLERANCE_MS ? gap - max - TOLERANCE_MS : 0;
+    if (outside === 0) continue;
+    if (outside <= LAB_SLACK_MS) return new Error(`RA ${i + 1} came ${Math.round(gap)} ms after RA ${i}, outside ${rule} by ${Math.round(outside)} ms, less than the lab's own delay: could not judge`);
+    return fail(RFC, `RA ${i + 1} ${rule}`, `${Math.round(gap)} ms after RA ${i}`);
+  }
+  return 'ok';
+}
+
+const gaps = (ras: ReceivedFrame[]) => ras.slice(1).map((r, i) => `${(Math.round((r.atMs - ras[i]!.atMs) / 100) / 10).toFixed(1)} s`).join(', ');
+
+function contents(ctx: CaseContext, ras: ReceivedFrame[], e: ExpectedRa): CaseVerdict | undefined {
+  for (const [i, r] of ras.entries()) {
+    const problems = raContentProblems(ctx, r, e);
+    if (problems.length) return fail('RFC 4861 §6.2.3', `unsolicited RAs as configured`, `RA ${i + 1} with ${problems.join(', ')}`);
+  }
+  return undefined;
+}
+
+function part(letter: string, partTitle: string, timeoutMs: number, run: (ctx: CaseContext) => Promise<CaseVerdict>): CaseDefinition {
+  return { id: `v6LC.2.2.7-${letter}`, title: `${TEST}: Part ${letter}: ${partTitle}`, rfc: RFC, appliesTo: ['router', 'security-gateway'], timeoutMs, run };
+}
+
+/** Parts C-F: the first RA (sent at once) carries what the configuration says. */
+function firstRaCarries(config: Config, e: ExpectedRa, what: string) {
+  return async (ctx: CaseContext): Promise<CaseVerdict> => {
+    const [first] = await unsolicitedRas(ctx, config, 1, 0);
+    if (!first) return fail(RFC, 'an unsolicited RA once the interface advertises', ctx.link().seenSinceSend());
+    return contents(ctx, [first], e) ?? pass(`the unsolicited RA carries ${what}`);
+  };
+}
+
+export const cases: CaseDefinition[] = [
+  part('A', 'Sending Unsolicited RA (MinRtrAdvInterval <= interval <= MaxRtrAdvInterval)', 110_000, async (ctx) => {
+    // TAHI's values: 5 and 10 s; 3 initial RAs and 3 more.
+    const ras = await unsolicitedRas(ctx, { minIntervalS: 5, maxIntervalS: 10, prefixes: [{ prefix: LINK0, length: 64 }] }, 6, 20_000);
+    if (ras.length < 6) return fail(RFC, '6 unsolicited RAs at most MaxRtrAdvInterval (10 s) apart', ras.length ? `${ras.length} RA(s), then none for 20 s (intervals ${gaps(ras)})` : 'no RA at all');
+    const initial = judgeIntervals(ras.slice(0, 3), 1, 0, 10_000, 'at most MaxRtrAdvInterval (10 s) after the previous one');
+    if (initial instanceof Error) throw initial;
+    if (initial !== 'ok') return initial;
+    const later = judgeIntervals(ras, 3, 5_000, 10_000, 'MinRtrAdvInterval..MaxRtrAdvInterval (5..10 s) after the previous one');
+    if (later instanceof Error) throw later;
+    if (later !== 'ok') return later;
+    return contents(ctx, ras, defaultRa(10, [rfcPrefix(LINK0)])) ?? pass(`6 unsolicited RAs, intervals ${gaps(ras)}, router lifetime 30 s`);
+  }),
+  part('B', 'Sending Unsolicited RA (MAX_INITIAL_RTR_ADVERT_INTERVAL)', 60_000, async (ctx) => {
+    // MinRtrAdvInterval 198 s: every random interval exceeds 16 s, so the initial ones must be 16 s.
+    const ras = await unsolicitedRas(ctx, { minIntervalS: 198, maxIntervalS: 600, prefixes: [{ prefix: LINK0, length: 64 }] }, 3, 16_000 + 2 * LAB_SLACK_MS + TOLERANCE_MS);
+    if (ras.length < 3) return fail(RFC, '3 initial RAs MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) apart', ras.length ? `${ras.length} RA(s) only (intervals ${gaps(ras)})` : 'no RA at all');
+    const v = judgeIntervals(ras, 1, 16_000, 16_000, 'MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) after the previous one, as MinRtrAdvInterval is 198 s');
+    if (v instanceof Error) throw v;
+    if (v !== 'ok') return v;
+    return contents(ctx, ras, defaultRa(600, [rfcPrefix(LINK0)])) ?? pass(`3 initial RAs, intervals ${gaps(ras)}`);
+  }),
+  part('C', 'Sending Unsolicited RA (Min Values)', 30_000, firstRaCarries(
+    { minIntervalS: 3, maxIntervalS: 4, curHopLimit: 0, managed: false, otherConfig: false, defaultLifetime: 0, reachableTimeMs: 0, retransTimerMs: 0, linkMtu: 1280, prefixes: [{ prefix: LINK0, length: 64, onLink: false, autonomous: false, validLifetime: 0, preferredLifetime: 0 }] },
+    { curHopLimit: 0, managed: false, other: false, routerLifetime: 0, preference: 0, reachableTime: 0, retransTimer: 0, mtu: 1280, prefixes: [{ prefix: LINK0, length: 64, onLink: false, autonomous: false, valid: 0, preferred: 0 }] },
+    'the minimum values (hop limit 0, lifetimes 0, MTU 1280, L and A clear)',
+  )),
+  part('D', 'Sending Unsolicited RA (Max Values)', 30_000, firstRaCarries(
+    { minIntervalS: 1350, maxIntervalS: 1800, curHopLimit: 255, managed: true, otherConfig: true, defaultLifetime: 9000, reachableTimeMs: 3_600_000, retransTimerMs: U32, linkMtu: 1500, prefixes: [{ prefix: LINK0, length: 64, validLifetime: U32, preferredLifetime: U32 }] },
+    { curHopLimit: 255, managed: true, other: true, routerLifetime: 9000, preference: 0, reachableTime: 3_600_000, retransTimer: U32, mtu: 1500, prefixes: [{ prefix: LINK0, length: 64, onLink: true, autonomous: true, valid: U32, preferred: U32 }] },
+    'the maximum values (hop limit 255, M and O, lifetime 9000 s, Reachable Time 1 h, infinite prefix lifetimes, MTU 1500)',
+  )),
+  part('E', 'Sending Unsolicited RA (Global Unicast Address - prefix end with zero-value fields)', 30_000, firstRaCarries(
+    { prefixes: [{ prefix: '8000::', length: 64 }] },
+    defaultRa(600, [rfcPrefix('8000::')]),
+    'the prefix 8000::/64',
+  )),
+  part('F', 'Sending Unsolicited RA (Site-Local prefix)', 30_000, firstRaCarries(
+    { prefixes: [{ prefix: 'fec0::', length: 64 }] },
+    defaultRa(600, [rfcPrefix('fec0::')]),
+    'the site-local prefix fec0::/64',
+  )),
+];

@@ -1,0 +1,129 @@
+// Where a case lives, checked (docs/architecture.md, "Where a case lives"): every part of Ready Logo test
+// v6LC.X.Y.Z is defined in src/cases/v6LC.X.Y.Z.ts, which exports `cases` (that test's parts, in part order)
+// and nothing else; likewise every case of IPsec_Self_Test_P2 test IPsec.X.Y.Z (its parts -a, -b and its UDP
+// repetitions -udp) in src/cases/IPsec.X.Y.Z.ts; src/cases/ holds only such files; catalogue.ts imports each
+// of them in numeric id order, the v6LC tests first.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { caseCatalogue, ipsecCases, sections, type CaseDefinition } from '../src/index.js';
+
+// This file runs as dist/test/case-files.test.js: the sources are two folders up, the built cases beside it.
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CASES_DIR = path.join(pkg, 'src', 'cases');
+
+const CASE_FILE = /^((?:v6LC|IPsec)\.\d+\.\d+\.\d+)\.ts$/;
+/** A Ready Logo case id: the test (`v6LC.5.1.2`) and, where the test has parts, the part letter (`-B`). */
+const CORE_ID = /^(v6LC\.\d+\.\d+\.\d+)(?:-([A-Z]))?$/;
+/** An IPsec case id: the test (`IPsec.5.1.5`), its part (`-a`) where it has parts, `-udp` for the UDP repetition. */
+const IPSEC_ID = /^(IPsec\.\d+\.\d+\.\d+)(?:-([a-z]))?(-udp)?$/;
+
+interface CaseIdParts {
+  test: string;
+  part: string | undefined;
+  udp: boolean;
+}
+function partsOf(id: string): CaseIdParts | undefined {
+  const m = CORE_ID.exec(id) ?? IPSEC_ID.exec(id);
+  return m ? { test: m[1]!, part: m[2], udp: m[3] !== undefined } : undefined;
+}
+const testOf = (id: string): string | undefined => partsOf(id)?.test;
+
+/** `v6LC.1.1.10` -> [0, 1, 1, 10], `IPsec.5.1.2` -> [1, 5, 1, 2]: the v6LC tests first, then by number (1.1.9 before 1.1.10). */
+const numbers = (testId: string): number[] => [testId.startsWith('IPsec.') ? 1 : 0, ...testId.replace(/^(v6LC|IPsec)\./, '').split('.').map(Number)];
+function byNumber(a: string, b: string): number {
+  const [x, y] = [numbers(a), numbers(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+  return 0;
+}
+
+/** Ids in order: by test number, then part letter, then the ICMPv6 case before its UDP repetition. */
+function byId(a: string, b: string): number {
+  const [x, y] = [partsOf(a), partsOf(b)];
+  return byNumber(x?.test ?? a, y?.test ?? b) || (x?.part ?? '').localeCompare(y?.part ?? '') || Number(x?.udp ?? false) - Number(y?.udp ?? false);
+}
+
+const fileNames = readdirSync(CASES_DIR).filter((f) => !f.endsWith('.d.ts'));
+const testFiles = fileNames.map((f) => CASE_FILE.exec(f)?.[1]).filter((t): t is string => t !== undefined).sort(byNumber);
+
+/** Fails listing every problem, one a line. */
+function none(problems: string[], what: string): void {
+  assert.ok(problems.length === 0, `${what}:\n  ${problems.join('\n  ')}`);
+}
+
+async function exportsOf(testId: string): Promise<Record<string, unknown>> {
+  return (await import(pathToFileURL(path.join(pkg, 'dist', 'src', 'cases', `${testId}.js`)).href)) as Record<string, unknown>;
+}
+
+test('src/cases/ holds only files named after one test, v6LC.X.Y.Z.ts or IPsec.X.Y.Z.ts', () => {
+  const others = fileNames.filter((f) => !CASE_FILE.test(f));
+  none(others, 'not case files (one test each, named v6LC.X.Y.Z.ts or IPsec.X.Y.Z.ts; what several tests share goes to src/vocabulary/)');
+});
+
+test('catalogue.ts imports every case file, one line each, in numeric id order', () => {
+  const source = readFileSync(path.join(pkg, 'src', 'catalogue.ts'), 'utf8');
+  const imported = [...source.matchAll(/from '\.\/cases\/([^']+)\.js'/g)].map((m) => m[1]!);
+  const missing = testFiles.filter((t) => !imported.includes(t));
+  const unknown = imported.filter((t) => !testFiles.includes(t));
+  const twice = imported.filter((t, i) => imported.indexOf(t) !== i);
+  none(missing, 'case files catalogue.ts does not import');
+  none(unknown, 'catalogue.ts imports these, not in src/cases/');
+  none(twice, 'catalogue.ts imports these twice');
+  const misplaced = imported.findIndex((t, i) => i > 0 && byNumber(imported[i - 1]!, t) > 0);
+  assert.equal(misplaced, -1, `catalogue.ts imports ${imported[misplaced]} after ${imported[misplaced - 1]}: keep the imports in numeric id order`);
+  // `byTest` must follow the imports: then the catalogue is in id order, test by test, part by part.
+  const ids = [...caseCatalogue.keys()];
+  const outOfOrder = ids.findIndex((id, i) => i > 0 && byId(ids[i - 1]!, id) > 0);
+  assert.equal(outOfOrder, -1, `the catalogue lists ${ids[outOfOrder]} after ${ids[outOfOrder - 1]}: keep byTest in the order of the imports`);
+});
+
+test("each case file exports only `cases`: its own test's parts, in part order", async () => {
+  const problems: string[] = [];
+  for (const testId of testFiles) {
+    const mod = await exportsOf(testId);
+    const names = Object.keys(mod);
+    if (names.join() !== 'cases') problems.push(`${testId}.ts exports ${names.join(', ') || 'nothing'}, not just \`cases\``);
+    const cases = mod['cases'];
+    if (!Array.isArray(cases) || cases.length === 0) {
+      problems.push(`${testId}.ts: \`cases\` is not a non-empty list of cases`);
+      continue;
+    }
+    const ids = (cases as CaseDefinition[]).map((c) => c.id);
+    for (const id of ids) if (testOf(id) !== testId) problems.push(`${testId}.ts defines ${id}, a part of another test: it belongs in ${testOf(id) ?? 'a file named after its test'}.ts`);
+    const own = ids.filter((id) => testOf(id) === testId);
+    const letters = own.map((id) => partsOf(id)?.part);
+    if (letters.includes(undefined) && letters.some((l) => l !== undefined)) problems.push(`${testId}.ts mixes the part-less id ${testId} with its parts: ${own.join(', ')}`);
+    if (own.some((id, i) => i > 0 && byId(own[i - 1]!, id) >= 0)) problems.push(`${testId}.ts: parts not in part order: ${own.join(', ')}`);
+  }
+  none(problems, 'case files that break the rule');
+});
+
+test('every catalogue id is defined in the file its id names, and every case there is in the catalogue', async () => {
+  const problems: string[] = [];
+  const fileCases = new Map<string, CaseDefinition[]>();
+  for (const testId of testFiles) {
+    const cases = (await exportsOf(testId))['cases'];
+    fileCases.set(testId, Array.isArray(cases) ? (cases as CaseDefinition[]) : []);
+  }
+  for (const [id, def] of caseCatalogue) {
+    const home = testOf(id);
+    if (home === undefined) {
+      problems.push(`${id} is not a Ready Logo id (v6LC.X.Y.Z or v6LC.X.Y.Z-<letter>) nor an IPsec one (IPsec.X.Y.Z, -<letter>, -udp)`);
+      continue;
+    }
+    if (fileCases.get(home)?.includes(def)) continue;
+    const where = [...fileCases].find(([, cs]) => cs.includes(def))?.[0];
+    problems.push(`${id} is not defined in src/cases/${home}.ts${where ? ` but in ${where}.ts` : ''}`);
+  }
+  for (const [testId, cases] of fileCases) for (const c of cases) if (caseCatalogue.get(c.id) !== c) problems.push(`${c.id} of ${testId}.ts is not in the catalogue`);
+  none(problems, 'cases not where their id says');
+});
+
+test('the sections hold every v6LC catalogue case once, each in the section its id names; the IPsec cases follow them', () => {
+  const inSections = sections.flatMap((s) => s.cases.map((c) => ({ section: s.number, c })));
+  assert.deepEqual([...inSections.map((x) => x.c.id), ...ipsecCases.map((c) => c.id)], [...caseCatalogue.keys()]);
+  assert.ok(ipsecCases.every((c) => IPSEC_ID.test(c.id)), 'ipsecCases holds only IPsec ids');
+  for (const { section, c } of inSections) assert.ok(c.id.startsWith(`v6LC.${section}.`), `${c.id} listed under section ${section}`);
+});

@@ -1,0 +1,83 @@
+// The Router Discovery cases (v6LC.2.2) against a small node that behaves (test/fake-rd-nut.ts), and
+// against one that misbehaves in the way each case checks, "drops the stimulus" (ignores every RA or RS)
+// first among them. Cases wait on real RFC timers, so the tests run side by side.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CaseResult } from '@testlab/core';
+import { caseCatalogue, runCases } from '../src/index.js';
+import { linkPair } from './fake-nut.js';
+import { FAKE_RD_MAC, startFakeRdNut, type RdMisbehaviour } from './fake-rd-nut.js';
+
+async function runAgainstFake(id: string, bad: RdMisbehaviour = {}, as?: 'host' | 'router'): Promise<CaseResult> {
+  const def = caseCatalogue.get(id);
+  assert.ok(def, `no case ${id}`);
+  const mode = as ?? (def.appliesTo.includes('host') ? 'host' : 'router');
+  const [tester, nutEnd] = linkPair();
+  const fake = startFakeRdNut(nutEnd, mode, bad);
+  const dir = await mkdtemp(path.join(tmpdir(), 'rd-case-'));
+  try {
+    const [result] = await runCases([def], {
+      nut: { links: [{ name: 'Link0', nutMac: FAKE_RD_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: (argv) => fake.exec(argv) },
+      mode,
+      links: new Map([['Link0', tester]]),
+      artifactsDir: dir,
+    });
+    return result!;
+  } finally {
+    fake.stop();
+  }
+}
+
+/** The parts the fake can play; the others (two links, neighbor states, reachable time, DNS) are judged on Linux only. */
+export const FAKED = /^v6LC\.2\.2\.(4-[A-F]|5|7-[A-F]|8|9-[AB]|12-E|13-[AB]|14-B|17-[A-C]|18|19|20-[A-C]|21-[A-E]|22-[A-E]|23-[A-H]|26-[AB]|27-[AB])$/;
+
+const routerParts = /^v6LC\.2\.2\.(4|5|7|8|9|13|20|21|26-B|27-B)/;
+/** Parts that apply to both kinds of node: run as a router here (the host side is in nd-cases.test.ts's fake too). */
+const asRouter = (id: string) => (/^v6LC\.2\.2\.13-/.test(id) ? ('router' as const) : undefined);
+const expectations: Array<{ ids: RegExp; bad: RdMisbehaviour; reason: RegExp }> = [
+  { ids: /^v6LC\.2\.2\.4-[A-F]$/, bad: { answersInvalidRs: true }, reason: /discarded \(no Router Advertisement within 1500 ms\); seen a Router Advertisement to ff02::1 after each of two such solicitations \(RFC 4861 §6\.1\.1\)/ },
+  { ids: /^v6LC\.2\.2\.(4-[A-F]|26-B|27-B)$/, bad: { dropsStimulus: true }, reason: /a Router Advertisement within 1500 ms answering a valid RS \(control\)/ },
+  { ids: /^v6LC\.2\.2\.26-B$/, bad: { acceptsFragmentedNd: true }, reason: /an RS in (an atomic fragment|two fragments) discarded .* after each of two such solicitations \(RFC 6980 §5\)/ },
+  { ids: /^v6LC\.2\.2\.5$/, bad: { dropsStimulus: true }, reason: /expected a Router Advertisement within 1500 ms of a valid RS/ },
+  { ids: /^v6LC\.2\.2\.5$/, bad: { ignoresConfig: true }, reason: /valid lifetime 86400 \(configured 2592000\)/ },
+  { ids: /^v6LC\.2\.2\.7-A$/, bad: { ignoresConfig: true }, reason: /RA 2 at most MaxRtrAdvInterval \(10 s\)|6 unsolicited RAs/ },
+  { ids: /^v6LC\.2\.2\.7-[C-F]$/, bad: { ignoresConfig: true }, reason: /expected unsolicited RAs as configured; seen RA 1 with/ },
+  { ids: /^v6LC\.2\.2\.8$/, bad: { noFinalRa: true }, reason: /a final RA with Router Lifetime 0 when the interface ceased advertising; seen no RA/ },
+  { ids: /^v6LC\.2\.2\.9-A$/, bad: { dropsStimulus: true }, reason: /a Router Advertisement within 1500 ms of RS 1/ },
+  { ids: /^v6LC\.2\.2\.9-B$/, bad: { dropsStimulus: true }, reason: /an RA answering the first RS/ },
+  { ids: /^v6LC\.2\.2\.9-B$/, bad: { noRateLimit: true }, reason: /at least MIN_DELAY_BETWEEN_RAS \(3000 ms\) apart; seen RA \d \d+ ms after/ },
+  { ids: /^v6LC\.2\.2\.13-B$/, bad: { ignoresConfig: true }, reason: /configured Cur Hop Limit 100; seen Cur Hop Limit 64/ },
+  { ids: /^v6LC\.2\.2\.20-[AC]$/, bad: { ignoresConfig: true }, reason: /Default Router Preference (high|low); seen an RA with router preference medium/ },
+  { ids: /^v6LC\.2\.2\.21-[A-E]$/, bad: { ignoresConfig: true }, reason: /no Route Information Option for/ },
+  { ids: /^v6LC\.2\.2\.12-E$/, bad: { acceptsShortRa: true }, reason: /an RA shorter than 16 bytes ignored; seen the host took its Cur Hop Limit 77/ },
+  { ids: /^v6LC\.2\.2\.12-E$/, bad: { dropsStimulus: true }, reason: /hop limit 77 after a valid RA with Cur Hop Limit 77 \(control\)/ },
+  { ids: /^v6LC\.2\.2\.(14-B|17-[A-C]|18|19|22-[A-E]|23-[A-H])$/, bad: { dropsStimulus: true }, reason: /DAD for 3ffe:501:ffff:100:5054:ff:fe00:1 after the RA with Link0's prefix/ },
+  { ids: /^v6LC\.2\.2\.14-B$/, bad: { ignoresLifetimeUpdates: true }, reason: /no default router left|a reply to off-link TN2 through/ },
+  { ids: /^v6LC\.2\.2\.(22-[BDE]|23-[ABDEG])$/, bad: { ignoresPreference: true }, reason: /sent to 00:00:00:00:a(0:a0|1:a1).*; seen it went to/ },
+  // The fake does not reassemble, so only atomic fragments show a node that takes fragmented ND.
+  { ids: /^v6LC\.2\.2\.26-A$/, bad: { acceptsFragmentedNd: true }, reason: /an RA in (an atomic fragment|two fragments) ignored; seen DAD for/ },
+  { ids: /^v6LC\.2\.2\.(26|27)-A$/, bad: { dropsStimulus: true }, reason: /after the same RA unfragmented \(control\)/ },
+];
+
+const ids = [...caseCatalogue.keys()].filter((id) => FAKED.test(id));
+
+describe('Router Discovery cases', { concurrency: 48 }, () => {
+  for (const id of ids) {
+    test(`${id} passes against a conforming ${routerParts.test(id) ? 'router' : 'node'}`, async () => {
+      const r = await runAgainstFake(id, {}, asRouter(id));
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    });
+  }
+  for (const e of expectations) {
+    for (const id of ids.filter((i) => e.ids.test(i))) {
+      test(`${id} FAILs against a node that ${Object.keys(e.bad).join(', ')}`, async () => {
+        const r = await runAgainstFake(id, e.bad, asRouter(id));
+        assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+        assert.match(r.reason, e.reason);
+      });
+    }
+  }
+});
