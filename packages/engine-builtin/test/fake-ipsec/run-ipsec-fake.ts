@@ -1,7 +1,7 @@
 // Runs one IPsec catalogue case against the fake IPsec NUT over in-memory links, as run-set.ts would run
 // it on a real NUT: in the case's mode, with the set's list of supported optional features.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CaseResult, Link } from '@testlab/core';
@@ -13,7 +13,8 @@ export interface IpsecRun {
   result: CaseResult;
   /** The argv the case sent the NUT. */
   commands: string[][];
-  dir: string;
+  /** The text of each file the case kept as evidence, by its kind (`esp-sa`, ...): the folder is gone after the run. */
+  kept: Record<string, string>;
 }
 
 export async function runAgainstIpsecFake(id: string, bad: IpsecMisbehaviour = {}, supports: readonly string[] = IPSEC_FEATURES): Promise<IpsecRun> {
@@ -36,8 +37,11 @@ export async function runAgainstIpsecFake(id: string, bad: IpsecMisbehaviour = {
       artifactsDir: dir,
       supports: new Set(supports),
     });
-    return { result: result!, commands: fake.commands, dir };
+    const kept: Record<string, string> = {};
+    for (const e of result!.evidence ?? []) kept[e.kind] = await readFile(e.path, 'utf8');
+    return { result: result!, commands: fake.commands, kept };
   } finally {
     fake.stop();
+    await rm(dir, { recursive: true, force: true }); // its captures and kept files: read above, or not needed
   }
 }
