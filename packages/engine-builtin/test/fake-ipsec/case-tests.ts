@@ -1,12 +1,16 @@
 // The IPsec cases' unit tests, for the end-node (5.x) or security-gateway (6.x) half: every case against
 // the conforming fake IPsec NUT (PASS, with its captures and key file kept, its SAs and policies set by
 // `ip xfrm` and cleared after), against each misbehaviour it must catch (FAIL, with the reason), and NA
-// when the set does not list the optional feature it needs. All run at once: each has its own links.
+// when the set does not list the optional feature it needs. Up to AT_ONCE run at once: each has its own links.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { caseCatalogue } from '../../src/index.js';
 import { ALWAYS_NA, IPSEC_EXPECTATIONS } from './expectations.js';
 import { runAgainstIpsecFake } from './run-ipsec-fake.js';
+
+// How many cases run at once. Unbounded (about 100 at once), a loaded machine starved the fake NUT past the
+// cases' 3 s answer window (IPsec.5.1.x with sendInClear FAILed on "seen nothing" in a full unit run).
+const AT_ONCE = 8;
 
 const idsOf = (n: string): string[] => [`IPsec.${n}`, `IPsec.${n}-udp`].filter((id) => caseCatalogue.has(id) && !ALWAYS_NA.includes(id));
 
@@ -14,7 +18,7 @@ export function ipsecCaseTests(part: '5' | '6'): void {
   const ids = [...caseCatalogue.keys()].filter((id) => id.startsWith(`IPsec.${part}.`));
   const expectations = IPSEC_EXPECTATIONS.flatMap((e) => e.tests.filter((n) => n.startsWith(`${part}.`)).flatMap((n) => idsOf(n).map((id) => ({ id, ...e }))));
 
-  test(`IPsec.${part}.x: every case passes against a conforming IPsec NUT, leaving captures and its SAs' keys`, { concurrency: true }, async (t) => {
+  test(`IPsec.${part}.x: every case passes against a conforming IPsec NUT, leaving captures and its SAs' keys`, { concurrency: AT_ONCE }, async (t) => {
     await Promise.all(ids.map((id) =>
       t.test(id, async () => {
         const { result, commands: all, kept } = await runAgainstIpsecFake(id);
@@ -40,7 +44,7 @@ export function ipsecCaseTests(part: '5' | '6'): void {
     ));
   });
 
-  test(`IPsec.${part}.x: every case FAILs against the misbehaving NUT it checks, saying what it did`, { concurrency: true }, async (t) => {
+  test(`IPsec.${part}.x: every case FAILs against the misbehaving NUT it checks, saying what it did`, { concurrency: AT_ONCE }, async (t) => {
     await Promise.all(expectations.map((e) =>
       t.test(`${e.id} with ${Object.keys(e.bad).join(', ')}`, async () => {
         const { result } = await runAgainstIpsecFake(e.id, e.bad);
@@ -58,7 +62,7 @@ export function ipsecCaseTests(part: '5' | '6'): void {
     }
   });
 
-  test(`IPsec.${part}.x: ADVANCED cases are NA with the reason when the set does not list their feature; BASIC ones still run`, { concurrency: true }, async (t) => {
+  test(`IPsec.${part}.x: ADVANCED cases are NA with the reason when the set does not list their feature; BASIC ones still run`, { concurrency: AT_ONCE }, async (t) => {
     const chosen = ids.filter((id) => !ALWAYS_NA.includes(id) && (caseCatalogue.get(id)!.requires || /^IPsec\.[56]\.1\.1$/.test(id)));
     await Promise.all(chosen.map((id) =>
       t.test(id, async () => {
