@@ -40,7 +40,7 @@ const ALLOWED = {
   'nut-drivers': ['core', 'transport'],
   watcher: ['core', 'lab-config', 'kernel-sources', 'transport'],
   // engines, each its own folder, and the registry that knows them
-  'engine-builtin': ['core', 'packet', 'links'],
+  'engine-builtin': ['core', 'packet', 'ipsec', 'links'],
   'engine-tahi': ['core', 'transport'],
   'engine-kselftest': ['core'],
   engines: ['core', 'engine-builtin', 'engine-kselftest', 'engine-tahi'],

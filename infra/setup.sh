@@ -10,7 +10,7 @@ APT_PACKAGES=(
   # depmod for `make modules_install` of kernels built with modules (machine NUTs)
   kmod
   # the QEMU NUT and its initramfs; the lab's SSH keys (ssh-keygen, dropbearkey)
-  qemu-system-x86 busybox-static dropbear-bin radvd iproute2 openssh-client
+  qemu-system-x86 busybox-static dropbear-bin radvd iproute2 socat openssh-client
   # a QEMU VM playing a machine that boots through GRUB from its disk (infra/qemu/grub-disk.sh)
   grub-pc-bin grub2-common fdisk
   # checks of the evidence: pcaps must be readable by tcpdump

@@ -4,7 +4,8 @@
 #   infra/nut-image/build-initramfs.sh [OUTPUT]     (default: <repo>/var/nut-image/initramfs.gz)
 #
 # Contents: busybox-static (applet links), dropbear (SSH server), radvd and iproute2's `ip` (router and
-# IPsec modes), their shared libraries and the dynamic loader, an /init, /etc/passwd with root.
+# IPsec modes), socat (the UDP echo service of IPsec end-node NUTs), their shared libraries and the
+# dynamic loader, an /init, /etc/passwd with root.
 # No keys: the lab appends a per-VM overlay archive holding authorized_keys and the host key at boot.
 #
 # Idempotent: a hash of this script, the package versions and the copied files is stored beside the
@@ -17,10 +18,10 @@ out=${1:-$repo_root/var/nut-image/initramfs.gz}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 stamp=$out.inputs
 
-packages=(busybox-static dropbear-bin radvd iproute2)
+packages=(busybox-static dropbear-bin radvd iproute2 socat)
 busybox=/bin/busybox
 # Dynamic programs copied with their libraries. /usr/sbin/ip is iproute2's: busybox's `ip` has no `xfrm`.
-programs=(/usr/sbin/dropbear /usr/sbin/radvd /usr/sbin/ip)
+programs=(/usr/sbin/dropbear /usr/sbin/radvd /usr/sbin/ip /usr/bin/socat)
 
 for tool in dpkg-query ldd cpio gzip sha256sum; do
   command -v "$tool" >/dev/null || { echo "build-initramfs: missing tool: $tool" >&2; exit 1; }

@@ -42,7 +42,7 @@ async function findFile(where: { runsDir: string; receivedDir?: string }, runId:
   }
 }
 
-const TEXT_KINDS = new Set(['build-log', 'console-log', 'config', 'case-log', 'system-map']);
+const TEXT_KINDS = new Set(['build-log', 'console-log', 'config', 'case-log', 'system-map', 'esp-sa', 'wireshark-preferences']);
 
 /** `finished`: the run is over, so its files never change again and may be kept by any cache for good. */
 export async function sendArtifact(

@@ -21,4 +21,15 @@ export interface CaseResult {
   log: string;
   /** Paths of capture files (one per link) written for this case. */
   pcaps: string[];
+  /**
+   * Other files a reader needs beside the captures, e.g. `esp-sa`: the keys of an IPsec case's SAs in
+   * Wireshark's `esp_sa` table, without which its captures cannot be read. Recorded as run artifacts.
+   */
+  evidence?: CaseEvidence[];
+}
+
+export interface CaseEvidence {
+  /** The artifact kind the lab records it under (`esp-sa`, `wireshark-preferences`). */
+  kind: string;
+  path: string;
 }

@@ -1,7 +1,10 @@
 // Every case the built-in engine implements, by Ready Logo id: the one list test sets are checked against.
 // Where a case lives: every part of test v6LC.X.Y.Z in cases/v6LC.X.Y.Z.ts, exported as `cases`. One import
 // line per case file, in numeric id order (1.1.9 before 1.1.10), and `byTest` in the same order; the
-// sections are cut from that by the number in each id. test/case-files.test.ts checks the rule.
+// sections are cut from that by the number in each id. The IPv6 Ready Phase-2 IPsec tests (IPsec_Self_Test_P2)
+// follow the same rule under their own ids: every case of test IPsec.X.Y.Z (its parts -a/-b and its UDP
+// repetitions -udp) in cases/IPsec.X.Y.Z.ts, imported after the v6LC files in numeric id order: end node
+// (5.x), then security gateway (6.x). They belong to no Core section. test/case-files.test.ts checks the rule.
 import type { CaseDefinition } from './runner/case.js';
 import { cases as v6LC_1_1_1 } from './cases/v6LC.1.1.1.js';
 import { cases as v6LC_1_1_2 } from './cases/v6LC.1.1.2.js';
@@ -136,6 +139,53 @@ import { cases as v6LC_5_1_10 } from './cases/v6LC.5.1.10.js';
 import { cases as v6LC_5_1_11 } from './cases/v6LC.5.1.11.js';
 import { cases as v6LC_5_1_12 } from './cases/v6LC.5.1.12.js';
 import { cases as v6LC_5_1_13 } from './cases/v6LC.5.1.13.js';
+import { cases as ipsec_5_1_1 } from './cases/IPsec.5.1.1.js';
+import { cases as ipsec_5_1_2 } from './cases/IPsec.5.1.2.js';
+import { cases as ipsec_5_1_3 } from './cases/IPsec.5.1.3.js';
+import { cases as ipsec_5_1_4 } from './cases/IPsec.5.1.4.js';
+import { cases as ipsec_5_1_5 } from './cases/IPsec.5.1.5.js';
+import { cases as ipsec_5_1_6 } from './cases/IPsec.5.1.6.js';
+import { cases as ipsec_5_1_7 } from './cases/IPsec.5.1.7.js';
+import { cases as ipsec_5_1_8 } from './cases/IPsec.5.1.8.js';
+import { cases as ipsec_5_1_9 } from './cases/IPsec.5.1.9.js';
+import { cases as ipsec_5_1_10 } from './cases/IPsec.5.1.10.js';
+import { cases as ipsec_5_1_11 } from './cases/IPsec.5.1.11.js';
+import { cases as ipsec_5_2_1 } from './cases/IPsec.5.2.1.js';
+import { cases as ipsec_5_2_2 } from './cases/IPsec.5.2.2.js';
+import { cases as ipsec_5_2_3 } from './cases/IPsec.5.2.3.js';
+import { cases as ipsec_5_2_4 } from './cases/IPsec.5.2.4.js';
+import { cases as ipsec_5_2_5 } from './cases/IPsec.5.2.5.js';
+import { cases as ipsec_5_2_6 } from './cases/IPsec.5.2.6.js';
+import { cases as ipsec_5_2_7 } from './cases/IPsec.5.2.7.js';
+import { cases as ipsec_5_2_8 } from './cases/IPsec.5.2.8.js';
+import { cases as ipsec_5_3_1 } from './cases/IPsec.5.3.1.js';
+import { cases as ipsec_5_3_2 } from './cases/IPsec.5.3.2.js';
+import { cases as ipsec_5_3_3 } from './cases/IPsec.5.3.3.js';
+import { cases as ipsec_5_3_4 } from './cases/IPsec.5.3.4.js';
+import { cases as ipsec_5_3_5 } from './cases/IPsec.5.3.5.js';
+import { cases as ipsec_5_3_6 } from './cases/IPsec.5.3.6.js';
+import { cases as ipsec_6_1_1 } from './cases/IPsec.6.1.1.js';
+import { cases as ipsec_6_1_2 } from './cases/IPsec.6.1.2.js';
+import { cases as ipsec_6_1_3 } from './cases/IPsec.6.1.3.js';
+import { cases as ipsec_6_1_4 } from './cases/IPsec.6.1.4.js';
+import { cases as ipsec_6_1_5 } from './cases/IPsec.6.1.5.js';
+import { cases as ipsec_6_1_6 } from './cases/IPsec.6.1.6.js';
+import { cases as ipsec_6_1_7 } from './cases/IPsec.6.1.7.js';
+import { cases as ipsec_6_1_8 } from './cases/IPsec.6.1.8.js';
+import { cases as ipsec_6_1_9 } from './cases/IPsec.6.1.9.js';
+import { cases as ipsec_6_1_10 } from './cases/IPsec.6.1.10.js';
+import { cases as ipsec_6_1_11 } from './cases/IPsec.6.1.11.js';
+import { cases as ipsec_6_1_12 } from './cases/IPsec.6.1.12.js';
+import { cases as ipsec_6_1_13 } from './cases/IPsec.6.1.13.js';
+import { cases as ipsec_6_1_14 } from './cases/IPsec.6.1.14.js';
+import { cases as ipsec_6_2_1 } from './cases/IPsec.6.2.1.js';
+import { cases as ipsec_6_2_2 } from './cases/IPsec.6.2.2.js';
+import { cases as ipsec_6_2_3 } from './cases/IPsec.6.2.3.js';
+import { cases as ipsec_6_2_4 } from './cases/IPsec.6.2.4.js';
+import { cases as ipsec_6_2_5 } from './cases/IPsec.6.2.5.js';
+import { cases as ipsec_6_2_6 } from './cases/IPsec.6.2.6.js';
+import { cases as ipsec_6_2_7 } from './cases/IPsec.6.2.7.js';
+import { cases as ipsec_6_2_8 } from './cases/IPsec.6.2.8.js';
 
 const byTest: CaseDefinition[][] = [
   v6LC_1_1_1,
@@ -271,6 +321,53 @@ const byTest: CaseDefinition[][] = [
   v6LC_5_1_11,
   v6LC_5_1_12,
   v6LC_5_1_13,
+  ipsec_5_1_1,
+  ipsec_5_1_2,
+  ipsec_5_1_3,
+  ipsec_5_1_4,
+  ipsec_5_1_5,
+  ipsec_5_1_6,
+  ipsec_5_1_7,
+  ipsec_5_1_8,
+  ipsec_5_1_9,
+  ipsec_5_1_10,
+  ipsec_5_1_11,
+  ipsec_5_2_1,
+  ipsec_5_2_2,
+  ipsec_5_2_3,
+  ipsec_5_2_4,
+  ipsec_5_2_5,
+  ipsec_5_2_6,
+  ipsec_5_2_7,
+  ipsec_5_2_8,
+  ipsec_5_3_1,
+  ipsec_5_3_2,
+  ipsec_5_3_3,
+  ipsec_5_3_4,
+  ipsec_5_3_5,
+  ipsec_5_3_6,
+  ipsec_6_1_1,
+  ipsec_6_1_2,
+  ipsec_6_1_3,
+  ipsec_6_1_4,
+  ipsec_6_1_5,
+  ipsec_6_1_6,
+  ipsec_6_1_7,
+  ipsec_6_1_8,
+  ipsec_6_1_9,
+  ipsec_6_1_10,
+  ipsec_6_1_11,
+  ipsec_6_1_12,
+  ipsec_6_1_13,
+  ipsec_6_1_14,
+  ipsec_6_2_1,
+  ipsec_6_2_2,
+  ipsec_6_2_3,
+  ipsec_6_2_4,
+  ipsec_6_2_5,
+  ipsec_6_2_6,
+  ipsec_6_2_7,
+  ipsec_6_2_8,
 ];
 
 const all: CaseDefinition[] = byTest.flat();
@@ -279,6 +376,9 @@ if (duplicate) throw new Error(`case ${duplicate.id} is registered twice`);
 
 /** The cases of Ready Logo section `n` (ids `v6LC.<n>.…`), in id order. */
 const inSection = (n: number): CaseDefinition[] => all.filter((c) => c.id.startsWith(`v6LC.${n}.`));
+
+/** The IPsec_Self_Test_P2 cases (ids `IPsec.…`), in id order: no Core section holds them. */
+export const ipsecCases: CaseDefinition[] = all.filter((c) => c.id.startsWith('IPsec.'));
 
 export const sections = [
   { number: 1, rfc: 'RFC 8200', title: 'IPv6 Specification', cases: inSection(1) },

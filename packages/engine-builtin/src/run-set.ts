@@ -90,12 +90,14 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
     return reporting;
   };
 
+  const supports = new Set<string>(section.ipsecSupports ?? []);
   const runOn = async (station: Station, index: number, def: CaseDefinition): Promise<void> => {
     const [result] = await runCases([def], {
       nut: station.nut,
       mode: context.mode,
       links: station.links,
       artifactsDir: context.artifactsDir,
+      supports,
       beforeCase: () => resetNeighbors(station.nut),
     });
     await finished(index, result!);

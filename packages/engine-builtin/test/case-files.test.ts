@@ -1,20 +1,24 @@
 // Where a case lives, checked (docs/architecture.md, "Where a case lives"): every part of Ready Logo test
 // v6LC.X.Y.Z is defined in src/cases/v6LC.X.Y.Z.ts, which exports `cases` (that test's parts, in part order)
-// and nothing else; src/cases/ holds only such files; catalogue.ts imports each of them, in numeric id order.
+// and nothing else; likewise every case of IPsec_Self_Test_P2 test IPsec.X.Y.Z (its parts -a, -b and its UDP
+// repetitions -udp) in src/cases/IPsec.X.Y.Z.ts; src/cases/ holds only such files; catalogue.ts imports each
+// of them in numeric id order, the v6LC tests first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { caseCatalogue, sections, type CaseDefinition } from '../src/index.js';
+import { caseCatalogue, ipsecCases, sections, type CaseDefinition } from '../src/index.js';
 
 // This file runs as dist/test/case-files.test.js: the sources are two folders up, the built cases beside it.
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CASES_DIR = path.join(pkg, 'src', 'cases');
 
-const CASE_FILE = /^(v6LC\.\d+\.\d+\.\d+)\.ts$/;
-/** A case id: the test (`v6LC.5.1.2`) and, where the test has parts, the part letter (`-B`). */
-const CASE_ID = /^(v6LC\.\d+\.\d+\.\d+)(?:-([A-Z]))?$/;
+const CASE_FILE = /^((?:v6LC|IPsec)\.\d+\.\d+\.\d+)\.ts$/;
+/** A Ready Logo case id: the test (`v6LC.5.1.2`) and, where the test has parts, the part letter (`-B`). */
+const CORE_ID = /^(v6LC\.\d+\.\d+\.\d+)(?:-([A-Z]))?$/;
+/** An IPsec case id: the test (`IPsec.5.1.5`), its part (`-a`) where it has parts, `-udp` for the UDP repetition. */
+const IPSEC_ID = /^(IPsec\.\d+\.\d+\.\d+)(?:-([a-z]))?(-udp)?$/;
 
 /**
  * Tests the INDEX files name both ways: Phase-1 lists TAHI's F_Stub.seq as v6LC.1.3.4 "Stub Fragment Header"
@@ -22,18 +26,29 @@ const CASE_ID = /^(v6LC\.\d+\.\d+\.\d+)(?:-([A-Z]))?$/;
  */
 const BOTH_NAMINGS = new Set(['v6LC.1.3.4']);
 
-/** `v6LC.1.1.10` -> [1, 1, 10]: tests sort by number, so 1.1.9 comes before 1.1.10. */
-const numbers = (testId: string): number[] => testId.replace('v6LC.', '').split('.').map(Number);
+interface CaseIdParts {
+  test: string;
+  part: string | undefined;
+  udp: boolean;
+}
+function partsOf(id: string): CaseIdParts | undefined {
+  const m = CORE_ID.exec(id) ?? IPSEC_ID.exec(id);
+  return m ? { test: m[1]!, part: m[2], udp: m[3] !== undefined } : undefined;
+}
+const testOf = (id: string): string | undefined => partsOf(id)?.test;
+
+/** `v6LC.1.1.10` -> [0, 1, 1, 10], `IPsec.5.1.2` -> [1, 5, 1, 2]: the v6LC tests first, then by number (1.1.9 before 1.1.10). */
+const numbers = (testId: string): number[] => [testId.startsWith('IPsec.') ? 1 : 0, ...testId.replace(/^(v6LC|IPsec)\./, '').split('.').map(Number)];
 function byNumber(a: string, b: string): number {
   const [x, y] = [numbers(a), numbers(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
   return 0;
 }
 
-/** Ids in order: by test number, then part letter. */
+/** Ids in order: by test number, then part letter, then the ICMPv6 case before its UDP repetition. */
 function byId(a: string, b: string): number {
-  const [x, y] = [CASE_ID.exec(a), CASE_ID.exec(b)];
-  return byNumber(x?.[1] ?? a, y?.[1] ?? b) || (x?.[2] ?? '').localeCompare(y?.[2] ?? '');
+  const [x, y] = [partsOf(a), partsOf(b)];
+  return byNumber(x?.test ?? a, y?.test ?? b) || (x?.part ?? '').localeCompare(y?.part ?? '') || Number(x?.udp ?? false) - Number(y?.udp ?? false);
 }
 
 const fileNames = readdirSync(CASES_DIR).filter((f) => !f.endsWith('.d.ts'));
@@ -48,9 +63,9 @@ async function exportsOf(testId: string): Promise<Record<string, unknown>> {
   return (await import(pathToFileURL(path.join(pkg, 'dist', 'src', 'cases', `${testId}.js`)).href)) as Record<string, unknown>;
 }
 
-test('src/cases/ holds only files named after one Ready Logo test, v6LC.X.Y.Z.ts', () => {
+test('src/cases/ holds only files named after one test, v6LC.X.Y.Z.ts or IPsec.X.Y.Z.ts', () => {
   const others = fileNames.filter((f) => !CASE_FILE.test(f));
-  none(others, 'not case files (one test each, named v6LC.X.Y.Z.ts; what several tests share goes to src/vocabulary/)');
+  none(others, 'not case files (one test each, named v6LC.X.Y.Z.ts or IPsec.X.Y.Z.ts; what several tests share goes to src/vocabulary/)');
 });
 
 test('catalogue.ts imports every case file, one line each, in numeric id order', () => {
@@ -82,11 +97,12 @@ test("each case file exports only `cases`: its own test's parts, in part order",
       continue;
     }
     const ids = (cases as CaseDefinition[]).map((c) => c.id);
-    for (const id of ids) if (CASE_ID.exec(id)?.[1] !== testId) problems.push(`${testId}.ts defines ${id}, a part of another test: it belongs in ${CASE_ID.exec(id)?.[1] ?? 'a file named after its test'}.ts`);
-    const own = ids.filter((id) => CASE_ID.exec(id)?.[1] === testId);
-    const letters = own.map((id) => CASE_ID.exec(id)?.[2]);
-    if (letters.includes(undefined) && own.length > 1 && !(BOTH_NAMINGS.has(testId) && letters.indexOf(undefined) === 0 && letters.lastIndexOf(undefined) === 0)) problems.push(`${testId}.ts mixes the part-less id ${testId} with its parts: ${own.join(', ')}`);
-    if (letters.some((l, i) => i > 0 && l !== undefined && letters[i - 1] !== undefined && l <= letters[i - 1]!)) problems.push(`${testId}.ts: parts not in part order: ${own.join(', ')}`);
+    for (const id of ids) if (testOf(id) !== testId) problems.push(`${testId}.ts defines ${id}, a part of another test: it belongs in ${testOf(id) ?? 'a file named after its test'}.ts`);
+    const own = ids.filter((id) => testOf(id) === testId);
+    const letters = own.map((id) => partsOf(id)?.part);
+    const partLessFirstOnly = BOTH_NAMINGS.has(testId) && letters.indexOf(undefined) === 0 && letters.lastIndexOf(undefined) === 0;
+    if (letters.includes(undefined) && letters.some((l) => l !== undefined) && !partLessFirstOnly) problems.push(`${testId}.ts mixes the part-less id ${testId} with its parts: ${own.join(', ')}`);
+    if (own.some((id, i) => i > 0 && byId(own[i - 1]!, id) >= 0)) problems.push(`${testId}.ts: parts not in part order: ${own.join(', ')}`);
   }
   none(problems, 'case files that break the rule');
 });
@@ -99,9 +115,9 @@ test('every catalogue id is defined in the file its id names, and every case the
     fileCases.set(testId, Array.isArray(cases) ? (cases as CaseDefinition[]) : []);
   }
   for (const [id, def] of caseCatalogue) {
-    const home = CASE_ID.exec(id)?.[1];
+    const home = testOf(id);
     if (home === undefined) {
-      problems.push(`${id} is not a Ready Logo id (v6LC.X.Y.Z or v6LC.X.Y.Z-<letter>)`);
+      problems.push(`${id} is not a Ready Logo id (v6LC.X.Y.Z or v6LC.X.Y.Z-<letter>) nor an IPsec one (IPsec.X.Y.Z, -<letter>, -udp)`);
       continue;
     }
     if (fileCases.get(home)?.includes(def)) continue;
@@ -112,8 +128,9 @@ test('every catalogue id is defined in the file its id names, and every case the
   none(problems, 'cases not where their id says');
 });
 
-test('the sections hold every catalogue case once, each in the section its id names', () => {
+test('the sections hold every v6LC catalogue case once, each in the section its id names; the IPsec cases follow them', () => {
   const inSections = sections.flatMap((s) => s.cases.map((c) => ({ section: s.number, c })));
-  assert.deepEqual(inSections.map((x) => x.c.id), [...caseCatalogue.keys()]);
+  assert.deepEqual([...inSections.map((x) => x.c.id), ...ipsecCases.map((c) => c.id)], [...caseCatalogue.keys()]);
+  assert.ok(ipsecCases.every((c) => IPSEC_ID.test(c.id)), 'ipsecCases holds only IPsec ids');
   for (const { section, c } of inSections) assert.ok(c.id.startsWith(`v6LC.${section}.`), `${c.id} listed under section ${section}`);
 });

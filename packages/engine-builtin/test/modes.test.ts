@@ -1,4 +1,5 @@
-// Router mode's radvd.conf and its checks; the setup itself runs on a real NUT in apps/cli/test/router.e2e.test.ts.
+// The modes' setup on a scripted NUT: router (radvd.conf and its checks), IPsec end node and security gateway;
+// the setup itself runs on real NUTs in the e2e tests (apps/cli/test/router.e2e.test.ts, ipsec e2e).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BootedNut, ExecResult } from '@testlab/core';
@@ -55,4 +56,29 @@ test('a router NUT without forwarding, or whose radvd dies, is refused with the 
     return ok;
   });
   await assert.rejects(bootIntoMode(dying, 'router', { radvd: { links: ['Link0'], minIntervalS: 200, maxIntervalS: 600 } }), /radvd did not stay up on scripted: unable to lock pid file/);
+});
+
+test('IPsec end node: the NET0 address TAHI\'s RA would give, the Router as default, and the UDP echo service; no forwarding', async () => {
+  const ok = { code: 0, stdout: '', stderr: '' };
+  const nut = scriptedNut((a) => (a[0] === 'cat' ? { ...ok, stdout: '0\n' } : ok));
+  await bootIntoMode(nut, 'ipsec-end-node');
+  const lines = nut.commands.map((c) => c.join(' '));
+  assert.ok(lines.includes('/usr/sbin/ip -6 addr add 3ffe:501:ffff:0:5054:ff:fe00:1/64 dev eth1 nodad'), lines.join('\n'));
+  assert.ok(lines.includes('/usr/sbin/ip -6 route add default via fe80::200:ff:fe00:f dev eth1'));
+  assert.ok(lines.some((l) => l.includes('/usr/bin/socat -- -T 2 UDP6-RECVFROM:7,fork PIPE')));
+  await assert.rejects(bootIntoMode(scriptedNut((a) => (a[0] === 'cat' ? { ...ok, stdout: '1\n' } : ok)), 'ipsec-end-node'), /ipsec-end-node mode needs net\.ipv6\.conf\.all\.forwarding=0.*has 1/);
+  const noEcho = scriptedNut((a) => (a[0] === 'cat' ? { ...ok, stdout: '0\n' } : a[0] === 'sh' ? { code: 1, stdout: '', stderr: 'No such process' } : ok));
+  await assert.rejects(bootIntoMode(noEcho, 'ipsec-end-node'), /the UDP echo service \(socat\) did not stay up on scripted: No such process/);
+});
+
+test('security gateway: TAHI\'s NET0 and NET1 addresses and the default route through the Router on NET1; forwarding on', async () => {
+  const ok = { code: 0, stdout: '', stderr: '' };
+  const nut = scriptedNut((a) => (a[0] === 'cat' ? { ...ok, stdout: '1\n' } : ok));
+  await bootIntoMode(nut, 'security-gateway');
+  assert.deepEqual(nut.commands.slice(1).map((c) => c.join(' ')), [
+    '/usr/sbin/ip -6 addr add 3ffe:501:ffff::f/64 dev eth1 nodad',
+    '/usr/sbin/ip -6 addr add 3ffe:501:ffff:1::f/64 dev eth2 nodad',
+    '/usr/sbin/ip -6 route add default via 3ffe:501:ffff:1::e dev eth2',
+  ]);
+  await assert.rejects(bootIntoMode(scriptedNut((a) => (a[0] === 'cat' ? { ...ok, stdout: '0\n' } : ok)), 'security-gateway'), /security-gateway mode needs net\.ipv6\.conf\.all\.forwarding=1/);
 });

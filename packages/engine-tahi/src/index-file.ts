@@ -1,8 +1,9 @@
 // TAHI INDEX files (`seq:def:opt:doc:desc:links` lines, `&print:` headings, `&#` skipped lines), the one
 // reader of them in the lab: the TAHI engine reads the tester's copies before a run (so progress can say
 // "test 12 of 67: <title>" while autorun works), and coverage reads the copies in testsets/tahi-index/
-// (unmodified from Self_Test 5.0.7) as Ready Logo case ids: `v6LC.2.1.7-A` for a part row under the
-// heading `Test v6LC.2.1.7: ...`, `v6LC.3.1.1` for a test with a single row.
+// (unmodified from Self_Test 5.0.7 and IPsec_Self_Test_P2 1.11.1) as Ready Logo case ids: `v6LC.2.1.7-A`
+// for a part row under the heading `Test v6LC.2.1.7: ...`, `v6LC.3.1.1` for a test with a single row, and
+// IPsec ids from the row itself (see ipsecCaseOf).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeHTML } from 'entities';
@@ -68,7 +69,34 @@ export interface IndexCase {
   group: string;
   /** The INDEX file it came from, relative to the index folder. */
   file: string;
+  /** TAHI's `test_type=ADVANCED support=X`: the optional feature the test needs (IPsec tests). */
+  requires?: string;
 }
+
+const IPSEC_ROW = /^([56]\.[0-9]{1,2}\.[0-9]{1,2})\s+(.*)$/;
+const IPSEC_PART_ROW = /^\(([a-z])\)\s+(.*)$/;
+/** The first heading of INDEX_P2_HOST_UDP and INDEX_P2_SGW_UDP: their rows repeat the ICMP files' ids. */
+const UDP_VARIANT = /^Initiali[sz]e for using UDP/i;
+
+/**
+ * IPsec_Self_Test_P2 names a test in the row's description (`5.1.1 Select SPD, ESP=...`) or, for a test
+ * with parts, in the heading above `(a) ...` / `(b) ...` rows: `IPsec.5.1.1`, `IPsec.5.1.5-a`. The UDP
+ * files list the same tests again over UDP; their ids end in `-udp` (`IPsec.5.1.5-a-udp`) and their titles
+ * in ` (UDP)`. engine-tahi's report parser names rows by the same rule (result-table.ts).
+ */
+export function ipsecCaseOf(description: string, heading: string | null, udp: boolean): { id: string; title: string } | undefined {
+  const suffix = udp ? '-udp' : '';
+  const tail = udp ? ' (UDP)' : '';
+  const row = IPSEC_ROW.exec(description);
+  if (row) return { id: `IPsec.${row[1]}${suffix}`, title: `${row[2]!.trim()}${tail}` };
+  const part = IPSEC_PART_ROW.exec(description);
+  const head = heading === null ? null : IPSEC_ROW.exec(heading);
+  if (part && head) return { id: `IPsec.${head[1]}-${part[1]}${suffix}`, title: `${head[2]!.trim()}: (${part[1]}) ${part[2]!.trim()}${tail}` };
+  return undefined;
+}
+
+/** Whether `heading` (an INDEX file's first) marks the UDP repetition of an IPsec file. */
+export const isUdpVariantHeading = (heading: string | null): boolean => heading !== null && UDP_VARIANT.test(plainText(heading));
 
 const HEADING = /(?:Test\s+)?v6LC\.(\d+\.\d+\.\d+)\s*:\s*(.*)$|^(\d+\.\d+\.\d+)\s*:\s*(.*)$/;
 const PART = /^Part\s+([A-Z])\b[^:]*:\s*(.*)$/;
@@ -87,6 +115,9 @@ export function readyLogoCases(tests: readonly IndexTest[]): IndexCase[] {
   };
   let current: { id: string; title: string; rows: { letter?: string; title: string; file: string }[] } | undefined;
   let lastHeading: string | null | undefined;
+  // IPsec: a file is a UDP variant when its first heading says so.
+  const udpFiles = new Set<string>();
+  for (const t of tests) if (!tests.some((u) => u.file === t.file && u.no < t.no) && isUdpVariantHeading(t.heading)) udpFiles.add(t.file);
   const flush = () => {
     if (!current) return;
     const group = current.id.split('.').slice(0, 3).join('.');
@@ -96,6 +127,12 @@ export function readyLogoCases(tests: readonly IndexTest[]): IndexCase[] {
     current = undefined;
   };
   for (const t of tests) {
+    const ipsec = t.skipped ? undefined : ipsecCaseOf(plainText(t.description), t.heading === null ? null : plainText(t.heading), udpFiles.has(t.file));
+    if (ipsec) {
+      const advanced = /\btest_type=ADVANCED\b/.test(t.options) ? /\bsupport=(\S+)/.exec(t.options)?.[1] : undefined;
+      add({ ...ipsec, group: ipsec.id.split(/[.-]/).slice(0, 3).join('.'), file: t.file, ...(advanced ? { requires: advanced } : {}) });
+      continue;
+    }
     if (t.heading !== lastHeading && t.heading !== null) {
       lastHeading = t.heading;
       // A test's heading opens it and a "Group" heading closes it; other headings (sub-titles) do neither.

@@ -1,6 +1,7 @@
 // The result table of a section (report.html, or index.html without -tiny): header row, `&print` heading
 // rows and one row per INDEX test line, checked cell by cell.
 import type { Element } from 'domhandler';
+import { ipsecCaseOf, isUdpVariantHeading } from './index-file.js';
 import { TahiReportError } from './report-errors.js';
 import { attribute, childElements, elements, visibleText, type TahiPage } from './report-html.js';
 import { meaningOfLabel, KNOWN_LABELS, type LabelMeaning } from './verdicts.js';
@@ -8,7 +9,11 @@ import { meaningOfLabel, KNOWN_LABELS, type LabelMeaning } from './verdicts.js';
 export interface ReportRow extends LabelMeaning {
   /** autorun's test number: 1..N across the INDEX files of one autorun call. */
   no: number;
-  /** `v6LC.1.1.1` from the nearest preceding heading; IPsec rows `IPsec.5.1.1` from their title; else null. */
+  /**
+   * `v6LC.1.1.1` from the nearest preceding heading; IPsec rows by the INDEX reader's rule (ipsecCaseOf):
+   * `IPsec.5.1.1` from the title, `IPsec.5.1.5-a` for a part row under its test's heading, `-udp` appended
+   * in a report of a UDP file (its first heading is "Initialize for using UDP"); else null.
+   */
   id: string | null;
   /** The Title cell as a browser shows it. */
   title: string;
@@ -43,8 +48,6 @@ const SETUP_TITLE = /^(Initiali[sz]ation\b|---|Set Global Address and Check\b)/;
 const V6LC_HEADING = /\bv6LC\.([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2})\b/;
 // addr.p2 writes some headings without the prefix: `3.2.5: ...`.
 const BARE_HEADING = /^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}):/;
-// IPsec_Self_Test_P2 names its ids in the description: `5.1.1 Select SPD, ESP=3DES-CBC HMAC-SHA1`.
-const IPSEC_TITLE = /^([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}) /;
 
 export function parseResultTable(page: TahiPage): ResultTable {
   const file = page.file;
@@ -62,6 +65,7 @@ export function parseResultTable(page: TahiPage): ResultTable {
   const width = header.length;
   const rows: ReportRow[] = [];
   let heading: string | null = null;
+  let udp: boolean | undefined;
   for (const [index, tr] of trs.slice(1).entries()) {
     const cells = childElements(tr, 'td');
     const where = `result table row ${index + 2}`;
@@ -70,6 +74,7 @@ export function parseResultTable(page: TahiPage): ResultTable {
     if (firstText === '') {
       // An `&print` heading: the text is in the Title cell, every other cell is empty.
       heading = visibleText(cells[1]!);
+      udp ??= isUdpVariantHeading(heading);
       continue;
     }
     if (!/^[1-9][0-9]{0,5}$/.test(firstText)) throw new TahiReportError(file, `${where}: "${clip(firstText)}" is not a test number`);
@@ -89,7 +94,7 @@ export function parseResultTable(page: TahiPage): ResultTable {
     rows.push({
       ...meaning,
       no,
-      id: idOf(heading, title),
+      id: idOf(heading, title, udp ?? false),
       title,
       heading,
       result,
@@ -110,14 +115,12 @@ function headerOf(tr: Element): string[] {
   return childElements(tr, 'th').map((th) => visibleText(th).replace(/\s+/g, ' '));
 }
 
-function idOf(heading: string | null, title: string): string | null {
-  const ipsec = IPSEC_TITLE.exec(title);
+function idOf(heading: string | null, title: string, udp: boolean): string | null {
   if (heading !== null) {
     const m = V6LC_HEADING.exec(heading) ?? BARE_HEADING.exec(heading);
     if (m) return `v6LC.${m[1]}`;
   }
-  if (ipsec) return `IPsec.${ipsec[1]}`;
-  return null;
+  return ipsecCaseOf(title, heading, udp)?.id ?? null;
 }
 
 function links(file: string, no: number, column: string, cell: Element): string[] {

@@ -50,7 +50,8 @@ export class InboundSa {
       seq = esp.esp?.spiMatches ? esp.esp.seq : undefined;
       authenticated = esp.esp?.authenticated === true || (esp.esp?.icvChecked === false && esp.esp.decrypted);
       if (esp.inner && !esp.esp?.dummy) verdict.inner = esp.inner;
-      if (esp.esp?.dummy) reasons.push('esp: dummy packet (Next Header 59), dropped by design');
+      // Next Header 59 read from a packet that did not authenticate is garbage, not a dummy: its ICV error says why.
+      if (esp.esp?.dummy && authenticated) reasons.push('esp: dummy packet (Next Header 59), dropped by design');
       // Without an opened ESP the outer packet's errors explain why; with one, ESP's own decide.
       const blocking = esp.esp ? esp.esp.errors.filter((e) => e !== PADDING_NOT_MONOTONIC) : esp.errors;
       reasons.push(...blocking);

@@ -73,6 +73,11 @@ test('wrong SPI, dummy packets and frames that are not IPv6 are not accepted, wi
   const dummy = judge.receivePacket(buildEspPacket({ sa: nut, upper: { payload: { nextHeader: 59, bytes: new Uint8Array(8) } } }));
   assert.equal(dummy.accepted, false);
   assert.deepEqual(dummy.reasons, ['esp: dummy packet (Next Header 59), dropped by design']);
+  // The same with a broken ICV: what decrypted is not to be read as a dummy (a wrong key decrypts to garbage
+  // whose Next Header is 59 one time in 256); the ICV is the reason.
+  const forged = judge.receivePacket(buildEspPacket({ sa: nut, upper: { payload: { nextHeader: 59, bytes: new Uint8Array(8) } }, esp: { corruptIcv: true } }));
+  assert.equal(forged.accepted, false);
+  assert.deepEqual(forged.reasons, ['esp: ICV does not match (hmac-sha1-96)']);
   const arp = judge.receiveFrame(buildFrame({ eth: { src: '52:54:00:00:00:01', dst: '52:54:00:00:00:02', ethertype: 0x0806 }, payload: { bytes: new Uint8Array(28) } }));
   assert.deepEqual(arp.reasons, ['ethernet: ethertype 0x0806 is not IPv6']);
   const framed = judge.receiveFrame(buildFrame({ eth: { src: '52:54:00:00:00:01', dst: '52:54:00:00:00:02' }, payload: { bytes: send() } }));

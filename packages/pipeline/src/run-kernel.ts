@@ -125,6 +125,8 @@ export async function runKernelTestSet(deps: RunDependencies, req: RunRequest): 
       onResult: async (result) => {
         await store.addResult(run.id, result);
         for (const pcap of result.pcaps) await addArtifact(store, run.id, 'pcap', pcap);
+        // What a reader needs beside the captures: an IPsec case's SA keys (esp_sa) and Wireshark's preferences.
+        for (const e of result.evidence ?? []) await addArtifact(store, run.id, e.kind, e.path);
         reporter.caseFinished(result);
       },
     });

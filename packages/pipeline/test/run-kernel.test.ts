@@ -4,7 +4,7 @@
 // fails the run at its build stage with its reason in a log, before anything is built or booted.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BootRequest, type BootedNut, type BuildRequest, type BuiltKernel, type KernelBuilder, type NutDriver, type RunReporter, type TestSet } from '@testlab/core';
@@ -102,5 +102,30 @@ test('an engine that cannot be prepared fails the run at its build stage with th
   assert.match(readFileSync(logs[0]!.path, 'utf8'), /rootfs\.cpio\.gz does not exist/);
   const stages = await s.store.stagesOf(outcome.runId);
   assert.deepEqual(stages.map((x) => [x.stage, x.status]), [['build', 'failed']]);
+  await s.store.close();
+});
+
+test('a case\'s evidence beside its captures (an IPsec case\'s esp_sa and preferences) is recorded as artifacts of its kind', async () => {
+  const s = setup();
+  const prepareEngine: PrepareEngine = async () => ({
+    id: 'builtin',
+    run: async (context) => {
+      const caseDir = path.join(context.artifactsDir, 'IPsec.5.1.1');
+      const files = Object.fromEntries(['Link0.pcap', 'esp_sa', 'preferences'].map((n) => [n, path.join(caseDir, n)]));
+      mkdirSync(caseDir, { recursive: true });
+      for (const f of Object.values(files)) writeFileSync(f, 'x');
+      const result = {
+        caseId: 'IPsec.5.1.1', title: 'Select SPD', verdict: 'PASS' as const, reason: 'ok', durationMs: 1, log: '', pcaps: [files['Link0.pcap']!],
+        evidence: [{ kind: 'esp-sa', path: files.esp_sa! }, { kind: 'wireshark-preferences', path: files.preferences! }],
+      };
+      await context.onResult(result);
+      return [result];
+    },
+  });
+  const outcome = await runKernelTestSet({ store: s.store, builder: s.builder, nutDriver: s.nutDriver, prepareEngine, artifactsRoot: dir, reporter: s.reporter }, { build, testset });
+  assert.equal(outcome.status, 'done');
+  const kept = (await s.store.artifactsOf(outcome.runId)).filter((a) => ['pcap', 'esp-sa', 'wireshark-preferences'].includes(a.kind));
+  assert.deepEqual(kept.map((a) => [a.kind, path.basename(a.path)]), [['pcap', 'Link0.pcap'], ['esp-sa', 'esp_sa'], ['wireshark-preferences', 'preferences']]);
+  assert.equal(new Set(kept.map((a) => path.dirname(a.path))).size, 1, 'all in the case folder');
   await s.store.close();
 });

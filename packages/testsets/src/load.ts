@@ -11,7 +11,8 @@ import type { TestSet } from '@testlab/core';
 import { ENGINES, engineDriver } from '@testlab/engines';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,40}$/;
-const CASE_ID = /^v6LC\.[1-5]\.[0-9]{1,2}\.[0-9]{1,2}(-[A-Z])?$/;
+// Core ids (`v6LC.5.1.2-A`) and IPsec_Self_Test_P2 ids (`IPsec.5.1.5-a`, `-udp` for the UDP variant).
+const CASE_ID = /^(v6LC\.[1-5]\.[0-9]{1,2}\.[0-9]{1,2}(-[A-Z])?|IPsec\.[56]\.[0-9]{1,2}\.[0-9]{1,2}(-[a-z])?(-udp)?)$/;
 const SYSCTL_KEY = /^[a-z0-9_]+(\.[a-z0-9_-]+)+$/;
 const SYSCTL_VALUE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -27,7 +28,7 @@ const schema = z
       .record(z.string().regex(SYSCTL_KEY, 'a sysctl name like net.ipv6.conf.all.forwarding'), z.string().regex(SYSCTL_VALUE))
       .default({}),
     // Sets of the external engines (tahi, kselftest) name their targets or tests in their section instead.
-    cases: z.array(z.string().regex(CASE_ID, 'a Ready Logo id like v6LC.5.1.2 or v6LC.5.1.2-A')).default([]),
+    cases: z.array(z.string().regex(CASE_ID, 'a Ready Logo id like v6LC.5.1.2, v6LC.5.1.2-A, IPsec.5.1.5-a or IPsec.5.1.1-udp')).default([]),
     /** TAHI INDEX files (under tahi-index/) the set stands for, in autorun order: what coverage counts against. */
     index: z.array(z.string().regex(/^[a-z0-9]+\.p2\/INDEX_[A-Za-z0-9_]+$/, 'an INDEX file like nd.p2/INDEX_ND_p2_host')).default([]),
     // One section per engine, named after it; only the set's own engine's may be there (checked below).

@@ -17,6 +17,13 @@ test('the shipped phase2-host set loads with its fragment', async () => {
   assert.ok((await listTestSets(repoTestsets)).includes('phase2-host'));
 });
 
+async function loadFrom(yaml: string, name = 'bad') {
+  const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
+  await writeFile(path.join(dir, `${name}.yaml`), yaml);
+  await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
+  return loadTestSet(dir, name);
+}
+
 async function tryLoad(yaml: string, name = 'bad'): Promise<Error> {
   const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
   await writeFile(path.join(dir, `${name}.yaml`), yaml);
@@ -63,6 +70,22 @@ test("the builtin section's timerCasesAtOnce is a whole number 1..32", async () 
   await writeFile(path.join(dir, 'ok.yaml'), `${good.replace('name: bad', 'name: ok')}builtin:\n  timerCasesAtOnce: 2\n`);
   await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
   assert.deepEqual((await loadTestSet(dir, 'ok')).engineSection, { timerCasesAtOnce: 2 });
+});
+
+test('IPsec sets: IPsec_Self_Test_P2 ids load, near-misses do not, and the optional features are checked', async () => {
+  const ipsec = good.replace('mode: host', 'mode: ipsec-end-node');
+  const supports = (features: string) => `builtin:\n  ipsecSupports: [${features}]\n`;
+  for (const id of ['IPsec.5.1.5-a-udp', 'IPsec.6.1.14', 'IPsec.5.1.1-udp']) {
+    const set = await loadFrom(ipsec.replace('[v6LC.5.1.2-A]', `[${id}]`) + supports('BYPASS_POLICY_SUPPORT'));
+    assert.deepEqual(set.cases, [id]);
+  }
+  for (const id of ['IPsec.5.1.5-A', 'IPsec.7.1.1', 'IPsec.5.1.1-UDP', 'IPsec.5.1.1-udp-a', 'ipsec.5.1.1']) {
+    assert.match((await tryLoad(ipsec.replace('[v6LC.5.1.2-A]', `[${id}]`) + supports('BYPASS_POLICY_SUPPORT'))).message, /cases\.0: a Ready Logo id/, id);
+  }
+  const one = ipsec.replace('[v6LC.5.1.2-A]', '[IPsec.5.1.1]');
+  assert.match((await tryLoad(one)).message, /must list BYPASS_POLICY_SUPPORT or DISCARD_POLICY_SUPPORT/);
+  assert.match((await tryLoad(one + supports('DISCARD_POLICY_SUPPORT, WARP_DRIVE_SUPPORT'))).message, /builtin\.ipsecSupports\.1/);
+  assert.match((await tryLoad(one + supports('DISCARD_POLICY_SUPPORT, DISCARD_POLICY_SUPPORT'))).message, /lists DISCARD_POLICY_SUPPORT twice/);
 });
 
 test('the shipped router set loads with radvd on Link0 in its builtin section, and carries its INDEX files', async () => {

@@ -37,3 +37,20 @@ test('Section 2 and 3 cases carry their INDEX titles word for word', async () =>
     if (def && /^v6LC\.[23]\./.test(c.id)) assert.equal(def.title, c.title, c.id);
   }
 });
+
+test('the builtin IPsec sets implement every id of their INDEX files, with its title and its optional feature', async () => {
+  const sets = { 'phase2-ipsec-end-node': 26, 'phase2-ipsec-sgw': 23, 'conformance-ipsec-end-node': 51, 'conformance-ipsec-sgw': 46 };
+  for (const [name, count] of Object.entries(sets)) {
+    const testset = await loadTestSet(testsets, name);
+    assert.equal(testset.engine, 'builtin');
+    const ids = await readIndexFiles(path.join(testsets, 'tahi-index'), testset.index);
+    assert.equal(ids.length, count, `${name}: INDEX ids`);
+    assert.deepEqual(testset.cases, ids.map((c) => c.id), `${name}: every INDEX id runs`);
+    for (const c of ids) {
+      const def = caseCatalogue.get(c.id)!;
+      assert.equal(def.title, c.title, c.id);
+      // TAHI's `support=` is the case's (first) requirement; 5.3.5 also needs tunnel mode, as TAHI checks.
+      assert.equal(def.requires?.[0], c.requires, `${c.id}: optional feature`);
+    }
+  }
+});

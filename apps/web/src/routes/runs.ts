@@ -4,6 +4,7 @@ import path from 'node:path';
 import { VERDICTS } from '@testlab/core';
 import type { WebRoute } from '../context.js';
 import { sendArtifact } from '../artifact-files.js';
+import { captureKeys } from '../capture-keys.js';
 import { sectionChoices, sectionOf, splitReason } from '../case-reason.js';
 import { rerunEvidence } from '../rerun-evidence.js';
 import { runValidator, validated } from '../http-cache.js';
@@ -49,7 +50,8 @@ const runs: WebRoute = async (app, { context }) => {
     const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
     if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
     return validated(context.cache, request, reply, runValidator(run), async () => {
-    const reruns = rerunEvidence(await results.artifactsWithIds(runId), caseId);
+    const artifacts = await results.artifactsWithIds(runId);
+    const reruns = rerunEvidence(artifacts, caseId);
     const diffs = (await results.diffsOf(runId)).flatMap((d) => {
       const e = d.entries.find((x) => x.caseId === caseId);
       return e ? [{ baselineKernel: d.baselineKernel, baselineRunId: d.baselineRunId, roles: d.roles.join(', '), ...e }] : [];
@@ -61,6 +63,7 @@ const runs: WebRoute = async (app, { context }) => {
         reason: splitReason(detail.reason, caseId),
         section: sectionOf(caseId),
         pcaps: detail.pcaps.map((p) => ({ ...p, name: path.basename(p.path) })),
+        keys: captureKeys(artifacts, detail.pcaps) ?? null,
         diffs,
         reruns,
       }) };
@@ -92,7 +95,9 @@ const runs: WebRoute = async (app, { context }) => {
     const a = await results.artifact(artifactId);
     if (!a) throw new NotFound(`no artifact ${artifactId}`);
     const run = await results.run(a.runId);
-    return sendArtifact(reply, context, a.runId, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`, run !== undefined && run.status !== 'running');
+    // Wireshark reads its key files by these exact names: a download must keep them.
+    const exactName = a.kind === 'esp-sa' || a.kind === 'wireshark-preferences';
+    return sendArtifact(reply, context, a.runId, a.path, a.kind, exactName ? path.basename(a.path) : `run-${a.runId}-${path.basename(a.path)}`, run !== undefined && run.status !== 'running');
   });
 };
 export default runs;

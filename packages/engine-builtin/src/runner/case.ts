@@ -25,6 +25,11 @@ export interface CaseDefinition {
   timerBound?: boolean;
   /** The longest the case may take before the engine calls it an ERROR (harness trouble). */
   timeoutMs?: number;
+  /**
+   * Optional features the NUT must be said to support (TAHI's `test_type=ADVANCED support=X`, listed by
+   * the set in `builtin.ipsecSupports`); without them the verdict is NA without running.
+   */
+  requires?: readonly string[];
   run(ctx: CaseContext): Promise<CaseVerdict>;
 }
 

@@ -1,7 +1,8 @@
 // Everything a case body can use: the NUT's identity on each link, tester links, simulated nodes, the
 // NUT's management shell for setup, and a log that becomes the case's evidence.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BootedNut, Link, NutMode } from '@testlab/core';
+import type { BootedNut, CaseEvidence, Link, NutMode } from '@testlab/core';
 import { linkLocalFromMac, normalizeIpv6, PcapWriter } from '@testlab/packet';
 import type { CaseDefinition } from './case.js';
 import { TesterLink } from './tester-link.js';
@@ -20,16 +21,19 @@ export class CaseContext {
   private readonly pcaps = new Map<string, { writer: PcapWriter; file: string }>();
   private readonly nodes: SimulatedNode[] = [];
   private readonly cleanups: Array<{ what: string; run: () => Promise<void> }> = [];
+  private readonly kept = new Map<string, { kind: string; content: () => string }>();
 
   private constructor(
     readonly definition: CaseDefinition,
+    /** The case's folder: its pcaps, its log and the files it keeps. */
+    readonly dir: string,
     private readonly nut: Pick<BootedNut, 'links' | 'exec'>,
     /** The mode the NUT runs in: cases that apply to several modes pick addresses and expectations by it. */
     readonly mode: NutMode,
   ) {}
 
   static async open(o: { definition: CaseDefinition; nut: Pick<BootedNut, 'links' | 'exec'>; links: ReadonlyMap<string, Link>; dir: string; mode?: NutMode }): Promise<CaseContext> {
-    const ctx = new CaseContext(o.definition, o.nut, o.mode ?? 'host');
+    const ctx = new CaseContext(o.definition, o.dir, o.nut, o.mode ?? 'host');
     for (const [name, link] of o.links) {
       const file = path.join(o.dir, `${name}.pcap`);
       const writer = new PcapWriter(file);
@@ -100,13 +104,23 @@ export class CaseContext {
     this.cleanups.push({ what, run });
   }
 
+  /**
+   * A file written into the case's folder when the case ends, whatever its verdict, and recorded as
+   * evidence of `kind` (the keys of an IPsec case's SAs beside its captures). `content` is read then,
+   * so it can list what the case set up after registering it. The same name again replaces it.
+   */
+  keepFile(name: string, kind: string, content: () => string): void {
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,60}$/.test(name)) throw new Error(`keepFile: ${JSON.stringify(name)} is not a plain file name`);
+    this.kept.set(name, { kind, content });
+  }
+
   /** True when the NUT has a link of that name (router NUTs have Link1, hosts do not). */
   hasLink(name: string): boolean {
     return this.testerLinks.has(name) && this.nut.links.some((l) => l.name === name);
   }
 
-  /** Stops the simulated nodes and captures; returns the pcap paths. */
-  async close(): Promise<string[]> {
+  /** Runs the cleanups, stops the simulated nodes and captures, writes the kept files; returns the paths. */
+  async close(): Promise<{ pcaps: string[]; evidence: CaseEvidence[] }> {
     for (const c of this.cleanups.reverse()) {
       try {
         this.log(`cleanup: ${c.what}`);
@@ -119,6 +133,16 @@ export class CaseContext {
     for (const n of this.nodes) n.close();
     for (const l of this.testerLinks.values()) l.close();
     for (const p of this.pcaps.values()) p.writer.close();
-    return [...this.pcaps.values()].map((p) => p.file);
+    const evidence: CaseEvidence[] = [];
+    for (const [name, { kind, content }] of this.kept) {
+      const file = path.join(this.dir, name);
+      try {
+        await writeFile(file, content());
+        evidence.push({ kind, path: file });
+      } catch (error) {
+        this.log(`could not keep ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { pcaps: [...this.pcaps.values()].map((p) => p.file), evidence };
   }
 }

@@ -12,6 +12,8 @@ export interface CaseRunOptions {
   /** Open tester links by name (`Link0` ...), already connected to the NUT's links. */
   links: ReadonlyMap<string, Link>;
   artifactsDir: string;
+  /** Optional features the set says the NUT supports (`builtin.ipsecSupports`): cases requiring others are NA. */
+  supports?: ReadonlySet<string>;
   /** Called before each case: the place to reset NUT state (neighbor cache) so cases do not leak into each other. */
   beforeCase?: (definition: CaseDefinition) => Promise<void>;
   onResult?: (result: CaseResult) => Promise<void>;
@@ -34,6 +36,11 @@ async function runOneCase(def: CaseDefinition, opts: CaseRunOptions): Promise<Ca
   if (!def.appliesTo.includes(opts.mode)) {
     return { caseId: def.id, title: def.title, verdict: 'NA', reason: `applies to ${def.appliesTo.join(', ')} NUTs only`, durationMs: 0, log: '', pcaps: [] };
   }
+  const unsupported = (def.requires ?? []).filter((f) => !opts.supports?.has(f));
+  if (unsupported.length > 0) {
+    const reason = `an ADVANCED test (TAHI: test_type=ADVANCED support=${unsupported.join(',')}): the test set does not list ${unsupported.join(', ')} in builtin.ipsecSupports`;
+    return { caseId: def.id, title: def.title, verdict: 'NA', reason, durationMs: 0, log: '', pcaps: [] };
+  }
   const dir = path.join(opts.artifactsDir, safeFileName(def.id));
   await mkdir(dir, { recursive: true });
   const ctx = await CaseContext.open({ definition: def, nut: opts.nut, links: opts.links, dir, mode: opts.mode });
@@ -55,10 +62,10 @@ async function runOneCase(def: CaseDefinition, opts: CaseRunOptions): Promise<Ca
     clearTimeout(timer);
   }
   ctx.log(`verdict ${verdict}: ${reason}`);
-  const pcaps = await ctx.close();
+  const { pcaps, evidence } = await ctx.close();
   const log = ctx.logText();
   await writeFile(path.join(dir, 'case.log'), log);
-  return { caseId: def.id, title: def.title, verdict, reason, durationMs: Date.now() - started, log, pcaps };
+  return { caseId: def.id, title: def.title, verdict, reason, durationMs: Date.now() - started, log, pcaps, ...(evidence.length > 0 ? { evidence } : {}) };
 }
 
 /** Case ids are validated names (`v6LC.5.1.2-A`); keep file names to that alphabet anyway. */

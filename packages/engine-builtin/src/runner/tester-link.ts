@@ -88,9 +88,9 @@ export class TesterLink {
     return `${shown.join('; ')}${seen.length > 3 ? `; and ${seen.length - 3} more` : ''}`;
   }
 
-  /** Frames since the last send that match, as received: what a case quotes back (a Packet Too Big quotes a packet the NUT sent). */
-  framesSinceSend(match: (f: DecodedFrame) => boolean): ReceivedFrame[] {
-    return this.received.slice(this.mark).filter((r) => match(r.frame));
+  /** Frames since the last send that pass `filter` (all by default), as received and in order: what a case quotes back (a Packet Too Big quotes a packet the NUT sent). */
+  framesSinceSend(filter: (f: DecodedFrame) => boolean = () => true): ReceivedFrame[] {
+    return this.received.slice(this.mark).filter((r) => filter(r.frame));
   }
 
   /** Simulated nodes (ND responders) subscribe here; they see every frame the NUT sends. */

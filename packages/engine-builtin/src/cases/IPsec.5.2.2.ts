@@ -1,0 +1,5 @@
+// IPsec.5.2.2 Host transport mode, ESP=3DES-CBC AES-XCBC-MAC (p2_HTR_E_Common.seq): one exchange with HOST1 in
+// transport mode through SAs of these algorithms and keys.def's keys.
+import { endNodeAlgorithmCases } from '../vocabulary/ipsec-algorithm-cases.js';
+
+export const cases = endNodeAlgorithmCases(2);

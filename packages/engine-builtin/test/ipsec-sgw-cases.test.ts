@@ -1,0 +1,4 @@
+// IPsec.6.x (IPsec_Self_Test_P2 security gateway) against the fake IPsec NUT: see fake-ipsec/case-tests.ts.
+import { ipsecCaseTests } from './fake-ipsec/case-tests.js';
+
+ipsecCaseTests('6');
