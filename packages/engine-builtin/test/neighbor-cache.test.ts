@@ -4,35 +4,16 @@
 // real RFC timers (DELAY_FIRST_PROBE_TIME, RetransTimer, a shortened ReachableTime), so the tests run side by side.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, runCases } from '../src/index.js';
-import { linkPair } from './fake-nut.js';
+import { caseCatalogue } from '../src/index.js';
+import { defaultModeOf, runCaseOnFake } from './run-on-fake.js';
 import { FAKE_NC_MAC, startFakeNcNut, type NcFault } from './fake-neighbor-cache-nut.js';
 
-async function runAgainstFake(id: string, bad: NcFault, mode: NutMode): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  const [tester, nutEnd] = linkPair();
-  const fake = startFakeNcNut(nutEnd, mode, bad);
-  const dir = await mkdtemp(path.join(tmpdir(), 'nc-case-'));
-  try {
-    const [result] = await runCases([def], {
-      nut: { links: [{ name: 'Link0', nutMac: FAKE_NC_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: (argv) => fake.exec(argv) },
-      mode,
-      links: new Map([['Link0', tester]]),
-      artifactsDir: dir,
-    });
-    return result!;
-  } finally {
-    fake.stop();
-  }
-}
+const runAgainstFake = (id: string, bad: NcFault, mode: NutMode): Promise<CaseResult> =>
+  runCaseOnFake(id, { mode, macs: [FAKE_NC_MAC], start: ([link]) => startFakeNcNut(link!, mode, bad) });
 
 const ids = [...caseCatalogue.keys()].filter((id) => /^v6LC\.2\.1\.([1-6]|1[0-4]|1[89]|2[0-3])(-|$)/.test(id));
-const modeOf = (id: string): NutMode => (caseCatalogue.get(id)!.appliesTo.includes('host') ? 'host' : 'router');
+const modeOf = defaultModeOf;
 /** Cases with a router branch of their own run as a router too. */
 const alsoRouter = /^v6LC\.2\.1\.(1-[ABC]|5-[AB]|6-[BD]|10-A|19-C|20-J)$/;
 
