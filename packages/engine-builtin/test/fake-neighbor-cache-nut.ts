@@ -13,6 +13,10 @@ export interface NcFault {
   /** The VM's clock (its /proc/uptime) runs at a tenth of real time, as a VM starved of CPU: its timers are late. */
   starvedClock?: boolean;
   ignoreNa?: boolean;
+  /** As a router, takes nothing from a Router Solicitation's SLLA (RFC 4861 §6.2.6). */
+  ignoreRs?: boolean;
+  /** The VM's clock runs at half real time (a NUT on a loaded host): DELAY_FIRST_PROBE_TIME takes 10 s of real time. Not a fault. */
+  slowClock?: boolean;
   ignoreRa?: boolean;
   /** Never solicits: packets to unknown neighbors are dropped. */
   noResolution?: boolean;
@@ -104,7 +108,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
     if (state === 'REACHABLE' && !bad.reachableForever && !bad.starvedClock) setTimer(e, reachableMs, () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
-    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : DELAY_MS, () => enter(ip, e, 'PROBE'));
+    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : bad.slowClock ? 2 * DELAY_MS : DELAY_MS, () => enter(ip, e, 'PROBE'));
     if (state === 'PROBE') {
       e.tries = 0;
       const probe = () => {
@@ -178,6 +182,11 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       if (!bad.acceptFragmentedNd) return;
       m = reassemble(f);
       if (!m) return;
+    }
+    if (m?.type === 'router-solicitation' && mode === 'router' && !bad.ignoreRs) {
+      if (f.ipv6.hopLimit !== 255 || src === '::') return;
+      const slla = m.options.find((o) => o.type === 'source-lla');
+      return learnFromSolicitation(src, slla?.type === 'source-lla' ? slla.mac : undefined);
     }
     if (m?.type === 'neighbor-solicitation' && !bad.ignoreNs) {
       if (f.ipv6.hopLimit !== 255 || src === '::') return;
@@ -274,7 +283,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   return {
     async exec(argv) {
       const words = argv.join(' ');
-      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : 1);
+      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : bad.slowClock ? 0.5 : 1);
       if (clock) return clock;
       const sysctl = /net\.ipv6\.neigh\.\S+\.(base_reachable_time_ms|retrans_time_ms)=(\d+)/.exec(words);
       if (sysctl) {

@@ -115,3 +115,28 @@ test('an entry that never goes STALE FAILs on the NUT\'s time; a starved VM cloc
   assert.equal(starved.verdict, 'ERROR', starved.reason);
   assert.match(starved.reason, /the NUT's clock moved only \d+ ms in \d+ ms: the lab is too slow to bring the entry to STALE/);
 });
+
+// v6LC.2.2.10 (a router's neighbor entry after an RS, RFC 4861 §6.2.6), judged on the wire by where the next
+// Echo Reply goes and whether a probe follows DELAY_FIRST_PROBE_TIME later -- on the NUT's own clock: seen on
+// Linux 6.1 on a loaded host, part D FAILed 7 s of tester time after the reply, the probe not yet due on the
+// NUT's clock.
+describe('v6LC.2.2.10 against a router with a whole neighbor cache', { concurrency: 16 }, () => {
+  const rsIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.2\.2\.10-/.test(id));
+  for (const id of rsIds) {
+    test(`${id} passes against a conforming router`, async () => {
+      const r = await runAgainstFake(id, {}, 'router');
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    });
+  }
+  for (const id of rsIds.filter((i) => /-[ACDFH]$/.test(i))) {
+    test(`${id} FAILs a router that takes nothing from an RS's SLLA`, async () => {
+      const r = await runAgainstFake(id, { ignoreRs: true }, 'router');
+      assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+      assert.match(r.reason, /after an RS with SLLA 00:00:00:00:01:(00|99)/);
+    });
+  }
+  test('v6LC.2.2.10-D passes a conforming router whose clock runs at half speed (DELAY_FIRST_PROBE_TIME late on the tester\'s clock)', async () => {
+    const r = await runAgainstFake('v6LC.2.2.10-D', { slowClock: true }, 'router');
+    assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+  });
+});
