@@ -4,6 +4,7 @@
 // reason, one that does nothing with its stimulus or gets it wrong. Not a stand-in for the kernel.
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, decodeIpv6Packet, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NcFault {
@@ -87,13 +88,9 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   const prefixes = new Map<string, number>(mode === 'router' ? [[LINK0_PREFIX, Infinity]] : []);
   const routers = new Map<string, number>();
   const cache = new Map<string, Entry>();
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const prefixOf = (a: string) => normalizeIpv6(`${a.split(':').slice(0, 4).join(':')}::`);
   const onLink = (a: string) => bad.allOnLink || a.startsWith('fe80:') || (prefixes.get(prefixOf(a)) ?? 0) > Date.now();
 
@@ -279,7 +276,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     return decodeIpv6Packet(ip).icmpv6;
   }
 
-  const stopListening = link.onFrame((bytes) => receive(decodeFrame(bytes)));
+  node.listen((bytes) => receive(decodeFrame(bytes)));
   return {
     async exec(argv) {
       const words = argv.join(' ');
@@ -304,10 +301,6 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       } else if (/addr flush .* to (\S+)\/128/.test(words)) addresses.delete(normalizeIpv6(/to (\S+)\/128/.exec(words)![1]!));
       return { code: 0, stdout: '', stderr: '' };
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      for (const e of cache.values()) if (e.timer) clearTimeout(e.timer);
-    },
+    stop: node.stop,
   };
 }

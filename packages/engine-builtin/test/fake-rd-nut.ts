@@ -8,6 +8,7 @@ import type { ExecResult, Link } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec, type NdOptionSpec } from '@testlab/packet';
 import { rio } from '../src/vocabulary/host-routers.js';
 import { routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
+import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
 export interface RdMisbehaviour {
@@ -66,13 +67,9 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
   /** How fast the node's own clock runs against real time. */
   const rate = bad.starvedClock ? 0.5 : 1;
   const ll = normalizeIpv6(linkLocalFromMac(mac));
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const neighbors = new Map<string, string>();
   const waiting = new Map<string, Array<(m: string) => void>>();
   const addresses = new Map<string, boolean>([[ll, true]]);
@@ -213,7 +210,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     advertising = undefined;
   };
 
-  const stopListening = link.onFrame((bytes) => {
+  node.listen((bytes) => {
     const f = decodeFrame(bytes);
     if (!f.ipv6 || !f.eth) return;
     const m = f.icmpv6;
@@ -275,10 +272,6 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       }
       return ok();
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      if (advertising?.timer) clearTimeout(advertising.timer);
-    },
+    stop: node.stop,
   };
 }
