@@ -266,7 +266,15 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       if (argv[0] === '/usr/sbin/radvd' && argv[2]?.includes('case')) return startRadvd(files.get(argv[2]) ?? ''), ok();
       if (argv[0] === 'cat' && argv[1]?.includes('accept_ra_rt_info_max_plen') && bad.noRouteInfoSupport) return { code: 1, stdout: '', stderr: `cat: can't open '${argv[1]}': No such file or directory` };
       if (argv[0] === 'cat' && argv[1]?.startsWith('/proc/sys')) return ok(argv[1].includes('reachable') ? '30000\n' : argv[1].includes('retrans') ? '1000\n' : argv[1].includes('mtu') ? '1500\n' : argv[1].includes('max_plen') ? '0\n' : '64\n');
-      if (/ flush /.test(` ${argv.join(' ')} `)) {
+      // What the cases' cleanups ask of iproute2, as Linux does it: RA-learned default and RIO routes are
+      // `proto ra`, on-link prefix routes `proto kernel` (listed, and deleted one by one).
+      const words = argv.join(' ');
+      if (/ -6 route flush dev \S+ proto ra$/.test(words)) return (defaults.length = 0), (rios.length = 0), ok();
+      if (/ -6 addr flush dev \S+ scope global$/.test(words)) return [...addresses.keys()].forEach((a) => a !== ll && mode === 'host' && addresses.delete(a)), ok();
+      if (/ -6 route show dev \S+$/.test(words)) return ok(['fe80::/64 proto kernel metric 256 pref medium', ...onLink.map((p) => `${normalizeIpv6(p.prefix)}/${p.length} proto kernel metric 256 expires 2591999sec pref medium`)].join('\n') + '\n');
+      const del = / -6 route del (\S+)\/(\d+) dev \S+$/.exec(words);
+      if (del) return onLink.splice(0, onLink.length, ...onLink.filter((p) => !(normalizeIpv6(p.prefix) === normalizeIpv6(del[1]!) && p.length === Number(del[2])))), ok();
+      if (/ flush /.test(` ${words} `)) {
         neighbors.clear();
         return ok();
       }

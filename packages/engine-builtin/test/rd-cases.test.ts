@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaseResult } from '@testlab/core';
 import { caseCatalogue } from '../src/index.js';
-import { defaultModeOf, runCaseOnFake } from './run-on-fake.js';
+import { defaultModeOf, runCaseOnFake, runCasesOnOneFake } from './run-on-fake.js';
 import { FAKE_RD_MAC, startFakeRdNut, type RdMisbehaviour } from './fake-rd-nut.js';
 
 function runAgainstFake(id: string, bad: RdMisbehaviour = {}, as?: 'host' | 'router'): Promise<CaseResult> {
@@ -64,6 +64,13 @@ describe('Router Discovery cases', { concurrency: 48 }, () => {
       assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
     });
   }
+  // Seen on Linux 6.1: 2.2.19's on-link /96 for TN2 (a proto kernel route) outlived its case, and 2.2.22-C on
+  // the same NUT resolved TN2 on-link instead of replying through TR1.
+  test('what v6LC.2.2.19 advertised on-link is gone when v6LC.2.2.22-C runs next on the same host', async () => {
+    const [onLink, reserved] = await runCasesOnOneFake(['v6LC.2.2.19', 'v6LC.2.2.22-C'], { mode: 'host', macs: [FAKE_RD_MAC], start: ([link]) => startFakeRdNut(link!, 'host') });
+    assert.equal(onLink!.verdict, 'PASS', `${onLink!.reason}\n${onLink!.log}`);
+    assert.equal(reserved!.verdict, 'PASS', `${reserved!.reason}\n${reserved!.log}`);
+  });
   // Seen on Linux 6.1 built without CONFIG_IPV6_ROUTE_INFO: every host case ERRORed saving a variable only 2.2.23 uses.
   for (const id of ['v6LC.2.2.14-B', 'v6LC.2.2.17-A', 'v6LC.2.2.22-B']) {
     test(`${id} passes against a host whose kernel has no Route Information support`, async () => {

@@ -24,13 +24,22 @@ export interface FakeSetup {
 
 /** The case's verdict against the fake; `id` names a catalogue case, or is a definition of the test's own. */
 export async function runCaseOnFake(id: string | CaseDefinition, setup: FakeSetup): Promise<CaseResult> {
-  const def = typeof id === 'string' ? caseCatalogue.get(id) : id;
-  assert.ok(def, `no case ${String(id)}`);
+  const [result] = await runCasesOnOneFake([id], setup);
+  return result!;
+}
+
+/** The cases one after the other on one fake, as a pool NUT runs them: what a case leaves behind, the next one meets. */
+export async function runCasesOnOneFake(ids: ReadonlyArray<string | CaseDefinition>, setup: FakeSetup): Promise<CaseResult[]> {
+  const defs = ids.map((id) => {
+    const def = typeof id === 'string' ? caseCatalogue.get(id) : id;
+    assert.ok(def, `no case ${String(id)}`);
+    return def;
+  });
   const pairs = setup.macs.map((_, i) => linkPair(`Link${i}`));
   const fake = setup.start(pairs.map(([, nutEnd]) => nutEnd));
   const dir = await mkdtemp(path.join(tmpdir(), 'case-'));
   try {
-    const [result] = await runCases([def], {
+    return await runCases(defs, {
       nut: {
         links: setup.macs.map((nutMac, i) => ({ name: `Link${i}`, nutMac, nutIfname: `eth${i + 1}`, endpoint: { kind: 'udp-ethernet' as const, testerPort: 0, nutPort: 0 } })),
         exec: (argv) => fake.exec(argv),
@@ -39,7 +48,6 @@ export async function runCaseOnFake(id: string | CaseDefinition, setup: FakeSetu
       links: new Map(pairs.map(([tester], i) => [`Link${i}`, tester])),
       artifactsDir: dir,
     });
-    return result!;
   } finally {
     fake.stop();
   }

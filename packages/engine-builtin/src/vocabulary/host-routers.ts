@@ -112,17 +112,29 @@ const SAVED_VARIABLES = (ifname: string) => [
   `/proc/sys/net/ipv6/neigh/${ifname}/retrans_time_ms`,
 ];
 
+/** The destinations of the routes on `ifname` (`ip -6 route show dev`): prefixes only, as iproute2 prints them. */
+async function routeDestinations(ctx: CaseContext, ifname: string): Promise<Set<string>> {
+  const out = await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'show', 'dev', ifname]);
+  return new Set(out.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((d) => /^[0-9a-f:]+\/[0-9]{1,3}$/.test(d)));
+}
+
 /**
  * Undoes at the end of the case what RAs gave the host: Link0's global address, every route learned from
- * RAs (default routers, prefixes, Route Information), and the interface variables RAs may set.
+ * RAs (default routers and Route Information: `proto ra`; on-link prefixes: `proto kernel`, so those new
+ * since the case began are deleted one by one), and the interface variables RAs may set. Seen: 2.2.19's
+ * on-link /96 for TN2 outlived its case, and 2.2.22-C on the same NUT then resolved TN2 on-link (FAIL).
  */
 export async function forgetRoutersAfterwards(ctx: CaseContext): Promise<void> {
   const ifname = ctx.nutOn().ifname;
   const saved: Array<{ file: string; value: string }> = [];
   for (const file of SAVED_VARIABLES(ifname)) saved.push({ file, value: (await ctx.nutCommand(['cat', file])).trim() });
+  const routesBefore = await routeDestinations(ctx, ifname);
   ctx.onCleanup('forget what the routers advertised', async () => {
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'addr', 'flush', 'dev', ifname, 'scope', 'global']).catch((e: unknown) => ctx.log(String(e)));
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'flush', 'dev', ifname, 'proto', 'ra']).catch((e: unknown) => ctx.log(String(e)));
+    for (const dst of await routeDestinations(ctx, ifname).catch(() => new Set<string>())) {
+      if (!routesBefore.has(dst)) await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'del', dst, 'dev', ifname]).catch((e: unknown) => ctx.log(String(e)));
+    }
     for (const s of saved) await ctx.nutCommand(['sh', '-c', 'printf "%s" "$2" > "$1"', 'restore', s.file, s.value]).catch((e: unknown) => ctx.log(String(e)));
   });
 }
