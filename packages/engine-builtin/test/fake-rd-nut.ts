@@ -38,6 +38,8 @@ export interface RdMisbehaviour {
   starvedClock?: boolean;
   /** A kernel built without CONFIG_IPV6_ROUTE_INFO: no accept_ra_rt_info_max_plen (not a fault of the RFC's, a NUT the lab must cope with). */
   noRouteInfoSupport?: boolean;
+  /** As a router, sends the second RA of each of its first `starts` radvd starts `ms` late (a VM starved of CPU). */
+  lateSecondRa?: { ms: number; starts: number };
 }
 
 /** One unit fewer than the shortest Length RFC 4191 §2.3 allows (no less than 1). */
@@ -154,6 +156,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
   };
 
   // ---- router: radvd played from the case's configuration ----
+  let radvdStarts = 0;
   let advertising: { conf: Record<string, string>; prefixes: NdOptionSpec[]; routes: Array<{ prefix: string; length: number; pref: number; lifetime: number }>; count: number; last: number; timer?: NodeJS.Timeout } | undefined;
   const ra = (cease = false): FrameSpec => {
     const c = advertising!.conf;
@@ -189,7 +192,8 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     const min = n('MinRtrAdvInterval', Math.max(3, 0.33 * max));
     const random = min + Math.random() * (max - min);
     if (advertising.timer) clearTimeout(advertising.timer);
-    advertising.timer = later(((advertising.count < 3 ? Math.min(16, random) : random) * 1000) / rate, multicastRa);
+    const late = advertising.count === 1 && bad.lateSecondRa && radvdStarts <= bad.lateSecondRa.starts ? bad.lateSecondRa.ms : 0;
+    advertising.timer = later(((advertising.count < 3 ? Math.min(16, random) : random) * 1000) / rate + late, multicastRa);
   };
   const startRadvd = (conf: string) => {
     const c: Record<string, string> = {};
@@ -200,6 +204,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       prefixes.push(bad.ignoresConfig ? { type: 'prefix-info', prefix: m[1]!, prefixLength: 64, onLink: true, autonomous: true, validLifetime: 86400, preferredLifetime: 14400 } : { type: 'prefix-info', prefix: m[1]!, prefixLength: Number(m[2]), onLink: m[3] === 'on', autonomous: m[4] === 'on', validLifetime: life(m[5]!), preferredLifetime: life(m[6]!) });
     }
     const routes = bad.ignoresConfig ? [] : [...conf.matchAll(/route ([0-9a-f:]+)\/(\d+) \{\n {4}AdvRoutePreference (\w+);\n {4}AdvRouteLifetime (\d+);/g)].map((m) => ({ prefix: m[1]!, length: Number(m[2]), pref: { high: 1, medium: 0, low: 3 }[m[3] as 'high']!, lifetime: Number(m[4]) }));
+    radvdStarts++;
     advertising = { conf: c, prefixes, routes, count: 0, last: 0 };
     multicastRa();
   };

@@ -100,3 +100,23 @@ describe('Router Discovery cases', { concurrency: 48 }, () => {
     }
   }
 });
+
+// A starved VM wakes radvd late: an interval outside TAHI's window by less than the lab's own delay is
+// measured again, never judged; one outside by more FAILs at once; a lab that can never tell says ERROR.
+describe('v6LC.2.2.7-B under a lab too slow to judge', { concurrency: 3 }, () => {
+  test('one late RA within the lab\'s delay: measured again, then PASS', async () => {
+    const r = await runAgainstFake('v6LC.2.2.7-B', { lateSecondRa: { ms: 700, starts: 1 } });
+    assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    assert.match(r.log, /measurement 1 of 3: RA 2 came \d+ ms (\(NUT clock: \d+ ms\) )?after RA 1, outside .* could not judge; measuring again/);
+  });
+  test('an RA late by more than the lab\'s delay: FAIL at once', async () => {
+    const r = await runAgainstFake('v6LC.2.2.7-B', { lateSecondRa: { ms: 2_000, starts: 1 } });
+    assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+    assert.match(r.reason, /RA 2 MAX_INITIAL_RTR_ADVERT_INTERVAL \(16 s\) after the previous one/);
+  });
+  test('late within the lab\'s delay every time: ERROR, the lab could not judge', async () => {
+    const r = await runAgainstFake('v6LC.2.2.7-B', { lateSecondRa: { ms: 700, starts: 3 } });
+    assert.equal(r.verdict, 'ERROR', `${r.reason}\n${r.log}`);
+    assert.match(r.reason, /could not judge/);
+  });
+});
