@@ -22,8 +22,15 @@ const ALLOWED = {
   // the domain's services and the lab's config file, on the model only
   diff: ['core'],
   notify: ['core'],
+  // what a lab keeps on disk, decided from the store's facts
+  retention: ['core'],
   'lab-config': ['core', 'notify'],
   'store-sqlite': ['core'],
+  'store-postgres': ['core'],
+  // the store contracts' test suite, run by every store backend's tests (a devDependency only)
+  'store-contract': ['core'],
+  // the one way a lab process opens its store, whichever backend the config names
+  stores: ['core', 'store-sqlite', 'store-postgres'],
   links: ['core'],
   // how bytes reach the lab: the one SSH client, the one HTTP downloader
   transport: ['core'],

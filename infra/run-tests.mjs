@@ -1,6 +1,7 @@
 // Runs the compiled tests with node's own runner: unit tests (`*.test.js`), then the end-to-end tests
 // (`*.e2e.test.js`), then the QEMU driver's real-boot tests; one file at a time in each phase.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +54,27 @@ function newestCachedKernel() {
 const nutTests = files.filter((f) => f.includes(`${path.sep}nut-drivers${path.sep}`) && !f.endsWith('.e2e.test.js'));
 if (which === 'all' || which === 'nut') runs.push(['nut-boot', nutTests, [], 'kernel']);
 
+// The PostgreSQL store's tests (and every test that runs a lab on PostgreSQL) share one throw-away cluster per
+// phase: initdb in a temp folder, a free port, an unprivileged user; each test file makes its own databases.
+async function withPostgres(run) {
+  if (process.env.TESTLAB_TEST_POSTGRES_URL) return run({});
+  const { startThrowawayCluster } = await import(path.join(root, 'packages/store-postgres/dist/src/throwaway-cluster.js'));
+  let cluster;
+  try {
+    cluster = await startThrowawayCluster();
+  } catch (error) {
+    // Never skipped quietly: the PostgreSQL tests are half of the store's contract suite.
+    console.error(`run-tests: cannot start the PostgreSQL test cluster the store tests need: ${error.message}`);
+    process.exit(1);
+  }
+  console.log(`run-tests: PostgreSQL test cluster at ${cluster.url}`);
+  try {
+    return await run({ TESTLAB_TEST_POSTGRES_URL: cluster.url, TESTLAB_TEST_POSTGRES_PASSWORD_FILE: cluster.passwordFile });
+  } finally {
+    await cluster.stop();
+  }
+}
+
 let failed = false;
 for (const [name, list, extra, needs] of runs) {
   const env = { ...process.env };
@@ -72,7 +94,12 @@ for (const [name, list, extra, needs] of runs) {
     process.exit(1);
   }
   console.log(`run-tests: ${name}: ${list.length} files`);
-  const r = spawnSync(process.execPath, ['--test', ...extra, ...list], { stdio: 'inherit', cwd: root, env });
-  if (r.status !== 0) failed = true;
+  const status = await withPostgres(async (pgEnv) => {
+    // Asynchronous, so that the cluster's server (a child of this process) is reaped while the tests run.
+    const child = spawn(process.execPath, ['--test', ...extra, ...list], { stdio: 'inherit', cwd: root, env: { ...env, ...pgEnv } });
+    const [code] = await once(child, 'exit');
+    return code;
+  });
+  if (status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

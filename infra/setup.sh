@@ -23,6 +23,8 @@ APT_PACKAGES=(
   gpgv gnupg
   # the fuller NUT root file system for kernel selftests; real SSH machines (NUTs, TAHI tester host) in tests
   debootstrap openssh-server
+  # the PostgreSQL store: its tests start throw-away clusters (initdb, postgres) as an unprivileged user
+  postgresql
 )
 
 missing=()

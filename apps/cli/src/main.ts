@@ -14,6 +14,8 @@ import { registerStatus } from './commands/status.js';
 import { registerDiff } from './commands/diff.js';
 import { registerSubscribe } from './commands/subscribe.js';
 import { registerQueue } from './commands/queue.js';
+import { registerMigrateStore } from './commands/migrate-store.js';
+import { registerGc } from './commands/gc.js';
 import { remoteRunCommand, remoteShowCommand } from './commands/remote.js';
 
 // `testlab runs | head` closes the pipe early: that is the reader's choice, not an error.
@@ -101,6 +103,8 @@ registerStatus(program, () => labPaths());
 registerDiff(program, () => labPaths());
 registerSubscribe(program);
 registerQueue(program, () => labPaths());
+registerMigrateStore(program, () => labPaths());
+registerGc(program);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`testlab: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,9 +1,11 @@
-// The only place that picks concrete drivers for `testlab run`: SQLite + a QEMU NUT + the engine the test
+// The only place that picks concrete drivers for `testlab run`: the lab's store (SQLite, or PostgreSQL named by
+// $TESTLAB_STORE) + a QEMU NUT + the engine the test
 // set names (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSource, type LabStore, type ResultsQuery, type TestSet } from '@testlab/core';
-import { openSqliteStore, resultsQueryOn } from '@testlab/store-sqlite';
+import { envStoreLocation } from '@testlab/lab-config';
+import { openLabStores } from '@testlab/stores';
 import { createKernelBuilder } from '@testlab/builder';
 import { createQemuNutDriver } from '@testlab/nut-drivers';
 import { checkEngine, prepareEngine } from '@testlab/engines';
@@ -22,10 +24,10 @@ export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   const { mode } = await stat(paths.home);
   if ((mode & 0o077) !== 0) await chmod(paths.home, mode & 0o700);
-  const store = openSqliteStore(path.join(paths.home, 'lab.db'));
+  const { store, results } = await openLabStores(envStoreLocation(process.env, paths.home), { applicationName: 'testlab' });
   // A lab process that died mid-run left its runs `running`: say so before anything else reads them.
   await store.markOrphanedRuns(isProcessAlive);
-  return { store, results: resultsQueryOn(store) };
+  return { store, results };
 }
 
 export const openLabStore = async (paths: LabPaths): Promise<LabStore> => (await openLocalLab(paths)).store;

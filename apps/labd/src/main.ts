@@ -24,10 +24,13 @@ async function main(): Promise<number> {
   }
   const daemon = await startDaemon(config, log);
   if (values.once) {
-    await daemon.worker.idle();
+    await daemon.worker?.idle();
     await daemon.stop();
     return 0;
   }
+  // Loops wait on unreferenced timers; with the database away (no open socket) nothing else would keep the
+  // process alive until the signal comes.
+  const alive = setInterval(() => undefined, 1 << 30);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -41,6 +44,7 @@ async function main(): Promise<number> {
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
+  clearInterval(alive);
   // Work whose lease was released may still hold timers or child processes: leave now (QEMU children end
   // with us), rather than let them write to a closed store.
   process.exit(0);
@@ -51,8 +55,11 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ConfigError) process.stderr.write(`labd: ${error.message}\n`);
+    // What the operator must fix (the config, a token or password file, a database newer than this labd)
+    // is said in one line and exits 2; anything else is the lab's failure, with its stack.
+    const theirs = error instanceof ConfigError || ['StorePasswordError', 'ResultsServiceRefusedError', 'SchemaTooNewError', 'TokenFileError'].includes((error as Error)?.name);
+    if (theirs) process.stderr.write(`labd: ${(error as Error).message}\n`);
     else log.fatal({ error: error instanceof Error ? error.stack : String(error) }, 'labd failed');
-    process.exitCode = error instanceof ConfigError ? 2 : 1;
+    process.exitCode = theirs ? 2 : 1;
   },
 );

@@ -16,12 +16,20 @@ export interface ResultsService {
    * failing every time a regression with fail:runs n/n.
    */
   runFinished(runId: number, rerun?: RerunCases): Promise<void>;
+  /**
+   * Queues the emails of recently finished runs whose diffs a worker on another host recorded (a scheduler's
+   * part); each (subscriber, run) is queued once whoever asks, so asking again is harmless.
+   */
+  notifyRecorded(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface ResultsServiceOptions {
   config: LabConfig;
-  /** The config's mail section with its secret (lab-config's mailConfigOf); none: no mail. */
+  /**
+   * The config's mail section with its secret (lab-config's mailConfigOf); none: no mail (a worker host leaves
+   * mail to the scheduler).
+   */
   mail?: MailConfig;
   results: ResultsQuery;
   subscriptions: SubscriptionStore;
@@ -65,7 +73,30 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
     }
   };
 
+  const queueNotifications = async (judged: RunIdentity) => {
+    if (!notify) return;
+    try {
+      const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, judged);
+      log.info({ run: judged.runId, queued, digested }, 'notifications queued');
+    } catch (error) {
+      log.error({ run: judged.runId, error: (error as Error).message }, 'queueing notifications failed');
+    }
+  };
+  // Runs this process has queued mail for; after a restart the recent ones are looked at again (harmless).
+  const notified = new Set<number>();
+
   return {
+    async notifyRecorded() {
+      if (!notify) return;
+      for (const item of await o.results.feed({ limit: 100 })) {
+        if (item.kind !== 'run' || notified.has(item.runId)) continue;
+        // Diffs recorded (the run's totals exist): the worker is done with it.
+        if ((await o.results.run(item.runId))?.regressions == null) continue;
+        const inputs = await o.results.diffInputs(item.runId);
+        notified.add(item.runId);
+        if (inputs) await queueNotifications(inputs.run);
+      }
+    },
     async runFinished(runId, rerun) {
       let judged: RunIdentity;
       try {
@@ -84,13 +115,8 @@ export function startResultsService(o: ResultsServiceOptions): ResultsService {
         else log.error({ run: runId, error: (error as Error).message }, 'recording diffs failed');
         return;
       }
-      if (!notify) return;
-      try {
-        const { queued, digested } = await notifyRunFinished(o.results, notify.notifier, judged);
-        log.info({ run: runId, queued, digested }, 'notifications queued');
-      } catch (error) {
-        log.error({ run: runId, error: (error as Error).message }, 'queueing notifications failed');
-      }
+      notified.add(runId);
+      await queueNotifications(judged);
     },
     async stop() {
       await digests?.stop();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import type { LabStore, ResultsQuery } from '@testlab/core';
 import type { WebContext } from './context.js';
+import { pageCache } from './http-cache.js';
 import { routes } from './routes/index.js';
 import { redactedRequest } from './log-redaction.js';
 import { loadViews, viewsDir, type Views } from './views.js';
@@ -13,6 +14,8 @@ export interface BuildOptions {
   results: ResultsQuery;
   store: LabStore;
   runsDir: string;
+  /** Where the lab-files routes keep what workers on other hosts upload; default `<runsDir>/../received`. */
+  receivedDir?: string;
   publicUrl?: string;
   views?: Views;
   logger?: FastifyServerOptions['logger'];
@@ -40,7 +43,9 @@ export function build(options: BuildOptions): FastifyInstance {
     results: options.results,
     store: options.store,
     views: options.views ?? loadViews(),
+    cache: pageCache(options.results),
     runsDir: path.resolve(options.runsDir),
+    receivedDir: path.resolve(options.receivedDir ?? path.join(options.runsDir, '..', 'received')),
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
   };
 

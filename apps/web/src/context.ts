@@ -1,14 +1,19 @@
 // What every route module gets: the stores, the views, and where the lab's run folders are.
 import type { FastifyPluginAsync } from 'fastify';
 import type { LabStore, ResultsQuery } from '@testlab/core';
+import type { PageCache } from './http-cache.js';
 import type { Views } from './views.js';
 
 export interface WebContext {
   results: ResultsQuery;
   store: LabStore;
   views: Views;
+  /** Pages kept by validator, and the store's change stamp (http-cache.ts). */
+  cache: PageCache;
   /** The lab's runs folder: no file outside it is ever served, whatever the database says. */
   runsDir: string;
+  /** Files workers on other hosts uploaded (lab-files routes): a run made elsewhere is served from here. */
+  receivedDir?: string;
   /** Absolute base URL for links that leave the page (Atom feed ids and links), no trailing slash. */
   publicUrl: string;
 }

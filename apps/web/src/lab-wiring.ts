@@ -4,19 +4,23 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
-import { loadLabConfig, mailConfigOf, readTokenFile } from '@testlab/lab-config';
+import { envStoreLocation, labStoreLocation, loadLabConfig, mailConfigOf, readTokenFile } from '@testlab/lab-config';
 import { loadLabPlan } from '@testlab/scheduler';
 import { createNotifyService } from '@testlab/notify';
-import { openSqliteJobQueue, openSqliteStore, outboxOn, resultsQueryOn, subscriptionStoreOn, type SqliteStore } from '@testlab/store-sqlite';
+import type { LabStores } from '@testlab/core';
+import { openLabStores } from '@testlab/stores';
 import type { BuildOptions } from './app.js';
 import { labTrigger } from './lab-trigger.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { labFileRoutes } from './routes/lab-files.js';
 import { triggerRoutes } from './routes/trigger.js';
 
 export interface WebLab {
   build: BuildOptions;
   host: string;
   port: number;
+  /** Processes to serve with (the config's web.workers): 1, or one per core. */
+  workers: number | 'auto';
   /** What is enabled, for the start-up line. */
   features: string[];
   close(): Promise<void>;
@@ -37,12 +41,12 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
     const env = o.env ?? process.env;
     const dataHome = env.XDG_DATA_HOME || path.join(os.homedir(), '.local/share');
     const home = path.resolve(env.TESTLAB_HOME || path.join(dataHome, 'testlab'));
-    const store = openSqliteStore(path.join(home, 'lab.db'));
+    const stores = await openLabStores(envStoreLocation(env, home), { env, applicationName: 'testlab-web' });
     const host = o.host ?? '127.0.0.1';
     const port = o.port ?? 8080;
     return {
-      build: base(store, home, o.publicUrl ?? `http://${host}:${port}`), host, port, features: [],
-      close: () => store.close(),
+      build: base(stores, home, o.publicUrl ?? `http://${host}:${port}`), host, port, features: [], workers: 1,
+      close: () => stores.close(),
     };
   }
 
@@ -55,30 +59,32 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
   const host = o.host ?? config.web.host;
   const port = o.port ?? config.web.port;
   const publicUrl = o.publicUrl ?? config.web.publicUrl ?? `http://${host}:${port}`;
-  const dbFile = path.join(config.home, 'lab.db');
-  const store = openSqliteStore(dbFile);
-  const queue = openSqliteJobQueue(dbFile);
+  const stores = await openLabStores(labStoreLocation(config), { applicationName: 'testlab-web' });
+  const { queue } = stores;
   const extraRoutes: { plugin: FastifyPluginAsync<any>; options: object }[] = [];
   const features: string[] = [];
   if (token !== undefined && plan !== undefined) {
     extraRoutes.push({ plugin: triggerRoutes, options: { token, trigger: labTrigger(queue, plan.context, config.kernels) } });
     features.push('trigger API (POST /api/runs)');
+    // Workers on other hosts send what they built and recorded here, with the same token.
+    extraRoutes.push({
+      plugin: labFileRoutes,
+      options: { token, store: stores.store, results: stores.results, kernelsDir: path.join(config.home, 'kernels'), receivedDir: path.join(config.home, 'received') },
+    });
+    features.push('lab files (PUT /api/kernels, /api/runs/:id/files)');
   }
   if (mail !== undefined) {
     // The web process only writes subscriptions and outbox rows; labd's outbox worker sends the mail.
-    const notify = createNotifyService({ config: mail, subscriptions: subscriptionStoreOn(store), outbox: outboxOn(store) });
+    const notify = createNotifyService({ config: mail, subscriptions: stores.subscriptions, outbox: stores.outbox });
     extraRoutes.push({ plugin: subscriptionRoutes, options: { notify, ...(token ? { apiToken: token } : {}), secureCookie: publicUrl.startsWith('https:') } });
     features.push('subscriptions');
   }
   return {
-    build: { ...base(store, config.home, publicUrl), extraRoutes }, host, port, features,
-    close: async () => {
-      await queue.close();
-      await store.close();
-    },
+    build: { ...base(stores, config.home, publicUrl), extraRoutes }, host, port, features, workers: config.web.workers,
+    close: () => stores.close(),
   };
 }
 
-function base(store: SqliteStore, home: string, publicUrl: string): BuildOptions {
-  return { store, results: resultsQueryOn(store), runsDir: path.join(home, 'runs'), publicUrl };
+function base(stores: LabStores, home: string, publicUrl: string): BuildOptions {
+  return { store: stores.store, results: stores.results, runsDir: path.join(home, 'runs'), receivedDir: path.join(home, 'received'), publicUrl };
 }

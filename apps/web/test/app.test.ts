@@ -213,3 +213,18 @@ test('a case id with URL metacharacters (kselftest names) stays one path segment
     await own.cleanup();
   }
 });
+
+test('home: the lab status shows each host with its roles, NUTs and last heartbeat; a silent one is named so', async () => {
+  const { SqliteHosts } = await import('@testlab/store-sqlite');
+  const registry = new SqliteHosts(lab.store.database, () => new Date());
+  await registry.announce({ name: 'worker-a', roles: ['worker'], builds: true, owner: 'labd:worker-a:1:1', nuts: [{ name: 'vm-1', profile: 'qemu', modes: ['host', 'router'] }] });
+  await new SqliteHosts(lab.store.database, () => new Date(Date.now() - 10 * 60_000)).announce({ name: 'worker-b', roles: ['worker'], builds: false, owner: 'labd:worker-b:1:1', nuts: [] });
+  // A dashboard started now: the one above may show a page it kept up to 2 s (hosts do not move the change stamp).
+  const fresh = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  const r = await fresh.inject({ url: '/' });
+  await fresh.close();
+  assert.match(r.body, /<tr><td>worker-a<\/td><td>worker<\/td><td>vm-1 \(qemu: host, router\)<\/td><td>[0-9T:.-]+Z<\/td><td class="host-up">up<\/td><\/tr>/);
+  assert.match(r.body, /<tr><td>worker-b<\/td><td>worker<\/td><td>—<\/td><td>[0-9T:.-]+Z<\/td><td class="host-silent">not answering for 10 min<\/td><\/tr>/);
+  const status = (await get('/api/status')).json() as { hosts: { name: string }[] };
+  assert.deepEqual(status.hosts.map((h) => h.name), ['worker-a', 'worker-b']);
+});

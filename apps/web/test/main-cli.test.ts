@@ -2,7 +2,8 @@
 // neither ends in a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,4 +32,23 @@ test('an unknown option or a bad value is named, exit 2, no stack trace', () => 
   const missing = web('--port');
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /^testlab-web: option '--port <value>' argument missing/);
+});
+
+test('--workers 2: two processes serve the port, and SIGTERM ends them and the primary', { timeout: 60_000 }, async () => {
+  const child = spawn(process.execPath, [main, '--port', '0', '--workers', '2'], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TESTLAB_HOME: mkdtempSync(path.join(os.tmpdir(), 'testlab-web-cli-')) },
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if ((out.match(/dashboard listening/g) ?? []).length >= 2) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`exited (${code}) before two workers listened: ${out}`)));
+  });
+  const t0 = Date.now();
+  child.kill('SIGTERM');
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  assert.deepEqual([code, signal], [0, null]);
+  assert.ok(Date.now() - t0 < 20_000, 'it ended promptly');
 });

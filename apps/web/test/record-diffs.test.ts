@@ -101,7 +101,35 @@ test('flakiness is judged within a release stream: a stable regression is not fl
     const id = await addRun(own, { version: '6.6.3', verdicts: verdicts('FAIL') });
     const [d] = await own.results.diffsOf(id);
     assert.equal(d?.baselineKernel, '6.6.2');
-    assert.deepEqual(d?.entries.map((e) => [e.class, e.failRuns]), [['regression', { fail: 1, runs: 3 }]]);
+    // fail:runs is this kernel's: one attempt, failed (the two passing 6.6.y runs are other kernels').
+    assert.deepEqual(d?.entries.map((e) => [e.class, e.failRuns]), [['regression', { fail: 1, runs: 1 }]]);
+  } finally {
+    await own.cleanup();
+  }
+});
+
+test("a flake of the baseline kernel across its runs makes no fix or regression of the next kernel's verdict", async () => {
+  const own = await openLab();
+  try {
+    const verdicts = (a: Verdict, b: Verdict) => ({ 'v6LC.1.3.2-D': a, 'v6LC.2.2.1': b });
+    // 6.1 twice, one right after the other: 1.3.2-D PASS then FAIL; 2.2.1 PASS both times.
+    await addRun(own, { version: '6.1', verdicts: verdicts('PASS', 'PASS') });
+    await addRun(own, { version: '6.1', verdicts: verdicts('FAIL', 'PASS') });
+    const id = await addRun(own, { version: '6.2', verdicts: verdicts('PASS', 'FAIL') });
+    const [d] = await own.results.diffsOf(id);
+    assert.equal(d?.baselineKernel, '6.1');
+    assert.deepEqual(d?.entries.map((e) => [e.caseId, e.class, e.failRuns]), [
+      // Flaky, run once by this kernel: fail:runs over the stream's recent runs (6.2 PASS, 6.1 FAIL, 6.1 PASS).
+      ['v6LC.1.3.2-D', 'flaky', { fail: 1, runs: 3 }],
+      ['v6LC.2.2.1', 'regression', { fail: 1, runs: 1 }],
+    ]);
+    // A second run of 6.2 that fails 2.2.1 again: still a regression, and fail:runs counts both runs of 6.2.
+    const again = await addRun(own, { version: '6.2', verdicts: verdicts('PASS', 'FAIL') });
+    const [d2] = await own.results.diffsOf(again);
+    assert.deepEqual(d2?.entries.map((e) => [e.caseId, e.class, e.failRuns]), [
+      ['v6LC.1.3.2-D', 'flaky', { fail: 0, runs: 2 }],
+      ['v6LC.2.2.1', 'regression', { fail: 2, runs: 2 }],
+    ]);
   } finally {
     await own.cleanup();
   }

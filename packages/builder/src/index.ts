@@ -10,3 +10,4 @@ export {
 } from './verify-config.js';
 export { cacheKey, inputKey, identityHex, sourceTreeDir } from './cache-layout.js';
 export { pruneSourceTrees, type PruneOptions, type PruneReport } from './prune.js';
+export { cachedKernel, installKernelEntry, kernelEntryFiles } from './kernel-transfer.js';

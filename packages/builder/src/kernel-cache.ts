@@ -32,7 +32,11 @@ export function artifactPaths(dir: string, withModules = false): BuiltKernel['ar
 
 /** The entry for `key`, or undefined when there is none (or it is not whole: then it is rebuilt). */
 export async function readKernelEntry(layout: CacheLayout, key: string): Promise<{ meta: KernelMeta; artifacts: BuiltKernel['artifacts'] } | undefined> {
-  const dir = layout.kernelDir(key);
+  return readKernelEntryAt(layout.kernelDir(key), key);
+}
+
+/** The same, for an entry in `dir` (one being put in place from another host's files). */
+export async function readKernelEntryAt(dir: string, key: string): Promise<{ meta: KernelMeta; artifacts: BuiltKernel['artifacts'] } | undefined> {
   const text = await readFile(path.join(dir, 'meta.json'), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
   let meta: KernelMeta;

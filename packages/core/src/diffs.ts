@@ -4,6 +4,7 @@
 // Kernel versions the diff computation decides by (RunIdentity) are parsed; those the dashboard and the JSON
 // API only show (matrix rows, history points, feed items, stored diffs) are the canonical text as stored.
 import type { ArtifactRecord, RunSummary, StageRecord } from './store.js';
+import type { HostRecord } from './hosts.js';
 import type { Verdict } from './results.js';
 import type { KernelVersion } from './versions.js';
 import type { RunListFilter, RunListPage } from './run-list.js';
@@ -157,6 +158,8 @@ export interface LabStatus {
   /** Runs in progress with their current stage (and its detail, e.g. build progress). */
   running: { run: RunSummary; stage: StageRecord | null }[];
   totals: { runs: number; kernels: number };
+  /** The hosts of the lab (announced labd processes) with their NUTs and last heartbeat; one for a lab on one machine. */
+  hosts: HostRecord[];
 }
 
 export interface ResultLine {
@@ -259,10 +262,35 @@ export interface ResultsQuery {
   /** Test sets and NUT kinds that ran this case. */
   streamsOfCase(caseId: string): Promise<{ testset: string; nut: string }[]>;
   labStatus(): Promise<LabStatus>;
+  /**
+   * A short text that changes whenever what the matrix shows can change: a run started, ended (or was marked
+   * unfinished), or got its diffs recorded. The dashboard keeps the matrix it rendered until it changes.
+   */
+  changeStamp(): Promise<string>;
+  /** Every run, with what the retention policy decides by (its stream, build, regressions, baselines). */
+  retentionFacts(): Promise<RunRetentionFacts[]>;
   results(runId: number, filter?: ResultFilter): Promise<ResultLine[]>;
   caseDetail(runId: number, caseId: string): Promise<CaseDetail | undefined>;
   artifact(id: number): Promise<StoredArtifact | undefined>;
   artifactsWithIds(runId: number): Promise<StoredArtifact[]>;
   caseHistory(testset: string, nut: string, caseId: string, options?: { limit?: number }): Promise<CaseHistory>;
   feed(options?: { limit?: number }): Promise<FeedItem[]>;
+}
+
+/** What the retention policy needs to know of one run (packages/retention decides from these). */
+export interface RunRetentionFacts {
+  runId: number;
+  testset: string;
+  nut: string;
+  /** The kernel's canonical version text; null until the run identified its kernel. */
+  kernelVersion: string | null;
+  status: RunSummary['status'];
+  startedAt: string;
+  /** The build's kernel cache key, and the kernel's source identity (`sha256:<tarball>`, `git:<commit>`). */
+  cacheKey: string | null;
+  sourceHash: string | null;
+  /** Regressions against the most specific baseline; null until diffs are recorded. */
+  regressions: number | null;
+  /** The runs its stored diffs compare it with. */
+  baselineRunIds: number[];
 }

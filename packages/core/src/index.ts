@@ -20,3 +20,5 @@ export * from './router-advertisements.js';
 export * from './runs.js';
 export * from './ssh-public-key.js';
 export * from './run-setup.js';
+export * from './lab-stores.js';
+export * from './hosts.js';

@@ -109,8 +109,17 @@ export interface LabStore {
   finishRun(runId: number, outcome: { status: 'done' } | { status: 'failed'; stage: StageName; error: string }): Promise<void>;
   /** Stores a finished outside run in one transaction: a process killed midway leaves no trace of it. */
   recordImportedRun(run: ImportedRun): Promise<RunSummary>;
-  /** Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their ids. */
+  /**
+   * Marks `running` runs whose owner process is gone as `unfinished` (with their open stages). Returns their
+   * ids. Only runs started on this store's host (or before runs named their host) are judged: a pid means
+   * nothing on another machine.
+   */
   markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]>;
+  /**
+   * Marks one `running` run `unfinished` with `reason` (its job was taken over after the lab process running
+   * it stopped answering, maybe on another host). False when the run was not running.
+   */
+  abandonRun(runId: number, reason: string): Promise<boolean>;
 
   /**
    * The newest run that ended `done` with this build (cache key: source hash + resolved .config), test set,

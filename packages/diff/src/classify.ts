@@ -21,6 +21,13 @@ export interface CaseEvidence {
   recent?: readonly Verdict[];
   /** Verdicts of reruns of this case in this run (the scheduler's), when the lab reran it. */
   reruns?: readonly Verdict[];
+  /** Verdicts of the case in earlier runs of this same kernel (same set and NUT kind), newest first. */
+  sameKernel?: readonly Verdict[];
+  /**
+   * Verdicts of the case in every run of the baseline's kernel (same set and NUT kind), the baseline run
+   * included: a baseline kernel that both passed and failed it gives no firm "before" to differ from.
+   */
+  baselineKernel?: readonly Verdict[];
   failingSince?: { runId: number; kernelVersion: string } | null;
 }
 
@@ -37,10 +44,15 @@ export function countFlips(verdicts: readonly Verdict[]): number {
   return flips;
 }
 
+const mixed = (verdicts: readonly Verdict[] | undefined): boolean =>
+  verdicts !== undefined && verdicts.some((v) => v === 'PASS') && verdicts.some(isFailing);
+
 /**
  * The class of one case given its baseline and current verdicts (null: absent on that side), or
- * undefined when nothing worth listing changed. A regression or fix becomes `flaky` when a rerun
- * disagrees with it or the recent history flips at least `policy.minFlips` times.
+ * undefined when nothing worth listing changed. A regression or fix becomes `flaky` when a rerun or an
+ * earlier run of this kernel disagrees with it, when the baseline's kernel itself both passed and failed
+ * the case across its runs (a flake there must not make a "fix" or "regression" here), or when the
+ * recent history flips at least `policy.minFlips` times.
  */
 export function classifyCase(
   before: Verdict | null,
@@ -57,8 +69,10 @@ export function classifyCase(
   const regression = before === 'PASS' && is;
   const fix = was && after === 'PASS';
   if (regression || fix) {
-    if (regression && evidence.reruns?.some((v) => v === 'PASS')) return 'flaky';
-    if (fix && evidence.reruns?.some(isFailing)) return 'flaky';
+    const thisKernel = [...(evidence.reruns ?? []), ...(evidence.sameKernel ?? [])];
+    if (regression && thisKernel.some((v) => v === 'PASS')) return 'flaky';
+    if (fix && thisKernel.some(isFailing)) return 'flaky';
+    if (mixed([before, ...(evidence.baselineKernel ?? [])])) return 'flaky';
     const history = [after, ...(evidence.recent ?? []).slice(0, Math.max(0, policy.window - 1))];
     if (countFlips(history) >= policy.minFlips) return 'flaky';
     return regression ? 'regression' : 'fix';
@@ -67,18 +81,22 @@ export function classifyCase(
 }
 
 /**
- * fail:runs of a case in this run: from its reruns (the first attempt counts) when the lab reran it,
- * else over the recent window, so "fails 3 of 10" shows how flaky a flaky case is.
+ * fail:runs of a case in this run: how often this kernel failed it (this attempt, its reruns and earlier
+ * runs of the same kernel), so a deterministic regression seen once reads 1/1, not "1 of 3" over other
+ * kernels' runs. Only a flaky entry this kernel ran once counts over the recent window of its stream,
+ * so "fails 3 of 10" shows how flaky it is.
  */
 export function failRuns(
   after: Verdict | null,
   evidence: CaseEvidence,
   policy: FlakyPolicy = DEFAULT_FLAKY_POLICY,
+  cls?: DiffClass,
 ): { fail: number; runs: number } | null {
   if (after === null) return null;
-  const attempts = evidence.reruns && evidence.reruns.length > 0
-    ? [after, ...evidence.reruns]
-    : [after, ...(evidence.recent ?? []).slice(0, Math.max(0, policy.window - 1))];
+  const thisKernel = [after, ...(evidence.reruns ?? []), ...(evidence.sameKernel ?? [])];
+  const attempts = cls === 'flaky' && thisKernel.length === 1
+    ? [after, ...(evidence.recent ?? []).slice(0, Math.max(0, policy.window - 1))]
+    : thisKernel;
   return { fail: attempts.filter(isFailing).length, runs: attempts.length };
 }
 
@@ -112,7 +130,7 @@ export function diffVerdicts(
       before,
       after,
       failingSince: isFailing(after) ? (ev.failingSince ?? null) : null,
-      failRuns: flakyOrFailing ? failRuns(after, ev, policy) : null,
+      failRuns: flakyOrFailing ? failRuns(after, ev, policy, cls) : null,
     });
   };
   for (const c of current) {

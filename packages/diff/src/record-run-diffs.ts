@@ -78,15 +78,22 @@ export async function recordRunDiffs(store: ResultsQuery, runId: number, options
       ? await options.rerun([...newlyFailing], options.reruns ?? 0)
       : new Map<string, readonly Verdict[]>();
 
+  // What this kernel and each baseline's kernel did across all their runs (a flake on either side must not
+  // read as a regression or fix), for the cases that turned only.
+  const acrossRuns = turned.size > 0
+    ? await kernelVerdicts(store, run, [...turned], [run.kernelVersion.text, ...baselines.map((b) => b.run.kernelVersion.text)])
+    : new Map<string, Map<string, Verdict[]>>();
   const failingSince = await streakStarts(store, run, results, baselines[0]?.run, verdicts);
-  const evidence = (caseId: string): CaseEvidence => ({
+  const evidenceAgainst = (base: RunIdentity) => (caseId: string): CaseEvidence => ({
     recent: recent.get(caseId) ?? [],
     reruns: reruns.get(caseId) ?? [],
+    sameKernel: acrossRuns.get(run.kernelVersion.text)?.get(caseId) ?? [],
+    baselineKernel: acrossRuns.get(base.kernelVersion.text)?.get(caseId) ?? [],
     failingSince: failingSince.get(caseId) ?? null,
   });
 
   const diffs: StoredDiff[] = baselines.map(({ choice, run: base }) => {
-    const { entries, counts } = diffVerdicts(verdicts.get(base.runId) ?? [], results, evidence, policy, { listRemoved: inputs.complete });
+    const { entries, counts } = diffVerdicts(verdicts.get(base.runId) ?? [], results, evidenceAgainst(base), policy, { listRemoved: inputs.complete });
     return {
       runId,
       baselineRunId: base.runId,
@@ -129,6 +136,37 @@ async function recentVerdicts(
         return v ? [v] : [];
       }),
     );
+  }
+  return out;
+}
+
+/** How many earlier runs of the set are searched for other runs of the same kernels. */
+const KERNEL_RUNS_SCANNED = 200;
+
+/**
+ * Each case's verdicts in every earlier finished run of each of these kernels (same set and NUT kind),
+ * newest first: kernel version text -> case id -> verdicts. This run itself is not among them.
+ */
+async function kernelVerdicts(
+  store: ResultsQuery,
+  run: RunIdentity,
+  caseIds: readonly string[],
+  versions: readonly string[],
+): Promise<Map<string, Map<string, Verdict[]>>> {
+  const wanted = new Set(versions);
+  const prior = (await store.priorRuns(run.runId, KERNEL_RUNS_SCANNED)).filter((r) => wanted.has(r.kernelVersion.text));
+  const found = prior.length > 0 ? await store.verdictsIn(prior.map((r) => r.runId), caseIds) : new Map<number, Map<string, Verdict>>();
+  const out = new Map<string, Map<string, Verdict[]>>();
+  for (const version of wanted) {
+    const runs = prior.filter((r) => r.kernelVersion.text === version);
+    const byCase = new Map<string, Verdict[]>();
+    for (const id of caseIds) {
+      byCase.set(id, runs.flatMap((r) => {
+        const v = found.get(r.runId)?.get(id);
+        return v ? [v] : [];
+      }));
+    }
+    out.set(version, byCase);
   }
   return out;
 }

@@ -53,13 +53,34 @@ test('a newly failing case that passes on rerun is flaky; one that fails every r
   assert.equal(classifyCase('FAIL', 'PASS', { reruns: ['ERROR'] }), 'flaky');
 });
 
-test('fail:runs counts the first attempt with its reruns, else the recent window', () => {
+test("fail:runs counts this kernel's attempts (first, reruns, earlier runs of it); only a flaky entry run once counts the recent window", () => {
   assert.deepEqual(failRuns('FAIL', { reruns: ['FAIL', 'PASS'] }), { fail: 2, runs: 3 });
   assert.deepEqual(failRuns('FAIL', { reruns: ['FAIL', 'FAIL'] }), { fail: 3, runs: 3 });
-  assert.deepEqual(failRuns('FAIL', { recent: ['PASS', 'FAIL', 'PASS'] }), { fail: 2, runs: 4 });
+  assert.deepEqual(failRuns('FAIL', { reruns: ['FAIL'], sameKernel: ['FAIL', 'PASS'] }), { fail: 3, runs: 4 });
+  // A deterministic regression without reruns: other kernels' passing runs are not this kernel's attempts.
+  assert.deepEqual(failRuns('FAIL', { recent: ['PASS', 'PASS'] }, undefined, 'regression'), { fail: 1, runs: 1 });
+  assert.deepEqual(failRuns('FAIL', { recent: ['PASS', 'FAIL', 'PASS'] }, undefined, 'flaky'), { fail: 2, runs: 4 });
+  assert.deepEqual(failRuns('FAIL', { recent: ['PASS', 'FAIL'], reruns: ['PASS'] }, undefined, 'flaky'), { fail: 1, runs: 2 });
   assert.deepEqual(failRuns('PASS', { recent: [] }), { fail: 0, runs: 1 });
-  assert.deepEqual(failRuns('FAIL', { recent: Array<Verdict>(20).fill('FAIL') }, { window: 5, minFlips: 3 }), { fail: 5, runs: 5 });
+  assert.deepEqual(failRuns('FAIL', { recent: Array<Verdict>(20).fill('FAIL') }, { window: 5, minFlips: 3 }, 'flaky'), { fail: 5, runs: 5 });
   assert.equal(failRuns(null, {}), null);
+});
+
+test("a baseline kernel that both passed and failed a case across its runs makes no regression or fix of it", () => {
+  // 6.1 ran twice: 1.3.2-D PASS then FAIL; the next kernel passing it is no "fix", failing it no "regression".
+  assert.equal(classifyCase('FAIL', 'PASS', { baselineKernel: ['FAIL', 'PASS'] }), 'flaky');
+  assert.equal(classifyCase('PASS', 'FAIL', { baselineKernel: ['PASS', 'ERROR'] }), 'flaky');
+  assert.equal(classifyCase('PASS', 'FAIL', { baselineKernel: ['FAIL'] }), 'flaky', 'the baseline run itself counts');
+  assert.equal(classifyCase('FAIL', 'PASS', { baselineKernel: ['FAIL', 'FAIL', 'WARN'] }), 'fix');
+  assert.equal(classifyCase('PASS', 'FAIL', { baselineKernel: ['PASS', 'PASS'] }), 'regression');
+  // WARN and NA across the baseline's runs are no flake of PASS/failing.
+  assert.equal(classifyCase('PASS', 'FAIL', { baselineKernel: ['WARN', 'PASS'] }), 'regression');
+});
+
+test('an earlier run of this same kernel that disagrees makes a regression or fix flaky', () => {
+  assert.equal(classifyCase('PASS', 'FAIL', { sameKernel: ['PASS'] }), 'flaky');
+  assert.equal(classifyCase('FAIL', 'PASS', { sameKernel: ['ERROR'] }), 'flaky');
+  assert.equal(classifyCase('PASS', 'FAIL', { sameKernel: ['FAIL', 'FAIL'] }), 'regression');
 });
 
 const cv = (caseId: string, verdict: Verdict): CaseVerdict => ({ caseId, title: `title ${caseId}`, verdict });

@@ -12,12 +12,15 @@ import { cases as v6LC_1_1_6 } from './cases/v6LC.1.1.6.js';
 import { cases as v6LC_1_1_7 } from './cases/v6LC.1.1.7.js';
 import { cases as v6LC_1_1_8 } from './cases/v6LC.1.1.8.js';
 import { cases as v6LC_1_1_9 } from './cases/v6LC.1.1.9.js';
+import { cases as v6LC_1_1_10 } from './cases/v6LC.1.1.10.js';
+import { cases as v6LC_1_1_11 } from './cases/v6LC.1.1.11.js';
 import { cases as v6LC_1_2_1 } from './cases/v6LC.1.2.1.js';
 import { cases as v6LC_1_2_2 } from './cases/v6LC.1.2.2.js';
 import { cases as v6LC_1_2_3 } from './cases/v6LC.1.2.3.js';
 import { cases as v6LC_1_2_4 } from './cases/v6LC.1.2.4.js';
 import { cases as v6LC_1_2_5 } from './cases/v6LC.1.2.5.js';
 import { cases as v6LC_1_2_6 } from './cases/v6LC.1.2.6.js';
+import { cases as v6LC_1_2_7 } from './cases/v6LC.1.2.7.js';
 import { cases as v6LC_1_2_8 } from './cases/v6LC.1.2.8.js';
 import { cases as v6LC_1_2_9 } from './cases/v6LC.1.2.9.js';
 import { cases as v6LC_1_2_10 } from './cases/v6LC.1.2.10.js';
@@ -102,7 +105,12 @@ import { cases as v6LC_3_1_3 } from './cases/v6LC.3.1.3.js';
 import { cases as v6LC_3_1_4 } from './cases/v6LC.3.1.4.js';
 import { cases as v6LC_3_1_5 } from './cases/v6LC.3.1.5.js';
 import { cases as v6LC_3_2_1 } from './cases/v6LC.3.2.1.js';
+import { cases as v6LC_3_2_2 } from './cases/v6LC.3.2.2.js';
+import { cases as v6LC_3_2_3 } from './cases/v6LC.3.2.3.js';
 import { cases as v6LC_3_2_4 } from './cases/v6LC.3.2.4.js';
+import { cases as v6LC_3_2_5 } from './cases/v6LC.3.2.5.js';
+import { cases as v6LC_3_2_6 } from './cases/v6LC.3.2.6.js';
+import { cases as v6LC_3_2_7 } from './cases/v6LC.3.2.7.js';
 import { cases as v6LC_4_1_1 } from './cases/v6LC.4.1.1.js';
 import { cases as v6LC_4_1_2 } from './cases/v6LC.4.1.2.js';
 import { cases as v6LC_4_1_3 } from './cases/v6LC.4.1.3.js';
@@ -111,6 +119,11 @@ import { cases as v6LC_4_1_5 } from './cases/v6LC.4.1.5.js';
 import { cases as v6LC_4_1_6 } from './cases/v6LC.4.1.6.js';
 import { cases as v6LC_4_1_7 } from './cases/v6LC.4.1.7.js';
 import { cases as v6LC_4_1_8 } from './cases/v6LC.4.1.8.js';
+import { cases as v6LC_4_1_9 } from './cases/v6LC.4.1.9.js';
+import { cases as v6LC_4_1_10 } from './cases/v6LC.4.1.10.js';
+import { cases as v6LC_4_1_11 } from './cases/v6LC.4.1.11.js';
+import { cases as v6LC_4_1_12 } from './cases/v6LC.4.1.12.js';
+import { cases as v6LC_5_1_1 } from './cases/v6LC.5.1.1.js';
 import { cases as v6LC_5_1_2 } from './cases/v6LC.5.1.2.js';
 import { cases as v6LC_5_1_3 } from './cases/v6LC.5.1.3.js';
 import { cases as v6LC_5_1_4 } from './cases/v6LC.5.1.4.js';
@@ -118,9 +131,11 @@ import { cases as v6LC_5_1_5 } from './cases/v6LC.5.1.5.js';
 import { cases as v6LC_5_1_6 } from './cases/v6LC.5.1.6.js';
 import { cases as v6LC_5_1_7 } from './cases/v6LC.5.1.7.js';
 import { cases as v6LC_5_1_8 } from './cases/v6LC.5.1.8.js';
+import { cases as v6LC_5_1_9 } from './cases/v6LC.5.1.9.js';
 import { cases as v6LC_5_1_10 } from './cases/v6LC.5.1.10.js';
 import { cases as v6LC_5_1_11 } from './cases/v6LC.5.1.11.js';
 import { cases as v6LC_5_1_12 } from './cases/v6LC.5.1.12.js';
+import { cases as v6LC_5_1_13 } from './cases/v6LC.5.1.13.js';
 
 const byTest: CaseDefinition[][] = [
   v6LC_1_1_1,
@@ -132,12 +147,15 @@ const byTest: CaseDefinition[][] = [
   v6LC_1_1_7,
   v6LC_1_1_8,
   v6LC_1_1_9,
+  v6LC_1_1_10,
+  v6LC_1_1_11,
   v6LC_1_2_1,
   v6LC_1_2_2,
   v6LC_1_2_3,
   v6LC_1_2_4,
   v6LC_1_2_5,
   v6LC_1_2_6,
+  v6LC_1_2_7,
   v6LC_1_2_8,
   v6LC_1_2_9,
   v6LC_1_2_10,
@@ -222,7 +240,12 @@ const byTest: CaseDefinition[][] = [
   v6LC_3_1_4,
   v6LC_3_1_5,
   v6LC_3_2_1,
+  v6LC_3_2_2,
+  v6LC_3_2_3,
   v6LC_3_2_4,
+  v6LC_3_2_5,
+  v6LC_3_2_6,
+  v6LC_3_2_7,
   v6LC_4_1_1,
   v6LC_4_1_2,
   v6LC_4_1_3,
@@ -231,6 +254,11 @@ const byTest: CaseDefinition[][] = [
   v6LC_4_1_6,
   v6LC_4_1_7,
   v6LC_4_1_8,
+  v6LC_4_1_9,
+  v6LC_4_1_10,
+  v6LC_4_1_11,
+  v6LC_4_1_12,
+  v6LC_5_1_1,
   v6LC_5_1_2,
   v6LC_5_1_3,
   v6LC_5_1_4,
@@ -238,9 +266,11 @@ const byTest: CaseDefinition[][] = [
   v6LC_5_1_6,
   v6LC_5_1_7,
   v6LC_5_1_8,
+  v6LC_5_1_9,
   v6LC_5_1_10,
   v6LC_5_1_11,
   v6LC_5_1_12,
+  v6LC_5_1_13,
 ];
 
 const all: CaseDefinition[] = byTest.flat();

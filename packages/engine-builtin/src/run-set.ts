@@ -4,6 +4,7 @@
 // RS at boot) each get a newly booted one that is discarded afterwards. Results go out in test-set order.
 import type { BootedNut, CaseResult, EngineRunContext, Link } from '@testlab/core';
 import { openLink } from '@testlab/links';
+import { CaseQueue } from './case-queue.js';
 import { caseCatalogue } from './catalogue.js';
 import { bootIntoMode } from './modes/index.js';
 import { runCases } from './runner/run-cases.js';
@@ -15,6 +16,8 @@ export const DEFAULT_NUT_POOL = 4;
 interface SetOptions {
   /** NUTs that run shared cases at once, the pipeline's included. */
   pool: number;
+  /** Timer-bound cases (`CaseDefinition.timerBound`) that run at once, whatever the pool. */
+  timerCasesAtOnce: number;
   section: BuiltinSection;
 }
 
@@ -66,7 +69,7 @@ async function closeStation(s: Station): Promise<void> {
   if (s.owned) await s.nut.shutdown().catch(() => undefined);
 }
 
-export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize, section }: SetOptions): Promise<CaseResult[]> {
+export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize, timerCasesAtOnce, section }: SetOptions): Promise<CaseResult[]> {
   const definitions = context.cases.map((id) => {
     const def = caseCatalogue.get(id);
     if (!def) throw new Error(`the builtin engine has no case ${id}`);
@@ -105,16 +108,16 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
   // Longest first (a case's timeout is its own estimate): a 65 s reassembly case started last would
   // leave the other NUTs idle at the end. Results are still reported in test-set order.
   const longestFirst = (list: typeof order) => [...list].sort((a, b) => (b.def.timeoutMs ?? 0) - (a.def.timeoutMs ?? 0));
-  const queue = context.bootNut ? longestFirst(order) : [...longestFirst(shared), ...longestFirst(fresh)];
+  const queue = new CaseQueue(context.bootNut ? longestFirst(order) : [...longestFirst(shared), ...longestFirst(fresh)], timerCasesAtOnce);
 
   const main = await openStation(context, section, context.nut, false);
   const stations: Station[] = [main];
-  const workers = Math.max(1, Math.min(context.bootNut ? poolSize : 1, queue.length));
+  const workers = Math.max(1, Math.min(context.bootNut ? poolSize : 1, order.length));
   try {
     await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
         let station: Station | undefined = w === 0 ? main : undefined;
-        for (let next = queue.shift(); next; next = queue.shift()) {
+        for (let next = await queue.take(); next; next = await queue.take()) {
           const { def, index } = next;
           if (def.needsFreshNut && context.bootNut && appliesHere(def, context)) {
             let own: Station;
@@ -122,12 +125,14 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
               own = await openStation(context, section, await context.bootNut(), true);
             } catch (error) {
               // The lab could not give this case its NUT: the case's ERROR, not the run's end.
+              queue.finished(next);
               await finished(index, { ...missing(def), reason: `harness error: no fresh NUT: ${message(error)}` });
               continue;
             }
             try {
               await runOn(own, index, def);
             } finally {
+              queue.finished(next);
               await closeStation(own);
             }
             continue;
@@ -138,12 +143,16 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
             } catch (error) {
               // One NUT fewer in the pool: the case goes back for the others (the pipeline's NUT always works).
               context.progress.step(`a pool NUT did not come up (${message(error)}); continuing with fewer`);
-              queue.unshift(next);
+              queue.putBack(next);
               return;
             }
             stations.push(station);
           }
-          await runOn(station, index, def);
+          try {
+            await runOn(station, index, def);
+          } finally {
+            queue.finished(next);
+          }
         }
       }),
     );

@@ -1,5 +1,6 @@
 // The builtin engine's section of a test set (`builtin:` in testsets/<name>.yaml): what the engine sets up
-// on the NUT for the set's mode beyond sysctls. Today that is radvd on a router NUT.
+// on the NUT for the set's mode beyond sysctls (radvd on a router NUT), and how many timer-bound cases the
+// pool runs at once.
 import { z } from 'zod';
 import { EngineSetupError, raIntervalProblem, type TestSet } from '@testlab/core';
 
@@ -12,6 +13,8 @@ export interface RadvdSettings {
 
 export interface BuiltinSection {
   radvd?: RadvdSettings;
+  /** Timer-bound cases the pool runs at once (case-queue.ts); the engine's default when absent. */
+  timerCasesAtOnce?: number;
 }
 
 const schema = z
@@ -28,6 +31,7 @@ const schema = z
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       })
       .optional(),
+    timerCasesAtOnce: z.number().int().min(1).max(32).optional(),
   })
   .optional();
 

@@ -69,8 +69,10 @@ test('shared cases spread over the pool, fresh-NUT cases get their own NUT, resu
   assert.deepEqual(results.map((r) => r.caseId), cases);
   assert.deepEqual(reported.map((r) => r.caseId), cases, 'reported in test-set order');
   for (const r of results) assert.equal(r.verdict, 'PASS', `${r.caseId}: ${r.reason}`);
-  // One pool NUT besides the pipeline's (nutPool 2), one NUT per fresh case; every one the suite booted is shut down once.
-  assert.equal(extra.length, 1 + 2);
+  // One NUT per fresh case, and at most one pool NUT besides the pipeline's (nutPool 2): the fresh cases are the
+  // longest here (their timeoutMs) so they start first, and the second worker needs a pool NUT only if shared cases
+  // are left when its fresh case ends. Every NUT the suite booted is shut down once.
+  assert.ok(extra.length >= 2 && extra.length <= 1 + 2, `${extra.length} NUTs booted`);
   for (const vm of extra) assert.equal(vm.shutdowns, 1, vm.name);
   assert.equal(main.shutdowns, 0, "the pipeline's NUT is the pipeline's to shut down");
   await main.shutdown();

@@ -49,6 +49,8 @@ export interface NdMisbehaviour {
   keepSoliciting?: boolean;
   /** Sends 4 Router Solicitations. */
   fourSolicitations?: boolean;
+  /** Sends a 4th Router Solicitation this long after the 3rd (Linux's RFC 7559 backoff: 16 s, later on a loaded NUT). */
+  fourthRsAfterMs?: number;
   /** As a host, answers Router Solicitations with an RA. */
   answerRs?: boolean;
   /** Takes a Cur Hop Limit of 0 from an RA as the new hop limit. */
@@ -157,8 +159,10 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
     raReceived = false;
     const gap = bad.rsTooFast ? 2_000 : RS_INTERVAL_MS;
     const count = bad.fourSolicitations ? 4 : 3;
-    for (let i = 0; i < count; i++) {
-      later(300 + i * gap, () =>
+    const at = Array.from({ length: count }, (_, i) => 300 + i * gap);
+    if (bad.fourthRsAfterMs !== undefined) at.push(at[2]! + bad.fourthRsAfterMs);
+    for (const ms of at) {
+      later(ms, () =>
         (raReceived && !bad.keepSoliciting) ? undefined : send({ eth: { src: mac, dst: multicastMac('ff02::2') }, ipv6: { src: ll, dst: 'ff02::2', hopLimit: bad.rsHopLimit64 ? 64 : 255 }, icmpv6: { type: 'router-solicitation', options: [{ type: 'source-lla', mac }] } }),
       );
     }

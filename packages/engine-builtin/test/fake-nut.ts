@@ -3,7 +3,7 @@
 // kernel in end-to-end tests (those boot a real Linux); it answers straight to the sender's MAC.
 // It walks extension headers, acts on option types, reassembles fragments (60 s timer), keeps a path MTU
 // per destination and fragments its Echo Replies by it, and sends ICMPv6 errors under RFC 4443 §2.4 (e).
-import type { Link } from '@testlab/core';
+import type { ExecResult, Link } from '@testlab/core';
 import {
   buildFrame,
   concatBytes,
@@ -96,8 +96,11 @@ const ROUTER_LINK0 = '3ffe:501:ffff:100::1';
 const ROUTER_LINK1 = '3ffe:501:ffff:101::1';
 const LINK1_PREFIX = '3ffe:501:ffff:101:';
 
-/** The fake's management shell: it understands `ip link set dev eth2 mtu N` (Link1's MTU) and ignores the rest. */
-export type FakeNut = (() => void) & { exec(argv: string[]): void };
+/**
+ * The fake's management shell: it understands `ip link set dev eth2 mtu N` (Link1's MTU) and ignores the rest;
+ * a fake that answers a command with output returns it (others succeed with none).
+ */
+export type FakeNut = (() => void) & { exec(argv: string[]): ExecResult | void };
 
 export const FAKE_NUT_MAC = '52:54:00:00:00:01';
 

@@ -14,9 +14,10 @@ const runAgainstFake = (id: string, bad: NdMisbehaviour = {}, mode: NutMode = 'h
 
 // Section 2.1's neighbor cache cases run against a fake with a whole neighbor cache: test/neighbor-cache.test.ts;
 // the Router Discovery cases against their own: test/rd-cases.test.ts; the Redirect cases (v6LC.2.3.x) need a
-// node that routes: test/redirect-cases.test.ts.
+// node that routes: test/redirect-cases.test.ts; section 3.2 (SLAAC, lifetimes, RFC 7217) a fake with address
+// lifetimes: test/slaac-cases.test.ts.
 const ownFake = /^v6LC\.2\.1\.([1-6]|1[0-4]|1[89]|2[0-3])(-|$)/;
-const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id) && !ownFake.test(id) && !RD_OWN_TESTS.test(id) && !/^v6LC\.2\.3\./.test(id));
+const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id) && !ownFake.test(id) && !RD_OWN_TESTS.test(id) && !/^v6LC\.2\.3\./.test(id) && !/^v6LC\.3\.2\./.test(id));
 const modeOf = defaultModeOf;
 
 /** Misbehaviour and the FAIL reason it must produce, per case id (a regexp on the id picks a family). */
@@ -37,6 +38,9 @@ const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; ve
   { ids: /^v6LC\.2\.2\.1$/, bad: { rsHopLimit64: true }, reason: /RS 1 with hop limit 255; seen hop limit 64/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { rsTooFast: true }, reason: /RTR_SOLICITATION_INTERVAL .*; seen RS 2 (19|20)\d\d ms after RS 1/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { fourSolicitations: true }, reason: /no more than 3 Router Solicitations; seen a 4th RS/, verdict: 'WARN' },
+  // Linux's 4th RS comes 16 s (RFC 7559's doubled interval, +-10%) after the 3rd; 18.5 s was measured, and a loaded
+  // NUT sends it later still: it must still be seen (a PASS then would flip with the host's load).
+  { ids: /^v6LC\.2\.2\.1$/, bad: { fourthRsAfterMs: 24_000 }, reason: /no more than 3 Router Solicitations; seen a 4th RS 2\d{4} ms after the 3rd/, verdict: 'WARN' },
   { ids: /^v6LC\.2\.2\.2-[ABG]$/, bad: { keepSoliciting: true }, reason: /expected no further Router Solicitation once a valid RA .* arrived; seen another RS \(RFC 4861 §6\.3\.7\)/ },
   { ids: /^v6LC\.2\.2\.2-[C-F]$/, bad: { skipNdValidation: true }, reason: /ignored: the host keeps soliciting; seen no RS within 6500 ms \(RFC 4861 §6\.1\.2\)/ },
   { ids: /^v6LC\.2\.2\.3-[A-C]$/, bad: { answerRs: true }, reason: /no Router Advertisement from a host; seen an RA to ff02::1 \(RFC 4861 §6\.2\.6\)/ },
@@ -49,9 +53,6 @@ const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; ve
   { ids: /^v6LC\.3\.1\.(2-[BD]|3-[IJ]|4-[HI])$/, bad: { ignoreDadConflicts: true }, reason: /given up as a duplicate .*; seen the NUT still answers at that address \(RFC 4862 §5\.4\.3\)/ },
   { ids: /^v6LC\.3\.1\.(2-[AC]|3-[A-H]|4-[A-G]|5-[AB])$/, bad: { dadFailsOnAnything: true }, reason: /kept and in use after .*; seen no Echo Reply to it/ },
   { ids: /^v6LC\.3\.1\.5-[AB]$/, bad: { answerWhileTentative: true }, reason: /no answer to a solicitation for a tentative address; seen .*neighbor advertisement/ },
-  { ids: /^v6LC\.3\.2\.1-[ABC]$/, bad: { ignoreRa: true }, reason: /expected DAD for (3ffe:501|fec0):.* before it is used; seen/ },
-  { ids: /^v6LC\.3\.2\.4-[B-I]$/, bad: { autoconfAnyPrefix: true, skipNdValidation: true }, reason: /ignored; seen DAD for .*: the NUT autoconfigured from it \(RFC 4862 §5\.5\.3\)/ },
-  { ids: /^v6LC\.3\.2\.4-[AJ]$/, bad: { ignoreRa: true }, reason: /expected DAD for an address in 3ffe:501:ffff:3.*::\/64 after an RA with/ },
 ];
 
 describe('Section 2 and 3 cases', { concurrency: 32 }, () => {

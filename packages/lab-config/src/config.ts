@@ -6,7 +6,7 @@ import path from 'node:path';
 import cron from 'node-cron';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { kernelVersionSchema, publicKeyBlob } from '@testlab/core';
+import { kernelVersionSchema, postgresLocation, publicKeyBlob, type StoreLocation } from '@testlab/core';
 import { InvalidConfigError, parseMailSettings, type MailSettings } from '@testlab/notify';
 import { watchConfig } from './watch-section.js';
 
@@ -79,6 +79,30 @@ const mailSection = z.unknown().transform((value, ctx): MailSettings => {
   }
 });
 
+/**
+ * `store: postgres://testlab@db.lab:5432/testlab` or `store: { url, passwordFile | passwordEnv }`: the lab's
+ * database on PostgreSQL (labd on every host, the dashboard and the CLI then share it). Absent: SQLite in
+ * `<home>/lab.db`. A password never sits in the config itself.
+ */
+const storeSection = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      url: z.string().min(1),
+      passwordFile: absolute.optional(),
+      passwordEnv: z.string().min(1).optional(),
+    }),
+  ])
+  .transform((value, ctx): StoreLocation => {
+    const { url, passwordFile, passwordEnv } = typeof value === 'string' ? { url: value, passwordFile: undefined, passwordEnv: undefined } : value;
+    try {
+      return postgresLocation(url, { ...(passwordFile !== undefined ? { file: passwordFile } : {}), ...(passwordEnv !== undefined ? { env: passwordEnv } : {}) });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, path: typeof value === 'string' ? [] : ['url'] });
+      return z.NEVER;
+    }
+  });
+
 const webSection = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(1).max(65535).default(8080),
@@ -86,6 +110,29 @@ const webSection = z.strictObject({
   publicUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** The lab API token (POST /api/runs, /api/subscriptions): a file readable by its owner only. */
   tokenFile: absolute.optional(),
+  /** Dashboard processes sharing the port (node's cluster): `auto` for one per core. */
+  workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
+});
+
+/**
+ * This labd's part in a lab spread over several hosts (one config file for all of them, each host its own
+ * `host:`). `all` is one process doing everything (a lab on one machine); `scheduler` plans (watcher, poll,
+ * snapshot), sends the mail and queues it for runs the workers finished; `worker` builds (unless `builds:
+ * false`) and runs jobs on the NUTs it owns (`nuts`, names from `nuts:`; default all of them).
+ */
+const hostSection = z.strictObject({
+  /** This host's name in the lab (status page, leases, the runs it owns); default: the machine's host name. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, 'a host name: letters, digits, dots and dashes').optional(),
+  role: z.enum(['all', 'scheduler', 'worker']).default('all'),
+  builds: z.boolean().default(true),
+  nuts: z.array(name).optional(),
+  /**
+   * A worker on another host than the dashboard: the results service (the dashboard's URL) its built kernels
+   * and run files are uploaded to, and kernels built elsewhere are fetched from (with web.tokenFile's token).
+   */
+  resultsUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often this labd tells the lab it is there (the dashboard calls a host silent after 2 minutes). */
+  heartbeatSeconds: z.number().int().min(1).max(60).default(30),
 });
 
 const diffSection = z.strictObject({
@@ -96,8 +143,10 @@ const diffSection = z.strictObject({
 });
 
 export const labConfigSchema = z.strictObject({
-  /** Database, run artifacts, NUT state. */
+  /** Database (unless `store` names one), run artifacts, NUT state. */
   home: absolute,
+  /** The lab's database on PostgreSQL; without it, SQLite in `<home>/lab.db`. */
+  store: storeSection.optional(),
   /** Downloads, trees, built kernels. */
   cache: absolute,
   testsets: z.strictObject({ dir: absolute, run: z.array(name).min(1) }),
@@ -133,6 +182,21 @@ export const labConfigSchema = z.strictObject({
   watch: watchConfig.optional(),
   /** The nightly git snapshot: a repository and branch, described by `git describe` when it is taken. */
   snapshot: z.strictObject({ repo: z.string().min(1), ref: z.string().default('master') }).optional(),
+  /**
+   * What the lab keeps on disk (packages/retention), applied by every labd to its own home and cache on the
+   * schedule, and by `testlab gc`. Without it nothing is removed (unpacked trees are pruned either way).
+   */
+  retention: z
+    .strictObject({
+      keepLast: z.number().int().min(1).default(30),
+      keepRegressions: z.boolean().default(true),
+      keepBaselines: z.boolean().default(true),
+      graceDays: z.number().min(0).default(7),
+      schedule: cronExpr.default('30 3 * * *'),
+    })
+    .optional(),
+  /** This labd's role and host in a lab on several hosts; default: one process doing everything. */
+  host: hostSection.prefault({}),
   /** The dashboard and JSON API (apps/web --config). */
   web: webSection.prefault({}),
   /** Regression emails and subscriptions; without it the lab sends no mail and the dashboard offers no subscribing. */
@@ -190,7 +254,21 @@ function checkReferences(config: LabConfig, doc: ReturnType<typeof parseDocument
     if (!(nut.profile in config.profiles)) problems.push(`${at(['nuts', i, 'profile'])}: nuts.${i}.profile: no profile ${nut.profile} under profiles`);
   });
   if (config.nuts.some((n) => n.driver === 'qemu') && config.nutImage === undefined) problems.push(`${file}: nutImage: required when a NUT uses the qemu driver`);
+  config.host.nuts?.forEach((n, i) => {
+    if (!seen.has(n)) problems.push(`${at(['host', 'nuts', i])}: host.nuts.${i}: no NUT ${n} under nuts`);
+  });
+  if (config.host.resultsUrl !== undefined && config.web.tokenFile === undefined) {
+    problems.push(`${at(['host', 'resultsUrl'])}: host.resultsUrl: needs web.tokenFile (the lab token the uploads carry)`);
+  }
+  if (config.host.role === 'worker' && config.store === undefined) {
+    problems.push(`${at(['host', 'role'])}: host.role: a worker shares the lab's database with the scheduler: set store (postgres://...)`);
+  }
   if (problems.length > 0) throw new ConfigError(file, problems);
+}
+
+/** Where the lab's database is: the config's `store`, else SQLite in `<home>/lab.db`. */
+export function labStoreLocation(config: Pick<LabConfig, 'home' | 'store'>): StoreLocation {
+  return config.store ?? { backend: 'sqlite', file: path.join(config.home, 'lab.db') };
 }
 
 export async function loadLabConfig(file: string): Promise<LabConfig> {

@@ -1,7 +1,8 @@
 // @testlab/lab-config: the lab's one YAML config (labd, the dashboard, `testlab watch`), the plan context
 // built from it, and the API token file.
-export { labConfigSchema, parseLabConfig, loadLabConfig, ConfigError, type LabConfig, type NutConfig } from './config.js';
+export { labConfigSchema, parseLabConfig, loadLabConfig, labStoreLocation, ConfigError, type LabConfig, type NutConfig } from './config.js';
 export * from './watch-section.js';
 export { readTokenFile, TokenFileError } from './token.js';
 export { mailConfigOf, labMailSecret } from './mail-secret.js';
 export { kernelVersionFromSource } from './source-version.js';
+export { envStoreLocation } from './store-env.js';

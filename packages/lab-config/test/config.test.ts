@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseKernelVersion } from '@testlab/core';
-import { ConfigError, parseLabConfig } from '../src/config.js';
+import { ConfigError, labStoreLocation, parseLabConfig } from '../src/config.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const example = () => readFile(path.join(repoRoot, 'infra/labd/labd.example.yaml'), 'utf8');
@@ -30,7 +30,7 @@ test('the example config is valid, with defaults filled in', async () => {
   const box = config.nuts.find((n) => n.name === 'box-1');
   assert.equal(box?.driver, 'ssh');
   assert.equal(box?.driver === 'ssh' ? box.oneTimeBoot.method : '', 'grub-reboot');
-  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token' });
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, publicUrl: 'https://lab.example.org', tokenFile: '/etc/testlab/api-token', workers: 1 });
   assert.equal(config.mail?.smtp.tls, 'starttls');
   assert.equal(config.mail?.smtp.rejectUnauthorized, true, "notify's defaults are filled in");
   assert.deepEqual(config.diff, { pinned: [parseKernelVersion('6.1')], reruns: 0 });
@@ -50,7 +50,7 @@ test('a kernel version the lab cannot plan, in kernels or diff.pinned, is refuse
 test('web, mail and diff are optional: defaults for web and diff, no mail', async () => {
   const text = (await example()).replace(/\n# The dashboard and JSON API[\s\S]*$/, '\n');
   const config = parseLabConfig(text, 'labd.yaml');
-  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080 });
+  assert.deepEqual(config.web, { host: '127.0.0.1', port: 8080, workers: 1 });
   assert.equal(config.mail, undefined);
   assert.deepEqual(config.diff, { pinned: [], reruns: 0 });
 });
@@ -136,4 +136,43 @@ test('prune keeps at least one tree', async () => {
   const line = text.split('\n').findIndex((l) => l.includes('keepTrees: 0')) + 1;
   assert.match(problems(text).join('\n'), new RegExp(`labd\\.yaml:${line}: prune\\.keepTrees: `));
   assert.deepEqual(parseLabConfig((await example()).replace(/\nprune:\n(  .*\n|\s+#.*\n)*/, '\n'), 'labd.yaml').prune, { keepTrees: 6, minIdleHours: 6 });
+});
+
+test('store: a postgres:// URL (password from a file or the environment, never in the URL); absent, SQLite in home', async () => {
+  const base = await example();
+  const home = parseLabConfig(base, 'labd.yaml').home;
+  assert.deepEqual(labStoreLocation(parseLabConfig(base, 'labd.yaml')), { backend: 'sqlite', file: path.join(home, 'lab.db') });
+  const withStore = (yaml: string) => base.replace(/^home: .*$/m, (line) => `${line}\n${yaml}`);
+  assert.deepEqual(parseLabConfig(withStore('store: postgres://testlab@db.lab:5432/testlab'), 'labd.yaml').store,
+    { backend: 'postgres', url: 'postgres://testlab@db.lab:5432/testlab' });
+  assert.deepEqual(parseLabConfig(withStore('store:\n  url: postgres://testlab@db.lab/testlab\n  passwordFile: /etc/testlab/db-password'), 'labd.yaml').store,
+    { backend: 'postgres', url: 'postgres://testlab@db.lab/testlab', passwordFile: '/etc/testlab/db-password' });
+  assert.deepEqual(parseLabConfig(withStore('store: { url: "postgresql://t@db/lab", passwordEnv: LAB_DB_PASSWORD }'), 'labd.yaml').store,
+    { backend: 'postgres', url: 'postgresql://t@db/lab', passwordEnv: 'LAB_DB_PASSWORD' });
+
+  const text = withStore('store: postgres://testlab:hunter2@db.lab/testlab');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  const [problem, ...more] = problems(text);
+  assert.equal(more.length, 0);
+  assert.match(problem!, new RegExp(`^labd\\.yaml:${lineOf('store:')}: store: the URL carries a password`));
+  assert.ok(!problem!.includes('hunter2'), 'the message does not repeat it');
+  assert.match(problems(withStore('store: mysql://x@y/z'))[0]!, /store: expected a postgres:\/\/ URL/);
+  assert.match(problems(withStore('store: postgres://x@y'))[0]!, /store: the URL names no database/);
+  assert.match(problems(withStore('store: { url: "postgres://x@y/z", passwordFile: relative/file }'))[0]!, /store\.passwordFile: an absolute path/);
+  assert.match(problems(withStore('store: { url: "postgres://x@y/z", passwordFile: /a, passwordEnv: B }'))[0]!, /store\.url: give passwordFile or passwordEnv, not both/);
+});
+
+test('host: role, name, the NUTs it owns and where a worker sends its files; checked against the rest', async () => {
+  const base = await example();
+  assert.deepEqual(parseLabConfig(base, 'labd.yaml').host, { role: 'all', builds: true, heartbeatSeconds: 30 });
+  const withHost = (yaml: string, store = 'store: postgres://testlab@db/lab\n') => base.replace(/^home: .*$/m, (line) => `${line}\n${store}${yaml}`);
+  const worker = parseLabConfig(withHost('host:\n  name: worker-a\n  role: worker\n  builds: false\n  nuts: [vm-1]\n  resultsUrl: https://lab.example.org'), 'labd.yaml');
+  assert.deepEqual(worker.host, { name: 'worker-a', role: 'worker', builds: false, nuts: ['vm-1'], resultsUrl: 'https://lab.example.org', heartbeatSeconds: 30 });
+  const text = withHost('host:\n  role: worker\n  nuts: [qemu-9]', '');
+  const lineOf = (s: string) => text.split('\n').findIndex((l) => l.includes(s)) + 1;
+  assert.deepEqual(problems(text), [
+    `labd.yaml:${lineOf('nuts: [qemu-9]')}: host.nuts.0: no NUT qemu-9 under nuts`,
+    `labd.yaml:${lineOf('role: worker')}: host.role: a worker shares the lab's database with the scheduler: set store (postgres://...)`,
+  ]);
+  assert.match(problems(withHost('host:\n  role: boss'))[0]!, /host\.role: Invalid option: expected one of "all"\|"scheduler"\|"worker"/);
 });

@@ -25,8 +25,12 @@ import { ConsoleTail } from './console-markers.js';
 import { bindRerun } from './rerun.js';
 import { RunWatchdog, type WatchdogOptions } from './watchdog.js';
 
-/** Runs one kernel through one test set on the given driver, storing every stage (labd wires the pipeline). */
-export type RunTestSet = (input: { payload: RunJobPayload; nutDriver: NutDriver; reporter: RunReporter }) => Promise<RunOutcome>;
+/**
+ * Runs one kernel through one test set on the given driver, storing every stage (labd wires the pipeline).
+ * `built` is what the run's build job recorded (its cache key, the kernel files' checksums): a worker on
+ * another host than the build fetches the kernel by it.
+ */
+export type RunTestSet = (input: { payload: RunJobPayload; nutDriver: NutDriver; reporter: RunReporter; built?: Record<string, unknown> }) => Promise<RunOutcome>;
 /** Builds (or finds in the cache) the kernel of a build job; the result is what run jobs read. */
 export type BuildKernel = (payload: BuildJobPayload, progress: Progress) => Promise<Record<string, unknown>>;
 
@@ -126,6 +130,12 @@ export async function executeRunJob(ctx: CycleContext, job: RunJob, runTestSet: 
     return settle(ctx, job, earlier.id, failure, true);
   }
 
+  if (earlier !== undefined && earlier.status === 'running') {
+    // This attempt holds the job's lease, so the one that started that run lost it: its lab process (maybe on
+    // another host) stopped answering. Its run stays as evidence, no longer `running`.
+    await ctx.store.abandonRun(earlier.id, `its job was taken over by ${ctx.owner}: the lab process running it stopped answering`);
+  }
+
   const same = await finishedLikeThis(ctx, job, driver.kind);
   if (same !== undefined) {
     // Not a new result: no diffs to record, no mail to send; the job points at the run that has them.
@@ -137,12 +147,16 @@ export async function executeRunJob(ctx: CycleContext, job: RunJob, runTestSet: 
   let progressWrite: Promise<void> = Promise.resolve();
   let outcome: RunOutcome;
   try {
+    const built = job.after !== null ? (await ctx.queue.byKey(job.after))?.result ?? undefined : undefined;
     outcome = await runTestSet({
       payload,
+      ...(built ? { built } : {}),
       nutDriver: watchdog.wrap(driver),
       reporter: {
         runStarted: (runId, runDir) => {
           progressWrite = ctx.queue.noteProgress(job.id, ctx.owner, { runId, runDir });
+          // Awaited after the run (its failure is the job's then); meanwhile it is not an unhandled rejection.
+          progressWrite.catch(() => undefined);
         },
         stageStarted: (stage) => {
           ctx.onStage?.(job, { stage, what: 'started' });

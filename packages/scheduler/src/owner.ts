@@ -15,15 +15,18 @@ function startTimeOf(pid: number): string | undefined {
   }
 }
 
-/** `labd:<host>:<pid>:<start time>` for this process. */
-export function workerId(role = 'labd', pid = process.pid): string {
-  return `${role}:${hostname()}:${pid}:${startTimeOf(pid) ?? '?'}`;
+/** `labd:<host>:<pid>:<start time>` for this process; `host` is its name in the lab (the config's host.name). */
+export function workerId(role = 'labd', pid = process.pid, host = hostname()): string {
+  return `${role}:${host}:${pid}:${startTimeOf(pid) ?? '?'}`;
 }
 
-/** False only when the owner is provably dead: same host, and its pid is gone or started at another time. */
-export function isOwnerAlive(owner: string): boolean {
+/**
+ * False only when the owner is provably dead: on this host (`localHost`, the name this labd goes by), and its
+ * pid is gone or started at another time. Another host's process cannot be seen from here: its lease decides.
+ */
+export function isOwnerAlive(owner: string, localHost = hostname()): boolean {
   const parts = owner.split(':');
-  if (parts.length !== 4 || parts[1] !== hostname()) return true; // another host: its lease expiry decides
+  if (parts.length !== 4 || parts[1] !== localHost) return true; // another host: its lease expiry decides
   const pid = Number(parts[2]);
   if (!Number.isInteger(pid) || pid <= 0) return true;
   return startTimeOf(pid) === parts[3];

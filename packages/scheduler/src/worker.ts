@@ -34,7 +34,15 @@ export interface WorkerOptions {
   onRunFinished?: CycleContext['onRunFinished'];
   /** See CycleContext.setupDigestOf: with it, a kernel build already tested in this store is not run again. */
   setupDigestOf?: CycleContext['setupDigestOf'];
+  /** Take build jobs (default true): a worker host may only run sets on its NUTs. */
+  builds?: boolean;
+  /** The name this host goes by in the lab (lease owners name it): its dead processes' jobs are taken back at once. */
+  localHost?: string;
+  /** Longest wait between tries when the queue cannot be reached (default 5 min; tests shorten it). */
+  unreachableRetryMaxMs?: number;
 }
+
+const UNREACHABLE = Symbol('the queue could not be reached');
 
 export interface NutState {
   name: string;
@@ -70,10 +78,53 @@ export class LabWorker {
 
   /** Takes back the jobs of dead lab processes, then starts the loops. */
   async start(): Promise<void> {
-    const reclaimed = await this.o.queue.reclaim(isOwnerAlive);
-    if (reclaimed.length > 0) this.o.log.warn({ jobs: reclaimed }, 'took back jobs leased by a lab process that is gone');
-    this.loops.push(this.buildLoop());
+    try {
+      const reclaimed = await this.o.queue.reclaim(this.ownerAlive);
+      if (reclaimed.length > 0) this.o.log.warn({ jobs: reclaimed }, 'took back jobs leased by a lab process that is gone');
+    } catch (error) {
+      // The loops take back lapsed leases when idle: the database being away now stops nothing.
+      this.o.log.error({ error: (error as Error).message }, 'taking back the jobs of dead lab processes failed (is the lab database reachable?): the loops will');
+    }
+    if (this.o.builds !== false) this.loops.push(this.buildLoop());
+    else this.loops.push(this.reclaimLoop());
     for (const nut of this.o.pool) this.loops.push(this.nutLoop(nut));
+  }
+
+  // This worker's own leases are never judged: its owner name need not be its pid's (tests give one).
+  private readonly ownerAlive = (owner: string) => owner === this.o.owner || isOwnerAlive(owner, this.o.localHost);
+
+  /** A worker that builds nothing still takes back leases that lapsed (a host that stopped answering), when idle. */
+  private async reclaimLoop(): Promise<void> {
+    this.busyLoops++;
+    while (!this.stopping) {
+      const reclaimed = await this.guarded('taking back lapsed leases', () => this.o.queue.reclaim(this.ownerAlive));
+      if (reclaimed !== UNREACHABLE && reclaimed.length > 0) {
+        this.o.log.warn({ jobs: reclaimed }, 'took back jobs whose lease expired');
+        this.wake();
+      }
+      await this.waitForWork();
+    }
+    this.busyLoops--;
+  }
+
+  /**
+   * The lab's database is shared and may go away (a restart, a network cut): a loop that cannot reach it logs
+   * the error and waits before asking again (doubling up to 5 min), instead of ending. Nothing is lost: its
+   * jobs stay in the queue, and a lease that lapses meanwhile is taken over.
+   */
+  private failures = 0;
+  private async guarded<T>(what: string, work: () => Promise<T>): Promise<T | typeof UNREACHABLE> {
+    try {
+      const result = await work();
+      this.failures = 0;
+      return result;
+    } catch (error) {
+      this.failures++;
+      const waitMs = Math.min(this.o.unreachableRetryMaxMs ?? 300_000, 1_000 * 2 ** Math.min(this.failures - 1, 9));
+      this.o.log.error({ error: (error as Error).message, retryInMs: waitMs }, `${what} failed (is the lab database reachable?): trying again`);
+      await this.waitForWork(waitMs);
+      return UNREACHABLE;
+    }
   }
 
   /** New jobs were enqueued: idle loops ask the queue now. */
@@ -177,11 +228,12 @@ export class LabWorker {
   private async buildLoop(): Promise<void> {
     this.busyLoops++;
     while (!this.stopping) {
-      const job = await this.leaseOf('build');
-      if (job === 'unreadable') continue;
+      const job = await this.guarded('leasing a build job', () => this.leaseOf('build'));
+      if (job === 'unreadable' || job === UNREACHABLE) continue;
       if (job === undefined) {
         // Idle: also take back leases that expired meanwhile (a lab process on another host that died).
-        const reclaimed = await this.o.queue.reclaim(isOwnerAlive);
+        const reclaimed = await this.guarded('taking back lapsed leases', () => this.o.queue.reclaim(this.ownerAlive));
+        if (reclaimed === UNREACHABLE) continue;
         if (reclaimed.length > 0) {
           this.o.log.warn({ jobs: reclaimed }, 'took back jobs whose lease expired');
           this.wake();
@@ -191,7 +243,8 @@ export class LabWorker {
         continue;
       }
       this.o.log.info({ job: job.id, key: job.key, attempt: job.attempts }, 'build started');
-      const settled = await this.holding(job, () => executeBuildJob(this.ctx, job, this.o.build, this.progressFor({ job: job.id })));
+      const settled = await this.guarded(`build job ${job.id}`, () => this.holding(job, () => executeBuildJob(this.ctx, job, this.o.build, this.progressFor({ job: job.id }))));
+      if (settled === UNREACHABLE) continue; // its lease runs out and another try follows
       this.o.log.info({ job: job.id, key: job.key, status: settled.status, why: settled.classification?.summary }, 'build ended');
       // Runs waiting on this build may now be leased.
       this.wake();
@@ -228,15 +281,15 @@ export class LabWorker {
         }
         needsRestore = false;
       }
-      const job = await this.leaseOf('run', {
+      const job = await this.guarded(`leasing a run job for ${nut.name}`, () => this.leaseOf('run', {
         nut: { name: nut.name, profile: nut.profile, modes: nut.modes },
         ...(state.kernelGroup ? { preferGroup: state.kernelGroup } : {}),
-      });
-      if (job === 'unreadable') continue;
+      }));
+      if (job === 'unreadable' || job === UNREACHABLE) continue;
       if (job === undefined || (state.kernelGroup !== undefined && job.group !== state.kernelGroup)) {
         if (state.kernelGroup !== undefined) {
           // The last set of that kernel on this NUT is done: back to known-good before anything else.
-          if (job !== undefined) await this.o.queue.release(job.id, this.o.owner);
+          if (job !== undefined && (await this.guarded(`giving back job ${job.id}`, () => this.o.queue.release(job.id, this.o.owner))) === UNREACHABLE) continue;
           if (!(await this.restore(nut, state, 'last test set of the kernel done'))) needsRestore = true;
           continue;
         }

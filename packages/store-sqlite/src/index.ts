@@ -6,3 +6,5 @@ export { SqliteSubscriptionStore, subscriptionStoreOn } from './subscriptions.js
 export { SqliteOutbox, outboxOn } from './outbox.js';
 export { openSqliteJobQueue, SqliteJobQueue, type SqliteJobQueueOptions } from './queue.js';
 export { SqliteResults, resultsQueryOn } from './queries.js';
+export { openSqliteStores, type SqliteStores } from './stores.js';
+export { SqliteHosts } from './hosts.js';

@@ -290,12 +290,30 @@ CREATE INDEX builds_by_cache_key ON builds (cache_key);
 CREATE INDEX runs_by_build ON runs (build_id) WHERE build_id IS NOT NULL;
 `;
 
+// Version 6 (issue 16, a lab on several hosts): each labd announces itself (roles, NUTs, heartbeat), and a run
+// names the host whose process owns it, so that a pid is only ever judged on the host it belongs to.
+const hosts = `
+ALTER TABLE runs ADD COLUMN owner_host TEXT;
+CREATE TABLE lab_hosts (
+  name          TEXT PRIMARY KEY CHECK (name <> ''),
+  roles         TEXT NOT NULL CHECK (json_type(roles) = 'array'),
+  builds        INTEGER NOT NULL CHECK (builds IN (0, 1)),
+  nuts          TEXT NOT NULL CHECK (json_type(nuts) = 'array'),
+  owner         TEXT NOT NULL CHECK (owner <> ''),
+  started_at    TEXT NOT NULL,
+  last_seen_at  TEXT NOT NULL,
+  left_at       TEXT
+);
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initial },
   { version: 2, name: 'job queue', sql: jobQueue },
   { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
   { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
   { version: 5, name: 'run setup digest: a finished experiment is not run again', sql: runSetup },
+  // 7, not 6: version 6 is the bisections' (issue 15, on its own branch); each lands whichever comes first.
+  { version: 7, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
 ];
 
 /** The schema version this code writes and understands. */

@@ -20,6 +20,7 @@ import {
   type ResultsQuery,
   type RunListFilter,
   type RunListPage,
+  type RunRetentionFacts,
   type RunIdentity,
   type RunSummary,
   type RunTotals,
@@ -28,6 +29,7 @@ import {
   type Verdict,
 } from '@testlab/core';
 import { SqliteDiffs } from './diffs.js';
+import { toHost } from './hosts.js';
 import { RUN_LIST_ORDER, runPageQuery } from './run-list.js';
 import { storedVersion, toArtifact, toCounts, toRun, toStage, type ArtifactRow, type RunSummaryRow, type StageRow } from './rows.js';
 import type { SqliteStore } from './store.js';
@@ -149,6 +151,7 @@ export class SqliteResults implements ResultsQuery {
     const queue = this.#q<[], { status: string; n: number }>(
       `SELECT status, count(*) AS n FROM jobs WHERE status IN ('queued', 'leased') GROUP BY status`,
     ).all();
+    const hosts = this.#q<[], Parameters<typeof toHost>[0]>('SELECT * FROM lab_hosts ORDER BY name').all().map(toHost);
     const totals = this.#q<[], { runs: number; kernels: number }>(
       'SELECT (SELECT count(*) FROM runs) AS runs, (SELECT count(*) FROM kernels) AS kernels',
     ).get() ?? { runs: 0, kernels: 0 };
@@ -160,7 +163,29 @@ export class SqliteResults implements ResultsQuery {
         return { run: toSummary(r), stage: s ? toStage(s) : null };
       }),
       totals,
+      hosts,
     };
+  }
+
+  async changeStamp(): Promise<string> {
+    // Index-only counts over a few thousand rows: well under a millisecond.
+    const row = this.#q<[], { s: string }>(
+      `SELECT coalesce((SELECT max(id) FROM runs), 0) || ':' || (SELECT count(*) FROM runs WHERE finished_at IS NOT NULL) || ':' ||
+         (SELECT count(*) FROM runs WHERE status = 'running') || ':' || (SELECT count(*) FROM runs WHERE status = 'unfinished') || ':' ||
+         (SELECT count(*) FROM run_totals) || ':' || coalesce((SELECT max(computed_at) FROM run_totals), '') AS s`,
+    ).get();
+    return row?.s ?? '';
+  }
+
+  async retentionFacts(): Promise<RunRetentionFacts[]> {
+    return this.#q<[], { runId: number; testset: string; nut: string; kernelVersion: string | null; status: RunSummary['status']; startedAt: string;
+      cacheKey: string | null; sourceHash: string | null; regressions: number | null; baselines: string | null }>(
+      `SELECT r.id AS runId, r.testset, r.nut, k.version AS kernelVersion, r.status, r.started_at AS startedAt, b.cache_key AS cacheKey,
+         k.source_hash AS sourceHash, t.n_regression AS regressions,
+         (SELECT group_concat(d.baseline_run_id) FROM run_diffs d WHERE d.run_id = r.id) AS baselines
+       FROM runs r LEFT JOIN kernels k ON k.id = r.kernel_id LEFT JOIN builds b ON b.id = r.build_id LEFT JOIN run_totals t ON t.run_id = r.id
+       ORDER BY r.id`,
+    ).all().map(({ baselines, ...r }) => ({ ...r, baselineRunIds: baselines ? baselines.split(',').map(Number) : [] }));
   }
 
   /** The run with its counts (stored totals when known): the header of the run page. */

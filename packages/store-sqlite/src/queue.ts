@@ -97,6 +97,11 @@ export class SqliteJobQueue implements JobQueue {
     return new SqliteJobQueue(openMigrated(path, now), now);
   }
 
+  /** The queue on a connection another contract already opened (and migrated): one file, one connection. */
+  static on(db: Database.Database, now: () => Date = () => new Date()): SqliteJobQueue {
+    return new SqliteJobQueue(db, now);
+  }
+
   private constructor(db: Database.Database, now: () => Date) {
     this.#db = db;
     this.#now = now;

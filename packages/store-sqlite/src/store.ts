@@ -1,6 +1,7 @@
 // LabStore on one SQLite file. better-sqlite3 is synchronous; the methods are async only because the
 // interface must also fit a networked store. Every write that touches more than one row runs in a
 // transaction, so a lab process killed at any point leaves either all of a step or none of it.
+import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import type {
   ArtifactRecord,
@@ -38,6 +39,8 @@ import {
 export interface SqliteStoreOptions {
   /** The clock for every timestamp the store writes; tests pin it. */
   now?: () => Date;
+  /** The host this process runs on (runs it starts name it; only its runs' pids are judged here). Default: os.hostname(). */
+  host?: string;
 }
 
 type FinishOutcome = Parameters<LabStore['finishRun']>[1];
@@ -57,17 +60,19 @@ const SUMMARY = `
 export class SqliteStore implements LabStore {
   readonly #db: Database.Database;
   readonly #now: () => Date;
+  readonly #host: string;
   readonly #statements = new Map<string, Database.Statement<unknown[]>>();
 
   /** Opens (creating if needed) and migrates the database at `path`; `':memory:'` for a throwaway one. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const now = options.now ?? (() => new Date());
-    return new SqliteStore(openMigrated(path, now), now);
+    return new SqliteStore(openMigrated(path, now), now, options.host ?? hostname());
   }
 
-  private constructor(db: Database.Database, now: () => Date) {
+  private constructor(db: Database.Database, now: () => Date, host: string) {
     this.#db = db;
     this.#now = now;
+    this.#host = host;
   }
 
   /** The underlying connection, for tests and maintenance (backup, VACUUM); not for lab code. */
@@ -158,9 +163,9 @@ export class SqliteStore implements LabStore {
 
   #startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): RunRecord {
     const row = this.#q<unknown[], RunRow>(
-      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest) VALUES (?, ?, 'running', ?, ?, ?, ?)
+      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest, owner_host) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
        RETURNING *`,
-    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null);
+    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null, this.#host);
     return toRun(this.#returned(row));
   }
 
@@ -249,9 +254,10 @@ export class SqliteStore implements LabStore {
   }
 
   async markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]> {
-    const running = this.#q<[], { id: number; owner_pid: number }>(
-      `SELECT id, owner_pid FROM runs WHERE status = 'running' ORDER BY id`,
-    ).all();
+    // A pid names a process on the host that started the run; runs from before hosts were recorded have none.
+    const running = this.#q<[string], { id: number; owner_pid: number }>(
+      `SELECT id, owner_pid FROM runs WHERE status = 'running' AND (owner_host IS NULL OR owner_host = ?) ORDER BY id`,
+    ).all(this.#host);
     // Asked outside the transaction: isAlive is the caller's code and may be slow.
     const alive = new Map<number, boolean>();
     const dead = running.filter(({ owner_pid: pid }) => {
@@ -271,6 +277,16 @@ export class SqliteStore implements LabStore {
         marked.push(id);
       }
       return marked;
+    });
+    return tx.immediate();
+  }
+
+  async abandonRun(runId: number, reason: string): Promise<boolean> {
+    const tx = this.#db.transaction(() => {
+      const info = this.#q(`UPDATE runs SET status = 'unfinished', error = coalesce(error, ?) WHERE id = ? AND status = 'running'`).run(reason, runId);
+      if (info.changes === 0) return false;
+      this.#q(`UPDATE stages SET status = 'unfinished' WHERE run_id = ? AND status = 'running'`).run(runId);
+      return true;
     });
     return tx.immediate();
   }

@@ -56,6 +56,15 @@ test('router sets: the radvd settings of the builtin section are checked against
   assert.match((await tryLoad(good.replace('cases: [v6LC.5.1.2-A]\n', ''))).message, /cases: list at least one case/);
 });
 
+test("the builtin section's timerCasesAtOnce is a whole number 1..32", async () => {
+  assert.match((await tryLoad(`${good}builtin:\n  timerCasesAtOnce: 0\n`)).message, /builtin\.timerCasesAtOnce/);
+  assert.match((await tryLoad(`${good}builtin:\n  timerCasesAtOnce: 1.5\n`)).message, /builtin\.timerCasesAtOnce/);
+  const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
+  await writeFile(path.join(dir, 'ok.yaml'), `${good.replace('name: bad', 'name: ok')}builtin:\n  timerCasesAtOnce: 2\n`);
+  await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
+  assert.deepEqual((await loadTestSet(dir, 'ok')).engineSection, { timerCasesAtOnce: 2 });
+});
+
 test('the shipped router set loads with radvd on Link0 in its builtin section, and carries its INDEX files', async () => {
   const set = await loadTestSet(repoTestsets, 'phase2-router');
   assert.equal(set.mode, 'router');

@@ -6,3 +6,4 @@ export { downloadPath, downloadToCache, dropCached, fetchText, type CachedDownlo
 export { BodyTooLargeError, HttpStatusError, redactUrl, withRetry, type HttpOptions } from './http/retry.js';
 export { fingerprint, SshExecTimeoutError, SshHostKeyMismatchError, type SshTarget } from './ssh/target.js';
 export { remoteCommand, shellJoin, shellQuote } from './ssh/shell-words.js';
+export { downloadVerified, fileSha256, uploadFile, SHA256_HEADER, type LabTransferOptions } from './http/lab-files.js';

@@ -1,10 +1,10 @@
 // `testlab queue`: the lab daemon's job queue as the operator sees it: what waits, what runs where, what
 // failed and whose fault it was. Read-only: labd owns the queue.
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { wireJobPayload, type JobRecord, type JobStatus } from '@testlab/core';
-import { openSqliteJobQueue } from '@testlab/store-sqlite';
+import { envStoreLocation } from '@testlab/lab-config';
+import { openLabStores } from '@testlab/stores';
 import type { LabPaths } from '../lab-paths.js';
 import { table } from '../format.js';
 
@@ -29,9 +29,10 @@ export function registerQueue(program: Command, paths: () => LabPaths): void {
     })
     .option('--json', 'JSON for scripts')
     .action(async (opts: { status?: JobStatus; json?: boolean }) => {
-      const file = path.join(paths().home, 'lab.db');
-      if (!existsSync(file)) throw new Error(`no lab database at ${file}: labd has not run with this TESTLAB_HOME`);
-      const queue = openSqliteJobQueue(file);
+      const location = envStoreLocation(process.env, paths().home);
+      if (location.backend === 'sqlite' && !existsSync(location.file)) throw new Error(`no lab database at ${location.file}: labd has not run with this TESTLAB_HOME`);
+      const stores = await openLabStores(location, { applicationName: 'testlab queue' });
+      const { queue } = stores;
       try {
         const jobs = await queue.list(opts.status ? { status: opts.status } : {});
         // The payloads as the queue stores them: versions as their text.
@@ -39,7 +40,7 @@ export function registerQueue(program: Command, paths: () => LabPaths): void {
         else if (jobs.length === 0) process.stdout.write('no jobs\n');
         else process.stdout.write(`${table(['id', 'kind', 'status', 'prio', 'kernel / set', 'where', 'tries', 'detail'], jobs.map(describe))}\n`);
       } finally {
-        await queue.close();
+        await stores.close();
       }
     });
 }

@@ -33,6 +33,13 @@ export async function statusCommand(opts: LabOptions & { json?: boolean }, paths
       w('');
       w(table(['NUT', 'RUNNING', 'LAST RUN (UTC)'], status.nuts.map((n) => [n.nut, String(n.running), n.lastRunAt?.replace('T', ' ').slice(0, 19) ?? '-'])));
     }
+    // An older lab's API has no hosts.
+    if ((status.hosts ?? []).length > 0) {
+      w('');
+      w(table(['HOST', 'ROLES', 'NUTS', 'LAST HEARTBEAT (UTC)', 'LEFT'], status.hosts.map((h) => [
+        h.name, h.roles.join(','), h.nuts.map((n) => n.name).join(',') || '-', h.lastSeenAt.replace('T', ' ').slice(0, 19), h.leftAt ? 'yes' : '',
+      ])));
+    }
     return EXIT.ok;
   });
 }

@@ -1,12 +1,11 @@
-// `testlab watch --once --config labd.yaml`: new kernels go into the lab's job queue (its lab.db) through the
+// `testlab watch --once --config labd.yaml`: new kernels go into the lab's job queue (its store) through the
 // scheduler's QueueKernelSink, planned with the context built from the config exactly as labd builds it
 // (the scheduler's loadLabPlan): the running labd picks the jobs up at its next idle poll.
-import path from 'node:path';
 import type { JobQueue } from '@testlab/core';
-import { loadLabConfig, type LabConfig } from '@testlab/lab-config';
+import { labStoreLocation, loadLabConfig, type LabConfig } from '@testlab/lab-config';
 import { loadLabPlan } from '@testlab/scheduler';
 import { QueueKernelSink, type Enqueued, type PlannedKernel } from '@testlab/scheduler';
-import { openSqliteJobQueue } from '@testlab/store-sqlite';
+import { openLabStores } from '@testlab/stores';
 
 export interface QueueSink {
   config: LabConfig;
@@ -19,8 +18,9 @@ export interface QueueSink {
 export async function openQueueSink(configFile: string): Promise<QueueSink> {
   const config = await loadLabConfig(configFile);
   const plan = await loadLabPlan(config);
-  const queue: JobQueue = openSqliteJobQueue(path.join(config.home, 'lab.db'));
+  const stores = await openLabStores(labStoreLocation(config), { applicationName: 'testlab watch' });
+  const queue: JobQueue = stores.queue;
   const enqueued: QueueSink['enqueued'] = [];
   const sink = new QueueKernelSink(queue, () => plan.context, (kernel, result) => enqueued.push({ kernel, result }));
-  return { config, sink, enqueued, close: () => queue.close() };
+  return { config, sink, enqueued, close: () => stores.close() };
 }

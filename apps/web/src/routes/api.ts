@@ -3,28 +3,35 @@ import type { WebRoute } from '../context.js';
 import { compareRunsOrNotFound } from '../compare-runs.js';
 import { caseId as caseIdSchema, caseParams, compareQuery, historyQuery, matrixQuery, NotFound, parse, resultFilterQuery, runParams } from '../params.js';
 import { historyOf } from './history.js';
+import { runValidator, validated } from '../http-cache.js';
 import { z } from 'zod';
 
 const api: WebRoute = async (app, { context }) => {
   const { results, store } = context;
 
-  app.get('/api/matrix', async (request) => {
+  const json = (value: unknown) => ({ type: 'application/json; charset=utf-8', body: JSON.stringify(value) });
+  app.get('/api/matrix', async (request, reply) => {
     const { kernels, stream } = parse(matrixQuery, request.query);
-    return results.matrix({ kernels: kernels ?? 30, stream });
+    // Kept until the store's change stamp moves: what every visitor asks for is computed once per change.
+    return validated(context.cache, request, reply, `"matrix-${await context.cache.stamp()}"`, async () => json(await results.matrix({ kernels: kernels ?? 30, stream })));
   });
   app.get('/api/status', async () => results.labStatus());
-  app.get('/api/runs/:id', async (request) => {
+  app.get('/api/runs/:id', async (request, reply) => {
     const { id } = parse(runParams, request.params);
     const run = await results.run(id);
     if (!run) throw new NotFound(`no run ${id}`);
-    const [stages, diffs, artifacts] = await Promise.all([store.stagesOf(id), results.diffsOf(id), results.artifactsWithIds(id)]);
-    return { run, stages, diffs, artifacts: artifacts.map((a) => ({ ...a, url: `/artifacts/${a.id}` })) };
+    return validated(context.cache, request, reply, runValidator(run), async () => {
+      const [stages, diffs, artifacts] = await Promise.all([store.stagesOf(id), results.diffsOf(id), results.artifactsWithIds(id)]);
+      return json({ run, stages, diffs, artifacts: artifacts.map((a) => ({ ...a, url: `/artifacts/${a.id}` })) });
+    });
   });
-  app.get('/api/runs/:id/results', async (request) => {
+  app.get('/api/runs/:id/results', async (request, reply) => {
     const { id } = parse(runParams, request.params);
     const f = parse(resultFilterQuery, request.query);
-    if (!(await results.run(id))) throw new NotFound(`no run ${id}`);
-    return results.results(id, { verdict: f.verdict, section: f.section, changedOnly: f.changed ?? false });
+    const run = await results.run(id);
+    if (!run) throw new NotFound(`no run ${id}`);
+    return validated(context.cache, request, reply, runValidator(run), async () =>
+      json(await results.results(id, { verdict: f.verdict, section: f.section, changedOnly: f.changed ?? false })));
   });
   app.get('/api/runs/:id/diffs', async (request) => {
     const { id } = parse(runParams, request.params);

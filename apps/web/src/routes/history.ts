@@ -2,7 +2,7 @@
 // first kernel it failed on.
 import type { CaseHistory, ResultsQuery } from '@testlab/core';
 import type { WebRoute } from '../context.js';
-import { sendPage } from '../html.js';
+import { validated } from '../http-cache.js';
 import { caseId as caseIdSchema, historyQuery, NotFound, parse } from '../params.js';
 import { trendChart } from '../trend-chart.js';
 import { z } from 'zod';
@@ -27,24 +27,23 @@ const history: WebRoute = async (app, { context }) => {
   app.get('/history/:caseId', async (request, reply) => {
     const { caseId } = parse(z.object({ caseId: caseIdSchema }), request.params);
     const { testset, nut } = parse(historyQuery, request.query);
-    const found = await historyOf(context.results, caseId, testset, nut);
-    if ('choices' in found) {
-      return sendPage(reply, context.views.page('history', `history of ${caseId}`, { caseId, choices: found.choices }));
-    }
-    const h = found.history;
-    const judged = h.points.filter((p) => p.verdict === 'PASS' || p.verdict === 'FAIL' || p.verdict === 'ERROR');
-    const passes = judged.filter((p) => p.verdict === 'PASS').length;
-    return sendPage(
-      reply,
-      context.views.page('history', `history of ${caseId}`, {
+    // A case's history changes only when runs do: kept, like the matrix, until the store's change stamp moves.
+    return validated(context.cache, request, reply, `"history-${await context.cache.stamp()}"`, async () => {
+      const found = await historyOf(context.results, caseId, testset, nut);
+      const html = (body: object) => ({ type: 'text/html; charset=utf-8', body: context.views.page('history', `history of ${caseId}`, body) });
+      if ('choices' in found) return html({ caseId, choices: found.choices });
+      const h = found.history;
+      const judged = h.points.filter((p) => p.verdict === 'PASS' || p.verdict === 'FAIL' || p.verdict === 'ERROR');
+      const passes = judged.filter((p) => p.verdict === 'PASS').length;
+      return html({
         caseId,
         history: h,
         chart: trendChart(h.points),
         passRate: judged.length ? Math.round((100 * passes) / judged.length) : null,
         latest: h.points.slice(-TABLE_ROWS).reverse(),
         total: h.points.length,
-      }),
-    );
+      });
+    });
   });
 };
 export default history;

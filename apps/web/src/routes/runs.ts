@@ -6,7 +6,7 @@ import type { WebRoute } from '../context.js';
 import { sendArtifact } from '../artifact-files.js';
 import { sectionChoices, sectionOf, splitReason } from '../case-reason.js';
 import { rerunEvidence } from '../rerun-evidence.js';
-import { sendPage } from '../html.js';
+import { runValidator, validated } from '../http-cache.js';
 import { caseParams, id, NotFound, parse, resultFilterQuery, runParams } from '../params.js';
 import { stageTimeline } from '../stage-timeline.js';
 import { z } from 'zod';
@@ -19,6 +19,8 @@ const runs: WebRoute = async (app, { context }) => {
     const filter = parse(resultFilterQuery, request.query);
     const run = await results.run(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
+    // A finished run is rendered once and validated after: one cheap query per request.
+    return validated(context.cache, request, reply, runValidator(run), async () => {
     const [stages, lines, diffs, artifacts] = await Promise.all([
       store.stagesOf(runId),
       results.results(runId, { verdict: filter.verdict, section: filter.section, changedOnly: filter.changed ?? false }),
@@ -26,8 +28,7 @@ const runs: WebRoute = async (app, { context }) => {
       results.artifactsWithIds(runId),
     ]);
     const artifactByPath = new Map(artifacts.map((a) => [a.path, a.id]));
-    return sendPage(
-      reply,
+    return { type: 'text/html; charset=utf-8', body:
       views.page('run', `run ${runId}: ${run.kernelVersion ?? run.sourceLabel} ${run.testset}`, {
         run,
         timeline: stages.length ? stageTimeline(stages) : null,
@@ -39,21 +40,21 @@ const runs: WebRoute = async (app, { context }) => {
         verdicts: VERDICTS.map((v) => ({ value: v, selected: v === filter.verdict })),
         sections: sectionChoices.map((s) => ({ ...s, selected: s.number === filter.section })),
         artifacts: artifacts.map((a) => ({ ...a, name: path.basename(a.path) })),
-      }),
-    );
+      }) };
+    });
   });
 
   app.get('/runs/:id/cases/:caseId', async (request, reply) => {
     const { id: runId, caseId } = parse(caseParams, request.params);
     const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
     if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    return validated(context.cache, request, reply, runValidator(run), async () => {
     const reruns = rerunEvidence(await results.artifactsWithIds(runId), caseId);
     const diffs = (await results.diffsOf(runId)).flatMap((d) => {
       const e = d.entries.find((x) => x.caseId === caseId);
       return e ? [{ baselineKernel: d.baselineKernel, baselineRunId: d.baselineRunId, roles: d.roles.join(', '), ...e }] : [];
     });
-    return sendPage(
-      reply,
+    return { type: 'text/html; charset=utf-8', body:
       views.page('case', `${caseId} in run ${runId}`, {
         run,
         result: detail,
@@ -62,15 +63,17 @@ const runs: WebRoute = async (app, { context }) => {
         pcaps: detail.pcaps.map((p) => ({ ...p, name: path.basename(p.path) })),
         diffs,
         reruns,
-      }),
-    );
+      }) };
+    });
   });
 
   // The case log lives in the database, so its URL is stable even if the run folder is cleaned.
   app.get('/runs/:id/cases/:caseId/log', async (request, reply) => {
     const { id: runId, caseId } = parse(caseParams, request.params);
-    const detail = await results.caseDetail(runId, caseId);
-    if (!detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
+    if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
+    // A recorded result never changes: once the run is over its log is immutable.
+    if (run.status !== 'running') reply.header('cache-control', 'public, max-age=31536000, immutable');
     return reply.type('text/plain; charset=utf-8').send(detail.log);
   });
 
@@ -79,16 +82,17 @@ const runs: WebRoute = async (app, { context }) => {
       caseParams.extend({ position: z.string().regex(/^[0-9]{1,3}$/, 'a capture number').transform(Number) }),
       request.params,
     );
-    const file = await results.pcap(runId, caseId, position);
-    if (!file) throw new NotFound(`no capture ${position} for case ${caseId} in run ${runId}`);
-    return sendArtifact(reply, context.runsDir, file, 'pcap', `run-${runId}-${caseId}-${path.basename(file)}`);
+    const [file, run] = await Promise.all([results.pcap(runId, caseId, position), results.run(runId)]);
+    if (!file || !run) throw new NotFound(`no capture ${position} for case ${caseId} in run ${runId}`);
+    return sendArtifact(reply, context, runId, file, 'pcap', `run-${runId}-${caseId}-${path.basename(file)}`, run.status !== 'running');
   });
 
   app.get('/artifacts/:id', async (request, reply) => {
     const { id: artifactId } = parse(z.object({ id }), request.params);
     const a = await results.artifact(artifactId);
     if (!a) throw new NotFound(`no artifact ${artifactId}`);
-    return sendArtifact(reply, context.runsDir, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`);
+    const run = await results.run(a.runId);
+    return sendArtifact(reply, context, a.runId, a.path, a.kind, `run-${a.runId}-${path.basename(a.path)}`, run !== undefined && run.status !== 'running');
   });
 };
 export default runs;

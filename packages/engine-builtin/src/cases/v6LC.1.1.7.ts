@@ -1,9 +1,12 @@
 // v6LC.1.1.7 Unrecognized Next Header (RFC 8200 §4, RFC 4443 §3.4): a Next Header value the NUT does not
-// know draws Parameter Problem code 1 pointing at the Next Header field.
+// know draws Parameter Problem code 1 pointing at the Next Header field (A); a header that is not the one the
+// Next Header names is read as the named one (B).
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
+import { echoRequest } from '../vocabulary/echo.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { pattern } from '../vocabulary/payload.js';
+import { expectIcmpError } from '../vocabulary/probe-outcomes.js';
 import { TN1 } from '../vocabulary/tester-nodes.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
@@ -39,4 +42,23 @@ const unrecognizedNextHeader: CaseDefinition = {
   },
 };
 
-export const cases: CaseDefinition[] = [unrecognizedNextHeader];
+/**
+ * TAHI's IP_NH_Unexpected: the IPv6 header says Hop-by-Hop (0) but a Fragment header follows (offset 0, M
+ * clear, Identification 0x00008700). Read as Hop-by-Hop options, as the NUT must, its last two octets are an
+ * unknown option of type 0x87 (10b: discard and report): Parameter Problem code 2 pointing at offset 46.
+ */
+const unexpectedNextHeader: CaseDefinition = {
+  id: 'v6LC.1.1.7-B',
+  title: 'Unrecognized Next Header: Part B: Unexpected Next Header in IPv6 Header',
+  rfc: 'RFC 8200 §4, §4.2',
+  appliesTo: ALL_MODES,
+  async run(ctx) {
+    const tn1 = ctx.node(TN1);
+    const fragmentHeader = Uint8Array.of(0, 0, 0, 0, 0, 0x87, 0); // after its Next Header: reserved, offset/M, Identification
+    const frame = { ...echoRequest(tn1, { mac: ctx.nutOn().mac, address: ctx.nutOn().linkLocal }, 0x1172), extensionHeaders: [{ type: 'raw' as const, protocol: 0, body: fragmentHeader }] };
+    const r = await expectIcmpError(ctx, frame, tn1.address, { type: 'parameter-problem', code: 2, pointer: 46 }, { rfc: 'RFC 8200 §4.2', what: 'a Fragment header behind Next Header 0 (Hop-by-Hop)' });
+    return 'failed' in r ? r.failed : pass('Parameter Problem code 2 pointer 46: the Fragment header was read as the Hop-by-Hop header the IPv6 header announced');
+  },
+};
+
+export const cases: CaseDefinition[] = [unrecognizedNextHeader, unexpectedNextHeader];

@@ -3,6 +3,7 @@
 import type { FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import { cutFragments, fragmentableLength } from '../vocabulary/fragments.js';
+import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { expectIcmpError, toTester } from '../vocabulary/probe-outcomes.js';
 import { echoTo, FRAGMENT_ID, tn } from '../vocabulary/reassembly.js';
@@ -10,16 +11,17 @@ import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 // A header chain longer than the first fragment: a 112-byte Destination Options (or Routing) header, the
 // first fragment carrying only 56 bytes of it. RFC 8200 §4.5: discard, Parameter Problem code 3 pointer 0.
-function incompleteChainCase(part: 'A' | 'B', header: 'destination-options' | 'routing'): CaseDefinition {
+function incompleteChainCase(part: 'A' | 'B' | 'C' | 'D', header: 'destination-options' | 'routing', global = false): CaseDefinition {
   return {
     id: `v6LC.1.3.6-${part}`,
-    title: `First Fragment Doesn't Contain All Headers: Part ${part}: ${header === 'routing' ? 'Routing Options' : 'Destination Options'} (Link-Local)`,
+    title: `First Fragment Doesn't Contain All Headers: Part ${part}: ${header === 'routing' ? 'Routing Options' : 'Destination Options'} (${global ? 'Global' : 'Link-Local'})`,
     rfc: 'RFC 8200 §4.5',
     appliesTo: ALL_MODES,
     async run(ctx) {
-      const from = tn(ctx, part === 'A' ? 0x6a : 0x6b);
+      const from = tn(ctx, 0x60 + part.charCodeAt(0), global);
+      const to = global ? (await nutGlobalOnLink0(ctx, from)).nut : undefined;
       const echo: FrameSpec = {
-        ...echoTo(ctx, from, 32),
+        ...echoTo(ctx, from, 32, to),
         extensionHeaders: [header === 'routing' ? { type: 'routing', routingType: 33, segmentsLeft: 0, data: new Uint8Array(108) } : { type: 'destination-options', options: [{ type: 1, data: new Uint8Array(108) }] }],
       };
       const [first, second] = cutFragments(echo, FRAGMENT_ID, [
@@ -36,4 +38,11 @@ function incompleteChainCase(part: 'A' | 'B', header: 'destination-options' | 'r
   };
 }
 
-export const cases: CaseDefinition[] = [incompleteChainCase('A', 'destination-options'), incompleteChainCase('B', 'routing')];
+// C and D are A and B at the global address (the router INDEX lists them as a second "Part A"/"Part B",
+// so router sets name only A and B).
+export const cases: CaseDefinition[] = [
+  incompleteChainCase('A', 'destination-options'),
+  incompleteChainCase('B', 'routing'),
+  incompleteChainCase('C', 'destination-options', true),
+  incompleteChainCase('D', 'routing', true),
+];

@@ -12,8 +12,12 @@ const RFC = 'RFC 4861 §6.3.7';
 const isRs = (f: DecodedFrame) => f.icmpv6?.type === 'router-solicitation';
 /** RTR_SOLICITATION_INTERVAL less RFC 7559's 10% randomisation. */
 const MIN_INTERVAL_MS = 3_600;
-/** How long after the third RS a fourth is looked for: RFC 7559's doubled interval (8 s + 10%) with margin. */
-const FOURTH_WINDOW_MS = 20_000;
+/**
+ * How long after the third RS a fourth is looked for. RFC 7559 doubles the interval each time (4 s, 8 s, then
+ * 16 s +- 10% before the 4th: Linux sent it 16.3 s and 18.5 s after the 3rd); a loaded NUT sends it later
+ * still, and a window that ends first turns the same kernel's WARN into a PASS run to run.
+ */
+const FOURTH_WINDOW_MS = 30_000;
 
 function checkRs(ctx: CaseContext, r: ReceivedFrame, n: number): CaseVerdict | undefined {
   const f = r.frame;
@@ -35,7 +39,8 @@ const routerSolicitations: CaseDefinition = {
   rfc: RFC,
   appliesTo: ['host', 'ipsec-end-node'],
   needsFreshNut: true,
-  timeoutMs: 70_000,
+  timeoutMs: 80_000,
+  timerBound: true,
   async run(ctx) {
     await restartInterface(ctx);
     const seen: ReceivedFrame[] = [];

@@ -26,7 +26,7 @@ interface Lan {
 /** Common Test Setup 1.1 for a router: a default route through TR1 on Link0; TN1 on Link0 with a global address. */
 async function routerWithDefaultViaTr1(ctx: CaseContext, n: number): Promise<Lan> {
   const link = ctx.nutOn();
-  const tr1 = ctx.node({ ...TR1, router: true });
+  const tr1 = ctx.node(TR1);
   await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'replace', 'default', 'via', tr1.address, 'dev', link.ifname]);
   ctx.onCleanup('remove the default route through TR1', async () => void (await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'del', 'default', 'via', tr1.address, 'dev', link.ifname])));
   const spec = tnWithMac('TN1', 0x2300 + n);

@@ -24,8 +24,8 @@ export const cases: CaseDefinition[] = [
     async run(ctx) {
       if (!ctx.hasLink('Link1')) throw new Error('a router case needs the NUT on Link0 and Link1');
       const link0 = ctx.nutOn();
-      const tr1 = ctx.node({ ...TR1, router: true });
-      const tr2 = ctx.node({ ...TR2, router: true });
+      const tr1 = ctx.node(TR1);
+      const tr2 = ctx.node({ ...TR2, isRouter: true });
       // Setup i: a static route to TN2's prefix through TR1.
       await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'replace', `${OFF_LINK_PREFIX}/64`, 'via', tr1.address, 'dev', link0.ifname]);
       ctx.onCleanup(`remove the route to ${OFF_LINK_PREFIX}/64`, async () => void (await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'del', `${OFF_LINK_PREFIX}/64`, 'via', tr1.address, 'dev', link0.ifname])));

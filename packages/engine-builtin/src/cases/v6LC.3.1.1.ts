@@ -3,6 +3,7 @@
 // address while it is tentative.
 import { solicitedNodeMulticast } from '@testlab/packet';
 import { fail, type CaseDefinition } from '../runner/case.js';
+import { DAD_CASE_ESTIMATE_MS } from '../vocabulary/dad-answers.js';
 import { dadProbeCase } from '../vocabulary/dad-outcome.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 
@@ -12,6 +13,7 @@ const dadSuccess: CaseDefinition = {
   rfc: 'RFC 4862 §5.4.2',
   appliesTo: ALL_MODES,
   needsFreshNut: true,
+  timeoutMs: DAD_CASE_ESTIMATE_MS,
   run: (ctx) =>
     dadProbeCase(ctx, {
       rfc: 'RFC 4862 §5.4',

@@ -18,8 +18,8 @@ export const cases: CaseDefinition[] = (
     expected: MIN_MTU,
     rfc: 'RFC 8201 §4',
     // A Packet Too Big announcing more than the current estimate must not raise it (RFC 8201 §4).
-    then: async (ctx, p) => {
-      await packetTooBig(ctx, p, p.from, bigger, 0, 2);
+    then: async (ctx, p, last) => {
+      await packetTooBig(ctx, p, p.from, bigger, last.largest, 0, 'the larger fragment of its last Echo Reply');
       return answeredWithin(ctx, p, 3, MIN_MTU, 'RFC 8201 §4', `after a second Packet Too Big announcing ${bigger} (no increase)`);
     },
   }),

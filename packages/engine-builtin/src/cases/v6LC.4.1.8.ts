@@ -2,7 +2,7 @@
 // from an RA's MTU option.
 import { multicastMac } from '@testlab/packet';
 import { pass, type CaseDefinition } from '../runner/case.js';
-import { answeredWithin, onLinkPath, wholeAtFirst } from '../vocabulary/path-mtu.js';
+import { answeredWithin, isVerdict, onLinkPath, wholeAtFirst } from '../vocabulary/path-mtu.js';
 import { ETHERNET_MTU, MIN_MTU } from '../vocabulary/tahi-network.js';
 import { TR1 } from '../vocabulary/tester-nodes.js';
 import { sleep } from '../vocabulary/timing.js';
@@ -17,7 +17,7 @@ const raMtuOption: CaseDefinition = {
     const p = onLinkPath(ctx, 0x80);
     const tr1 = ctx.node(TR1);
     const first = await wholeAtFirst(ctx, p);
-    if (first) return first;
+    if (isVerdict(first)) return first;
     const ra = (mtu: number, note: string) =>
       ctx.link().send(
         {

@@ -1,8 +1,9 @@
 // v6LC.5.1.3 Destination Unreachable Message Generation (RFC 4443 §3.1): code 0 from a router with no route to
-// the destination (A), code 4 for a UDP datagram to a closed port at the link-local (C) or global (D) address.
-import { pass, type CaseDefinition } from '../runner/case.js';
+// the destination (A), code 3 when the next hop does not answer (B), code 4 for a UDP datagram to a closed port
+// at the link-local (C) or global (D) address, code 2 for a link-local source beyond its link (E).
+import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import { CLOSED_PORT, udpTo } from '../vocabulary/closed-port.js';
-import { across } from '../vocabulary/forwarding.js';
+import { across, forwardedRequest } from '../vocabulary/forwarding.js';
 import { globalPeers } from '../vocabulary/global-address.js';
 import { ALL_MODES, ROUTER_MODES } from '../vocabulary/nut-modes.js';
 import { expectIcmpError } from '../vocabulary/probe-outcomes.js';
@@ -46,4 +47,38 @@ const portUnreachableGlobal: CaseDefinition = {
   },
 };
 
-export const cases: CaseDefinition[] = [routeUnreachable, portUnreachableLinkLocal, portUnreachableGlobal];
+/** Part B: the next hop on Link1 never answers the router's Neighbor Solicitations: code 3, once resolution gives up. */
+const addressUnreachable: CaseDefinition = {
+  id: 'v6LC.5.1.3-B',
+  title: 'Destination Unreachable Message Generation: Part B: Address Unreachable - Routers Only',
+  rfc: 'RFC 4443 §3.1',
+  appliesTo: ROUTER_MODES,
+  async run(ctx) {
+    const a = across(ctx, 0x3b);
+    // Three solicitations a second apart (RFC 4861 §7.2.2), then the error: allow for a loaded VM.
+    const r = await expectIcmpError(ctx, a.request({ to: UNANSWERED_ON_LINK1 }), a.tn1.address, { type: 'destination-unreachable', code: 3 }, { rfc: 'RFC 4443 §3.1, RFC 4861 §7.2.2', what: `an Echo Request to ${UNANSWERED_ON_LINK1} (on Link1, nobody answers for it)`, windowMs: 10_000 });
+    return 'failed' in r ? r.failed : pass('Destination Unreachable code 3 (address unreachable) after address resolution on Link1 failed');
+  },
+};
+
+/** Part E: a packet from TN1's link-local address cannot leave Link0: code 2 (beyond scope of source address). */
+const beyondScope: CaseDefinition = {
+  id: 'v6LC.5.1.3-E',
+  title: 'Destination Unreachable Message Generation: Part E: Beyond Scope of Source Address - Routers Only',
+  rfc: 'RFC 4443 §3.1',
+  appliesTo: ROUTER_MODES,
+  async run(ctx) {
+    const a = across(ctx, 0x3e);
+    // TN1 answers for its link-local address too: the router must resolve it to deliver the error.
+    const linkLocal = ctx.node({ name: 'TN1', mac: a.tn1.mac }).address;
+    const request = a.request();
+    const r = await expectIcmpError(ctx, { ...request, ipv6: { ...request.ipv6!, src: linkLocal } }, linkLocal, { type: 'destination-unreachable', code: 2 }, { rfc: 'RFC 4443 §3.1', what: `an Echo Request from TN1's link-local address to TN2 on Link1` });
+    if ('failed' in r) return r.failed;
+    if (ctx.link('Link1').seenSinceSend(forwardedRequest(a)) !== 'nothing') return fail('RFC 4443 §3.1', 'the packet not forwarded beyond the scope of its source', 'it forwarded on Link1');
+    return pass('Destination Unreachable code 2 (beyond scope of source address); nothing forwarded');
+  },
+};
+
+const UNANSWERED_ON_LINK1 = '3ffe:501:ffff:101::dead';
+
+export const cases: CaseDefinition[] = [routeUnreachable, addressUnreachable, portUnreachableLinkLocal, portUnreachableGlobal, beyondScope];

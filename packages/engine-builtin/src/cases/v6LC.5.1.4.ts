@@ -6,6 +6,7 @@ import { ROUTER_MODES } from '../vocabulary/nut-modes.js';
 import { expectIcmpError } from '../vocabulary/probe-outcomes.js';
 import { ETHERNET_MTU, MIN_MTU } from '../vocabulary/tahi-network.js';
 import { sleep } from '../vocabulary/timing.js';
+import { withoutMulticastRouting } from '../vocabulary/multicast-routing.js';
 
 const packetTooBigGeneration: CaseDefinition = {
   id: 'v6LC.5.1.4-A',
@@ -28,4 +29,13 @@ const packetTooBigGeneration: CaseDefinition = {
   },
 };
 
-export const cases: CaseDefinition[] = [packetTooBigGeneration];
+/** Part B: a packet to a multicast group with a listener behind a smaller Link1: needs multicast forwarding. */
+const packetTooBigMulticast: CaseDefinition = {
+  id: 'v6LC.5.1.4-B',
+  title: 'Packet Too Big Message Generation (Routers Only): Part B: Multicast Destination',
+  rfc: 'RFC 4443 §3.2, §2.4 (e.3)',
+  appliesTo: ROUTER_MODES,
+  run: (ctx) => withoutMulticastRouting(ctx),
+};
+
+export const cases: CaseDefinition[] = [packetTooBigGeneration, packetTooBigMulticast];

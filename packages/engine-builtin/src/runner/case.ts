@@ -17,6 +17,12 @@ export interface CaseDefinition {
    * failure, interface restarts): the suite boots one for it and discards it afterwards.
    */
   needsFreshNut?: boolean;
+  /**
+   * The verdict rests on when the NUT's timers fire (reassembly time, RS delays, address lifetimes), timed
+   * on the tester's clock: the pool runs only a few such cases at once (case-queue.ts) so a loaded host
+   * still sends and reads their frames on time.
+   */
+  timerBound?: boolean;
   /** The longest the case may take before the engine calls it an ERROR (harness trouble). */
   timeoutMs?: number;
   run(ctx: CaseContext): Promise<CaseVerdict>;

@@ -76,6 +76,14 @@ export class CaseContext {
     return r.stdout;
   }
 
+  /** A command on the NUT whose exit status is part of the evidence (ping without an answer exits 1): logged, never throws on a non-zero exit. */
+  async nutExec(argv: string[], timeoutMs = 15_000): Promise<{ code: number; stdout: string; stderr: string }> {
+    this.log(`NUT$ ${argv.join(' ')}`);
+    const r = await this.nut.exec(argv, { timeoutMs });
+    this.log(`NUT exit ${r.code}${r.stdout.trim() ? `: ${r.stdout.trim().split('\n').slice(-2).join(' / ')}` : ''}`);
+    return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
   log(text: string): void {
     this.lines.push(`${String(Date.now() - this.started).padStart(6)} ms  ${text}`);
   }

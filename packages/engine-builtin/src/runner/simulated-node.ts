@@ -9,17 +9,18 @@ export interface SimulatedNodeSpec {
   /** Defaults to the EUI-64 link-local address of the MAC. */
   address?: string;
   /**
-   * A router (TR1, TR2) answers with the Router flag set: an NA without it tells the NUT the node stopped
-   * being a router, and the NUT drops its routes through it (RFC 4861 §7.2.5).
+   * A router the tester plays (TR1, TR2) answers with the Router flag set: an NA without it tells the NUT
+   * the node stopped being a router, and the NUT drops it as a default router and its routes through it
+   * (RFC 4861 §7.2.5). TR1 (tester-nodes.ts) has it set.
    */
-  router?: boolean;
+  isRouter?: boolean;
 }
 
 export class SimulatedNode {
   readonly name: string;
   readonly mac: string;
   readonly address: string;
-  readonly router: boolean;
+  readonly isRouter: boolean;
   private readonly stop: () => void;
 
   constructor(
@@ -29,7 +30,7 @@ export class SimulatedNode {
     this.name = spec.name;
     this.mac = spec.mac;
     this.address = normalizeIpv6(spec.address ?? linkLocalFromMac(spec.mac));
-    this.router = spec.router ?? false;
+    this.isRouter = spec.isRouter ?? false;
     this.stop = link.onReceive((r) => void this.answerSolicitation(r));
   }
 
@@ -49,9 +50,9 @@ export class SimulatedNode {
         icmpv6: {
           type: 'neighbor-advertisement',
           target: this.address,
+          router: this.isRouter,
           solicited: !fromUnspecified,
           override: true,
-          router: this.router,
           options: [{ type: 'target-lla', mac: this.mac }],
         },
       },

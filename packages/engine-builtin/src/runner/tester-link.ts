@@ -88,6 +88,11 @@ export class TesterLink {
     return `${shown.join('; ')}${seen.length > 3 ? `; and ${seen.length - 3} more` : ''}`;
   }
 
+  /** Frames since the last send that match, as received: what a case quotes back (a Packet Too Big quotes a packet the NUT sent). */
+  framesSinceSend(match: (f: DecodedFrame) => boolean): ReceivedFrame[] {
+    return this.received.slice(this.mark).filter((r) => match(r.frame));
+  }
+
   /** Simulated nodes (ND responders) subscribe here; they see every frame the NUT sends. */
   onReceive(listener: (r: ReceivedFrame) => void): () => void {
     this.listeners.add(listener);

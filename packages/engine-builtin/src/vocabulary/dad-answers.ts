@@ -10,6 +10,12 @@ import { ND_TN1 } from './tester-nodes.js';
 
 const RFC_DAD = 'RFC 4862 §5.4.3';
 
+/**
+ * How long a DAD case takes at most: interface restart, the probe within 4 s, DAD's end within RetransTimer
+ * + 3.5 s, the Echo Request answered within 3 s, and the SSH round trips of a loaded NUT (typically 5 s).
+ */
+export const DAD_CASE_ESTIMATE_MS = 20_000;
+
 /** A DAD probe of TN1's own for `target` (the NUT's tentative address unless told otherwise). */
 export function dadNs(dad: ReceivedFrame, target?: string): FrameSpec {
   const t = target ?? probeTarget(dad);
@@ -35,6 +41,7 @@ export function dadCase(id: string, title: string, expected: DadOutcome, what: s
     rfc: RFC_DAD,
     appliesTo: ALL_MODES,
     needsFreshNut: true,
+    timeoutMs: DAD_CASE_ESTIMATE_MS,
     run: (ctx) => dadProbeCase(ctx, { rfc: RFC_DAD, expected, inject: { what, frame } }),
     ...extra,
   };

@@ -7,10 +7,10 @@ import { fail, pass } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
 import { echoRequest } from './echo.js';
-import { awaitEchoReply, type Piece } from './fragments.js';
+import { awaitEchoReply, cutFragments, type Piece } from './fragments.js';
 import { globalOf } from './global-address.js';
 import { pattern } from './payload.js';
-import { expectSilence, toTester } from './probe-outcomes.js';
+import { describeAnswer, isAnswer, toTester } from './probe-outcomes.js';
 import { tnWithMac } from './tester-nodes.js';
 import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
@@ -24,9 +24,9 @@ export function tn(ctx: CaseContext, n: number, global = false): SimulatedNode {
 }
 
 /** An Echo Request with `dataLength` bytes of data from `from` to the NUT's link-local address. */
-export function echoTo(ctx: CaseContext, from: SimulatedNode, dataLength: number, address?: string): FrameSpec {
+export function echoTo(ctx: CaseContext, from: SimulatedNode, dataLength: number, address?: string, seq = 1): FrameSpec {
   const nut = ctx.nutOn();
-  return echoRequest(from, { mac: nut.mac, address: address ?? nut.linkLocal }, ECHO_ID, 1, pattern(dataLength));
+  return echoRequest(from, { mac: nut.mac, address: address ?? nut.linkLocal }, ECHO_ID, seq, pattern(dataLength));
 }
 
 export async function sendAll(ctx: CaseContext, frames: FrameSpec[], note: string, gapMs = 0): Promise<void> {
@@ -44,13 +44,36 @@ export async function answeredAfterReassembly(ctx: CaseContext, from: SimulatedN
   return pass(`${what}: reassembled and answered (${reply.packetSizes.join(' + ')} bytes)`);
 }
 
-/** Sends the fragments; they must not make a datagram: no Echo Reply (and the NUT stays alive). */
-export async function notReassembled(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string) {
-  const last = frames.pop()!;
+/**
+ * Sends the fragments; they must not make a datagram: nothing may answer them within `windowMs` (no Echo
+ * Reply, no error), and a well-formed fragmented Echo Request must be answered afterwards: a NUT that
+ * reassembles nothing would pass the silence for the wrong reason.
+ */
+export async function notReassembled(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string, o: { windowMs?: number; address?: string } = {}) {
   await sendAll(ctx, frames, what);
-  const failed = await expectSilence(ctx, last, from.address, from, { rfc, what: `${what} (last fragment)` });
-  return failed ?? pass(`${what}: not reassembled, nothing answered`);
+  const answer = await ctx.link().expectNothing(isAnswer(from.address), o.windowMs ?? ANSWER_WINDOW_MS);
+  if (answer) return fail(rfc, `${what} discarded, nothing sent in answer`, `${describeAnswer(answer)} in answer`);
+  return (await reassemblesControl(ctx, from, o.address)) ?? pass(`${what}: not reassembled, nothing answered; a well-formed fragmented request still is`);
 }
+
+/** The control after a silence: an Echo Request in two well-formed fragments must be reassembled and answered. */
+export async function reassemblesControl(ctx: CaseContext, from: SimulatedNode, address?: string) {
+  const frames = cutFragments(echoTo(ctx, from, 128, address, CONTROL_SEQ), FRAGMENT_ID + 0x100, TWO_PIECES);
+  await sendAll(ctx, frames, 'control: a well-formed Echo Request in two fragments');
+  const reply = await awaitEchoReply(ctx.link(), from.address, ECHO_ID, CONTROL_SEQ, ANSWER_WINDOW_MS);
+  if (!reply) return fail('RFC 8200 §4.5', 'an Echo Reply to the control Echo Request in two well-formed fragments (silence from a NUT that reassembles nothing proves nothing)', ctx.link().seenSinceSend(toTester(from.address)));
+  return undefined;
+}
+
+const CONTROL_SEQ = 0x7e;
+
+/** TAHI's fragmented Echo Request (F_Reassembly_*.def): 80 octets of data, 88 of ICMPv6, cut 32 + 32 + 24. */
+export const TAHI_DATA = 80;
+export const THREE_PIECES: Piece[] = [
+  { start: 0, end: 32 },
+  { start: 32, end: 64 },
+  { start: 64, end: 88 },
+];
 
 /** An Echo Request in two fragments (64 + 72 bytes of its 136-byte fragmentable part, 128 bytes of data). */
 export const TWO_PIECES: Piece[] = [

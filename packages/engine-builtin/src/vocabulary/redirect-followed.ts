@@ -35,7 +35,7 @@ const isBareTlla = (options: NdOptionSpec[]) => options.some((o) => o.type === '
 
 /** TAHI's setup b) of 2.3.4-2.3.9: the router pings the NUT and answers its solicitation, so its entry is REACHABLE. */
 export async function routerKnown(ctx: CaseContext, router: BareNode, seq: number): Promise<CaseVerdict | undefined> {
-  ctx.node({ ...router, router: true });
+  ctx.node({ ...router, isRouter: true });
   await echoFrom(ctx, router, seq, `${router.name} pings the NUT and answers its solicitation (setup: ${router.name} REACHABLE)`);
   if (!(await ctx.link().expect(echoReplyTo(router, seq), ANSWER_WINDOW_MS))) return fail('RFC 4861 §7.2.2', `an Echo Reply to ${router.name} (setup)`, ctx.link().seenSinceSend());
   return undefined;

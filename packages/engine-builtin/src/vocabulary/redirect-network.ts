@@ -38,8 +38,8 @@ export interface RedirectHost {
  * (an NA without the Router flag would make the NUT drop its default route, RFC 4861 §7.2.5).
  */
 export async function hostBehindTr1(ctx: CaseContext): Promise<RedirectHost> {
-  const tr1 = ctx.node({ ...TR1, router: true });
-  const tr1Global = ctx.node({ ...TR1, address: globalOf(TR1.mac), router: true });
+  const tr1 = ctx.node(TR1);
+  const tr1Global = ctx.node({ ...TR1, address: globalOf(TR1.mac) });
   const { nut } = await nutGlobalOnLink0(ctx, tr1Global, { defaultRouter: true });
   // A Redirect leaves a route for TN1 behind (Linux: an exception route); the next case must not inherit it.
   ctx.onCleanup('forget the routes Redirects made', async () => {

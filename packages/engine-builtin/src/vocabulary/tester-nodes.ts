@@ -5,8 +5,8 @@ import { normalizeIpv6, linkLocalFromMac } from '@testlab/packet';
 /** TAHI's TN1 on Link0 (tn.def): a made-up MAC whose EUI-64 link-local is fe80::200:ff:fe00:100. */
 export const TN1 = { name: 'TN1', mac: '00:00:00:00:01:00' } as const;
 
-/** TAHI's TR1 on Link0, the router the tester plays for host NUTs (RA sender, default router). */
-export const TR1 = { name: 'TR1', mac: '00:00:00:00:a0:a0' } as const;
+/** TAHI's TR1 on Link0, the router the tester plays for host NUTs (RA sender, default router): its NAs say R. */
+export const TR1 = { name: 'TR1', mac: '00:00:00:00:a0:a0', isRouter: true } as const;
 
 /** A tester node with its own MAC (and so its own EUI-64 address): distinct peers keep ICMPv6 rate limits and PMTU state apart. */
 export function tnWithMac(name: string, lastBytes: number): { name: string; mac: string } {

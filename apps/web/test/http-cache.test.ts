@@ -1,0 +1,100 @@
+// Many readers: a finished run's pages are validated by an ETag (a client that has them gets a 304, the
+// server renders them once), a running run's are never kept, a finished run's files are immutable, and the
+// matrix is kept until the store's change stamp moves.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { build } from '../src/app.js';
+import { addRun, openLab, type Lab } from './fixture.js';
+
+let lab: Lab;
+let app: ReturnType<typeof build>;
+before(async () => {
+  lab = await openLab();
+  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+});
+after(async () => {
+  await app.close();
+  await lab.cleanup();
+});
+
+test("a finished run's page: ETag, revalidated with a 304; a running run's page is never kept", async () => {
+  const done = await addRun(lab, { version: '6.12', verdicts: { 'v6LC.1.1.1': 'PASS' } });
+  const first = await app.inject({ url: `/runs/${done}` });
+  assert.equal(first.statusCode, 200);
+  const etag = first.headers.etag as string;
+  assert.match(etag, new RegExp(`^"run-${done}-done-`));
+  assert.equal(first.headers['cache-control'], 'no-cache');
+  const again = await app.inject({ url: `/runs/${done}`, headers: { 'if-none-match': etag } });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+  for (const url of [`/api/runs/${done}`, `/api/runs/${done}/results`, `/runs/${done}/cases/v6LC.1.1.1`]) {
+    const r = await app.inject({ url });
+    assert.equal(r.headers.etag, etag, url);
+    assert.equal((await app.inject({ url, headers: { 'if-none-match': `W/${etag}, "other"` } })).statusCode, 304, url);
+  }
+  const running = await addRun(lab, { version: '6.13-rc1', verdicts: {}, status: 'running' });
+  const live = await app.inject({ url: `/runs/${running}` });
+  assert.equal(live.headers.etag, undefined);
+  assert.equal(live.headers['cache-control'], 'no-store');
+});
+
+test("a finished run's files and case logs are immutable; a running run's are not", async () => {
+  const done = lab.runs.get('6.12')!;
+  const [artifact] = await lab.results.artifactsWithIds(done);
+  assert.equal((await app.inject({ url: `/artifacts/${artifact!.id}` })).headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal((await app.inject({ url: `/runs/${done}/cases/v6LC.1.1.1/pcaps/0` })).headers['cache-control'], 'public, max-age=31536000, immutable');
+  assert.equal((await app.inject({ url: `/runs/${done}/cases/v6LC.1.1.1/log` })).headers['cache-control'], 'public, max-age=31536000, immutable');
+  const running = lab.runs.get('6.13-rc1')!;
+  const [live] = await lab.results.artifactsWithIds(running);
+  assert.equal((await app.inject({ url: `/artifacts/${live!.id}` })).headers['cache-control'], 'no-cache');
+});
+
+test('the matrix is kept until a run starts, ends or gets its diffs', async () => {
+  const first = await app.inject({ url: '/api/matrix' });
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^"matrix-/);
+  assert.equal((await app.inject({ url: '/api/matrix', headers: { 'if-none-match': etag } })).statusCode, 304);
+  await addRun(lab, { version: '6.12.1', verdicts: { 'v6LC.1.1.1': 'FAIL' } });
+  await new Promise((r) => setTimeout(r, 1100)); // the stamp is asked at most once a second
+  const after = await app.inject({ url: '/api/matrix', headers: { 'if-none-match': etag } });
+  assert.equal(after.statusCode, 200);
+  assert.notEqual(after.headers.etag, etag);
+  assert.ok((after.json() as { rows: { kernelVersion: string }[] }).rows.some((r) => r.kernelVersion === '6.12.1'));
+});
+
+test('a crowd asking for a page not kept yet waits for one rendering of it', async () => {
+  // Counted at the store: each rendering of the API matrix reads the matrix once.
+  let reads = 0;
+  const real = lab.results;
+  const counted = new Proxy(real, {
+    get(target, name) {
+      if (name === 'matrix') return (...args: Parameters<typeof real.matrix>) => (reads++, real.matrix(...args));
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const crowdApp = build({ store: lab.store, results: counted, runsDir: lab.runsDir });
+  try {
+    const answers = await Promise.all(Array.from({ length: 50 }, () => crowdApp.inject({ url: '/api/matrix' })));
+    assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [200]);
+    assert.equal(new Set(answers.map((a) => a.body)).size, 1);
+    assert.equal(reads, 1, 'rendered once for 50 visitors');
+  } finally {
+    await crowdApp.close();
+  }
+});
+
+test("a case's history is kept and validated until the store's change stamp moves", async () => {
+  const url = '/history/v6LC.1.1.1?testset=phase2-host&nut=qemu';
+  const first = await app.inject({ url });
+  assert.equal(first.statusCode, 200);
+  const etag = first.headers.etag as string;
+  assert.match(etag, /^"history-/);
+  assert.equal((await app.inject({ url, headers: { 'if-none-match': etag } })).statusCode, 304);
+  await addRun(lab, { version: '6.12.2', verdicts: { 'v6LC.1.1.1': 'FAIL' } });
+  await new Promise((r) => setTimeout(r, 1100)); // the stamp is asked at most once a second
+  const after = await app.inject({ url, headers: { 'if-none-match': etag } });
+  assert.equal(after.statusCode, 200);
+  assert.ok(after.body.includes('6.12.2'), 'the new run is in the history');
+  assert.equal((await app.inject({ url: '/history/v6LC.0.0.0' })).statusCode, 404, 'an unknown case is still a 404');
+});

@@ -1,0 +1,87 @@
+// RFC 8200 §4.5's 60-second reassembly timer seen from the wire: after an incomplete datagram whose first
+// fragment arrived, the NUT abandons it and sends Time Exceeded code 1 (fragment reassembly time exceeded)
+// quoting that first fragment. TAHI waits up to 65 s and calls one before 55 s too early; these cases wait
+// longer, and call one after 65 s late, a WARN, not a FAIL: a 60 s kernel timer may fire 2 s late (timer
+// wheel at HZ=250), and a TCG NUT starved of CPU on a loaded lab was seen sending it after 84-86 s.
+import { normalizeIpv6 } from '@testlab/packet';
+import { fail, pass, warn, type CaseVerdict } from '../runner/case.js';
+import type { CaseContext } from '../runner/context.js';
+import { nutSecondsBetween, readReassemblyCounters, silenceExplained, type ReassemblyCounters } from './nut-reassembly-counters.js';
+import { toTester } from './probe-outcomes.js';
+import { MIN_MTU } from './tahi-network.js';
+
+export const REASSEMBLY_TIMEOUT_S = 60;
+/** TAHI's exceed_min / exceed_max: 60 s ± 5 s. */
+export const TIMER_SLACK_S = 5;
+/** How long the tester waits at most before calling the Time Exceeded missing. */
+export const LATE_LIMIT_S = 95;
+/**
+ * How long a case that must see no Time Exceeded listens: as long as one that waits for it (TAHI listens 65 s;
+ * a late one would slip past that into the next case, and the case would pass for the wrong reason).
+ */
+export const SILENCE_MS = LATE_LIMIT_S * 1000;
+/** What a case that waits on the timer declares as its timeoutMs: the wait, setup and a control after it. */
+export const TIMER_CASE_TIMEOUT_MS = 130_000;
+
+export interface TimeExceededWait {
+  /** The tester node the first fragment came from (the error goes to its address). */
+  to: string;
+  /** The first fragment as sent (its IPv6 header must start the quote). */
+  first: Uint8Array;
+  /** When the first fragment left the tester (Date.now()). */
+  sentAt: number;
+  /** The NUT's address the fragments went to: the error must come from it (RFC 4443 §2.2 (a)). */
+  nutAddress: string;
+  /** "an Echo Request whose middle fragment never came". */
+  what: string;
+  rfc: string;
+  /** The NUT's reassembly counters read just before the first fragment went out (readReassemblyCounters). */
+  countersBefore?: ReassemblyCounters;
+}
+
+/**
+ * Waits for the NUT's Time Exceeded code 1 about the incomplete datagram and judges it as TAHI does: none,
+ * an Echo Reply (the datagram was put together wrongly), one before 55 s, a wrong code, source or quote
+ * FAIL; one after 65 s WARN.
+ */
+export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWait): Promise<CaseVerdict> {
+  const link = ctx.link();
+  const expected = `Time Exceeded code 1 for ${w.what}, ${REASSEMBLY_TIMEOUT_S} s (± ${TIMER_SLACK_S} s) after its first fragment`;
+  const left = LATE_LIMIT_S * 1000 - (Date.now() - w.sentAt);
+  const got = await link.expect((f) => toTester(w.to)(f) && (f.icmpv6?.type === 'time-exceeded' || f.icmpv6?.type === 'echo-reply'), Math.max(0, left));
+  if (!got) {
+    // The NUT's own counters say whether it timed the datagram out at all: silence is the kernel's FAIL only
+    // when they show it ignored the fragments or sent nothing; when its timer had not run, or its error was
+    // lost, the lab could not judge (an ERROR: thrown).
+    const why = w.countersBefore ? silenceExplained(w.countersBefore, await readReassemblyCounters(ctx)) : undefined;
+    if (why && 'lab' in why) throw new Error(`no Time Exceeded in ${LATE_LIMIT_S} s and the lab cannot judge why: ${why.lab}`);
+    return fail(w.rfc, expected, `nothing in ${LATE_LIMIT_S} s: ${why ? why.nut : 'the NUT ignored the fragments or never timed the datagram out'}`);
+  }
+  const m = got.frame.icmpv6!;
+  if (m.type === 'echo-reply') return fail(w.rfc, `${w.what} never reassembled (no Echo Reply)`, 'an Echo Reply: the NUT put together fragments that do not make one datagram');
+  if (m.type !== 'time-exceeded') throw new Error('unreachable');
+  const after = (got.atMs - w.sentAt) / 1000;
+  const seen = `Time Exceeded code ${m.code} after ${after.toFixed(1)} s`;
+  if (m.code !== 1) return fail('RFC 4443 §3.3', expected, seen);
+  if (after < REASSEMBLY_TIMEOUT_S - TIMER_SLACK_S) return fail(w.rfc, expected, `${seen}: too early`);
+  const src = normalizeIpv6(got.frame.ipv6!.src);
+  if (src !== normalizeIpv6(w.nutAddress)) return fail('RFC 4443 §2.2 (a)', `the Time Exceeded from ${w.nutAddress}, the address the fragments went to`, `it from ${src}`);
+  const size = got.bytes.length - 14;
+  if (size > MIN_MTU) return fail('RFC 4443 §2.4 (c)', `the Time Exceeded no larger than ${MIN_MTU} octets`, `${size} octets`);
+  const ours = w.first.subarray(14, 54);
+  if (m.invoking.length < 40 || m.invoking.subarray(0, 40).some((b, i) => b !== ours[i])) {
+    return fail('RFC 8200 §4.5', 'the Time Exceeded quoting the first fragment', `${m.invoking.length} quoted octets not starting with the first fragment's IPv6 header`);
+  }
+  if (after > REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S) {
+    // Late by the tester's clock: was it late by the NUT's? Its tick clock from before the first fragment to
+    // now bounds the NUT's own time to the error from above; within TAHI's window there, the timer was on time
+    // and the VM's lost ticks (a starved TCG guest) made it late: the kernel's PASS.
+    const now = w.countersBefore?.tickMs !== undefined ? await readReassemblyCounters(ctx) : undefined;
+    const own = now ? nutSecondsBetween(w.countersBefore!, now) : undefined;
+    if (own?.clock === 'tick' && own.seconds >= REASSEMBLY_TIMEOUT_S - TIMER_SLACK_S && own.seconds <= REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S) {
+      return pass(`${seen} by the tester's clock but within ${own.seconds.toFixed(1)} s of the NUT's own tick clock (/proc/stat): on time for the NUT, whose VM lost ticks; from ${src}, quoting the first fragment`);
+    }
+    return warn(w.rfc, expected, `${seen}: late (TAHI waits ${REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S} s)${own ? `; ${own.seconds.toFixed(1)} s of the NUT's ${own.clock === 'tick' ? 'tick clock' : 'clock'}` : ''}`);
+  }
+  return pass(`${seen} from ${src}, quoting the first fragment`);
+}

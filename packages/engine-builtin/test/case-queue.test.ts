@@ -1,0 +1,44 @@
+// The pool's case queue: at most `timerLimit` timer-bound cases at once, other cases taken past them meanwhile,
+// a NUT waiting only when nothing but timer-bound cases is left, and every waiting NUT released at the end.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CaseQueue } from '../src/case-queue.js';
+
+const c = (name: string, timerBound = false) => ({ name, def: { timerBound } });
+
+test('a free NUT takes the next case past timer-bound ones while the limit is reached', async () => {
+  const q = new CaseQueue([c('t1', true), c('t2', true), c('t3', true), c('a'), c('b')], 2);
+  const t1 = await q.take();
+  const t2 = await q.take();
+  assert.deepEqual([t1?.name, t2?.name], ['t1', 't2']);
+  assert.equal((await q.take())?.name, 'a', 't3 waits: two timer-bound cases run');
+  assert.equal(q.timerBoundRunning, 2);
+  q.finished(t1!);
+  assert.equal((await q.take())?.name, 't3', 'a freed slot goes to the next timer-bound case in queue order');
+  assert.equal((await q.take())?.name, 'b');
+  assert.equal(await q.take(), undefined);
+});
+
+test('with only timer-bound cases left a NUT waits for a slot, and waiters are released when the queue runs dry', async () => {
+  const q = new CaseQueue([c('t1', true), c('t2', true)], 1);
+  const t1 = await q.take();
+  let second: string | undefined = 'pending';
+  const waiting = q.take().then((t) => (second = t?.name));
+  const third = q.take();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(second, 'pending', 'no second timer-bound case while one runs');
+  q.finished(t1!);
+  await waiting;
+  assert.equal(second, 't2');
+  q.finished({ name: 't2', def: { timerBound: true } });
+  assert.equal(await third, undefined, 'the other waiter ends once nothing is left');
+});
+
+test('a case put back (its NUT did not come up) frees its slot and is taken first', async () => {
+  const q = new CaseQueue([c('t1', true), c('a')], 1);
+  const t1 = await q.take();
+  q.putBack(t1!);
+  assert.equal(q.timerBoundRunning, 0);
+  assert.equal((await q.take())?.name, 't1');
+  assert.throws(() => new CaseQueue([], 0), /at least 1/);
+});
