@@ -2,34 +2,22 @@
 // a case that cannot FAIL for the right reason proves nothing when it passes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, runCases, type CaseDefinition } from '../src/index.js';
-import { FAKE_NUT_MAC, linkPair, startFakeNut, type Misbehaviour } from './fake-nut.js';
+import { caseCatalogue, type CaseDefinition } from '../src/index.js';
+import { FAKE_NUT_MAC, startFakeNut, type Misbehaviour } from './fake-nut.js';
+import { runCaseOnFake } from './run-on-fake.js';
 
-async function runAgainstFake(id: string, bad: Misbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  return runDefinition(def, bad, mode);
-}
+const runAgainstFake = (id: string, bad: Misbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> => runDefinition(id, bad, mode);
 
-async function runDefinition(def: CaseDefinition, bad: Misbehaviour, mode: NutMode): Promise<CaseResult> {
-  const [tester, nutEnd] = linkPair();
-  const stop = startFakeNut(nutEnd, bad);
-  const dir = await mkdtemp(path.join(tmpdir(), 'case-'));
-  try {
-    const [result] = await runCases([def], {
-      nut: { links: [{ name: 'Link0', nutMac: FAKE_NUT_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: async () => ({ code: 0, stdout: '', stderr: '' }) },
-      mode,
-      links: new Map([['Link0', tester]]),
-      artifactsDir: dir,
-    });
-    return result!;
-  } finally {
-    stop();
-  }
+function runDefinition(def: string | CaseDefinition, bad: Misbehaviour, mode: NutMode): Promise<CaseResult> {
+  return runCaseOnFake(def, {
+    mode,
+    macs: [FAKE_NUT_MAC],
+    start: ([link]) => {
+      const stop = startFakeNut(link!, bad);
+      return { exec: async () => ({ code: 0, stdout: '', stderr: '' }), stop: () => stop() };
+    },
+  });
 }
 
 const expectations: Array<{ id: string; bad: Misbehaviour; reason: RegExp }> = [

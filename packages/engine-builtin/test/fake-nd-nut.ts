@@ -4,7 +4,8 @@
 // one of those things wrong, so each case is shown to FAIL for the right reason. Not a stand-in for the
 // kernel in end-to-end tests (those boot a real Linux).
 import type { ExecResult, Link, NutMode } from '@testlab/core';
-import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NdMisbehaviour {
@@ -90,13 +91,9 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
   const addresses = new Map<string, 'tentative' | 'preferred'>([[ll, 'preferred']]);
   const neighbors = new Map<string, Neighbor>();
   let hopLimit = 64;
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const valid = (f: DecodedFrame, minLength: number): boolean =>
     Boolean(bad.skipNdValidation) ||
     (f.ipv6?.hopLimit === 255 && f.icmpv6 !== undefined && f.icmpv6.checksumOk && f.icmpv6.code === 0 && f.icmpv6.length >= minLength && !f.errors.some((e) => /length 0/.test(e)));
@@ -171,7 +168,7 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
     }
   };
 
-  const stopListening = link.onFrame((bytes) => {
+  node.listen((bytes) => {
     const f = decodeFrame(bytes);
     if (!f.ipv6 || !f.eth || f.ipv6.version !== 6) return;
     const src = normalizeIpv6(f.ipv6.src);
@@ -291,10 +288,6 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
       }
       return { code: 0, stdout: '', stderr: '' };
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      for (const n of neighbors.values()) if (n.timer) clearTimeout(n.timer);
-    },
+    stop: node.stop,
   };
 }

@@ -4,6 +4,7 @@
 // reason, one that does nothing with its stimulus or gets it wrong. Not a stand-in for the kernel.
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, decodeIpv6Packet, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec } from '@testlab/packet';
+import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
 export interface NcFault {
@@ -13,6 +14,10 @@ export interface NcFault {
   /** The VM's clock (its /proc/uptime) runs at a tenth of real time, as a VM starved of CPU: its timers are late. */
   starvedClock?: boolean;
   ignoreNa?: boolean;
+  /** As a router, takes nothing from a Router Solicitation's SLLA (RFC 4861 §6.2.6). */
+  ignoreRs?: boolean;
+  /** The VM's clock runs at half real time (a NUT on a loaded host): DELAY_FIRST_PROBE_TIME takes 10 s of real time. Not a fault. */
+  slowClock?: boolean;
   ignoreRa?: boolean;
   /** Never solicits: packets to unknown neighbors are dropped. */
   noResolution?: boolean;
@@ -83,13 +88,9 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   const prefixes = new Map<string, number>(mode === 'router' ? [[LINK0_PREFIX, Infinity]] : []);
   const routers = new Map<string, number>();
   const cache = new Map<string, Entry>();
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const prefixOf = (a: string) => normalizeIpv6(`${a.split(':').slice(0, 4).join(':')}::`);
   const onLink = (a: string) => bad.allOnLink || a.startsWith('fe80:') || (prefixes.get(prefixOf(a)) ?? 0) > Date.now();
 
@@ -104,7 +105,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
     if (state === 'REACHABLE' && !bad.reachableForever && !bad.starvedClock) setTimer(e, reachableMs, () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
-    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : DELAY_MS, () => enter(ip, e, 'PROBE'));
+    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : bad.slowClock ? 2 * DELAY_MS : DELAY_MS, () => enter(ip, e, 'PROBE'));
     if (state === 'PROBE') {
       e.tries = 0;
       const probe = () => {
@@ -178,6 +179,11 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       if (!bad.acceptFragmentedNd) return;
       m = reassemble(f);
       if (!m) return;
+    }
+    if (m?.type === 'router-solicitation' && mode === 'router' && !bad.ignoreRs) {
+      if (f.ipv6.hopLimit !== 255 || src === '::') return;
+      const slla = m.options.find((o) => o.type === 'source-lla');
+      return learnFromSolicitation(src, slla?.type === 'source-lla' ? slla.mac : undefined);
     }
     if (m?.type === 'neighbor-solicitation' && !bad.ignoreNs) {
       if (f.ipv6.hopLimit !== 255 || src === '::') return;
@@ -270,11 +276,11 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     return decodeIpv6Packet(ip).icmpv6;
   }
 
-  const stopListening = link.onFrame((bytes) => receive(decodeFrame(bytes)));
+  node.listen((bytes) => receive(decodeFrame(bytes)));
   return {
     async exec(argv) {
       const words = argv.join(' ');
-      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : 1);
+      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : bad.slowClock ? 0.5 : 1);
       if (clock) return clock;
       const sysctl = /net\.ipv6\.neigh\.\S+\.(base_reachable_time_ms|retrans_time_ms)=(\d+)/.exec(words);
       if (sysctl) {
@@ -295,10 +301,6 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       } else if (/addr flush .* to (\S+)\/128/.test(words)) addresses.delete(normalizeIpv6(/to (\S+)\/128/.exec(words)![1]!));
       return { code: 0, stdout: '', stderr: '' };
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      for (const e of cache.values()) if (e.timer) clearTimeout(e.timer);
-    },
+    stop: node.stop,
   };
 }

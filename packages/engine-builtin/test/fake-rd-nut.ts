@@ -8,6 +8,7 @@ import type { ExecResult, Link } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec, type NdOptionSpec } from '@testlab/packet';
 import { rio } from '../src/vocabulary/host-routers.js';
 import { routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
+import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
 export interface RdMisbehaviour {
@@ -29,9 +30,20 @@ export interface RdMisbehaviour {
   ignoresLifetimeUpdates?: boolean;
   /** As a host, takes the Cur Hop Limit of an RA shorter than 16 bytes. */
   acceptsShortRa?: boolean;
+  /** As a router, Route Information Options with Length 3 whatever the prefix length, as radvd sends them (not a fault: RFC 4191 §2.3 allows it). */
+  fullLengthRio?: boolean;
+  /** As a router, Route Information Options one 8-octet unit too short for the prefix (Length 1 for a /64). */
+  shortRio?: boolean;
+  /** The VM's clock runs at half real time (a NUT starved of CPU on a loaded host): its rate limit and timers run late on the tester's clock. Not a fault. */
+  starvedClock?: boolean;
+  /** A kernel built without CONFIG_IPV6_ROUTE_INFO: no accept_ra_rt_info_max_plen (not a fault of the RFC's, a NUT the lab must cope with). */
+  noRouteInfoSupport?: boolean;
   /** As a router, sends the second RA of each of its first `starts` radvd starts `ms` late (a VM starved of CPU). */
   lateSecondRa?: { ms: number; starts: number };
 }
+
+/** One unit fewer than the shortest Length RFC 4191 §2.3 allows (no less than 1). */
+const rioUnits = (len: number): 1 | 2 | 3 => (len > 64 ? 2 : 1);
 
 export const FAKE_RD_MAC = '52:54:00:00:00:01';
 const ROUTER_GLOBAL = '3ffe:501:ffff:100::1';
@@ -54,14 +66,12 @@ export interface FakeRdNut {
 
 export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbehaviour = {}): FakeRdNut {
   const mac = FAKE_RD_MAC;
+  /** How fast the node's own clock runs against real time. */
+  const rate = bad.starvedClock ? 0.5 : 1;
   const ll = normalizeIpv6(linkLocalFromMac(mac));
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const neighbors = new Map<string, string>();
   const waiting = new Map<string, Array<(m: string) => void>>();
   const addresses = new Map<string, boolean>([[ll, true]]);
@@ -167,7 +177,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
           { type: 'source-lla', mac },
           ...(c.AdvLinkMTU ? [{ type: 'mtu' as const, mtu: Number(c.AdvLinkMTU) }] : []),
           ...advertising!.prefixes,
-          ...advertising!.routes.map((r) => rio({ prefix: r.prefix, length: r.length, preference: r.pref, lifetime: cease ? 0 : r.lifetime })),
+          ...advertising!.routes.map((r) => rio({ prefix: r.prefix, length: r.length, preference: r.pref, lifetime: cease ? 0 : r.lifetime, optionLength: bad.fullLengthRio ? 3 : bad.shortRio ? rioUnits(r.length) : undefined })),
         ],
       },
     };
@@ -183,7 +193,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     const random = min + Math.random() * (max - min);
     if (advertising.timer) clearTimeout(advertising.timer);
     const late = advertising.count === 1 && bad.lateSecondRa && radvdStarts <= bad.lateSecondRa.starts ? bad.lateSecondRa.ms : 0;
-    advertising.timer = later((advertising.count < 3 ? Math.min(16, random) : random) * 1000 + late, multicastRa);
+    advertising.timer = later(((advertising.count < 3 ? Math.min(16, random) : random) * 1000) / rate + late, multicastRa);
   };
   const startRadvd = (conf: string) => {
     const c: Record<string, string> = {};
@@ -205,7 +215,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     advertising = undefined;
   };
 
-  const stopListening = link.onFrame((bytes) => {
+  node.listen((bytes) => {
     const f = decodeFrame(bytes);
     if (!f.ipv6 || !f.eth) return;
     const m = f.icmpv6;
@@ -227,10 +237,10 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
         const slla = m.options.find((o) => o.type === 'source-lla');
         if (slla?.type === 'source-lla' && src !== '::') neighbors.set(src, slla.mac);
       }
-      const since = Date.now() - advertising.last;
+      const since = (Date.now() - advertising.last) * rate;
       if (since >= 3_000 || bad.noRateLimit) return multicastRa();
       if (advertising.timer) clearTimeout(advertising.timer);
-      advertising.timer = later(3_000 - since + 100, multicastRa);
+      advertising.timer = later((3_000 - since + 100) / rate, multicastRa);
       return;
     }
     if (m?.type === 'neighbor-solicitation' && addresses.has(normalizeIpv6(m.target)) && src !== '::') {
@@ -253,23 +263,28 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
   return {
     async exec(argv) {
       const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
-      const clock = uptimeAnswer(argv);
+      const clock = uptimeAnswer(argv, rate);
       if (clock) return clock;
       if (argv[0] === 'sh' && argv[2]?.includes('printf "%s" "$2" > "$1"')) return files.set(argv[4]!, argv[5]!), ok();
       if (argv[0] === 'sh' && argv[2]?.includes('kill -0') && argv[2].includes('echo yes')) return ok(argv[4]?.includes('case') ? (advertising ? 'yes\n' : 'no\n') : 'no\n');
       if (argv[0] === 'sh' && argv[3] === 'stop-radvd') return argv[4]?.includes('case') && stopRadvd(), ok();
       if (argv[0] === '/usr/sbin/radvd' && argv[2]?.includes('case')) return startRadvd(files.get(argv[2]) ?? ''), ok();
+      if (argv[0] === 'cat' && argv[1]?.includes('accept_ra_rt_info_max_plen') && bad.noRouteInfoSupport) return { code: 1, stdout: '', stderr: `cat: can't open '${argv[1]}': No such file or directory` };
       if (argv[0] === 'cat' && argv[1]?.startsWith('/proc/sys')) return ok(argv[1].includes('reachable') ? '30000\n' : argv[1].includes('retrans') ? '1000\n' : argv[1].includes('mtu') ? '1500\n' : argv[1].includes('max_plen') ? '0\n' : '64\n');
-      if (/ flush /.test(` ${argv.join(' ')} `)) {
+      // What the cases' cleanups ask of iproute2, as Linux does it: RA-learned default and RIO routes are
+      // `proto ra`, on-link prefix routes `proto kernel` (listed, and deleted one by one).
+      const words = argv.join(' ');
+      if (/ -6 route flush dev \S+ proto ra$/.test(words)) return (defaults.length = 0), (rios.length = 0), ok();
+      if (/ -6 addr flush dev \S+ scope global$/.test(words)) return [...addresses.keys()].forEach((a) => a !== ll && mode === 'host' && addresses.delete(a)), ok();
+      if (/ -6 route show dev \S+$/.test(words)) return ok(['fe80::/64 proto kernel metric 256 pref medium', ...onLink.map((p) => `${normalizeIpv6(p.prefix)}/${p.length} proto kernel metric 256 expires 2591999sec pref medium`)].join('\n') + '\n');
+      const del = / -6 route del (\S+)\/(\d+) dev \S+$/.exec(words);
+      if (del) return onLink.splice(0, onLink.length, ...onLink.filter((p) => !(normalizeIpv6(p.prefix) === normalizeIpv6(del[1]!) && p.length === Number(del[2])))), ok();
+      if (/ flush /.test(` ${words} `)) {
         neighbors.clear();
         return ok();
       }
       return ok();
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      if (advertising?.timer) clearTimeout(advertising.timer);
-    },
+    stop: node.stop,
   };
 }

@@ -4,7 +4,6 @@
 // thing wrong, so each case is shown to FAIL for the right reason. Not a stand-in for Linux.
 import type { ExecResult, Link } from '@testlab/core';
 import {
-  buildFrame,
   concatBytes,
   decodeFrame,
   decodeIcmpv6,
@@ -20,6 +19,7 @@ import {
   type FrameSpec,
   type Icmpv6Message,
 } from '@testlab/packet';
+import { fakeNodeBasics } from './fake-node-basics.js';
 
 export interface RedirectMisbehaviour {
   /** Drops every Redirect: the "does nothing" fault. */
@@ -82,13 +82,9 @@ export function startFakeRedirectHost(link: Link, bad: RedirectMisbehaviour = {}
   const sentTo = new Set<string>();
   const neighbors = new Map<string, Neighbor>();
   const fragments = new Map<number, Array<{ offset: number; more: boolean; data: Uint8Array; header: Uint8Array; nh: number }>>();
-  const timers = new Set<NodeJS.Timeout>();
-  const later = (ms: number, f: () => void) => {
-    const t = setTimeout(() => (timers.delete(t), f()), ms);
-    timers.add(t);
-    return t;
-  };
-  const send = (spec: FrameSpec) => void link.send(buildFrame(spec));
+  // Every timer comes from `later`, so the node's stop() ends them all.
+  const node = fakeNodeBasics(link);
+  const { later, send } = node;
   const onLink = (ip: string) => ip.startsWith('fe80:') || onLinkPrefixes.has(prefix64(ip));
 
   const solicit = (ip: string, n: Neighbor, unicastTo?: string) => {
@@ -262,7 +258,7 @@ export function startFakeRedirectHost(link: Link, bad: RedirectMisbehaviour = {}
     if (inner.icmpv6) icmp(inner);
   }
 
-  const stopListening = link.onFrame((bytes) => {
+  node.listen((bytes) => {
     const f = decodeFrame(bytes);
     if (!f.eth || !f.ipv6 || (f.eth.dst !== mac && !f.eth.dst.startsWith('33:33'))) return;
     if (f.extensionHeaders.some((h) => h.type === 'fragment')) return fragment(f, bytes.subarray(14));
@@ -278,10 +274,6 @@ export function startFakeRedirectHost(link: Link, bad: RedirectMisbehaviour = {}
       if (/neigh flush/.test(words)) neighbors.clear();
       return { code: 0, stdout: '', stderr: '' };
     },
-    stop() {
-      stopListening();
-      for (const t of timers) clearTimeout(t);
-      for (const n of neighbors.values()) if (n.timer) clearTimeout(n.timer);
-    },
+    stop: node.stop,
   };
 }

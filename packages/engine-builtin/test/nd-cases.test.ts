@@ -3,33 +3,14 @@
 // The cases wait on real RFC timers (DAD, RetransTimer, RS intervals), so the tests run side by side.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, runCases } from '../src/index.js';
-import { linkPair } from './fake-nut.js';
+import { caseCatalogue } from '../src/index.js';
+import { defaultModeOf, runCaseOnFake } from './run-on-fake.js';
 import { FAKE_ND_MAC, startFakeNdNut, type NdMisbehaviour } from './fake-nd-nut.js';
 import { RD_OWN_TESTS } from './rd-case-ids.js';
 
-async function runAgainstFake(id: string, bad: NdMisbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  const [tester, nutEnd] = linkPair();
-  const fake = startFakeNdNut(nutEnd, mode, bad);
-  const dir = await mkdtemp(path.join(tmpdir(), 'nd-case-'));
-  try {
-    const [result] = await runCases([def], {
-      nut: { links: [{ name: 'Link0', nutMac: FAKE_ND_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: (argv) => fake.exec(argv) },
-      mode,
-      links: new Map([['Link0', tester]]),
-      artifactsDir: dir,
-    });
-    return result!;
-  } finally {
-    fake.stop();
-  }
-}
+const runAgainstFake = (id: string, bad: NdMisbehaviour = {}, mode: NutMode = 'host'): Promise<CaseResult> =>
+  runCaseOnFake(id, { mode, macs: [FAKE_ND_MAC], start: ([link]) => startFakeNdNut(link!, mode, bad) });
 
 // Section 2.1's neighbor cache cases run against a fake with a whole neighbor cache: test/neighbor-cache.test.ts;
 // the Router Discovery cases against their own: test/rd-cases.test.ts; the Redirect cases (v6LC.2.3.x) need a
@@ -37,7 +18,7 @@ async function runAgainstFake(id: string, bad: NdMisbehaviour = {}, mode: NutMod
 // lifetimes: test/slaac-cases.test.ts.
 const ownFake = /^v6LC\.2\.1\.([1-6]|1[0-4]|1[89]|2[0-3])(-|$)/;
 const ndIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.[23]\./.test(id) && !ownFake.test(id) && !RD_OWN_TESTS.test(id) && !/^v6LC\.2\.3\./.test(id) && !/^v6LC\.3\.2\./.test(id));
-const modeOf = (id: string): NutMode => (caseCatalogue.get(id)!.appliesTo.includes('host') ? 'host' : 'router');
+const modeOf = defaultModeOf;
 
 /** Misbehaviour and the FAIL reason it must produce, per case id (a regexp on the id picks a family). */
 const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; verdict?: 'FAIL' | 'WARN' }> = [

@@ -4,35 +4,16 @@
 // real RFC timers (DELAY_FIRST_PROBE_TIME, RetransTimer, a shortened ReachableTime), so the tests run side by side.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, runCases } from '../src/index.js';
-import { linkPair } from './fake-nut.js';
+import { caseCatalogue } from '../src/index.js';
+import { defaultModeOf, runCaseOnFake } from './run-on-fake.js';
 import { FAKE_NC_MAC, startFakeNcNut, type NcFault } from './fake-neighbor-cache-nut.js';
 
-async function runAgainstFake(id: string, bad: NcFault, mode: NutMode): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  const [tester, nutEnd] = linkPair();
-  const fake = startFakeNcNut(nutEnd, mode, bad);
-  const dir = await mkdtemp(path.join(tmpdir(), 'nc-case-'));
-  try {
-    const [result] = await runCases([def], {
-      nut: { links: [{ name: 'Link0', nutMac: FAKE_NC_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet', testerPort: 0, nutPort: 0 } }], exec: (argv) => fake.exec(argv) },
-      mode,
-      links: new Map([['Link0', tester]]),
-      artifactsDir: dir,
-    });
-    return result!;
-  } finally {
-    fake.stop();
-  }
-}
+const runAgainstFake = (id: string, bad: NcFault, mode: NutMode): Promise<CaseResult> =>
+  runCaseOnFake(id, { mode, macs: [FAKE_NC_MAC], start: ([link]) => startFakeNcNut(link!, mode, bad) });
 
 const ids = [...caseCatalogue.keys()].filter((id) => /^v6LC\.2\.1\.([1-6]|1[0-4]|1[89]|2[0-3])(-|$)/.test(id));
-const modeOf = (id: string): NutMode => (caseCatalogue.get(id)!.appliesTo.includes('host') ? 'host' : 'router');
+const modeOf = defaultModeOf;
 /** Cases with a router branch of their own run as a router too. */
 const alsoRouter = /^v6LC\.2\.1\.(1-[ABC]|5-[AB]|6-[BD]|10-A|19-C|20-J)$/;
 
@@ -133,4 +114,29 @@ test('an entry that never goes STALE FAILs on the NUT\'s time; a starved VM cloc
   assert.match(stuck.reason, /REACHABLE, unused entry STALE within ReachableTime \(at most \d+ ms\); seen it still REACHABLE after \d+ ms of the NUT's own time/);
   assert.equal(starved.verdict, 'ERROR', starved.reason);
   assert.match(starved.reason, /the NUT's clock moved only \d+ ms in \d+ ms: the lab is too slow to bring the entry to STALE/);
+});
+
+// v6LC.2.2.10 (a router's neighbor entry after an RS, RFC 4861 §6.2.6), judged on the wire by where the next
+// Echo Reply goes and whether a probe follows DELAY_FIRST_PROBE_TIME later -- on the NUT's own clock: seen on
+// Linux 6.1 on a loaded host, part D FAILed 7 s of tester time after the reply, the probe not yet due on the
+// NUT's clock.
+describe('v6LC.2.2.10 against a router with a whole neighbor cache', { concurrency: 16 }, () => {
+  const rsIds = [...caseCatalogue.keys()].filter((id) => /^v6LC\.2\.2\.10-/.test(id));
+  for (const id of rsIds) {
+    test(`${id} passes against a conforming router`, async () => {
+      const r = await runAgainstFake(id, {}, 'router');
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    });
+  }
+  for (const id of rsIds.filter((i) => /-[ACDFH]$/.test(i))) {
+    test(`${id} FAILs a router that takes nothing from an RS's SLLA`, async () => {
+      const r = await runAgainstFake(id, { ignoreRs: true }, 'router');
+      assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+      assert.match(r.reason, /after an RS with SLLA 00:00:00:00:01:(00|99)/);
+    });
+  }
+  test('v6LC.2.2.10-D passes a conforming router whose clock runs at half speed (DELAY_FIRST_PROBE_TIME late on the tester\'s clock)', async () => {
+    const r = await runAgainstFake('v6LC.2.2.10-D', { slowClock: true }, 'router');
+    assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+  });
 });

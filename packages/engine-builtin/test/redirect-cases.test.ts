@@ -4,40 +4,19 @@
 // RetransTimer), so the tests run side by side.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, runCases } from '../src/index.js';
-import { linkPair } from './fake-nut.js';
+import type { CaseResult, Link } from '@testlab/core';
+import { caseCatalogue } from '../src/index.js';
+import { defaultModeOf, runCaseOnFake } from './run-on-fake.js';
 import { FAKE_HOST_MAC, startFakeRedirectHost, type RedirectMisbehaviour } from './fake-redirect-host.js';
 import { FAKE_ROUTER_MACS, startFakeRedirectRouter, type RouterRedirectMisbehaviour } from './fake-redirect-router.js';
 
 type Bad = RedirectMisbehaviour & RouterRedirectMisbehaviour;
 
-async function runAgainstFake(id: string, bad: Bad = {}): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  const mode: NutMode = def.appliesTo.includes('host') ? 'host' : 'router';
-  const [tester0, nut0] = linkPair();
-  const [tester1, nut1] = linkPair('Link1');
-  const fake = mode === 'host' ? startFakeRedirectHost(nut0, bad) : startFakeRedirectRouter([nut0, nut1], bad);
-  const dir = await mkdtemp(path.join(tmpdir(), 'redirect-case-'));
-  const link = (name: string, mac: string, ifname: string) => ({ name, nutMac: mac, nutIfname: ifname, endpoint: { kind: 'udp-ethernet' as const, testerPort: 0, nutPort: 0 } });
-  try {
-    const [result] = await runCases([def], {
-      nut: {
-        links: mode === 'host' ? [link('Link0', FAKE_HOST_MAC, 'eth1')] : [link('Link0', FAKE_ROUTER_MACS[0], 'eth1'), link('Link1', FAKE_ROUTER_MACS[1], 'eth2')],
-        exec: (argv) => fake.exec(argv),
-      },
-      mode,
-      links: new Map(mode === 'host' ? [['Link0', tester0]] : [['Link0', tester0], ['Link1', tester1]]),
-      artifactsDir: dir,
-    });
-    return result!;
-  } finally {
-    fake.stop();
-  }
+function runAgainstFake(id: string, bad: Bad = {}): Promise<CaseResult> {
+  const mode = defaultModeOf(id);
+  return mode === 'host'
+    ? runCaseOnFake(id, { mode, macs: [FAKE_HOST_MAC], start: ([link0]) => startFakeRedirectHost(link0!, bad) })
+    : runCaseOnFake(id, { mode, macs: FAKE_ROUTER_MACS, start: (links) => startFakeRedirectRouter(links as [Link, Link], bad) });
 }
 
 const ids = [...caseCatalogue.keys()].filter((id) => id.startsWith('v6LC.2.3.'));

@@ -1,6 +1,6 @@
 // v6LC.2.2.21 Transmitting Route Information Option (RFC 4191 §2.3): a router configured with a route
 // advertises it in a Route Information Option: the prefix, its length, the Length field that fits it
-// (1, 2 or 3), the preference and the lifetime; when it ceases to advertise (Part E) its final RA carries
+// (RFC 4191 §2.3: 3 beyond /64, 2 or 3 up to /64, any of 1-3 for ::/0; radvd always sends 3), the preference and the lifetime; when it ceases to advertise (Part E) its final RA carries
 // Router Lifetime 0 and the route with Route Lifetime 0. radvd builds the RAs; the kernel only sends them.
 import { normalizeIpv6 } from '@testlab/packet';
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
@@ -14,8 +14,8 @@ import { isRaFromNut, PREFERENCE, preferenceName, raOf, routeInfos } from '../vo
 const RFC = 'RFC 4191 §2.3';
 const TEST = 'Transmitting Route Information Option (Routers Only)';
 
-/** RFC 4191 §2.3: Length 1 for /0, 2 up to /64, 3 beyond. */
-const rioLength = (len: number) => (len === 0 ? 1 : len <= 64 ? 2 : 3);
+/** RFC 4191 §2.3: "If Prefix Length is greater than 64, then Length must be 3. If Prefix Length is greater than 0, then Length must be 2 or 3. If Prefix Length is zero, then Length must be 1, 2, or 3." */
+const rioLengths = (len: number): number[] => (len === 0 ? [1, 2, 3] : len <= 64 ? [2, 3] : [3]);
 
 function rioProblem(ra: ReceivedFrame, r: AdvertisedRoute, lifetime: number): string | undefined {
   const m = raOf(ra);
@@ -24,7 +24,7 @@ function rioProblem(ra: ReceivedFrame, r: AdvertisedRoute, lifetime: number): st
   if (!rio) return `no Route Information Option for ${r.prefix}/${r.length} (options: ${routeInfos(m).map((x) => `${x.prefix}/${x.length}`).join(', ') || 'none'})`;
   const option = m.options.find((o) => o.optionType === 24 && o.type === 'other' && o.body[0] === r.length);
   const problems: string[] = [];
-  if (option && option.length !== rioLength(r.length)) problems.push(`Length ${option.length} (RFC 4191 §2.3: ${rioLength(r.length)} for a /${r.length})`);
+  if (option && !rioLengths(r.length).includes(option.length)) problems.push(`Length ${option.length} (RFC 4191 §2.3: ${rioLengths(r.length).join(' or ')} for a /${r.length})`);
   if (rio.preference !== PREFERENCE[r.preference ?? 'medium']) problems.push(`preference ${preferenceName(rio.preference)} (configured ${r.preference ?? 'medium'})`);
   if (rio.lifetime !== lifetime) problems.push(`Route Lifetime ${rio.lifetime} (expected ${lifetime})`);
   return problems.length ? `a Route Information Option for ${r.prefix}/${r.length} with ${problems.join(', ')}` : undefined;

@@ -2,10 +2,13 @@
 // interface sends RAs on its own, MinRtrAdvInterval..MaxRtrAdvInterval apart, the first
 // MAX_INITIAL_RTR_ADVERTISEMENTS (3) at most MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) apart, with the values
 // it is configured with, whatever they are within RFC 4861 §6.2.1's bounds. Intervals are judged with
-// TAHI's ±0.5 s; one outside that by less than the lab's own delay could be the lab's (a starved VM wakes
-// radvd late), so radvd is started again and the intervals measured anew, up to MEASUREMENTS times; only a
-// case that could never tell is ERROR. An interval outside by more than the lab's delay FAILs at once.
-// radvd schedules and builds the RAs; the kernel only sends them.
+// TAHI's ±0.5 s. Intervals are radvd's timers on the NUT's clock, which runs late on a loaded host (seen: a
+// 10 s interval taking 14.3 s of tester time): each RA's time is also read on the NUT's clock (its
+// /proc/uptime, read as the RA arrives), an interval is outside only when both clocks put it there, and no
+// next RA before the NUT's clock has served the interval is the lab's ERROR. One outside by less than the
+// lab's own delay could still be the lab's, so radvd is started again and the intervals measured anew, up to
+// MEASUREMENTS times; only a case that could never tell is ERROR. An interval outside by more than the lab's
+// delay FAILs at once. radvd schedules and builds the RAs; the kernel only sends them.
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
@@ -13,6 +16,7 @@ import { routerAddress } from '../modes/router.js';
 import type { AdvertisingInterface } from '../modes/radvd-conf.js';
 import { advertise, stopAdvertising } from '../vocabulary/advertising-router.js';
 import { defaultRa, raContentProblems, rfcPrefix, type ExpectedRa } from '../vocabulary/ra-contents.js';
+import { expectOnNutTime, nutUptimeMs } from '../vocabulary/nut-clock.js';
 import { isRaFromNut, LAB_SLACK_MS } from '../vocabulary/router-solicitations.js';
 
 const RFC = 'RFC 4861 §6.2.4';
@@ -25,29 +29,49 @@ const MEASUREMENTS = 3;
 
 type Config = Omit<AdvertisingInterface, 'ifname'>;
 
-/** The first `n` RAs on Link0 (the first is radvd's at start), each within `gapMs` of the previous. */
-async function unsolicitedRas(ctx: CaseContext, config: Config, n: number, gapMs: number): Promise<ReceivedFrame[]> {
-  const seen: ReceivedFrame[] = [];
+/** An RA as the tester saw it, with the NUT's clock read as it arrived, and how long after its arrival that reading came back. */
+type TimedRa = ReceivedFrame & { nutMs: number; readLagMs: number };
+
+async function timed(ctx: CaseContext, ra: ReceivedFrame): Promise<TimedRa> {
+  const nutMs = await nutUptimeMs(ctx);
+  return { ...ra, nutMs, readLagMs: Date.now() - ra.atMs };
+}
+
+/**
+ * The first `n` RAs on Link0 (the first is radvd's at start), each within `gapMs` of the previous on the
+ * NUT's clock; throws (ERROR) when the NUT's clock has not served `gapMs` within 30 s more of tester time.
+ */
+async function unsolicitedRas(ctx: CaseContext, config: Config, n: number, gapMs: number): Promise<TimedRa[]> {
+  const seen: TimedRa[] = [];
   const first = (await advertise(ctx, [{ link: 'Link0', ...config }])).initial.get('Link0');
   if (!first) return seen;
-  seen.push(first);
+  ctx.link().markNow();
+  seen.push(await timed(ctx, first));
   while (seen.length < n) {
-    ctx.link().markNow();
-    const next = await ctx.link().expect(isRaFromNut(ctx), gapMs);
+    const previous = seen[seen.length - 1]!;
+    const next = await expectOnNutTime(ctx, isRaFromNut(ctx), gapMs, previous.nutMs, `to wait for RA ${seen.length + 1}`);
     if (!next) break;
-    seen.push(next);
+    ctx.link().markNow();
+    seen.push(await timed(ctx, next));
   }
   return seen;
 }
 
-/** Intervals must lie in [min, max] (ms), TAHI's ±0.5 s allowed; up to the lab's delay beyond that cannot be judged. */
-function judgeIntervals(ras: ReceivedFrame[], from: number, min: number, max: number, rule: string): CaseVerdict | 'ok' | Error {
+/**
+ * Intervals must lie in [min, max] (ms), TAHI's ±0.5 s allowed, on the tester's or on the NUT's clock (outside
+ * only when both put it there); up to the lab's delay beyond that cannot be judged.
+ */
+function judgeIntervals(ras: TimedRa[], from: number, min: number, max: number, rule: string): CaseVerdict | 'ok' | Error {
+  const outsideBy = (gap: number) => (gap < min - TOLERANCE_MS ? min - TOLERANCE_MS - gap : gap > max + TOLERANCE_MS ? gap - max - TOLERANCE_MS : 0);
   for (let i = Math.max(1, from); i < ras.length; i++) {
     const gap = ras[i]!.atMs - ras[i - 1]!.atMs;
-    const outside = gap < min - TOLERANCE_MS ? min - TOLERANCE_MS - gap : gap > max + TOLERANCE_MS ? gap - max - TOLERANCE_MS : 0;
+    const nutGap = ras[i]!.nutMs - ras[i - 1]!.nutMs;
+    // A reading of the NUT's clock is late by up to its own round trip: that much is in the NUT's favour.
+    const readingSlack = Math.max(ras[i]!.readLagMs, ras[i - 1]!.readLagMs);
+    const outside = Math.min(outsideBy(gap), Math.max(0, outsideBy(nutGap) - readingSlack));
     if (outside === 0) continue;
-    if (outside <= LAB_SLACK_MS) return new CouldNotJudge(`RA ${i + 1} came ${Math.round(gap)} ms after RA ${i}, outside ${rule} by ${Math.round(outside)} ms, less than the lab's own delay: could not judge`);
-    return fail(RFC, `RA ${i + 1} ${rule}`, `${Math.round(gap)} ms after RA ${i}`);
+    if (outside <= LAB_SLACK_MS) return new CouldNotJudge(`RA ${i + 1} came ${Math.round(gap)} ms (NUT clock: ${nutGap} ms) after RA ${i}, outside ${rule} by ${Math.round(outside)} ms, less than the lab's own delay: could not judge`);
+    return fail(RFC, `RA ${i + 1} ${rule}`, `${Math.round(gap)} ms after RA ${i} (${nutGap} ms on the NUT's clock)`);
   }
   return 'ok';
 }
@@ -56,7 +80,7 @@ function judgeIntervals(ras: ReceivedFrame[], from: number, min: number, max: nu
  * Collects `n` unsolicited RAs and judges them with `judge`; a measurement the lab could not judge is taken
  * again (radvd restarted), the last such reason thrown as the case's ERROR.
  */
-async function measured(ctx: CaseContext, config: Config, n: number, gapMs: number, judge: (ras: ReceivedFrame[]) => Promise<CaseVerdict>): Promise<CaseVerdict> {
+async function measured(ctx: CaseContext, config: Config, n: number, gapMs: number, judge: (ras: TimedRa[]) => Promise<CaseVerdict>): Promise<CaseVerdict> {
   let couldNotJudge: Error | undefined;
   for (let attempt = 1; attempt <= MEASUREMENTS; attempt++) {
     if (attempt > 1) {

@@ -11,7 +11,7 @@ import { routerAddress } from '../modes/router.js';
 import { advertise } from '../vocabulary/advertising-router.js';
 import { isEchoReply } from '../vocabulary/echo.js';
 import { advertiseAsSet, ANSWER_MS, RaClock, solicit } from '../vocabulary/ra-answers.js';
-import { isRaFromNut, MAX_RA_DELAY_MS, MIN_DELAY_BETWEEN_RAS_MS, validRs } from '../vocabulary/router-solicitations.js';
+import { isRaFromNut, LAB_SLACK_MS, MAX_RA_DELAY_MS, MIN_DELAY_BETWEEN_RAS_MS, validRs } from '../vocabulary/router-solicitations.js';
 import { TN1 } from '../vocabulary/tester-nodes.js';
 import { ANSWER_WINDOW_MS, sleep } from '../vocabulary/timing.js';
 
@@ -87,7 +87,10 @@ const partB: CaseDefinition = {
     if (ras.length < 2) return fail(RFC, 'multicast RAs answering a train of solicitations over 10 s, rate-limited', `${ras.length} RA`);
     for (let i = 1; i < ras.length; i++) {
       const gap = ras[i]!.atMs - ras[i - 1]!.atMs;
-      if (gap < MIN_DELAY_BETWEEN_RAS_MS - JITTER_MS) return fail(RFC, `multicast RAs at least MIN_DELAY_BETWEEN_RAS (${MIN_DELAY_BETWEEN_RAS_MS} ms) apart`, `RA ${i + 1} ${Math.round(gap)} ms after RA ${i}`);
+      if (gap >= MIN_DELAY_BETWEEN_RAS_MS - JITTER_MS) continue;
+      // The tester stamps a frame when its event loop reads it: on a loaded host one RA stamped late makes the next gap look short.
+      if (gap >= MIN_DELAY_BETWEEN_RAS_MS - LAB_SLACK_MS) throw new Error(`RA ${i + 1} came ${Math.round(gap)} ms after RA ${i}, short of MIN_DELAY_BETWEEN_RAS by less than the lab's own delay (${LAB_SLACK_MS} ms): could not judge`);
+      return fail(RFC, `multicast RAs at least MIN_DELAY_BETWEEN_RAS (${MIN_DELAY_BETWEEN_RAS_MS} ms) apart`, `RA ${i + 1} ${Math.round(gap)} ms after RA ${i}`);
     }
     return pass(`${ras.length} RAs for 6 solicitations 1.7 s apart, intervals ${ras.slice(1).map((r, i) => `${Math.round(r.atMs - ras[i]!.atMs)} ms`).join(', ')}`);
   },

@@ -28,11 +28,13 @@ export interface RioSpec {
   /** RFC 4191 preference bits: 1 high, 0 medium, 3 low, 2 reserved. */
   preference: number;
   lifetime: number;
+  /** The option's Length field (1, 2 or 3); the shortest that holds the prefix when not given. */
+  optionLength?: 1 | 2 | 3;
 }
 
-/** RFC 4191 §2.3 Route Information Option, with the shortest Length that holds the prefix. */
+/** RFC 4191 §2.3 Route Information Option, with the shortest Length that holds the prefix unless told another. */
 export function rio(r: RioSpec): NdOptionSpec {
-  const bytes = r.length === 0 ? 0 : r.length <= 64 ? 8 : 16;
+  const bytes = r.optionLength !== undefined ? (r.optionLength - 1) * 8 : r.length === 0 ? 0 : r.length <= 64 ? 8 : 16;
   const body = new Uint8Array(6 + bytes);
   body[0] = r.length;
   body[1] = (r.preference & 3) << 3;
@@ -106,29 +108,52 @@ export const hostGlobal = (ctx: CaseContext): string => normalizeIpv6(slaacAddre
 const SAVED_VARIABLES = (ifname: string) => [
   `/proc/sys/net/ipv6/conf/${ifname}/hop_limit`,
   `/proc/sys/net/ipv6/conf/${ifname}/mtu`,
-  `/proc/sys/net/ipv6/conf/${ifname}/accept_ra_rt_info_max_plen`,
   `/proc/sys/net/ipv6/neigh/${ifname}/base_reachable_time_ms`,
   `/proc/sys/net/ipv6/neigh/${ifname}/retrans_time_ms`,
 ];
 
+/** The destinations of the routes on `ifname` (`ip -6 route show dev`): prefixes only, as iproute2 prints them. */
+async function routeDestinations(ctx: CaseContext, ifname: string): Promise<Set<string>> {
+  const out = await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'show', 'dev', ifname]);
+  return new Set(out.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((d) => /^[0-9a-f:]+\/[0-9]{1,3}$/.test(d)));
+}
+
 /**
  * Undoes at the end of the case what RAs gave the host: Link0's global address, every route learned from
- * RAs (default routers, prefixes, Route Information), and the interface variables RAs may set.
+ * RAs (default routers and Route Information: `proto ra`; on-link prefixes: `proto kernel`, so those new
+ * since the case began are deleted one by one), and the interface variables RAs may set. Seen: 2.2.19's
+ * on-link /96 for TN2 outlived its case, and 2.2.22-C on the same NUT then resolved TN2 on-link (FAIL).
  */
 export async function forgetRoutersAfterwards(ctx: CaseContext): Promise<void> {
   const ifname = ctx.nutOn().ifname;
   const saved: Array<{ file: string; value: string }> = [];
   for (const file of SAVED_VARIABLES(ifname)) saved.push({ file, value: (await ctx.nutCommand(['cat', file])).trim() });
+  const routesBefore = await routeDestinations(ctx, ifname);
   ctx.onCleanup('forget what the routers advertised', async () => {
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'addr', 'flush', 'dev', ifname, 'scope', 'global']).catch((e: unknown) => ctx.log(String(e)));
     await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'flush', 'dev', ifname, 'proto', 'ra']).catch((e: unknown) => ctx.log(String(e)));
+    for (const dst of await routeDestinations(ctx, ifname).catch(() => new Set<string>())) {
+      if (!routesBefore.has(dst)) await ctx.nutCommand(['/usr/sbin/ip', '-6', 'route', 'del', dst, 'dev', ifname]).catch((e: unknown) => ctx.log(String(e)));
+    }
     for (const s of saved) await ctx.nutCommand(['sh', '-c', 'printf "%s" "$2" > "$1"', 'restore', s.file, s.value]).catch((e: unknown) => ctx.log(String(e)));
   });
 }
 
-/** Makes the host a RFC 4191 Type C host, one that uses Route Information Options of any length (Linux: accept_ra_rt_info_max_plen). */
+/**
+ * Makes the host a RFC 4191 Type C host, one that uses Route Information Options of any length (Linux:
+ * accept_ra_rt_info_max_plen), and restores the variable when the case ends. Only a kernel built with
+ * CONFIG_IPV6_ROUTE_INFO has it: without, the case cannot judge (ERROR naming the option), and the other
+ * Router Discovery cases, which never touch it, are not held up by its absence.
+ */
 export async function acceptRouteInformation(ctx: CaseContext): Promise<void> {
-  await ctx.nutCommand(['sh', '-c', 'printf 128 > "$1"', 'rio', `/proc/sys/net/ipv6/conf/${ctx.nutOn().ifname}/accept_ra_rt_info_max_plen`]);
+  const file = `/proc/sys/net/ipv6/conf/${ctx.nutOn().ifname}/accept_ra_rt_info_max_plen`;
+  const before = await ctx.nutCommand(['cat', file]).catch((e: unknown) => {
+    throw new Error(`the NUT cannot use Route Information Options: no ${file} (a kernel built without CONFIG_IPV6_ROUTE_INFO): ${String(e)}`);
+  });
+  ctx.onCleanup('restore accept_ra_rt_info_max_plen', async () => {
+    await ctx.nutCommand(['sh', '-c', 'printf "%s" "$2" > "$1"', 'restore', file, before.trim()]).catch((e: unknown) => ctx.log(String(e)));
+  });
+  await ctx.nutCommand(['sh', '-c', 'printf 128 > "$1"', 'rio', file]);
 }
 
 /** DAD of the new address (up to 1 s delay and RetransTimer) and what a loaded VM adds. */

@@ -2,6 +2,7 @@
 // the way TAHI's nd.p2 does it (ndisc.pm): REACHABLE by resolution answered with a solicited NA; STALE by
 // letting a REACHABLE entry time out (ReachableTime, with no probe meanwhile); PROBE by TAHI's fast path, an
 // unsolicited NA answering the NUT's solicitation (STALE), the queued reply (DELAY), then the first probe.
+import { nutUptimeMs } from './nut-clock.js';
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { echoReplyTo } from './echo.js';
@@ -24,14 +25,6 @@ const SHORT_BASE_REACHABLE_MS = 12_000;
 
 /** How much later than the NUT's timers the lab may see their effect before it says it could not judge. */
 const LAB_SLOWNESS_ALLOWANCE_MS = 45_000;
-
-/** The NUT's monotonic time (its /proc/uptime), for timers judged on the NUT's own clock. */
-async function nutUptimeMs(ctx: CaseContext): Promise<number> {
-  const text = (await ctx.nutCommand(['cat', '/proc/uptime'])).trim();
-  const seconds = /^[0-9]+(\.[0-9]+)?\s/.test(`${text} `) ? Number(text.split(/\s/)[0]) : NaN;
-  if (!Number.isFinite(seconds)) throw new Error(`cannot read the NUT's /proc/uptime: ${JSON.stringify(text.slice(0, 40))}`);
-  return Math.round(seconds * 1000);
-}
 
 const reachableSysctl = (ctx: CaseContext, ms: number): string[] => ['sysctl', '-w', `net.ipv6.neigh.${ctx.nutOn().ifname}.base_reachable_time_ms=${ms}`];
 

@@ -1,7 +1,10 @@
 // Whether a router NUT answers a Router Solicitation (RFC 4861 §6.2.6), on a link whose advertising the
 // case started itself (advertising-router.ts): radvd sends its first RA at once and the next one
 // MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) later, so an RA in between answers a solicitation. Solicitations go
-// out MIN_DELAY_BETWEEN_RAS after the last RA, so the rate limit never holds an answer back.
+// out MIN_DELAY_BETWEEN_RAS after the last RA, so the rate limit never holds an answer back -- counted on the
+// NUT's own clock, which runs late when the host is loaded (seen: radvd holding an answer back for an RS
+// sent 3.3 s of tester time after its RA), and an answer missing before the NUT's clock served
+// MAX_RA_DELAY_TIME is the lab's ERROR, not the NUT's FAIL.
 import type { FrameSpec } from '@testlab/packet';
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
@@ -9,24 +12,33 @@ import type { ReceivedFrame } from '../runner/tester-link.js';
 import { advertise, type Advertising } from './advertising-router.js';
 import { routerAddress } from '../modes/router.js';
 import { isRaFromNut, LAB_SLACK_MS, MAX_RA_DELAY_MS, MIN_DELAY_BETWEEN_RAS_MS } from './router-solicitations.js';
+import { expectOnNutTime, nutUptimeMs, waitNutTime } from './nut-clock.js';
 import { sleep } from './timing.js';
 
 /** How long after an RS its answer may come: MAX_RA_DELAY_TIME and the lab's own delay (TAHI waits 1.5 s). */
 export const ANSWER_MS = MAX_RA_DELAY_MS + LAB_SLACK_MS;
 
-/** Keeps the time of the last RA the NUT sent on a link during the case. */
+/** Keeps the time of the last RA the NUT sent on a link during the case, on the tester's and on the NUT's clock. */
 export class RaClock {
   last = 0;
-  constructor(ctx: CaseContext, link = 'Link0') {
+  /** The NUT's time read as the last RA arrived (a little after it left: a wait counted from it is long enough). */
+  private lastNut: Promise<number | undefined> = Promise.resolve(undefined);
+  /** The NUT's time when quiet() returned. */
+  nutNow?: number;
+  constructor(private readonly ctx: CaseContext, link = 'Link0') {
     ctx.link(link).onReceive((r) => {
-      if (isRaFromNut(ctx, link)(r.frame)) this.last = Math.max(this.last, r.atMs);
+      if (!isRaFromNut(ctx, link)(r.frame)) return;
+      this.last = Math.max(this.last, r.atMs);
+      this.lastNut = nutUptimeMs(ctx).catch(() => undefined);
     });
   }
 
-  /** Waits until MIN_DELAY_BETWEEN_RAS (and a little) has passed since the last RA. */
+  /** Waits until MIN_DELAY_BETWEEN_RAS (and a little) has passed since the last RA, on both clocks. */
   async quiet(): Promise<void> {
     const wait = this.last + MIN_DELAY_BETWEEN_RAS_MS + 300 - Date.now();
     if (wait > 0) await sleep(wait);
+    const at = await this.lastNut;
+    this.nutNow = at === undefined ? await nutUptimeMs(this.ctx) : await waitNutTime(this.ctx, at, MIN_DELAY_BETWEEN_RAS_MS + 300, 'MIN_DELAY_BETWEEN_RAS since the last RA');
   }
 }
 
@@ -41,10 +53,14 @@ export async function advertiseAsSet(ctx: CaseContext, extra: Omit<Parameters<ty
 /** Sends `rs` once the link is quiet; resolves to the RA that answered it (or undefined) and when the RS left. */
 export async function solicit(ctx: CaseContext, clock: RaClock, rs: FrameSpec | FrameSpec[], note: string, link = 'Link0'): Promise<{ ra?: ReceivedFrame; sentAt: number }> {
   await clock.quiet();
+  const nutBefore = clock.nutNow!;
   const sentAt = Date.now();
   // Fragments of one RS go out back to back; the answer is looked for after the last.
   for (const f of Array.isArray(rs) ? rs : [rs]) await ctx.link(link).send(f, note);
-  return { ra: await ctx.link(link).expect(isRaFromNut(ctx, link), ANSWER_MS), sentAt };
+  const isRa = isRaFromNut(ctx, link);
+  // No answer yet: only once the NUT's own clock has served the window too is there none.
+  const ra = await expectOnNutTime(ctx, isRaFromNut(ctx, link), ANSWER_MS, nutBefore, 'MAX_RA_DELAY_TIME and the lab\'s delay after the RS', link);
+  return { ra, sentAt };
 }
 
 /**
