@@ -91,7 +91,7 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
   };
 
   const supports = new Set<string>(section.ipsecSupports ?? []);
-  const runOn = async (station: Station, index: number, def: CaseDefinition): Promise<void> => {
+  const runOnce = async (station: Station, def: CaseDefinition): Promise<CaseResult> => {
     const [result] = await runCases([def], {
       nut: station.nut,
       mode: context.mode,
@@ -100,7 +100,20 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
       supports,
       beforeCase: () => resetNeighbors(station.nut),
     });
-    await finished(index, result!);
+    return result!;
+  };
+  // An ERROR is the lab's trouble, not a verdict (an SSH channel lost, a VM too starved to judge by): a shared
+  // case that ends as one runs once more, and its log keeps the first attempt. A fresh-NUT case cannot: its
+  // NUT is no longer fresh.
+  const runOn = async (station: Station, index: number, def: CaseDefinition, again: boolean): Promise<void> => {
+    let result = await runOnce(station, def);
+    if (again && result.verdict === 'ERROR') {
+      context.progress.step(`${def.id}: ${result.reason}; running it once more`);
+      const first = result;
+      const second = await runOnce(station, def);
+      result = { ...second, log: `attempt 1 of 2 ended as an ERROR (${first.reason}); its log:\n${first.log}\n--- attempt 2 of 2 ---\n${second.log}` };
+    }
+    await finished(index, result);
   };
 
   // Without bootNut there is one NUT: cases needing a fresh one run last on it, as they may leave it in any state.
@@ -132,7 +145,7 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
               continue;
             }
             try {
-              await runOn(own, index, def);
+              await runOn(own, index, def, false);
             } finally {
               queue.finished(next);
               await closeStation(own);
@@ -151,7 +164,7 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
             stations.push(station);
           }
           try {
-            await runOn(station, index, def);
+            await runOn(station, index, def, true);
           } finally {
             queue.finished(next);
           }

@@ -106,3 +106,27 @@ test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NU
   assert.equal(failing[1]!.verdict, 'PASS');
   await main.shutdown();
 });
+
+test('a shared case that ends as an ERROR (the lab lost its NUT command) runs once more; its log keeps the first attempt', { timeout: 120_000 }, async () => {
+  const main = await fakeVm();
+  const exec = main.exec.bind(main);
+  let flushes = 0;
+  let failFlushes = 1;
+  // The NUT command before each case: the first `failFlushes` of them are lost, as an SSH channel that got no answer.
+  main.exec = async (argv, options) => {
+    if (argv.join(' ').includes('neigh flush') && flushes++ < failFlushes) throw new Error('No response from server');
+    return exec(argv, options);
+  };
+  const run = async () =>
+    builtinEngine({}).run({ nut: main, mode: 'host', cases: ['v6LC.2.1.7-D'], artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')), progress: silentProgress, onResult: async () => undefined });
+  const once = (await run())[0]!;
+  assert.equal(once.verdict, 'PASS', once.reason);
+  assert.match(once.log, /attempt 1 of 2 ended as an ERROR \(.*No response from server/);
+  flushes = 0;
+  failFlushes = 2;
+  const twice = (await run())[0]!;
+  assert.equal(twice.verdict, 'ERROR', 'lost twice: ERROR, never a verdict');
+  assert.match(twice.reason, /No response from server/);
+  assert.equal(flushes, 2, 'run twice, not more');
+  await main.shutdown();
+});
