@@ -74,8 +74,10 @@ export async function enterStale(ctx: CaseContext, tn: BareNode = ND_TN1, seq = 
   const giveUp = Date.now() + longestMs + LAB_SLOWNESS_ALLOWANCE_MS;
   await sleep(SHORT_BASE_REACHABLE_MS / 2);
   for (;;) {
-    if (await showsStale(ctx, tn)) break;
+    // The NUT's clock is read before its table: an entry still REACHABLE after that reading was REACHABLE
+    // for at least that long (read the other way round, the time the table read took counts against the NUT).
     const nutElapsed = (await nutUptimeMs(ctx)) - nutStart;
+    if (await showsStale(ctx, tn)) break;
     if (nutElapsed > longestMs) {
       await ctx.nutCommand(reachableSysctl(ctx, REACHABLE_TIME_MS));
       return fail('RFC 4861 §7.3.3', `${tn.name}'s REACHABLE, unused entry STALE within ReachableTime (at most ${longestMs} ms)`, `it still REACHABLE after ${nutElapsed} ms of the NUT's own time`);
