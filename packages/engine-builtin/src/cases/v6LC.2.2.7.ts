@@ -59,9 +59,9 @@ async function unsolicitedRas(ctx: CaseContext, config: Config, n: number, gapMs
 
 /**
  * Intervals must lie in [min, max] (ms), TAHI's ±0.5 s allowed, on the tester's or on the NUT's clock (outside
- * only when both put it there); up to the lab's delay beyond that cannot be judged.
+ * only when both put it there); up to the lab's delay beyond that cannot be judged: CouldNotJudge is thrown.
  */
-function judgeIntervals(ras: TimedRa[], from: number, min: number, max: number, rule: string): CaseVerdict | 'ok' | Error {
+function judgeIntervals(ras: TimedRa[], from: number, min: number, max: number, rule: string): CaseVerdict | 'ok' {
   const outsideBy = (gap: number) => (gap < min - TOLERANCE_MS ? min - TOLERANCE_MS - gap : gap > max + TOLERANCE_MS ? gap - max - TOLERANCE_MS : 0);
   for (let i = Math.max(1, from); i < ras.length; i++) {
     const gap = ras[i]!.atMs - ras[i - 1]!.atMs;
@@ -70,7 +70,7 @@ function judgeIntervals(ras: TimedRa[], from: number, min: number, max: number, 
     const readingSlack = Math.max(ras[i]!.readLagMs, ras[i - 1]!.readLagMs);
     const outside = Math.min(outsideBy(gap), Math.max(0, outsideBy(nutGap) - readingSlack));
     if (outside === 0) continue;
-    if (outside <= LAB_SLACK_MS) return new CouldNotJudge(`RA ${i + 1} came ${Math.round(gap)} ms (NUT clock: ${nutGap} ms) after RA ${i}, outside ${rule} by ${Math.round(outside)} ms, less than the lab's own delay: could not judge`);
+    if (outside <= LAB_SLACK_MS) throw new CouldNotJudge(`RA ${i + 1} came ${Math.round(gap)} ms (NUT clock: ${nutGap} ms) after RA ${i}, outside ${rule} by ${Math.round(outside)} ms, less than the lab's own delay: could not judge`);
     return fail(RFC, `RA ${i + 1} ${rule}`, `${Math.round(gap)} ms after RA ${i} (${nutGap} ms on the NUT's clock)`);
   }
   return 'ok';
@@ -129,10 +129,8 @@ export const cases: CaseDefinition[] = [
   part('A', 'Sending Unsolicited RA (MinRtrAdvInterval <= interval <= MaxRtrAdvInterval)', 300_000, (ctx) => measured(ctx, { minIntervalS: 5, maxIntervalS: 10, prefixes: [{ prefix: LINK0, length: 64 }] }, 6, 20_000, async (ras) => {
     if (ras.length < 6) return fail(RFC, '6 unsolicited RAs at most MaxRtrAdvInterval (10 s) apart', ras.length ? `${ras.length} RA(s), then none for 20 s (intervals ${gaps(ras)})` : 'no RA at all');
     const initial = judgeIntervals(ras.slice(0, 3), 1, 0, 10_000, 'at most MaxRtrAdvInterval (10 s) after the previous one');
-    if (initial instanceof Error) throw initial;
     if (initial !== 'ok') return initial;
     const later = judgeIntervals(ras, 3, 5_000, 10_000, 'MinRtrAdvInterval..MaxRtrAdvInterval (5..10 s) after the previous one');
-    if (later instanceof Error) throw later;
     if (later !== 'ok') return later;
     return contents(ctx, ras, defaultRa(10, [rfcPrefix(LINK0)])) ?? pass(`6 unsolicited RAs, intervals ${gaps(ras)}, router lifetime 30 s`);
   })),
@@ -140,7 +138,6 @@ export const cases: CaseDefinition[] = [
   part('B', 'Sending Unsolicited RA (MAX_INITIAL_RTR_ADVERT_INTERVAL)', 150_000, (ctx) => measured(ctx, { minIntervalS: 198, maxIntervalS: 600, prefixes: [{ prefix: LINK0, length: 64 }] }, 3, 16_000 + 2 * LAB_SLACK_MS + TOLERANCE_MS, async (ras) => {
     if (ras.length < 3) return fail(RFC, '3 initial RAs MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) apart', ras.length ? `${ras.length} RA(s) only (intervals ${gaps(ras)})` : 'no RA at all');
     const v = judgeIntervals(ras, 1, 16_000, 16_000, 'MAX_INITIAL_RTR_ADVERT_INTERVAL (16 s) after the previous one, as MinRtrAdvInterval is 198 s');
-    if (v instanceof Error) throw v;
     if (v !== 'ok') return v;
     return contents(ctx, ras, defaultRa(600, [rfcPrefix(LINK0)])) ?? pass(`3 initial RAs, intervals ${gaps(ras)}`);
   })),
