@@ -130,3 +130,37 @@ test('a shared case that ends as an ERROR (the lab lost its NUT command) runs on
   assert.equal(flushes, 2, 'run twice, not more');
   await main.shutdown();
 });
+
+test('with NUTs to boot, the second attempt of a case that ended as an ERROR runs on a newly booted NUT, shut down after', { timeout: 120_000 }, async () => {
+  const main = await fakeVm();
+  const exec = main.exec.bind(main);
+  let lost = false;
+  // The first case's NUT command on the pipeline's NUT is lost; a NUT booted for the second attempt answers.
+  main.exec = async (argv, options) => {
+    if (argv.join(' ').includes('neigh flush') && !lost) {
+      lost = true;
+      throw new Error('No response from server');
+    }
+    return exec(argv, options);
+  };
+  const extra: FakeVm[] = [];
+  const [result] = await builtinEngine({}, { nutPool: 1 }).run({
+    nut: main,
+    mode: 'host',
+    cases: ['v6LC.2.1.7-D'],
+    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    progress: silentProgress,
+    bootNut: async () => {
+      const vm = await fakeVm();
+      extra.push(vm);
+      return vm;
+    },
+    onResult: async () => undefined,
+  });
+  assert.equal(result!.verdict, 'PASS', result!.reason);
+  assert.match(result!.log, /attempt 1 of 2 ended as an ERROR/);
+  assert.equal(extra.length, 1, 'one NUT booted, for the second attempt');
+  assert.equal(extra[0]!.shutdowns, 1, 'and shut down after it');
+  assert.equal(main.shutdowns, 0, "the pipeline's NUT is not the suite's to shut down");
+  await main.shutdown();
+});

@@ -279,6 +279,9 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
       } else if (/ link set dev \S+ up$/.test(words)) {
         if (bad.noDad) addresses.set(ll, 'preferred');
         else dad(ll, () => mode !== 'router' && solicitRouters());
+      } else if (argv.includes('-j')) {
+        // The pool's record of the NUT's routes and global addresses (base-state.ts): none on this fake.
+        return { code: 0, stdout: '[]\n', stderr: '' };
       } else if (/neigh flush/.test(words)) {
         neighbors.clear();
       } else if (/ -6 addr show dev /.test(words)) {

@@ -14,8 +14,8 @@ export interface CaseRunOptions {
   artifactsDir: string;
   /** Optional features the set says the NUT supports (`builtin.ipsecSupports`): cases requiring others are NA. */
   supports?: ReadonlySet<string>;
-  /** Called before each case: the place to reset NUT state (neighbor cache) so cases do not leak into each other. */
-  beforeCase?: (definition: CaseDefinition) => Promise<void>;
+  /** Called before each case: the place to reset NUT state (neighbor cache) so cases do not leak into each other; `log` writes to the case's log. */
+  beforeCase?: (definition: CaseDefinition, log: (line: string) => void) => Promise<void>;
   onResult?: (result: CaseResult) => Promise<void>;
 }
 
@@ -48,7 +48,7 @@ async function runOneCase(def: CaseDefinition, opts: CaseRunOptions): Promise<Ca
   let reason: string;
   let timer: NodeJS.Timeout | undefined;
   try {
-    await opts.beforeCase?.(def);
+    await opts.beforeCase?.(def, (line) => ctx.log(line));
     const timeoutMs = def.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`case did not finish within ${timeoutMs} ms`)), timeoutMs);
