@@ -47,13 +47,6 @@ export class CaseQueue<T extends Queued> {
     this.wake();
   }
 
-  /** A case taken that could not start (its NUT did not come up) goes back to the front for the others. */
-  putBack(item: T): void {
-    this.items.unshift(item);
-    this.finished(item);
-    this.wake();
-  }
-
   /** Timer-bound cases taken and not yet finished. */
   get timerBoundRunning(): number {
     return this.timersRunning;
