@@ -46,6 +46,13 @@ async function fakeVm(): Promise<FakeVm> {
   return vm;
 }
 
+/** A run's bootNut that boots fake VMs and keeps them in `list`, to count them and their shutdowns. */
+const bootingInto = (list: FakeVm[]) => async (): Promise<FakeVm> => {
+  const vm = await fakeVm();
+  list.push(vm);
+  return vm;
+};
+
 test('shared cases spread over the pool, fresh-NUT cases get their own NUT, results come in set order', { timeout: 120_000 }, async () => {
   const cases = ['v6LC.2.1.8-A', 'v6LC.3.1.1', 'v6LC.2.1.7-D', 'v6LC.2.1.16-A', 'v6LC.3.1.2-B', 'v6LC.2.1.17-A', 'v6LC.2.2.3-A', 'v6LC.2.1.8-B'];
   const main = await fakeVm();
@@ -57,11 +64,7 @@ test('shared cases spread over the pool, fresh-NUT cases get their own NUT, resu
     cases,
     artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
     progress: silentProgress,
-    bootNut: async () => {
-      const vm = await fakeVm();
-      extra.push(vm);
-      return vm;
-    },
+    bootNut: bootingInto(extra),
     onResult: async (r) => {
       reported.push(r);
     },
@@ -150,11 +153,7 @@ test('with NUTs to boot, the second attempt of a case that ended as an ERROR run
     cases: ['v6LC.2.1.7-D'],
     artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
     progress: silentProgress,
-    bootNut: async () => {
-      const vm = await fakeVm();
-      extra.push(vm);
-      return vm;
-    },
+    bootNut: bootingInto(extra),
     onResult: async () => undefined,
   });
   assert.equal(result!.verdict, 'PASS', result!.reason);
