@@ -66,9 +66,10 @@ export async function recordBaseState(nut: BootedNut): Promise<BaseState> {
 
 /** Removes what earlier cases left on the NUT's test links (see the header); `log` names each removal. */
 export async function restoreBaseState(nut: BootedNut, base: BaseState, log: (line: string) => void): Promise<void> {
-  const run = async (argv: string[]) => {
+  /** Runs a change; a failure whose message matches `already` means the change was already made. */
+  const run = async (argv: string[], already?: RegExp) => {
     const r = await nut.exec(argv);
-    if (r.code !== 0) throw new Error(`could not restore the NUT's base state: ${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
+    if (r.code !== 0 && !already?.test(r.stderr)) throw new Error(`could not restore the NUT's base state: ${argv.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`);
   };
   // Cached routes (Redirects, Packet Too Big) are not in the listing above; they go all at once.
   await run([IP, '-6', 'route', 'flush', 'cache']);
@@ -86,8 +87,7 @@ export async function restoreBaseState(nut: BootedNut, base: BaseState, log: (li
       const via = r.gateway ? ['via', r.gateway] : [];
       const metric = r.metric !== undefined ? ['metric', String(r.metric)] : [];
       // Removing an address takes its prefix route with it: a route already gone is what we wanted.
-      const out = await nut.exec([IP, '-6', 'route', 'del', r.dst, ...via, 'dev', l.nutIfname, ...metric]);
-      if (out.code !== 0 && !/No such process/.test(out.stderr)) throw new Error(`could not restore the NUT's base state: route del ${r.dst} on ${l.nutIfname}: ${out.stderr.trim()}`);
+      await run([IP, '-6', 'route', 'del', r.dst, ...via, 'dev', l.nutIfname, ...metric], /No such process/);
     }
   }
 }

@@ -121,9 +121,9 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
   // booted NUT when the run can boot one: the first may have left what no reset clears (a fragment queue still
   // timing out, whose Time Exceeded the second attempt would take for its own). A fresh-NUT case is not run
   // again: its NUT is no longer fresh.
-  const runOn = async (station: Station, index: number, def: CaseDefinition, again: boolean): Promise<void> => {
+  const runOn = async (station: Station, index: number, def: CaseDefinition): Promise<void> => {
     let result = await runOnce(station, def);
-    if (again && result.verdict === 'ERROR') {
+    if (result.verdict === 'ERROR') {
       context.progress.step(`${def.id}: ${result.reason}; running it once more`);
       const first = result;
       const second = context.bootNut
@@ -171,25 +171,20 @@ export async function runBuiltinSet(context: EngineRunContext, { pool: poolSize,
         for (let next = await queue.take(); next; next = await queue.take()) {
           const { def, index } = next;
           if (def.needsFreshNut && context.bootNut && appliesHere(def, context)) {
-            let own: Station;
+            let result: CaseResult;
             try {
-              own = await openStation(context, section, await context.bootNut(), true);
+              result = await runOnNewNut(context.bootNut, def);
             } catch (error) {
               // The lab could not give this case its NUT: the case's ERROR, not the run's end.
-              queue.finished(next);
-              await finished(index, { ...missing(def), reason: `harness error: no fresh NUT: ${message(error)}` });
-              continue;
-            }
-            try {
-              await runOn(own, index, def, false);
+              result = { ...missing(def), reason: `harness error: no fresh NUT: ${message(error)}` };
             } finally {
               queue.finished(next);
-              await closeStation(own);
             }
+            await finished(index, result);
             continue;
           }
           try {
-            await runOn(station, index, def, true);
+            await runOn(station, index, def);
           } finally {
             queue.finished(next);
           }
