@@ -10,7 +10,7 @@ import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { toTester } from '../vocabulary/probe-outcomes.js';
 import { answeredAfterReassembly, echoTo, FRAGMENT_ID, notReassembled, sendAll, TAHI_DATA, THREE_PIECES, tn, TWO_PIECES } from '../vocabulary/reassembly.js';
 import { readReassemblyCounters } from '../vocabulary/nut-reassembly-counters.js';
-import { reassemblyTimeExceeded, SILENCE_MS, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
+import { reassemblyTimeExceeded, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 8200 §4.5, RFC 4443 §3.3';
@@ -86,7 +86,7 @@ export const cases: CaseDefinition[] = [
       const [, second] = cutFragments(echoTo(ctx, from, TAHI_DATA), FRAGMENT_ID, THREE_PIECES);
       // Silence is right here; a NUT that reassembles nothing would keep it too, so notReassembled's control
       // (a well-formed fragmented request, answered) follows the wait.
-      return notReassembled(ctx, from, [second!], 'only the second fragment of an Echo Request (no Time Exceeded without the first)', 'RFC 8200 §4.5', { windowMs: SILENCE_MS });
+      return notReassembled(ctx, from, [second!], 'only the second fragment of an Echo Request (no Time Exceeded without the first)', 'RFC 8200 §4.5', { throughReassemblyTime: true });
     },
   },
 ];

@@ -1,6 +1,6 @@
 // v6LC.1.3.5 Overlapping Fragments (RFC 8200 §4.5, RFC 5722): a datagram with overlapping fragments is
 // discarded whole, in either order, and nothing is sent about it (no Echo Reply, no error, no Time Exceeded
-// 60 s later: TAHI listens 65 s, these cases 95 s); exact duplicates may be dropped alone (C, G); a last fragment that arrives
+// 60 s later: TAHI listens 65 s, these cases 65 s of the NUT's own clock); exact duplicates may be dropped alone (C, G); a last fragment that arrives
 // after the overlap starts nothing that completes (D, H). E to H repeat A to D at the global address.
 import type { FrameSpec } from '@testlab/packet';
 import { pass, warn, type CaseDefinition } from '../runner/case.js';
@@ -10,7 +10,7 @@ import { awaitEchoReply, cutFragments, type Piece } from '../vocabulary/fragment
 import { nutGlobalOnLink0 } from '../vocabulary/global-address.js';
 import { ALL_MODES } from '../vocabulary/nut-modes.js';
 import { ECHO_ID, echoTo, FRAGMENT_ID, notReassembled, reassemblesControl, sendAll, TAHI_DATA, THREE_PIECES, tn } from '../vocabulary/reassembly.js';
-import { SILENCE_MS, TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
+import { TIMER_CASE_TIMEOUT_MS } from '../vocabulary/reassembly-timeout.js';
 import { ANSWER_WINDOW_MS } from '../vocabulary/timing.js';
 
 const RFC = 'RFC 8200 §4.5, RFC 5722 §4';
@@ -38,7 +38,7 @@ function part(letter: string, partTitle: string, shape: Shape, global: boolean):
       const cut = (pieces: Piece[]) => cutFragments(echoTo(ctx, from, TAHI_DATA, nut), FRAGMENT_ID, pieces);
       const [a1, a2, a3] = cut(THREE_PIECES) as [FrameSpec, FrameSpec, FrameSpec];
       const [overlapping] = cut([OVERLAP]) as [FrameSpec];
-      const silent = (frames: FrameSpec[], what: string) => notReassembled(ctx, from, frames, what, RFC, { windowMs: SILENCE_MS, ...(nut ? { address: nut } : {}) });
+      const silent = (frames: FrameSpec[], what: string) => notReassembled(ctx, from, frames, what, RFC, { throughReassemblyTime: true, ...(nut ? { address: nut } : {}) });
       if (shape === 'overlap') return silent([a1, a2, overlapping], 'an Echo Request whose last fragment overlaps the second');
       if (shape === 'reverse') return silent([overlapping, a2, a1], 'an Echo Request whose last fragment overlaps the second, last fragment first');
       if (shape === 'extra') return silent([a1, a2, overlapping, a3], 'an Echo Request whose last fragment overlaps the second, then the proper last fragment');

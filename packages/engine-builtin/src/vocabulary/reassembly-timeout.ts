@@ -3,9 +3,10 @@
 // quoting that first fragment. TAHI waits up to 65 s and calls one before 55 s too early; these cases wait
 // longer, and call one after 65 s late, a WARN, not a FAIL: a 60 s kernel timer may fire 2 s late (timer
 // wheel at HZ=250), and a TCG NUT starved of CPU on a loaded lab was seen sending it after 84-86 s.
-import { normalizeIpv6 } from '@testlab/packet';
+import { normalizeIpv6, type DecodedFrame } from '@testlab/packet';
 import { fail, pass, warn, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
+import type { ReceivedFrame } from '../runner/tester-link.js';
 import { nutSecondsBetween, readReassemblyCounters, silenceExplained, type ReassemblyCounters } from './nut-reassembly-counters.js';
 import { toTester } from './probe-outcomes.js';
 import { MIN_MTU } from './tahi-network.js';
@@ -15,11 +16,10 @@ export const REASSEMBLY_TIMEOUT_S = 60;
 export const TIMER_SLACK_S = 5;
 /** How long the tester waits at most before calling the Time Exceeded missing. */
 export const LATE_LIMIT_S = 95;
-/**
- * How long a case that must see no Time Exceeded listens: as long as one that waits for it (TAHI listens 65 s;
- * a late one would slip past that into the next case, and the case would pass for the wrong reason).
- */
-export const SILENCE_MS = LATE_LIMIT_S * 1000;
+/** TAHI listens this long for a Time Exceeded that must not come: the reassembly time and its slack. */
+export const TAHI_SILENCE_S = REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S;
+/** After the NUT's clock has served TAHI's silence: time for a frame it sent just then to reach the tester. */
+const IN_FLIGHT_MS = 500;
 /** What a case that waits on the timer declares as its timeoutMs: the wait, setup and a control after it. */
 export const TIMER_CASE_TIMEOUT_MS = 130_000;
 
@@ -84,4 +84,41 @@ export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWa
     return warn(w.rfc, expected, `${seen}: late (TAHI waits ${REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S} s)${own ? `; ${own.seconds.toFixed(1)} s of the NUT's ${own.clock === 'tick' ? 'tick clock' : 'clock'}` : ''}`);
   }
   return pass(`${seen} from ${src}, quoting the first fragment`);
+}
+
+/**
+ * Listens after fragments that must draw no Time Exceeded (nor anything `match` takes) for TAHI's 65 s, counted
+ * on the NUT's own clock: a NUT that kept the datagram times it out at 60 s of its time, and a TCG NUT starved of
+ * CPU does so late by the tester's clock (84-86 s was seen), where a fixed 65 s of the tester's would have
+ * heard silence for the wrong reason. So the tester listens 65 s, then as long as the NUT's tick clock
+ * (`before`: readReassemblyCounters just before the first fragment) still lacks of 65 s, up to LATE_LIMIT_S of
+ * its own; a NUT whose clock cannot be read gets the whole LATE_LIMIT_S. A NUT whose clock has not counted 65 s
+ * by then leaves the lab unable to judge: an ERROR (thrown), never a PASS.
+ */
+export async function reassemblySilence(ctx: CaseContext, match: (f: DecodedFrame) => boolean, before: ReassemblyCounters | undefined, sentAt: number): Promise<{ broken: ReceivedFrame } | { heard: string }> {
+  const link = ctx.link();
+  const lateAt = sentAt + LATE_LIMIT_S * 1000;
+  const listen = async (untilMs: number) => link.expectNothing(match, Math.max(0, untilMs - Date.now()));
+  let broken = await listen(sentAt + TAHI_SILENCE_S * 1000);
+  if (broken) return { broken };
+  if (!before) {
+    broken = await listen(lateAt);
+    return broken ? { broken } : { heard: `nothing in ${LATE_LIMIT_S} s (the NUT's clock could not be read, so the tester listened past TAHI's ${TAHI_SILENCE_S} s)` };
+  }
+  for (;;) {
+    const now = await readReassemblyCounters(ctx);
+    const own = now ? nutSecondsBetween(before, now) : undefined;
+    const tester = ((Date.now() - sentAt) / 1000).toFixed(1);
+    if (own && own.seconds >= TAHI_SILENCE_S) {
+      broken = await listen(Date.now() + IN_FLIGHT_MS);
+      const clock = own.clock === 'tick' ? 'tick clock' : 'clock';
+      return broken ? { broken } : { heard: `nothing in ${own.seconds.toFixed(1)} s of the NUT's ${clock} (TAHI listens ${TAHI_SILENCE_S} s; ${tester} s of the tester's)` };
+    }
+    if (Date.now() >= lateAt) {
+      throw new Error(`the lab could not judge the silence: after ${tester} s the NUT's clock had counted ${own ? `${own.seconds.toFixed(1)} s` : 'nothing readable'} of TAHI's ${TAHI_SILENCE_S} s (a VM starved of CPU)`);
+    }
+    const lacking = own ? (TAHI_SILENCE_S - own.seconds) * 1000 : 1000;
+    broken = await listen(Math.min(lateAt, Date.now() + lacking + 100));
+    if (broken) return { broken };
+  }
 }

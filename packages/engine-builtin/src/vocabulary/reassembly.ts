@@ -6,11 +6,14 @@ import type { FrameSpec } from '@testlab/packet';
 import { fail, pass } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { SimulatedNode } from '../runner/simulated-node.js';
+import type { ReceivedFrame } from '../runner/tester-link.js';
 import { echoRequest } from './echo.js';
 import { awaitEchoReply, cutFragments, type Piece } from './fragments.js';
 import { globalOf } from './global-address.js';
+import { readReassemblyCounters } from './nut-reassembly-counters.js';
 import { pattern } from './payload.js';
 import { describeAnswer, isAnswer, toTester } from './probe-outcomes.js';
+import { reassemblySilence } from './reassembly-timeout.js';
 import { tnWithMac } from './tester-nodes.js';
 import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
@@ -49,11 +52,23 @@ export async function answeredAfterReassembly(ctx: CaseContext, from: SimulatedN
  * Reply, no error), and a well-formed fragmented Echo Request must be answered afterwards: a NUT that
  * reassembles nothing would pass the silence for the wrong reason.
  */
-export async function notReassembled(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string, o: { windowMs?: number; address?: string } = {}) {
-  await sendAll(ctx, frames, what);
-  const answer = await ctx.link().expectNothing(isAnswer(from.address), o.windowMs ?? ANSWER_WINDOW_MS);
-  if (answer) return fail(rfc, `${what} discarded, nothing sent in answer`, `${describeAnswer(answer)} in answer`);
-  return (await reassemblesControl(ctx, from, o.address)) ?? pass(`${what}: not reassembled, nothing answered; a well-formed fragmented request still is`);
+export async function notReassembled(ctx: CaseContext, from: SimulatedNode, frames: FrameSpec[], what: string, rfc: string, o: { throughReassemblyTime?: boolean; address?: string } = {}) {
+  const fail_ = (answer: ReceivedFrame) => fail(rfc, `${what} discarded, nothing sent in answer`, `${describeAnswer(answer)} in answer`);
+  let heard = 'nothing answered';
+  if (o.throughReassemblyTime) {
+    // No Time Exceeded may follow either: listen through the NUT's reassembly time, on its own clock.
+    const before = await readReassemblyCounters(ctx);
+    const sentAt = Date.now();
+    await sendAll(ctx, frames, what);
+    const silence = await reassemblySilence(ctx, isAnswer(from.address), before, sentAt);
+    if ('broken' in silence) return fail_(silence.broken);
+    heard = silence.heard;
+  } else {
+    await sendAll(ctx, frames, what);
+    const answer = await ctx.link().expectNothing(isAnswer(from.address), ANSWER_WINDOW_MS);
+    if (answer) return fail_(answer);
+  }
+  return (await reassemblesControl(ctx, from, o.address)) ?? pass(`${what}: not reassembled, ${heard}; a well-formed fragmented request still is`);
 }
 
 /** The control after a silence: an Echo Request in two well-formed fragments must be reassembled and answered. */
