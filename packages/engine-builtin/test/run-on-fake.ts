@@ -1,7 +1,7 @@
 // Runs one case of the catalogue against a fake NUT over in-memory links (Link0, Link1, ...): the one way
 // every case test file puts a case in front of its fake, whichever fake that is.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CaseResult, ExecResult, Link, NutMode } from '@testlab/core';
@@ -50,6 +50,8 @@ export async function runCasesOnOneFake(ids: ReadonlyArray<string | CaseDefiniti
     });
   } finally {
     fake.stop();
+    // The captures were the case's evidence; tests look only at the result (30,000 folders were left in /tmp).
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
