@@ -1,5 +1,5 @@
 // v6LC.1.3.2 Reassembly Time Exceeded (RFC 8200 §4.5, RFC 4443 §3.3): the 60-second reassembly timer, and
-// Time Exceeded code 1 only when the first fragment arrived. B to E wait on the timer (60-95 s each).
+// Time Exceeded code 1 only when the first fragment arrived. B to E wait on the timer (60-70 s each on a NUT on time).
 import type { FrameSpec } from '@testlab/packet';
 import { fail, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';

@@ -1,5 +1,5 @@
 // v6LC.5.1.10 Error Condition With Multicast Destination (RFC 4443 §2.4 (e.3)): no Port Unreachable for a
-// datagram sent to a multicast address (A), no Time Exceeded for an unfinished one (B, about 95 s).
+// datagram sent to a multicast address (A), no Time Exceeded for an unfinished one (B, 65 s of the NUT's clock).
 import { multicastMac } from '@testlab/packet';
 import { pass, type CaseDefinition } from '../runner/case.js';
 import { CLOSED_PORT, udpTo } from '../vocabulary/closed-port.js';

@@ -1,6 +1,6 @@
 // v6LC.5.1.11 Error Condition With Non-Unique Source - Unspecified (RFC 4443 §2.4 (e.6)): no ICMPv6 error about
 // a packet from the unspecified address: port unreachable (A), too big for the next link (B, routers),
-// reassembly timeout (C, about 95 s), unknown option (D).
+// reassembly timeout (C, 65 s of the NUT's clock), unknown option (D).
 import type { CaseDefinition } from '../runner/case.js';
 import { nonUniqueSource } from '../vocabulary/non-unique-source.js';
 
