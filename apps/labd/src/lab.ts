@@ -97,7 +97,7 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
     if (nut.driver === 'qemu') {
       // A run whose engine boots an image of its own (kselftest) says so in each boot request; the known-good
       // check, and every other run, boots the lab's small image.
-      const driver = createQemuNutDriver({ stateDir: nutState, baseInitramfs: config.nutImage!, memoryMiB: nut.memoryMiB });
+      const driver = createQemuNutDriver({ stateDir: nutState, baseInitramfs: config.nutImage!, memoryMiB: nut.memoryMiB, ...(nut.nice !== undefined ? { nice: nut.nice } : {}) });
       // VMs of a lab process that died are ended by their recorded process ids before new ones start.
       await driver.reapStale();
       let checks = 0;

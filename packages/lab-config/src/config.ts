@@ -23,6 +23,8 @@ const qemuNut = z.strictObject({
   profile: name,
   modes: z.array(z.enum(MODES)).min(1),
   memoryMiB: z.number().int().min(64).max(65536).default(256),
+  /** The VM's nice value; absent: the driver's (-10, ahead of builds: nut-drivers' qemu/priority.ts). */
+  nice: z.number().int().min(-20).max(19).optional(),
   /** The kernel the NUT checks itself with between kernels under test. */
   knownGood: z.strictObject({ bzImage: absolute, kernelRelease: z.string().min(1) }),
 });
