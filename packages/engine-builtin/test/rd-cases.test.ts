@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { CaseResult } from '@testlab/core';
 import { caseCatalogue } from '../src/index.js';
 import { defaultModeOf, runCaseOnFake, runCasesOnOneFake } from './run-on-fake.js';
+import { FAKE_NC_MAC, startFakeNcNut, type NcFault } from './fake-neighbor-cache-nut.js';
 import { FAKE_RD_MAC, startFakeRdNut, startFakeRdRouterOnTwoLinks, type RdMisbehaviour } from './fake-rd-nut.js';
 
 function runAgainstFake(id: string, bad: RdMisbehaviour = {}, as?: 'host' | 'router'): Promise<CaseResult> {
@@ -13,7 +14,7 @@ function runAgainstFake(id: string, bad: RdMisbehaviour = {}, as?: 'host' | 'rou
   return runCaseOnFake(id, { mode, macs: [FAKE_RD_MAC], start: ([link]) => startFakeRdNut(link!, mode, bad) });
 }
 
-/** The parts the fake plays on one link; 2.2.6-B (two links) is below, the neighbor-cache parts in rd-neighbor-cases.test.ts. */
+/** The parts the fake plays on one link; 2.2.6-B (two links) and the parts that need neighbor states (NC_PARTS) are below. */
 export const FAKED = /^v6LC\.2\.2\.(4-[A-F]|5|6-A|7-[A-F]|8|9-[AB]|12-E|13-[AB]|14-[ABC]|17-[A-C]|18|19|20-[A-C]|21-[A-E]|22-[A-E]|23-[A-J]|24-[AB]|25-[A-F]|26-[AB]|27-[AB])$/;
 
 const routerParts = /^v6LC\.2\.2\.(4|5|6|7|8|9|13|20|21|24|26-B|27-B)/;
@@ -26,12 +27,15 @@ const expectations: Array<{ ids: RegExp; bad: RdMisbehaviour; reason: RegExp }> 
   { ids: /^v6LC\.2\.2\.5$/, bad: { dropsStimulus: true }, reason: /expected a Router Advertisement within 1500 ms of a valid RS/ },
   { ids: /^v6LC\.2\.2\.5$/, bad: { ignoresConfig: true }, reason: /valid lifetime 86400 \(configured 2592000\)/ },
   { ids: /^v6LC\.2\.2\.7-A$/, bad: { ignoresConfig: true }, reason: /RA 2 at most MaxRtrAdvInterval \(10 s\)|6 unsolicited RAs/ },
-  { ids: /^v6LC\.2\.2\.7-[C-F]$/, bad: { ignoresConfig: true }, reason: /expected unsolicited RAs as configured; seen RA 1 with/ },
+  { ids: /^v6LC\.2\.2\.7-[B-F]$/, bad: { ignoresConfig: true }, reason: /expected unsolicited RAs as configured; seen RA 1 with/ },
   { ids: /^v6LC\.2\.2\.8$/, bad: { noFinalRa: true }, reason: /a final RA with Router Lifetime 0 when the interface ceased advertising; seen no RA/ },
   { ids: /^v6LC\.2\.2\.9-A$/, bad: { dropsStimulus: true }, reason: /a Router Advertisement within 1500 ms of RS 1/ },
   { ids: /^v6LC\.2\.2\.9-B$/, bad: { dropsStimulus: true }, reason: /an RA answering the first RS/ },
   { ids: /^v6LC\.2\.2\.9-B$/, bad: { noRateLimit: true }, reason: /at least MIN_DELAY_BETWEEN_RAS \(3000 ms\) apart; seen RA \d \d+ ms after/ },
   { ids: /^v6LC\.2\.2\.13-B$/, bad: { ignoresConfig: true }, reason: /configured Cur Hop Limit 100; seen Cur Hop Limit 64/ },
+  { ids: /^v6LC\.2\.2\.13-A$/, bad: { ignoresConfig: true }, reason: /RAs with the configured Cur Hop Limit 0; seen Cur Hop Limit 64/ },
+  { ids: /^v6LC\.2\.2\.13-A$/, bad: { dropsStimulus: true }, reason: /a Router Advertisement answering the RS; seen nothing/ },
+  { ids: /^v6LC\.2\.2\.20-B$/, bad: { ignoresConfig: true }, reason: /an RA with Default Router Preference medium; seen an RA with prefix \S+ valid lifetime 86400 \(configured 2592000\)/ },
   { ids: /^v6LC\.2\.2\.20-[AC]$/, bad: { ignoresConfig: true }, reason: /Default Router Preference (high|low); seen an RA with router preference medium/ },
   { ids: /^v6LC\.2\.2\.21-[A-E]$/, bad: { ignoresConfig: true }, reason: /no Route Information Option for/ },
   { ids: /^v6LC\.2\.2\.21-[ABCE]$/, bad: { shortRio: true }, reason: /no Route Information Option for \S+ \(options: [:0-9a-f]+\/(64|32|96)\)/ },
@@ -58,6 +62,27 @@ const expectations: Array<{ ids: RegExp; bad: RdMisbehaviour; reason: RegExp }> 
 ];
 
 const ids = [...caseCatalogue.keys()].filter((id) => FAKED.test(id));
+
+/**
+ * The parts judged on neighbor states (NUD, ReachableTime, an RA's SLLA), against the fake with a whole neighbor
+ * cache (fake-neighbor-cache-nut.ts; 2.2.10 is in neighbor-cache.test.ts). 2.2.16-D, E, G, H, J, K check that
+ * the RA leaves the entry as it was, which a host ignoring the RA does too: their "does nothing" fault is the
+ * setup's, a host that ignores the NA which brings the entry to REACHABLE, STALE or PROBE.
+ */
+const NC_PARTS = /^v6LC\.2\.2\.(11|15-[AB]|16-[A-K])$/;
+const ncIds = [...caseCatalogue.keys()].filter((id) => NC_PARTS.test(id));
+const runOnNc = (id: string, bad: NcFault = {}) => runCaseOnFake(id, { mode: defaultModeOf(id), macs: [FAKE_NC_MAC], start: ([link]) => startFakeNcNut(link!, defaultModeOf(id), bad) });
+const ncExpectations: Array<{ ids: RegExp; bad: NcFault; reason: RegExp }> = [
+  { ids: /^v6LC\.2\.2\.(11|15-A|16-[ABCFI])$/, bad: { ignoreRa: true }, reason: /DAD for \S+ after the RA with Link0's prefix|BaseReachableTime 10000 ms after an RA with Reachable Time 10000 ms; seen base_reachable_time_ms 30000|after an RA with SLLA 00:00:00:00:(a0:a0|01:99) \(entry [A-Z]+\); seen (\S+ > 33:33:ff:00:a0:a0|the Echo Reply sent to 00:00:00:00:a0:a0)/ },
+  { ids: /^v6LC\.2\.2\.16-[C-K]$/, bad: { ignoreNa: true }, reason: /the queued Echo Reply once TR1's (solicited NA|NA with a TLLA) arrived/ },
+  { ids: /^v6LC\.2\.2\.11$/, bad: { stickyRouter: true }, reason: /the host to switch to TR2 within 25000 ms of TR1 going silent \(Neighbor Unreachability Detection\); seen replies still through TR1/ },
+  { ids: /^v6LC\.2\.2\.11$/, bad: { noProbe: true }, reason: /the host to switch to TR2 within 25000 ms of TR1 going silent/ },
+  { ids: /^v6LC\.2\.2\.15-B$/, bad: { radvdKeepsReachableTime: true }, reason: /BaseReachableTime 10000 ms after configuring AdvReachableTime 10000 ms; seen base_reachable_time_ms 30000/ },
+  { ids: /^v6LC\.2\.2\.15-[AB]$/, bad: { reachableIgnoresBase: true }, reason: /a probe of TN1 within 23000 ms \(REACHABLE ending, then DELAY_FIRST_PROBE_TIME\); seen none/ },
+  { ids: /^v6LC\.2\.2\.16-[CFI]$/, bad: { nsKeepsOldLla: true }, reason: /the entry for TR1 to hold 00:00:00:00:01:99 after an RA with SLLA 00:00:00:00:01:99 \(entry [A-Z]+\); seen the Echo Reply sent to 00:00:00:00:a0:a0/ },
+  { ids: /^v6LC\.2\.2\.16-D$/, bad: { nsMakesStale: true }, reason: /the entry still REACHABLE after an RA with SLLA 00:00:00:00:a0:a0 \(entry REACHABLE\): no Neighbor Solicitation for TR1 within 7000 ms; seen a unicast NS/ },
+  { ids: /^v6LC\.2\.2\.16-G$/, bad: { nsMakesStale: true }, reason: /the entry still in PROBE after an RA with SLLA 00:00:00:00:a0:a0 \(entry PROBE\): a unicast NS for TR1 within 3000 ms; seen nothing/ },
+];
 
 describe('Router Discovery cases', { concurrency: 96 }, () => {
   for (const id of ids) {
@@ -118,6 +143,21 @@ describe('Router Discovery cases', { concurrency: 96 }, () => {
       assert.match(r.reason, reason);
     });
   }
+  for (const id of ncIds) {
+    test(`${id} passes against a conforming node with a whole neighbor cache`, async () => {
+      const r = await runOnNc(id);
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    });
+  }
+  for (const e of ncExpectations) {
+    for (const id of ncIds.filter((i) => e.ids.test(i))) {
+      test(`${id} FAILs against a node with a whole neighbor cache that ${Object.keys(e.bad).join(', ')}`, async () => {
+        const r = await runOnNc(id, e.bad);
+        assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+        assert.match(r.reason, e.reason);
+      });
+    }
+  }
   for (const e of expectations) {
     for (const id of ids.filter((i) => e.ids.test(i))) {
       test(`${id} FAILs against a node that ${Object.keys(e.bad).join(', ')}`, async () => {
@@ -147,4 +187,14 @@ describe('v6LC.2.2.7-B under a lab too slow to judge', { concurrency: 3 }, () =>
     assert.equal(r.verdict, 'ERROR', `${r.reason}\n${r.log}`);
     assert.match(r.reason, /could not judge/);
   });
+});
+
+test('every Router Discovery part here FAILs a node that does nothing with its stimulus', () => {
+  const rd: Array<keyof RdMisbehaviour> = ['dropsStimulus', 'deaf', 'ignoresConfig', 'noFinalRa', 'noResolver'];
+  const nc: Array<keyof NcFault> = ['ignoreRa', 'ignoreNa', 'radvdKeepsReachableTime'];
+  const missing = [
+    ...ids.filter((id) => !expectations.some((e) => e.ids.test(id) && Object.keys(e.bad).some((k) => rd.includes(k as keyof RdMisbehaviour)))),
+    ...ncIds.filter((id) => !ncExpectations.some((e) => e.ids.test(id) && Object.keys(e.bad).some((k) => nc.includes(k as keyof NcFault)))),
+  ];
+  assert.deepEqual(missing, []);
 });
