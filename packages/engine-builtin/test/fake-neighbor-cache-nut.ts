@@ -61,6 +61,12 @@ export interface NcFault {
   anycastOverride?: boolean;
   /** Processes NS and NA that came in fragments. */
   acceptFragmentedNd?: boolean;
+  /** Keeps sending to the first default router whatever Neighbor Unreachability Detection finds (RFC 4861 §6.3.6). */
+  stickyRouter?: boolean;
+  /** ReachableTime stays drawn from 30 s whatever BaseReachableTime says (the variable changes, the cache does not). */
+  reachableIgnoresBase?: boolean;
+  /** As a router, radvd does not write AdvReachableTime into the interface. */
+  radvdKeepsReachableTime?: boolean;
 }
 
 export const FAKE_NC_MAC = '52:54:00:00:00:01';
@@ -84,9 +90,17 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   let retransMs = 1_000;
   let baseReachableMs = 30_000;
   let reachableMs = baseReachableMs;
-  const rerandom = () => (reachableMs = baseReachableMs * (0.5 + Math.random()));
+  const rerandom = () => (reachableMs = (bad.reachableIgnoresBase ? 30_000 : baseReachableMs) * (0.5 + Math.random()));
   const prefixes = new Map<string, number>(mode === 'router' ? [[LINK0_PREFIX, Infinity]] : []);
   const routers = new Map<string, number>();
+  /** Round-robin among routers none of which is probably reachable (RFC 4861 §6.3.6). */
+  let turn = 0;
+  /** The default router for the next packet: one probably reachable (an entry not INCOMPLETE) first, else the next in turn. */
+  const defaultRouter = (): string | undefined => {
+    const live = [...routers].filter(([, until]) => until > Date.now()).map(([ip]) => ip);
+    if (bad.stickyRouter) return live[0];
+    return live.find((ip) => cache.has(ip) && cache.get(ip)!.state !== 'INCOMPLETE') ?? live[turn++ % Math.max(1, live.length)];
+  };
   const cache = new Map<string, Entry>();
   // Every timer comes from `later`, so the node's stop() ends them all.
   const node = fakeNodeBasics(link);
@@ -127,8 +141,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   const output = (spec: FrameSpec) => {
     const dst = normalizeIpv6(spec.ipv6!.dst);
     if (dst.startsWith('ff')) return send({ ...spec, eth: { src: mac, dst: multicastMac(dst) } });
-    const router = [...routers].find(([, until]) => until > Date.now())?.[0];
-    const hop = onLink(dst) ? dst : router;
+    const hop = onLink(dst) ? dst : defaultRouter();
     if (!hop) return;
     let e = cache.get(hop);
     if (!e) {
@@ -246,7 +259,12 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
         if (p.onLink) {
           if (!(bad.noLifetimeRefresh && prefixes.has(prefix))) prefixes.set(prefix, Date.now() + p.validLifetime * 1000);
         } else if (bad.lClearRemovesPrefix) prefixes.delete(prefix);
-        if (p.autonomous && p.prefixLength === 64) later(200, () => addresses.add(normalizeIpv6(slaacAddress(prefix, mac))));
+        const address = normalizeIpv6(slaacAddress(prefix, mac));
+        if (!p.autonomous || p.prefixLength !== 64 || addresses.has(address)) continue;
+        // DAD (RFC 4862 §5.4.2), then the address is in use.
+        const group = solicitedNodeMulticast(address);
+        later(100, () => send({ eth: { src: mac, dst: multicastMac(group) }, ipv6: { src: '::', dst: group, hopLimit: 255 }, icmpv6: { type: 'neighbor-solicitation', target: address } }));
+        later(200, () => addresses.add(address));
       }
       return;
     }
@@ -276,10 +294,22 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     return decodeIpv6Packet(ip).icmpv6;
   }
 
+  let radvdConf = '';
+  let radvdRunning = false;
   node.listen((bytes) => receive(decodeFrame(bytes)));
   return {
     async exec(argv) {
       const words = argv.join(' ');
+      if (argv[0] === 'cat' && argv[1]?.endsWith('/base_reachable_time_ms')) return { code: 0, stdout: `${baseReachableMs}\n`, stderr: '' };
+      // radvd as far as the neighbor cache sees it: the case's configuration file, and AdvReachableTime written into the interface.
+      if (argv[0] === 'sh' && argv[2]?.includes('printf "%s" "$2" > "$1"') && argv[3] === 'radvd-conf') radvdConf = argv[5] ?? '';
+      if (argv[0] === '/usr/sbin/radvd' && argv[2]?.includes('case')) {
+        radvdRunning = true;
+        const reachable = /AdvReachableTime (\d+);/.exec(radvdConf);
+        if (reachable && Number(reachable[1]) > 0 && !bad.radvdKeepsReachableTime) (baseReachableMs = Number(reachable[1])), rerandom();
+      }
+      if (argv[0] === 'sh' && argv[3] === 'radvd-running') return { code: 0, stdout: radvdRunning && argv[4]?.includes('case') ? 'yes\n' : 'no\n', stderr: '' };
+      if (argv[0] === 'sh' && argv[3] === 'stop-radvd' && argv[4]?.includes('case')) radvdRunning = false;
       const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : bad.slowClock ? 0.5 : 1);
       if (clock) return clock;
       const sysctl = /net\.ipv6\.neigh\.\S+\.(base_reachable_time_ms|retrans_time_ms)=(\d+)/.exec(words);

@@ -6,8 +6,8 @@
 // misbehaviour breaks one thing, "drops the stimulus" (ignoring every RA or RS) among them.
 import type { ExecResult, Link } from '@testlab/core';
 import { buildFrame, decodeFrame, linkLocalFromMac, multicastMac, normalizeIpv6, slaacAddress, solicitedNodeMulticast, type DecodedFrame, type FrameSpec, type NdOptionSpec } from '@testlab/packet';
-import { rio } from '../src/vocabulary/host-routers.js';
-import { routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
+import { dnssl, rdnss, rio } from '../src/vocabulary/host-routers.js';
+import { dnsslOptions, rdnssOptions, routeInfos, type RaMessage } from '../src/vocabulary/router-solicitations.js';
 import { fakeNodeBasics } from './fake-node-basics.js';
 import { uptimeAnswer } from './fake-uptime.js';
 
@@ -40,6 +40,22 @@ export interface RdMisbehaviour {
   noRouteInfoSupport?: boolean;
   /** As a router, sends the second RA of each of its first `starts` radvd starts `ms` late (a VM starved of CPU). */
   lateSecondRa?: { ms: number; starts: number };
+  /** Does nothing at all: takes in no frame, so answers no RS and no ping either. */
+  deaf?: boolean;
+  /** As a router, advertises (and answers RSs) with radvd stopped, as if the kernel sent RAs on every interface. */
+  advertisesUnasked?: boolean;
+  /** As a host, keeps a default router whatever its Router Lifetime (it never runs out). */
+  routersNeverExpire?: boolean;
+  /** As a host, keeps Route Information routes whatever their lifetime (never run out, lifetime 0 ignored). */
+  ignoresRouteLifetimes?: boolean;
+  /** As a host, no resolver uses the RDNSS and DNSSL options (Linux without rdnssd or the like). */
+  noResolver?: boolean;
+  /** As a host, uses the RDNSS but not the DNSSL option: a bare name is looked up as it is. */
+  ignoresDnssl?: boolean;
+  /** As a host, keeps DNS servers and search domains whatever their lifetime. */
+  keepsDnsOptions?: boolean;
+  /** As a router, advertises RDNSS and DNSSL for half MaxRtrAdvInterval whatever the configuration. */
+  shortDnsLifetime?: boolean;
 }
 
 /** One unit fewer than the shortest Length RFC 4191 §2.3 allows (no less than 1). */
@@ -64,7 +80,12 @@ export interface FakeRdNut {
   stop(): void;
 }
 
-export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbehaviour = {}): FakeRdNut {
+/** A DNS query (RFC 1035 §4.1) for the AAAA records of `name`. */
+const dnsQuery = (name: string): Uint8Array =>
+  Uint8Array.from([0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, ...name.split('.').flatMap((l) => [l.length, ...new TextEncoder().encode(l)]), 0, 0, 28, 0, 1]);
+
+/** `ifname`: the interface whose section of the radvd configuration this link's node plays (all of it when not given). */
+export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbehaviour = {}, ifname?: string): FakeRdNut {
   const mac = FAKE_RD_MAC;
   /** How fast the node's own clock runs against real time. */
   const rate = bad.starvedClock ? 0.5 : 1;
@@ -80,6 +101,9 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
   const defaults: Route[] = [];
   const rios: Route[] = [];
   let hopLimit = 64;
+  /** The DNS Server List and DNS Search List (RFC 8106 §5.3): expiry by address or domain. */
+  const dnsServers = new Map<string, number>();
+  const searchList = new Map<string, number>();
   const files = new Map<string, string>();
 
   const sendTo = (ip: string, nextHop: string, build: (dstMac: string) => FrameSpec) => {
@@ -126,19 +150,26 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       // keeps the router as it was
     } else if (m.routerLifetime === 0) {
       if (existing) defaults.splice(defaults.indexOf(existing), 1);
-    } else if (existing) Object.assign(existing, { expires: now + m.routerLifetime * 1000, pref: (m.flags >> 3) & 3 });
-    else defaults.push({ prefix: '::', length: 0, via: src, expires: now + m.routerLifetime * 1000, pref: (m.flags >> 3) & 3 });
+    } else if (existing) Object.assign(existing, { expires: bad.routersNeverExpire ? Infinity : now + m.routerLifetime * 1000, pref: (m.flags >> 3) & 3 });
+    else defaults.push({ prefix: '::', length: 0, via: src, expires: bad.routersNeverExpire ? Infinity : now + m.routerLifetime * 1000, pref: (m.flags >> 3) & 3 });
+    const keep = (list: Map<string, number>, key: string, lifetime: number) => {
+      if (bad.keepsDnsOptions) return void list.set(key, Infinity);
+      if (lifetime === 0) list.delete(key);
+      else list.set(key, now + lifetime * 1000);
+    };
+    for (const o of rdnssOptions(m)) for (const a of o.addresses) keep(dnsServers, a, o.lifetime);
+    for (const o of dnsslOptions(m)) for (const d of o.domains) keep(searchList, d, o.lifetime);
     for (const r of routeInfos(m)) {
       if (r.preference === 2 && !bad.ignoresPreference) continue;
       const old = rios.findIndex((x) => x.via === src && x.prefix === r.prefix && x.length === r.length);
       if (old >= 0) rios.splice(old, 1);
       if (r.length === 0) {
         const d = defaults.find((x) => x.via === src);
-        if (d && r.lifetime === 0) defaults.splice(defaults.indexOf(d), 1);
+        if (d && r.lifetime === 0 && !bad.ignoresRouteLifetimes) defaults.splice(defaults.indexOf(d), 1);
         else if (d) d.pref = r.preference;
         continue;
       }
-      if (r.lifetime > 0) rios.push({ prefix: r.prefix, length: r.length, pref: r.preference, via: src, expires: now + r.lifetime * 1000 });
+      if (r.lifetime > 0) rios.push({ prefix: r.prefix, length: r.length, pref: r.preference, via: src, expires: bad.ignoresRouteLifetimes ? Infinity : now + r.lifetime * 1000 });
     }
     for (const o of m.options) {
       if (o.type !== 'prefix-info') continue;
@@ -157,7 +188,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
 
   // ---- router: radvd played from the case's configuration ----
   let radvdStarts = 0;
-  let advertising: { conf: Record<string, string>; prefixes: NdOptionSpec[]; routes: Array<{ prefix: string; length: number; pref: number; lifetime: number }>; count: number; last: number; timer?: NodeJS.Timeout } | undefined;
+  let advertising: { conf: Record<string, string>; prefixes: NdOptionSpec[]; dns: NdOptionSpec[]; routes: Array<{ prefix: string; length: number; pref: number; lifetime: number }>; count: number; last: number; timer?: NodeJS.Timeout } | undefined;
   const ra = (cease = false): FrameSpec => {
     const c = advertising!.conf;
     const n = (k: string, d: number) => (c[k] === undefined ? d : c[k] === 'infinity' ? 0xffffffff : Number(c[k]));
@@ -177,6 +208,7 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
           { type: 'source-lla', mac },
           ...(c.AdvLinkMTU ? [{ type: 'mtu' as const, mtu: Number(c.AdvLinkMTU) }] : []),
           ...advertising!.prefixes,
+          ...advertising!.dns,
           ...advertising!.routes.map((r) => rio({ prefix: r.prefix, length: r.length, preference: r.pref, lifetime: cease ? 0 : r.lifetime, optionLength: bad.fullLengthRio ? 3 : bad.shortRio ? rioUnits(r.length) : undefined })),
         ],
       },
@@ -195,7 +227,10 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     const late = advertising.count === 1 && bad.lateSecondRa && radvdStarts <= bad.lateSecondRa.starts ? bad.lateSecondRa.ms : 0;
     advertising.timer = later(((advertising.count < 3 ? Math.min(16, random) : random) * 1000) / rate + late, multicastRa);
   };
-  const startRadvd = (conf: string) => {
+  const startRadvd = (whole: string) => {
+    // Only this interface's section (`interface eth1 { ... };`), as radvd advertises each on its own interface.
+    const conf = ifname === undefined || bad.advertisesUnasked ? whole : (new RegExp(`^interface ${ifname} \\{\\n[^]*?^\\};$`, 'm').exec(whole)?.[0] ?? '');
+    if (!conf && !bad.advertisesUnasked) return;
     const c: Record<string, string> = {};
     if (!bad.ignoresConfig) for (const m of conf.matchAll(/^ {2}(\w+) ([^;{]+);$/gm)) c[m[1]!] = m[2]!;
     const prefixes: NdOptionSpec[] = [];
@@ -204,18 +239,27 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       prefixes.push(bad.ignoresConfig ? { type: 'prefix-info', prefix: m[1]!, prefixLength: 64, onLink: true, autonomous: true, validLifetime: 86400, preferredLifetime: 14400 } : { type: 'prefix-info', prefix: m[1]!, prefixLength: Number(m[2]), onLink: m[3] === 'on', autonomous: m[4] === 'on', validLifetime: life(m[5]!), preferredLifetime: life(m[6]!) });
     }
     const routes = bad.ignoresConfig ? [] : [...conf.matchAll(/route ([0-9a-f:]+)\/(\d+) \{\n {4}AdvRoutePreference (\w+);\n {4}AdvRouteLifetime (\d+);/g)].map((m) => ({ prefix: m[1]!, length: Number(m[2]), pref: { high: 1, medium: 0, low: 3 }[m[3] as 'high']!, lifetime: Number(m[4]) }));
+    const dnsLifetime = (v: string) => (bad.shortDnsLifetime ? Number(c.MaxRtrAdvInterval ?? 600) / 2 : Number(v));
+    const dns = bad.ignoresConfig
+      ? []
+      : [
+          ...[...conf.matchAll(/RDNSS ([0-9a-f:]+) \{\n {4}AdvRDNSSLifetime (\d+);/g)].map((m) => rdnss(m[1]!, dnsLifetime(m[2]!))),
+          ...[...conf.matchAll(/DNSSL ([a-z0-9.-]+) \{\n {4}AdvDNSSLLifetime (\d+);/g)].map((m) => dnssl(m[1]!, dnsLifetime(m[2]!))),
+        ];
     radvdStarts++;
-    advertising = { conf: c, prefixes, routes, count: 0, last: 0 };
+    advertising = { conf: c, prefixes, dns, routes, count: 0, last: 0 };
     multicastRa();
   };
   const stopRadvd = () => {
-    if (!advertising) return;
+    if (!advertising || bad.advertisesUnasked) return;
     if (advertising.timer) clearTimeout(advertising.timer);
     if (!bad.noFinalRa) send(ra(true));
     advertising = undefined;
   };
 
+  if (bad.advertisesUnasked && mode === 'router') startRadvd('');
   node.listen((bytes) => {
+    if (bad.deaf) return;
     const f = decodeFrame(bytes);
     if (!f.ipv6 || !f.eth) return;
     const m = f.icmpv6;
@@ -260,6 +304,18 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
     }
   });
 
+  /** What a resolver reading the RA's DNS options does for `name`: one query to the first live server, the search list applied to a bare name. */
+  const lookUp = (name: string) => {
+    const now = Date.now();
+    const server = [...dnsServers].find(([, until]) => until > now)?.[0];
+    if (bad.noResolver || mode !== 'host' || !server) return;
+    const domain = bad.ignoresDnssl ? undefined : [...searchList].find(([, until]) => until > now)?.[0];
+    const qname = !name.includes('.') && domain ? `${name}.${domain}` : name;
+    const src = server.startsWith('fe80:') ? ll : ([...addresses.keys()].find((a) => !a.startsWith('fe80:')) ?? ll);
+    const hop = nextHopFor(server);
+    if (hop) sendTo(server, hop, (dstMac) => ({ eth: { src: mac, dst: dstMac }, ipv6: { src, dst: server, hopLimit }, udp: { srcPort: 40000, dstPort: 53, data: dnsQuery(qname) } }));
+  };
+
   return {
     async exec(argv) {
       const ok = (stdout = ''): ExecResult => ({ code: 0, stdout, stderr: '' });
@@ -269,6 +325,8 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       if (argv[0] === 'sh' && argv[2]?.includes('kill -0') && argv[2].includes('echo yes')) return ok(argv[4]?.includes('case') ? (advertising ? 'yes\n' : 'no\n') : 'no\n');
       if (argv[0] === 'sh' && argv[3] === 'stop-radvd') return argv[4]?.includes('case') && stopRadvd(), ok();
       if (argv[0] === '/usr/sbin/radvd' && argv[2]?.includes('case')) return startRadvd(files.get(argv[2]) ?? ''), ok();
+      // nslookup takes a moment to start before its query leaves.
+      if (argv[0] === 'sh' && argv[2]?.includes('nslookup')) return later(50, () => lookUp(argv[4] ?? '')), ok();
       if (argv[0] === 'cat' && argv[1]?.includes('accept_ra_rt_info_max_plen') && bad.noRouteInfoSupport) return { code: 1, stdout: '', stderr: `cat: can't open '${argv[1]}': No such file or directory` };
       if (argv[0] === 'cat' && argv[1]?.startsWith('/proc/sys')) return ok(argv[1].includes('reachable') ? '30000\n' : argv[1].includes('retrans') ? '1000\n' : argv[1].includes('mtu') ? '1500\n' : argv[1].includes('max_plen') ? '0\n' : '64\n');
       // What the cases' cleanups ask of iproute2, as Linux does it: RA-learned default and RIO routes are
@@ -286,5 +344,14 @@ export function startFakeRdNut(link: Link, mode: 'host' | 'router', bad: RdMisbe
       return ok();
     },
     stop: node.stop,
+  };
+}
+
+/** The router on Link0 and Link1 (eth1, eth2), one node a link, each advertising what radvd's configuration says for its interface. */
+export function startFakeRdRouterOnTwoLinks([link0, link1]: Link[], bad: RdMisbehaviour = {}): FakeRdNut {
+  const nodes = [startFakeRdNut(link0!, 'router', bad, 'eth1'), startFakeRdNut(link1!, 'router', bad, 'eth2')];
+  return {
+    exec: async (argv) => (await Promise.all(nodes.map((n) => n.exec(argv))))[0]!,
+    stop: () => nodes.forEach((n) => n.stop()),
   };
 }

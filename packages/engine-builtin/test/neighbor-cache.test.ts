@@ -135,6 +135,20 @@ describe('v6LC.2.2.10 against a router with a whole neighbor cache', { concurren
       assert.match(r.reason, /after an RS with SLLA 00:00:00:00:01:(00|99)/);
     });
   }
+  // B, E, G and I check that the RS leaves the entry as it was, which a router ignoring RSs does too: their
+  // "does nothing" is the setup's, a router that never resolves TN1 (B) or ignores the NA that makes the entry.
+  for (const [letter, bad, reason] of [
+    ['B', { noResolution: true }, /no entry for TN1 after an RS without SLLA \(entry NONE\): a multicast NS resolving TN1 before the Echo Reply; seen nothing/],
+    ['E', { ignoreNa: true }, /the queued Echo Reply once TN1's solicited NA arrived/],
+    ['G', { ignoreNa: true }, /the queued Echo Reply once TN1's solicited NA arrived/],
+    ['I', { ignoreNa: true }, /the queued Echo Reply once TN1's NA with a TLLA arrived/],
+  ] as const) {
+    test(`v6LC.2.2.10-${letter} FAILs a router that ${Object.keys(bad).join(', ')}`, async () => {
+      const r = await runAgainstFake(`v6LC.2.2.10-${letter}`, bad, 'router');
+      assert.equal(r.verdict, 'FAIL', `${r.reason}\n${r.log}`);
+      assert.match(r.reason, reason);
+    });
+  }
   test('v6LC.2.2.10-D passes a conforming router whose clock runs at half speed (DELAY_FIRST_PROBE_TIME late on the tester\'s clock)', async () => {
     const r = await runAgainstFake('v6LC.2.2.10-D', { slowClock: true }, 'router');
     assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
