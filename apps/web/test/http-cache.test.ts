@@ -1,9 +1,11 @@
 // Many readers: a finished run's pages are validated by an ETag (a client that has them gets a 304, the
 // server renders them once), a running run's are never kept, a finished run's files are immutable, and the
-// matrix is kept until the store's change stamp moves.
+// matrix is kept until the store's change stamp moves; a kept page goes gzipped to a client that accepts it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { build } from '../src/app.js';
+import { acceptsGzip } from '../src/http-cache.js';
 import { addRun, openLab, type Lab } from './fixture.js';
 
 let lab: Lab;
@@ -97,4 +99,58 @@ test("a case's history is kept and validated until the store's change stamp move
   assert.equal(after.statusCode, 200);
   assert.ok(after.body.includes('6.12.2'), 'the new run is in the history');
   assert.equal((await app.inject({ url: '/history/v6LC.0.0.0' })).statusCode, 404, 'an unknown case is still a 404');
+});
+
+test('a kept page goes gzipped to a client that accepts gzip, as it is to one that does not', async () => {
+  const done = await addRun(lab, { version: '6.12.3', verdicts: { 'v6LC.1.1.1': 'PASS', 'v6LC.1.1.2': 'FAIL' } });
+  for (const url of [`/runs/${done}`, '/history/v6LC.1.1.2?testset=phase2-host&nut=qemu', '/']) {
+    const plain = await app.inject({ url });
+    assert.equal(plain.headers['content-encoding'], undefined, url);
+    const zipped = await app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(zipped.headers['content-encoding'], 'gzip', url);
+    assert.equal(zipped.headers.vary, 'accept-encoding', url);
+    assert.equal(zipped.headers.etag, plain.headers.etag, url);
+    assert.equal(gunzipSync(zipped.rawPayload).toString(), plain.body, url);
+    assert.ok(zipped.rawPayload.length < plain.rawPayload.length, url);
+    const refused = await app.inject({ url, headers: { 'accept-encoding': 'gzip;q=0, identity' } });
+    assert.equal(refused.headers['content-encoding'], undefined, url);
+    assert.equal(refused.body, plain.body, url);
+  }
+  // A page of a few hundred bytes is not worth it.
+  const small = await app.inject({ url: `/api/runs/${done}/results`, headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(small.headers['content-encoding'], undefined);
+  assert.equal(small.json().length, 2);
+});
+
+test('Accept-Encoding: gzip, x-gzip or * with a weight above 0', () => {
+  for (const yes of ['gzip', 'deflate, gzip', 'GZIP;q=0.5', 'x-gzip', '*', 'br;q=1, *;q=0.1', ['br', 'gzip']]) assert.equal(acceptsGzip(yes), true, String(yes));
+  for (const no of [undefined, '', 'identity', 'br, deflate', 'gzip;q=0', 'gzip; q=0.0', '*;q=0', 'gzip;q=0, *', 'gzip;q=zero']) assert.equal(acceptsGzip(no), false, String(no));
+});
+
+test("a finished run is read once while the change stamp stays; a running run at each request", async () => {
+  let reads = 0;
+  const real = lab.results;
+  const counted = new Proxy(real, {
+    get(target, name) {
+      if (name === 'run') return (...args: Parameters<typeof real.run>) => (reads++, real.run(...args));
+      const value = Reflect.get(target, name) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const readsApp = build({ store: lab.store, results: counted, runsDir: lab.runsDir });
+  try {
+    const done = await addRun(lab, { version: '6.12.4', verdicts: { 'v6LC.1.1.1': 'PASS' } });
+    for (const url of [`/runs/${done}`, `/runs/${done}`, `/api/runs/${done}`, `/api/runs/${done}/results`, `/runs/${done}/cases/v6LC.1.1.1`]) {
+      assert.equal((await readsApp.inject({ url })).statusCode, 200, url);
+    }
+    assert.equal(reads, 1, 'one read for five pages of a finished run');
+    const running = await addRun(lab, { version: '6.13-rc2', verdicts: {}, status: 'running' });
+    reads = 0;
+    await readsApp.inject({ url: `/runs/${running}` });
+    await readsApp.inject({ url: `/runs/${running}` });
+    assert.equal(reads, 2, 'a running run is read at each request');
+    assert.equal((await readsApp.inject({ url: '/runs/999999' })).statusCode, 404);
+  } finally {
+    await readsApp.close();
+  }
 });
