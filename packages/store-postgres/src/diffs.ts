@@ -2,11 +2,11 @@
 import type pg from 'pg';
 import {
   BASELINE_ROLES,
-  DIFF_CLASSES,
-  type BaselineRole,
+  diffEntryOf,
+  storedDiffOf,
   type CaseVerdict,
-  type DiffCounts,
-  type DiffEntry,
+  type DiffColumns,
+  type DiffEntryColumns,
   type DiffInputs,
   type RunIdentity,
   type RunTotals,
@@ -36,27 +36,6 @@ const toIdentity = (r: IdentityRow): RunIdentity => ({
   nut: r.nut,
   finishedAt: r.finished_at ?? r.started_at,
 });
-
-interface DiffRow {
-  id: number;
-  baseline_run_id: number;
-  roles: string;
-  wanted: string | null;
-  counts: string;
-  version: string | null;
-}
-
-interface EntryRow {
-  case_id: string;
-  title: string;
-  class: string;
-  before: string | null;
-  after: string | null;
-  fail_count: number | null;
-  run_count: number | null;
-  since_run_id: number | null;
-  since_version: string | null;
-}
 
 export class PostgresDiffs {
   constructor(
@@ -192,7 +171,7 @@ export class PostgresDiffs {
 
   async diffsOf(runId: number): Promise<StoredDiff[]> {
     // One statement (one snapshot, one round trip): each diff's row once per entry, or once with no entry.
-    const { rows } = await this.pool.query<DiffRow & Partial<EntryRow>>(
+    const { rows } = await this.pool.query<DiffColumns & { id: number } & Partial<DiffEntryColumns>>(
       `SELECT d.id, d.baseline_run_id, d.roles, d.wanted, d.counts, k.version,
          e.case_id, e.title, e.class, e.before, e.after, e.fail_count, e.run_count, f.since_run_id, sk.version AS since_version
        FROM run_diffs d JOIN runs b ON b.id = d.baseline_run_id LEFT JOIN kernels k ON k.id = b.kernel_id
@@ -206,36 +185,11 @@ export class PostgresDiffs {
     for (const row of rows) {
       let diff = diffs.get(row.id);
       if (diff === undefined) {
-        diff = {
-          runId,
-          baselineRunId: row.baseline_run_id,
-          baselineKernel: row.version ?? '?',
-          roles: row.roles.split(',') as BaselineRole[],
-          wanted: row.wanted,
-          counts: parseCounts(row.counts),
-          entries: [],
-        };
+        diff = storedDiffOf(runId, row, []);
         diffs.set(row.id, diff);
       }
-      if (row.case_id != null) diff.entries.push(toEntry(row as EntryRow));
+      if (row.case_id != null) diff.entries.push(diffEntryOf(row as DiffEntryColumns));
     }
     return [...diffs.values()];
   }
-}
-
-function toEntry(e: EntryRow): DiffEntry {
-  return {
-    caseId: e.case_id,
-    title: e.title,
-    class: e.class as DiffEntry['class'],
-    before: e.before as Verdict | null,
-    after: e.after as Verdict | null,
-    failingSince: e.since_run_id !== null ? { runId: e.since_run_id, kernelVersion: e.since_version ?? '?' } : null,
-    failRuns: e.fail_count !== null && e.run_count !== null ? { fail: e.fail_count, runs: e.run_count } : null,
-  };
-}
-
-function parseCounts(text: string): DiffCounts {
-  const raw = JSON.parse(text) as Partial<Record<string, number>>;
-  return Object.fromEntries(DIFF_CLASSES.map((c) => [c, raw[c] ?? 0])) as DiffCounts;
 }
