@@ -19,6 +19,19 @@ after(async () => {
   await lab.cleanup();
 });
 
+/** An app over the lab whose results store counts the calls of one method. */
+function counting(method: 'matrix' | 'run'): { app: ReturnType<typeof build>; calls: { count: number } } {
+  const calls = { count: 0 };
+  const counted = new Proxy(lab.results, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (typeof value !== 'function') return value;
+      return name === method ? (...args: unknown[]) => (calls.count++, value.apply(target, args)) : value.bind(target);
+    },
+  });
+  return { app: build({ store: lab.store, results: counted, runsDir: lab.runsDir }), calls };
+}
+
 test("a finished run's page: ETag, revalidated with a 304; a running run's page is never kept", async () => {
   const done = await addRun(lab, { version: '6.12', verdicts: { 'v6LC.1.1.1': 'PASS' } });
   const first = await app.inject({ url: `/runs/${done}` });
@@ -66,21 +79,12 @@ test('the matrix is kept until a run starts, ends or gets its diffs', async () =
 
 test('a crowd asking for a page not kept yet waits for one rendering of it', async () => {
   // Counted at the store: each rendering of the API matrix reads the matrix once.
-  let reads = 0;
-  const real = lab.results;
-  const counted = new Proxy(real, {
-    get(target, name) {
-      if (name === 'matrix') return (...args: Parameters<typeof real.matrix>) => (reads++, real.matrix(...args));
-      const value = Reflect.get(target, name) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const crowdApp = build({ store: lab.store, results: counted, runsDir: lab.runsDir });
+  const { app: crowdApp, calls } = counting('matrix');
   try {
     const answers = await Promise.all(Array.from({ length: 50 }, () => crowdApp.inject({ url: '/api/matrix' })));
     assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [200]);
     assert.equal(new Set(answers.map((a) => a.body)).size, 1);
-    assert.equal(reads, 1, 'rendered once for 50 visitors');
+    assert.equal(calls.count, 1, 'rendered once for 50 visitors');
   } finally {
     await crowdApp.close();
   }
@@ -128,27 +132,18 @@ test('Accept-Encoding: gzip, x-gzip or * with a weight above 0', () => {
 });
 
 test("a finished run is read once while the change stamp stays; a running run at each request", async () => {
-  let reads = 0;
-  const real = lab.results;
-  const counted = new Proxy(real, {
-    get(target, name) {
-      if (name === 'run') return (...args: Parameters<typeof real.run>) => (reads++, real.run(...args));
-      const value = Reflect.get(target, name) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  const readsApp = build({ store: lab.store, results: counted, runsDir: lab.runsDir });
+  const { app: readsApp, calls } = counting('run');
   try {
     const done = await addRun(lab, { version: '6.12.4', verdicts: { 'v6LC.1.1.1': 'PASS' } });
     for (const url of [`/runs/${done}`, `/runs/${done}`, `/api/runs/${done}`, `/api/runs/${done}/results`, `/runs/${done}/cases/v6LC.1.1.1`]) {
       assert.equal((await readsApp.inject({ url })).statusCode, 200, url);
     }
-    assert.equal(reads, 1, 'one read for five pages of a finished run');
+    assert.equal(calls.count, 1, 'one read for five pages of a finished run');
     const running = await addRun(lab, { version: '6.13-rc2', verdicts: {}, status: 'running' });
-    reads = 0;
+    calls.count = 0;
     await readsApp.inject({ url: `/runs/${running}` });
     await readsApp.inject({ url: `/runs/${running}` });
-    assert.equal(reads, 2, 'a running run is read at each request');
+    assert.equal(calls.count, 2, 'a running run is read at each request');
     assert.equal((await readsApp.inject({ url: '/runs/999999' })).statusCode, 404);
   } finally {
     await readsApp.close();
