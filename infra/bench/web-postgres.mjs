@@ -4,7 +4,7 @@
 // figure docs/deploy.md quotes), then web.mjs against it (per-page p50/p95, and with --load autocannon against
 // the real dashboard process). The cluster is removed at the end.
 //
-//   npm run build && node infra/bench/generate-history.mjs && node infra/bench/web-postgres.mjs [--db /tmp/testlab-bench/lab.db] [--load] [--workers auto]
+//   npm run build && node infra/bench/generate-history.mjs && node infra/bench/web-postgres.mjs [--db /tmp/testlab-bench/lab.db] [--load] [--workers auto] [--identity]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '15' },
     workers: { type: 'string', default: 'auto' },
+    identity: { type: 'boolean', default: false },
   },
 });
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -39,7 +40,7 @@ try {
   await run(path.join(root, 'apps/cli/dist/src/main.js'), ['migrate-store', '--from', path.resolve(values.db), '--to', url, '--password-file', cluster.passwordFile]);
   console.log(`testlab migrate-store: ${((performance.now() - t0) / 1000).toFixed(1)} s for the whole command\n`);
   const passOn = ['n', 'connections', 'seconds', 'workers'].flatMap((k) => [`--${k}`, values[k]]);
-  const flags = [values.load ? ['--load'] : [], values['load-only'] ? ['--load-only'] : []].flat();
+  const flags = ['load', 'load-only', 'identity'].filter((k) => values[k]).map((k) => `--${k}`);
   await run(path.join(root, 'infra/bench/web.mjs'), ['--db', path.resolve(values.db), '--store', url, '--password-file', cluster.passwordFile, ...passOn, ...flags]);
 } finally {
   await cluster.stop();

@@ -4,6 +4,8 @@
 // p50/p95/max per page, one request at a time; the target is p95 <= 50 ms for matrix, run and history.
 // `--load` then starts the real dashboard (apps/web main.js, `--workers`) and runs autocannon against it with
 // `--connections` clients at once: requests per second, p50/p99 and errors per page (goal: 0 errors, p99 <= 1 s).
+// Every request accepts gzip, as every browser's does (fetch adds it; autocannon is told to); `--identity` asks
+// for the pages uncompressed instead, as a client that cannot decompress would.
 //
 //   npm run build && node infra/bench/generate-history.mjs && node infra/bench/web.mjs [--db /tmp/testlab-bench/lab.db] [--n 200]
 //   node infra/bench/web.mjs --store postgres://testlab@127.0.0.1:5432/bench --password-file pw [--load --workers auto]
@@ -30,8 +32,10 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '200' },
     seconds: { type: 'string', default: '15' },
     workers: { type: 'string', default: 'auto' },
+    identity: { type: 'boolean', default: false },
   },
 });
+const ACCEPT_ENCODING = values.identity ? 'identity' : 'gzip, deflate, br';
 const N = Number(values.n);
 const TARGET_MS = 50;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,21 +86,21 @@ if (!values['load-only']) {
   // has not seen (the pick moves on), except the matrix, which every visitor shares.
   const injectOne = async (url) => {
     const t0 = performance.now();
-    const r = await app.inject({ method: 'GET', url });
+    const r = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': ACCEPT_ENCODING } });
     const ms = performance.now() - t0;
     if (r.statusCode !== 200) throw new Error(`${url}: HTTP ${r.statusCode}`);
     return ms;
   };
   const timeOne = async (url) => {
     const t0 = performance.now();
-    const r = await fetch(base + url);
+    const r = await fetch(base + url, { headers: { 'accept-encoding': ACCEPT_ENCODING } });
     const body = await r.arrayBuffer();
     const ms = performance.now() - t0;
     if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}: ${Buffer.from(body).toString().slice(0, 200)}`);
     return { ms, bytes: body.byteLength };
   };
-  console.log(`${N} requests per page, one at a time, after 10 warm-up requests; load average before: ${load()} (${os.cpus().length} cores)`);
-  console.log('page                      HTTP p50  HTTP p95  HTTP max  in-process p50  in-process p95   avg KiB');
+  console.log(`${N} requests per page, one at a time, after 10 warm-up requests, Accept-Encoding: ${ACCEPT_ENCODING}; load average before: ${load()} (${os.cpus().length} cores)`);
+  console.log('page                      HTTP p50  HTTP p95  HTTP max  in-process p50  in-process p95   avg KiB (unzipped)');
   const slow = [];
   for (const page of pages) {
     for (let i = 0; i < 10; i++) await timeOne(page.url());
@@ -155,12 +159,12 @@ if (values.load || values['load-only']) {
     { name: 'history page (50 cases)', requests: Array.from({ length: 50 }, () => ({ path: `/history/${encodeURIComponent(pick(cases))}?testset=${pick(testsets)}&nut=qemu` })) },
     { name: 'api run (100 runs)', requests: Array.from({ length: 100 }, () => ({ path: `/api/runs/${pick(runIds)}` })) },
   ];
-  console.log(`\nautocannon: ${connections} connections for ${duration} s per page against the dashboard with --workers ${values.workers} (${workers} processes); load average before: ${load()}`);
-  console.log('page                        req/s    p50 ms   p99 ms   max ms   errors  timeouts  non-2xx');
+  console.log(`\nautocannon: ${connections} connections for ${duration} s per page against the dashboard with --workers ${values.workers} (${workers} processes), Accept-Encoding: ${ACCEPT_ENCODING}; load average before: ${load()}`);
+  console.log('page                        req/s    p50 ms   p99 ms   max ms   errors  timeouts  non-2xx  KiB sent');
   for (const page of loadPages) {
-    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: page.requests, timeout: 10 });
+    const r = await autocannon({ url: `http://127.0.0.1:${port}`, connections, duration, requests: page.requests, timeout: 10, headers: { 'accept-encoding': ACCEPT_ENCODING } });
     const f = (n, w) => String(Math.round(n)).padStart(w);
-    console.log(`${page.name.padEnd(25)} ${f(r.requests.average, 7)}  ${f(r.latency.p50, 8)} ${f(r.latency.p99, 8)} ${f(r.latency.max, 8)}  ${f(r.errors, 7)}  ${f(r.timeouts, 8)}  ${f(r.non2xx, 7)}`);
+    console.log(`${page.name.padEnd(25)} ${f(r.requests.average, 7)}  ${f(r.latency.p50, 8)} ${f(r.latency.p99, 8)} ${f(r.latency.max, 8)}  ${f(r.errors, 7)}  ${f(r.timeouts, 8)}  ${f(r.non2xx, 7)}  ${(r.throughput.total / Math.max(1, r.requests.total) / 1024).toFixed(1).padStart(8)}`);
   }
   console.log(`load average after: ${load()}`);
   web.kill('SIGTERM');

@@ -132,6 +132,11 @@ test('history: pass-rate chart as server-side SVG, first failure, version order'
   // Only one stream ran the case: the history is shown without asking.
   assert.equal((await get('/history/v6LC.2.1.7-D')).statusCode, 200);
   assert.equal((await get('/history/nope')).statusCode, 404);
+  // Both named but not run there: the same 404s, saying why.
+  const elsewhere = await get('/api/history/v6LC.2.1.7-D?testset=phase2-router&nut=qemu');
+  assert.equal(elsewhere.statusCode, 404);
+  assert.match(elsewhere.json().error, /never ran in test set phase2-router on NUT kind qemu/);
+  assert.match((await get('/api/history/nope?testset=phase2-host&nut=qemu')).json().error, /no run has case nope/);
 });
 
 test('compare any two runs', async () => {

@@ -15,6 +15,7 @@ export * from './queue.js';
 export * from './job-payloads.js';
 export * from './version-schema.js';
 export * from './diffs.js';
+export * from './stored-diff.js';
 export * from './run-list.js';
 export * from './router-advertisements.js';
 export * from './runs.js';

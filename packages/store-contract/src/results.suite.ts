@@ -73,6 +73,31 @@ export function resultsContract(backend: ContractBackend): void {
       });
     });
 
+    test('several diffs of a run come back in their order, one without entries among them', async () => {
+      const clock = new Clock();
+      await withLab(backend, clock, async ({ stores: { store, results } }) => {
+        const lts = await finishedRun(store, clock, '6.6', { 'v6LC.1.1.1': 'PASS', 'v6LC.1.1.2': 'PASS' });
+        const prev = await finishedRun(store, clock, '6.11', { 'v6LC.1.1.1': 'FAIL', 'v6LC.1.1.2': 'PASS' });
+        const now = await finishedRun(store, clock, '6.12', { 'v6LC.1.1.1': 'FAIL', 'v6LC.1.1.2': 'PASS' });
+        const none = { regression: 0, fix: 0, new: 0, removed: 0, 'still-failing': 0, flaky: 0, changed: 0 };
+        const diffs: StoredDiff[] = [
+          { runId: now, baselineRunId: prev, baselineKernel: '6.11', roles: ['previous-final'], wanted: null, counts: none, entries: [] },
+          {
+            runId: now, baselineRunId: lts, baselineKernel: '6.6', roles: ['pinned'], wanted: '6.6.1', counts: { ...none, regression: 1 },
+            entries: [
+              { caseId: 'v6LC.1.1.2', title: 'b', class: 'changed', before: 'PASS', after: 'PASS', failingSince: null, failRuns: null },
+              { caseId: 'v6LC.1.1.1', title: 'a', class: 'regression', before: 'PASS', after: 'FAIL', failingSince: null, failRuns: { fail: 2, runs: 2 } },
+            ],
+          },
+        ];
+        await results.saveDiffs(now, diffs, new Map([['v6LC.1.1.1', { runId: prev, kernelVersion: '6.11' }]]), totals(1));
+        const back = await results.diffsOf(now);
+        assert.deepEqual(back.map((d) => [d.baselineRunId, d.wanted, d.entries.length]), [[prev, null, 0], [lts, '6.6.1', 2]]);
+        assert.deepEqual(back[1]?.entries, [diffs[1]!.entries[0], { ...diffs[1]!.entries[1], failingSince: { runId: prev, kernelVersion: '6.11' } }]);
+        assert.deepEqual(await results.diffsOf(prev), []);
+      });
+    });
+
     test('a diff naming a run that does not exist is refused and nothing is stored', async () => {
       const clock = new Clock();
       await withLab(backend, clock, async ({ stores: { store, results } }) => {

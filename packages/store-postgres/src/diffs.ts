@@ -2,11 +2,11 @@
 import type pg from 'pg';
 import {
   BASELINE_ROLES,
-  DIFF_CLASSES,
-  type BaselineRole,
+  diffEntryOf,
+  storedDiffOf,
   type CaseVerdict,
-  type DiffCounts,
-  type DiffEntry,
+  type DiffColumns,
+  type DiffEntryColumns,
   type DiffInputs,
   type RunIdentity,
   type RunTotals,
@@ -36,19 +36,6 @@ const toIdentity = (r: IdentityRow): RunIdentity => ({
   nut: r.nut,
   finishedAt: r.finished_at ?? r.started_at,
 });
-
-interface EntryRow {
-  diff_id: number;
-  case_id: string;
-  title: string;
-  class: string;
-  before: string | null;
-  after: string | null;
-  fail_count: number | null;
-  run_count: number | null;
-  since_run_id: number | null;
-  since_version: string | null;
-}
 
 export class PostgresDiffs {
   constructor(
@@ -183,54 +170,26 @@ export class PostgresDiffs {
   }
 
   async diffsOf(runId: number): Promise<StoredDiff[]> {
-    return inTransaction(this.pool, async (c) => {
-      const { rows: diffs } = await c.query<{ id: number; baseline_run_id: number; roles: string; wanted: string | null; counts: string; version: string | null }>(
-        `SELECT d.id, d.baseline_run_id, d.roles, d.wanted, d.counts, k.version FROM run_diffs d
-         JOIN runs b ON b.id = d.baseline_run_id LEFT JOIN kernels k ON k.id = b.kernel_id
-         WHERE d.run_id = $1 ORDER BY d.position`,
-        [runId],
-      );
-      const { rows: entries } = await c.query<EntryRow>(
-        `SELECT e.diff_id, e.case_id, e.title, e.class, e.before, e.after, e.fail_count, e.run_count,
-           f.since_run_id, sk.version AS since_version
-         FROM run_diffs d JOIN diff_entries e ON e.diff_id = d.id
-         LEFT JOIN failing_since f ON f.run_id = $1 AND f.case_id = e.case_id AND e.after IN ('FAIL', 'ERROR')
-         LEFT JOIN runs sr ON sr.id = f.since_run_id LEFT JOIN kernels sk ON sk.id = sr.kernel_id
-         WHERE d.run_id = $1 ORDER BY d.position, e.position`,
-        [runId],
-      );
-      const byDiff = new Map<number, DiffEntry[]>();
-      for (const e of entries) {
-        const list = byDiff.get(e.diff_id) ?? [];
-        list.push(toEntry(e));
-        byDiff.set(e.diff_id, list);
+    // One statement (one snapshot, one round trip): each diff's row once per entry, or once with no entry.
+    const { rows } = await this.pool.query<DiffColumns & { id: number } & Partial<DiffEntryColumns>>(
+      `SELECT d.id, d.baseline_run_id, d.roles, d.wanted, d.counts, k.version,
+         e.case_id, e.title, e.class, e.before, e.after, e.fail_count, e.run_count, f.since_run_id, sk.version AS since_version
+       FROM run_diffs d JOIN runs b ON b.id = d.baseline_run_id LEFT JOIN kernels k ON k.id = b.kernel_id
+       LEFT JOIN diff_entries e ON e.diff_id = d.id
+       LEFT JOIN failing_since f ON f.run_id = d.run_id AND f.case_id = e.case_id AND e.after IN ('FAIL', 'ERROR')
+       LEFT JOIN runs sr ON sr.id = f.since_run_id LEFT JOIN kernels sk ON sk.id = sr.kernel_id
+       WHERE d.run_id = $1 ORDER BY d.position, e.position`,
+      [runId],
+    );
+    const diffs = new Map<number, StoredDiff>();
+    for (const row of rows) {
+      let diff = diffs.get(row.id);
+      if (diff === undefined) {
+        diff = storedDiffOf(runId, row, []);
+        diffs.set(row.id, diff);
       }
-      return diffs.map((d) => ({
-        runId,
-        baselineRunId: d.baseline_run_id,
-        baselineKernel: d.version ?? '?',
-        roles: d.roles.split(',') as BaselineRole[],
-        wanted: d.wanted,
-        counts: parseCounts(d.counts),
-        entries: byDiff.get(d.id) ?? [],
-      }));
-    }, 'ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (row.case_id != null) diff.entries.push(diffEntryOf(row as DiffEntryColumns));
+    }
+    return [...diffs.values()];
   }
-}
-
-function toEntry(e: EntryRow): DiffEntry {
-  return {
-    caseId: e.case_id,
-    title: e.title,
-    class: e.class as DiffEntry['class'],
-    before: e.before as Verdict | null,
-    after: e.after as Verdict | null,
-    failingSince: e.since_run_id !== null ? { runId: e.since_run_id, kernelVersion: e.since_version ?? '?' } : null,
-    failRuns: e.fail_count !== null && e.run_count !== null ? { fail: e.fail_count, runs: e.run_count } : null,
-  };
-}
-
-function parseCounts(text: string): DiffCounts {
-  const raw = JSON.parse(text) as Partial<Record<string, number>>;
-  return Object.fromEntries(DIFF_CLASSES.map((c) => [c, raw[c] ?? 0])) as DiffCounts;
 }

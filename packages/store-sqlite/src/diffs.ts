@@ -2,11 +2,12 @@
 import type Database from 'better-sqlite3';
 import {
   BASELINE_ROLES,
-  DIFF_CLASSES,
-  type BaselineRole,
+  diffEntryOf,
+  storedDiffOf,
   type CaseVerdict,
-  type DiffCounts,
+  type DiffColumns,
   type DiffEntry,
+  type DiffEntryColumns,
   type DiffInputs,
   type RunIdentity,
   type RunTotals,
@@ -165,12 +166,12 @@ export class SqliteDiffs {
 
   diffsOf(runId: number): StoredDiff[] {
     const read = this.db.transaction(() => ({
-      diffs: this.q<[number], { id: number; baseline_run_id: number; roles: string; wanted: string | null; counts: string; version: string | null }>(
+      diffs: this.q<[number], DiffColumns & { id: number }>(
         `SELECT d.id, d.baseline_run_id, d.roles, d.wanted, d.counts, k.version FROM run_diffs d
          JOIN runs b ON b.id = d.baseline_run_id LEFT JOIN kernels k ON k.id = b.kernel_id
          WHERE d.run_id = ? ORDER BY d.position`,
       ).all(runId),
-      entries: this.q<[number, number], EntryRow>(
+      entries: this.q<[number, number], DiffEntryColumns & { diff_id: number }>(
         `SELECT e.diff_id, e.case_id, e.title, e.class, e.before, e.after, e.fail_count, e.run_count,
            f.since_run_id, sk.version AS since_version
          FROM run_diffs d JOIN diff_entries e ON e.diff_id = d.id
@@ -183,48 +184,9 @@ export class SqliteDiffs {
     const byDiff = new Map<number, DiffEntry[]>();
     for (const e of entries) {
       const list = byDiff.get(e.diff_id) ?? [];
-      list.push(toEntry(e));
+      list.push(diffEntryOf(e));
       byDiff.set(e.diff_id, list);
     }
-    return diffs.map((d) => ({
-      runId,
-      baselineRunId: d.baseline_run_id,
-      baselineKernel: d.version ?? '?',
-      roles: d.roles.split(',') as BaselineRole[],
-      wanted: d.wanted,
-      counts: parseCounts(d.counts),
-      entries: byDiff.get(d.id) ?? [],
-    }));
+    return diffs.map((d) => storedDiffOf(runId, d, byDiff.get(d.id) ?? []));
   }
-}
-
-interface EntryRow {
-  diff_id: number;
-  case_id: string;
-  title: string;
-  class: string;
-  before: string | null;
-  after: string | null;
-  fail_count: number | null;
-  run_count: number | null;
-  since_run_id: number | null;
-  since_version: string | null;
-}
-
-// The CHECK constraints guarantee the unions, which is why these casts are safe.
-function toEntry(e: EntryRow): DiffEntry {
-  return {
-    caseId: e.case_id,
-    title: e.title,
-    class: e.class as DiffEntry['class'],
-    before: e.before as Verdict | null,
-    after: e.after as Verdict | null,
-    failingSince: e.since_run_id !== null ? { runId: e.since_run_id, kernelVersion: e.since_version ?? '?' } : null,
-    failRuns: e.fail_count !== null && e.run_count !== null ? { fail: e.fail_count, runs: e.run_count } : null,
-  };
-}
-
-function parseCounts(text: string): DiffCounts {
-  const raw = JSON.parse(text) as Partial<Record<string, number>>;
-  return Object.fromEntries(DIFF_CLASSES.map((c) => [c, raw[c] ?? 0])) as DiffCounts;
 }

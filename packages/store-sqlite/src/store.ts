@@ -1,8 +1,9 @@
 // LabStore on one SQLite file. better-sqlite3 is synchronous; the methods are async only because the
 // interface must also fit a networked store. Every write that touches more than one row runs in a
-// transaction, so a lab process killed at any point leaves either all of a step or none of it.
+// transaction, so a lab process killed at any point leaves either all of a step or none of it. The write
+// steps themselves are in run-writes.ts; here are the contract's methods, the imported run and the reads.
 import { hostname } from 'node:os';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   ArtifactRecord,
   BuildRecord,
@@ -20,21 +21,8 @@ import type {
   Verdict,
 } from '@testlab/core';
 import { openMigrated } from './connection.js';
-import {
-  toArtifact,
-  toBuild,
-  toCounts,
-  toKernel,
-  toRun,
-  toStage,
-  type ArtifactRow,
-  type BuildRow,
-  type KernelRow,
-  type ResultRow,
-  type RunRow,
-  type RunSummaryRow,
-  type StageRow,
-} from './rows.js';
+import { toArtifact, toCounts, toRun, toStage, type ArtifactRow, type ResultRow, type RunSummaryRow, type StageRow } from './rows.js';
+import { RunWrites, type FinishOutcome } from './run-writes.js';
 
 export interface SqliteStoreOptions {
   /** The clock for every timestamp the store writes; tests pin it. */
@@ -42,12 +30,6 @@ export interface SqliteStoreOptions {
   /** The host this process runs on (runs it starts name it; only its runs' pids are judged here). Default: os.hostname(). */
   host?: string;
 }
-
-type FinishOutcome = Parameters<LabStore['finishRun']>[1];
-
-// Milliseconds between a stored ISO timestamp and @now, never negative (the wall clock can step back).
-// unixepoch(..., 'subsec') needs SQLite 3.42+; better-sqlite3 12 bundles a newer one.
-const ELAPSED_MS = `max(0, CAST(round((unixepoch(@now, 'subsec') - unixepoch(started_at, 'subsec')) * 1000) AS INTEGER))`;
 
 // Correlated counts run after WHERE/LIMIT, one index range on results_by_run per run shown.
 const count = (v: Verdict) => `(SELECT count(*) FROM results x WHERE x.run_id = r.id AND x.verdict = '${v}')`;
@@ -59,9 +41,10 @@ const SUMMARY = `
 
 export class SqliteStore implements LabStore {
   readonly #db: Database.Database;
-  readonly #now: () => Date;
   readonly #host: string;
   readonly #statements = new Map<string, Database.Statement<unknown[]>>();
+  /** The write steps (run-writes.ts), on this connection and its prepared statements. */
+  readonly #writes: RunWrites;
 
   /** Opens (creating if needed) and migrates the database at `path`; `':memory:'` for a throwaway one. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -71,8 +54,8 @@ export class SqliteStore implements LabStore {
 
   private constructor(db: Database.Database, now: () => Date, host: string) {
     this.#db = db;
-    this.#now = now;
     this.#host = host;
+    this.#writes = new RunWrites(db, (sql) => this.#q(sql), now, host);
   }
 
   /** The underlying connection, for tests and maintenance (backup, VACUUM); not for lab code. */
@@ -81,176 +64,61 @@ export class SqliteStore implements LabStore {
   }
 
   async upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): Promise<KernelRecord> {
-    return this.#upsertKernel(k);
+    return this.#writes.upsertKernel(k);
   }
 
   async recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): Promise<BuildRecord> {
-    return this.#recordBuild(b);
+    return this.#writes.recordBuild(b);
   }
 
   async startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): Promise<RunRecord> {
-    return this.#startRun(r);
+    return this.#writes.startRun(r);
   }
 
   async attachKernel(runId: number, kernelId: number, buildId: number): Promise<void> {
-    this.#attachKernel(runId, kernelId, buildId);
+    this.#writes.attachKernel(runId, kernelId, buildId);
   }
 
   async startStage(runId: number, stage: StageName, logPath?: string): Promise<void> {
-    this.#startStage(runId, stage, logPath);
+    this.#writes.startStage(runId, stage, logPath);
   }
 
   async finishStage(runId: number, stage: StageName, status: Exclude<StageStatus, 'running'>, detail?: string): Promise<void> {
-    this.#finishStage(runId, stage, status, detail);
+    this.#writes.finishStage(runId, stage, status, detail);
   }
 
   async addResult(runId: number, result: CaseResult): Promise<void> {
-    this.#addResult(runId, result);
+    this.#writes.addResult(runId, result);
   }
 
   async addArtifact(a: ArtifactRecord): Promise<void> {
-    this.#addArtifact(a);
+    this.#writes.addArtifact(a);
   }
 
   async finishRun(runId: number, outcome: FinishOutcome): Promise<void> {
-    this.#finishRun(runId, outcome);
+    this.#writes.finishRun(runId, outcome);
   }
 
   async recordImportedRun(imported: ImportedRun): Promise<RunSummary> {
     // Every step in one IMMEDIATE transaction (the steps' own transactions become savepoints): killed at any
     // point, the import leaves nothing, never a half-filled run for markOrphanedRuns to call unfinished.
     const tx = this.#db.transaction(() => {
-      const kernel = this.#upsertKernel(imported.kernel);
-      const build = this.#recordBuild({ ...imported.build, kernelId: kernel.id });
-      const run = this.#startRun(imported.run);
-      this.#attachKernel(run.id, kernel.id, build.id);
-      this.#startStage(run.id, imported.stage);
+      const kernel = this.#writes.upsertKernel(imported.kernel);
+      const build = this.#writes.recordBuild({ ...imported.build, kernelId: kernel.id });
+      const run = this.#writes.startRun(imported.run);
+      this.#writes.attachKernel(run.id, kernel.id, build.id);
+      this.#writes.startStage(run.id, imported.stage);
       const { results, artifacts } = imported.contents(run.id);
-      for (const result of results) this.#addResult(run.id, result);
-      for (const artifact of artifacts) this.#addArtifact({ ...artifact, runId: run.id });
-      this.#finishStage(run.id, imported.stage, 'done', imported.detail);
-      this.#finishRun(run.id, { status: 'done' });
+      for (const result of results) this.#writes.addResult(run.id, result);
+      for (const artifact of artifacts) this.#writes.addArtifact({ ...artifact, runId: run.id });
+      this.#writes.finishStage(run.id, imported.stage, 'done', imported.detail);
+      this.#writes.finishRun(run.id, { status: 'done' });
       return run.id;
     });
     const runId = tx.immediate();
     const stored = await this.getRun(runId);
     if (!stored) throw new Error(`run ${runId} vanished from the store right after its import`);
     return stored;
-  }
-
-  #upsertKernel(k: Omit<KernelRecord, 'id' | 'createdAt'>): KernelRecord {
-    const { text, kind } = k.version;
-    // The first sighting of (version, source hash) wins; a later label for the same tree is ignored.
-    const tx = this.#db.transaction(() => {
-      this.#q(
-        `INSERT INTO kernels (version, kind, source_label, source_hash, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (version, source_hash) DO NOTHING`,
-      ).run(text, kind, k.sourceLabel, k.sourceHash, this.#iso());
-      return this.#q<[string, string], KernelRow>('SELECT * FROM kernels WHERE version = ? AND source_hash = ?').get(text, k.sourceHash);
-    });
-    const row = tx();
-    if (!row) throw new Error(`kernel ${text} (${k.sourceHash}) vanished right after its insert`);
-    return toKernel(row);
-  }
-
-  #recordBuild(b: Omit<BuildRecord, 'id' | 'createdAt'>): BuildRecord {
-    const row = this.#q<unknown[], BuildRow>(
-      `INSERT INTO builds (kernel_id, cache_key, kernel_release, from_cache, created_at) VALUES (?, ?, ?, ?, ?)
-       RETURNING *`,
-    ).get(b.kernelId, b.cacheKey, b.kernelRelease, b.fromCache ? 1 : 0, this.#iso());
-    return toBuild(this.#returned(row));
-  }
-
-  #startRun(r: { testset: string; nut: string; sourceLabel: string; ownerPid: number; setupDigest?: string }): RunRecord {
-    const row = this.#q<unknown[], RunRow>(
-      `INSERT INTO runs (testset, nut, status, source_label, started_at, owner_pid, setup_digest, owner_host) VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
-       RETURNING *`,
-    ).get(r.testset, r.nut, r.sourceLabel, this.#iso(), r.ownerPid, r.setupDigest ?? null, this.#host);
-    return toRun(this.#returned(row));
-  }
-
-  #attachKernel(runId: number, kernelId: number, buildId: number): void {
-    // Checked here because a build of another kernel would make every later report lie about the kernel.
-    const build = this.#q<[number], { kernel_id: number }>('SELECT kernel_id FROM builds WHERE id = ?').get(buildId);
-    if (!build) throw new Error(`cannot attach build ${buildId} to run ${runId}: no such build`);
-    if (build.kernel_id !== kernelId) {
-      throw new Error(`cannot attach build ${buildId} to run ${runId}: it is a build of kernel ${build.kernel_id}, not ${kernelId}`);
-    }
-    const info = this.#q('UPDATE runs SET kernel_id = ?, build_id = ? WHERE id = ?').run(kernelId, buildId, runId);
-    if (info.changes === 0) throw new Error(`cannot attach kernel ${kernelId} to run ${runId}: no such run`);
-  }
-
-  #startStage(runId: number, stage: StageName, logPath?: string): void {
-    this.#explain(`cannot start stage ${stage} of run ${runId}`, () =>
-      this.#q(
-        `INSERT INTO stages (run_id, stage, status, started_at, log_path) VALUES (?, ?, 'running', ?, ?)`,
-      ).run(runId, stage, this.#iso(), logPath ?? null),
-    );
-  }
-
-  #finishStage(
-    runId: number,
-    stage: StageName,
-    status: Exclude<StageStatus, 'running'>,
-    detail?: string,
-  ): void {
-    const info = this.#q(
-      `UPDATE stages SET status = @status, finished_at = @now, duration_ms = ${ELAPSED_MS},
-         detail = coalesce(@detail, detail)
-       WHERE run_id = @runId AND stage = @stage AND status = 'running'`,
-    ).run({ status, now: this.#iso(), detail: detail ?? null, runId, stage });
-    if (info.changes === 0) throw new Error(`cannot finish stage ${stage} of run ${runId}: it is not running`);
-  }
-
-  #addResult(runId: number, result: CaseResult): void {
-    const tx = this.#db.transaction(() => {
-      const { id } = this.#returned(
-        this.#q<unknown[], { id: number }>(
-          `INSERT INTO results (run_id, case_id, title, verdict, reason, duration_ms, log, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        ).get(runId, result.caseId, result.title, result.verdict, result.reason, result.durationMs, result.log, this.#iso()),
-      );
-      const pcap = this.#q('INSERT INTO result_pcaps (result_id, position, path) VALUES (?, ?, ?)');
-      result.pcaps.forEach((path, position) => pcap.run(id, position, path));
-    });
-    this.#explain(`cannot record result ${result.caseId} of run ${runId}`, tx);
-  }
-
-  #addArtifact(a: ArtifactRecord): void {
-    this.#explain(`cannot record artifact ${a.path} of run ${a.runId}`, () =>
-      this.#q('INSERT INTO artifacts (run_id, kind, path, size_bytes, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        a.runId,
-        a.kind,
-        a.path,
-        a.sizeBytes,
-        this.#iso(),
-      ),
-    );
-  }
-
-  #finishRun(runId: number, outcome: FinishOutcome): void {
-    const now = this.#iso();
-    const failed = outcome.status === 'failed' ? outcome : null;
-    const tx = this.#db.transaction(() => {
-      const run = this.#q<[number], { status: string }>('SELECT status FROM runs WHERE id = ?').get(runId);
-      if (!run) throw new Error(`cannot finish run ${runId}: no such run`);
-      if (run.status !== 'running') throw new Error(`cannot finish run ${runId}: it is already ${run.status}`);
-      this.#q(`UPDATE runs SET status = ?, failed_stage = ?, error = ?, finished_at = ? WHERE id = ?`).run(
-        outcome.status,
-        failed?.stage ?? null,
-        failed?.error ?? null,
-        now,
-        runId,
-      );
-      if (failed) this.#recordFailedStage(runId, failed.stage, failed.error, now);
-      // Stages the caller left open: a successful run vouches for them; after a failure elsewhere they
-      // were cut short.
-      this.#q(
-        `UPDATE stages SET status = @status, finished_at = @now, duration_ms = ${ELAPSED_MS}
-         WHERE run_id = @runId AND status = 'running'`,
-      ).run({ status: failed ? 'unfinished' : 'done', now, runId });
-    });
-    tx.immediate();
   }
 
   async markOrphanedRuns(isAlive: (pid: number) => boolean): Promise<number[]> {
@@ -356,20 +224,6 @@ export class SqliteStore implements LabStore {
     if (this.#db.open) this.#db.close();
   }
 
-  /** The failed stage carries the error; if it never got started (or was already closed) that is kept. */
-  #recordFailedStage(runId: number, stage: StageName, error: string, now: string): void {
-    const info = this.#q(
-      `UPDATE stages SET status = 'failed', finished_at = @now, duration_ms = ${ELAPSED_MS}, detail = @error
-       WHERE run_id = @runId AND stage = @stage AND status = 'running'`,
-    ).run({ now, error, runId, stage });
-    if (info.changes > 0) return;
-    // A stage that failed before startStage (bad arguments, say) still shows up where the operator looks.
-    this.#q(
-      `INSERT INTO stages (run_id, stage, status, started_at, finished_at, duration_ms, detail)
-       VALUES (?, ?, 'failed', ?, ?, 0, ?) ON CONFLICT (run_id, stage) DO NOTHING`,
-    ).run(runId, stage, now, now, error);
-  }
-
   // Statements are prepared once per connection; better-sqlite3 does not cache them itself.
   #q<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
     let s = this.#statements.get(sql);
@@ -378,33 +232,6 @@ export class SqliteStore implements LabStore {
       this.#statements.set(sql, s);
     }
     return s as unknown as Database.Statement<P, R>;
-  }
-
-  #iso(): string {
-    return this.#now().toISOString();
-  }
-
-  #returned<T>(row: T | undefined): T {
-    if (row === undefined) throw new Error('INSERT ... RETURNING returned no row');
-    return row;
-  }
-
-  /** Turns SQLite's terse constraint messages into ones that say which run, stage or case was refused. */
-  #explain<T>(what: string, write: () => T): T {
-    try {
-      return write();
-    } catch (e) {
-      if (!(e instanceof Database.SqliteError)) throw e;
-      const why =
-        e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-          ? 'already recorded'
-          : e.code === 'SQLITE_CONSTRAINT_FOREIGNKEY'
-            ? 'no such run'
-            : e.code === 'SQLITE_CONSTRAINT_CHECK'
-              ? `value refused by the schema (${e.message})`
-              : e.message;
-      throw new Error(`${what}: ${why}`, { cause: e });
-    }
   }
 }
 

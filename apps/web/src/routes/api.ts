@@ -18,7 +18,7 @@ const api: WebRoute = async (app, { context }) => {
   app.get('/api/status', async () => results.labStatus());
   app.get('/api/runs/:id', async (request, reply) => {
     const { id } = parse(runParams, request.params);
-    const run = await results.run(id);
+    const run = await context.cache.run(id);
     if (!run) throw new NotFound(`no run ${id}`);
     return validated(context.cache, request, reply, runValidator(run), async () => {
       const [stages, diffs, artifacts] = await Promise.all([store.stagesOf(id), results.diffsOf(id), results.artifactsWithIds(id)]);
@@ -28,7 +28,7 @@ const api: WebRoute = async (app, { context }) => {
   app.get('/api/runs/:id/results', async (request, reply) => {
     const { id } = parse(runParams, request.params);
     const f = parse(resultFilterQuery, request.query);
-    const run = await results.run(id);
+    const run = await context.cache.run(id);
     if (!run) throw new NotFound(`no run ${id}`);
     return validated(context.cache, request, reply, runValidator(run), async () =>
       json(await results.results(id, { verdict: f.verdict, section: f.section, changedOnly: f.changed ?? false })));

@@ -14,6 +14,11 @@ export type HistoryChoice = { history: CaseHistory } | { choices: { testset: str
 
 /** The history of a case in the stream asked for, or in its only stream, or the streams to choose from. */
 export async function historyOf(results: ResultsQuery, caseId: string, testset?: string, nut?: string): Promise<HistoryChoice> {
+  if (testset !== undefined && nut !== undefined) {
+    // Both named, as every link to a history is: the case's streams are read only to say why there is none.
+    const history = await results.caseHistory(testset, nut, caseId);
+    if (history.points.length > 0) return { history };
+  }
   const streams = await results.streamsOfCase(caseId);
   if (streams.length === 0) throw new NotFound(`no run has case ${caseId}`);
   const matching = streams.filter((s) => (testset === undefined || s.testset === testset) && (nut === undefined || s.nut === nut));

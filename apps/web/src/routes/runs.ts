@@ -18,9 +18,9 @@ const runs: WebRoute = async (app, { context }) => {
   app.get('/runs/:id', async (request, reply) => {
     const { id: runId } = parse(runParams, request.params);
     const filter = parse(resultFilterQuery, request.query);
-    const run = await results.run(runId);
+    const run = await context.cache.run(runId);
     if (!run) throw new NotFound(`no run ${runId}`);
-    // A finished run is rendered once and validated after: one cheap query per request.
+    // A finished run is rendered once and validated after, without a query while the change stamp stays.
     return validated(context.cache, request, reply, runValidator(run), async () => {
     const [stages, lines, diffs, artifacts] = await Promise.all([
       store.stagesOf(runId),
@@ -47,7 +47,7 @@ const runs: WebRoute = async (app, { context }) => {
 
   app.get('/runs/:id/cases/:caseId', async (request, reply) => {
     const { id: runId, caseId } = parse(caseParams, request.params);
-    const [run, detail] = await Promise.all([results.run(runId), results.caseDetail(runId, caseId)]);
+    const [run, detail] = await Promise.all([context.cache.run(runId), results.caseDetail(runId, caseId)]);
     if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
     return validated(context.cache, request, reply, runValidator(run), async () => {
     const artifacts = await results.artifactsWithIds(runId);
