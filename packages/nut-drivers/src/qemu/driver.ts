@@ -14,7 +14,7 @@ import { buildKeysOverlay, writeCombinedInitrd } from './overlay.js';
 import { allocatePorts } from './ports.js';
 import { linkMac, MAX_LINKS } from './protocol.js';
 import { QemuProcess } from './qemu-process.js';
-import { DEFAULT_NUT_NICE, raiseThreads } from './priority.js';
+import { DEFAULT_NUT_NICE, raiseMainThread } from './priority.js';
 import { BootFailure, interfaceNamesByMac, waitUntilReady } from './readiness.js';
 import { identify } from './processes.js';
 import { qemuNameOf, reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord } from './vm-records.js';
@@ -51,8 +51,9 @@ export interface QemuNutDriverOptions {
    */
   bootDisk?: string;
   /**
-   * The nice value of the VM's threads, default DEFAULT_NUT_NICE (-10): ahead of builds and other jobs on the
-   * host, whose load would otherwise make the NUT's timers late or early (priority.ts); 0 leaves them alone.
+   * The nice value of QEMU's main thread (the guest's timers and network), default DEFAULT_NUT_NICE (-10): ahead
+   * of builds and other jobs on the host, whose load would otherwise make the NUT's timers late or early
+   * (priority.ts); 0 leaves it alone.
    * Without the right to raise it (root or CAP_SYS_NICE) the boot says so and goes on at normal priority.
    */
   nice?: number;
@@ -191,9 +192,6 @@ export class QemuNutDriver implements NutDriver {
     });
     progress.step(`starting ${vm.name} (QEMU ${accel}, ${request.links} test link(s), SSH on 127.0.0.1:${sshPort})`);
     const qemu = await QemuProcess.start(this.options.qemuBinary ?? 'qemu-system-x86_64', args, this.options.shutdownGraceMs ?? 3_000);
-    const nice = this.options.nice ?? DEFAULT_NUT_NICE;
-    const notRaised = raiseThreads(qemu.pid, nice);
-    if (notRaised) progress.step(`${vm.name}: ${notRaised}`);
     const ssh = new SshClient({ host: '127.0.0.1', port: sshPort, username: 'root', privateKey: vm.keys.clientPrivateKey, hostKey: vm.keys.hostKeyBlob });
     const watch = new ConsoleWatch(vm.consoleLog);
     try {
@@ -212,8 +210,9 @@ export class QemuNutDriver implements NutDriver {
         if (ifname === undefined) throw new BootFailure(`no interface with MAC ${link.mac} (Link${i}) in the NUT`);
         return { name: `Link${i}`, nutMac: link.mac, nutIfname: ifname, endpoint: { kind: 'udp-ethernet', testerPort: link.testerPort, nutPort: link.nutPort } };
       });
-      // Threads QEMU made after the first raise took the main thread's value; any made before it did not.
-      if (!notRaised) raiseThreads(qemu.pid, nice);
+      // Raised once the guest is up, so that the vCPU thread (made by the main one) keeps normal priority.
+      const notRaised = raiseMainThread(qemu.pid, this.options.nice ?? DEFAULT_NUT_NICE);
+      if (notRaised) progress.step(`${vm.name}: ${notRaised}`);
       progress.step(`${vm.name} ready in ${((Date.now() - vm.startedAt) / 1000).toFixed(1)} s`);
       return new QemuBootedNut({
         id: vm.id, name: vm.name, kernelRelease: request.kernel.kernelRelease, links, consoleLog: vm.consoleLog, sshPort, qemu, ssh,

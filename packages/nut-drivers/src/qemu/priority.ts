@@ -3,38 +3,34 @@
 // host's CPU loses ticks: its jiffies fall behind, then catch up, and timers armed meanwhile fire early or late
 // by the tester's clock. Measured on the 2-core machine with another job's compilers beside a pool of 8 NUTs
 // (sections 2.1 and 2.3 of phase2-host, 199 cases): 7 FAILs from NUT timers 2.6 s early at normal priority,
-// 199 PASS with the VMs at nice -10 (docs/measurements.md). So the VMs run ahead of the lab's own builds and
-// of other jobs, which can wait without changing a verdict.
+// 199 PASS twice with each VM's main thread at nice -10 (docs/measurements.md). So the VMs' timers run ahead
+// of the lab's own builds and of other jobs, which can wait without changing a verdict.
 //
-// Linux sets a nice value per thread (setpriority(PRIO_PROCESS, tid)), and a new thread takes its creator's:
-// each of QEMU's threads is raised, once as it starts (its later threads inherit from the main one) and once
-// when the guest is up (any thread that was created in between).
-import { readdirSync } from 'node:fs';
+// Only QEMU's main thread is raised: it runs the guest's timers (the interrupts that drive its jiffies) and
+// its network backends (the test links' frames). Raising the vCPU threads as well was worse than nothing:
+// the same 199 cases on 8 NUTs gave 14 FAILs, NUT clocks running at 0.75 of real time even on a quiet host
+// (a busy guest's vCPU then competes with every other VM's timer thread on equal terms, and with the tester).
+// Linux sets a nice value per thread (setpriority(PRIO_PROCESS, tid)), and a new thread takes its creator's,
+// so the main thread is raised once the guest is up, when QEMU's vCPU thread already exists.
 import { setPriority } from 'node:os';
 
 /** The nice value a QEMU NUT runs at unless the driver is told otherwise (0 leaves it as it is). */
 export const DEFAULT_NUT_NICE = -10;
 
 /**
- * Gives every thread of `pid` the nice value `nice`. Returns undefined when done (or nothing to do), else why
- * not: raising a priority needs root or CAP_SYS_NICE, and a lab without it still runs, at normal priority.
+ * Gives QEMU's main thread (tid = pid) the nice value `nice`. Returns undefined when done (or nothing to do),
+ * else why not: raising a priority needs root or CAP_SYS_NICE, and a lab without it still runs, at normal priority.
  */
-export function raiseThreads(pid: number, nice: number): string | undefined {
+export function raiseMainThread(pid: number, nice: number): string | undefined {
   if (nice === 0) return undefined;
-  let tids: number[];
   try {
-    tids = readdirSync(`/proc/${pid}/task`).map(Number).filter(Number.isInteger);
-  } catch {
-    return undefined; // already gone: its exit is reported elsewhere
+    setPriority(pid, nice);
+    return undefined;
+  } catch (error) {
+    // os.setPriority throws a SystemError whose errno name is in `info.code` (its own `code` is ERR_SYSTEM_ERROR).
+    const e = error as { code?: string; info?: { code?: string } };
+    const code = e.info?.code ?? e.code;
+    if (code === 'ESRCH') return undefined; // already gone: its exit is reported elsewhere
+    return `could not set nice ${nice} on QEMU's main thread (${code ?? String(error)}): the NUT runs at normal priority, and other work on this host can make its timers late`;
   }
-  for (const tid of tids) {
-    try {
-      setPriority(tid, nice);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ESRCH') continue; // the thread ended between the listing and now
-      return `could not set nice ${nice} on QEMU's thread ${tid} (${code ?? String(error)}): the NUT runs at normal priority, and other work on this host can make its timers late`;
-    }
-  }
-  return undefined;
 }
