@@ -10,7 +10,7 @@ import { parseBuiltinSection, type BuiltinSection } from './section.js';
 const titles: ReadonlyMap<string, string> = new Map([...caseCatalogue].map(([id, def]) => [id, def.title]));
 
 export interface BuiltinOptions {
-  /** NUTs that run shared cases at once, the pipeline's included (each a 256 MiB VM on QEMU). Default 6. */
+  /** NUTs that run shared cases at once, the pipeline's included (each a 256 MiB VM on QEMU). Default 8 (DEFAULT_NUT_POOL). */
   nutPool?: number;
   /** Timer-bound cases that run at once (case-queue.ts); else the set's `builtin.timerCasesAtOnce`, else 4. */
   timerCasesAtOnce?: number;

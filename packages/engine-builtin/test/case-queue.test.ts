@@ -1,5 +1,6 @@
-// The pool's case queue: at most `timerLimit` timer-bound cases at once, other cases taken past them meanwhile,
-// a NUT waiting only when nothing but timer-bound cases is left, and every waiting NUT released at the end.
+// The pool's case queue: at most `timerLimit` timer-bound cases (and `freshNut` fresh-NUT cases) at once, other
+// cases taken past them meanwhile, a NUT waiting only when nothing but held-back cases is left, and every
+// waiting NUT released at the end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CaseQueue } from '../src/case-queue.js';
@@ -36,4 +37,30 @@ test('with only timer-bound cases left a NUT waits for a slot, and waiters are r
 
 test('a limit below 1 timer-bound case at once is refused', () => {
   assert.throws(() => new CaseQueue([], 0), /at least 1/);
+});
+
+const f = (name: string, timerBound = false) => ({ name, def: { needsFreshNut: true, timerBound } });
+
+test('at most freshNut fresh-NUT cases at once; the others wait their turn while shared cases go past them', async () => {
+  const q = new CaseQueue([f('f1'), f('f2', true), c('a'), c('b')], { timerBound: 4, freshNut: 1 });
+  const f1 = await q.take();
+  assert.equal(f1?.name, 'f1');
+  assert.equal((await q.take())?.name, 'a', 'f2 waits: a fresh-NUT case runs');
+  q.finished(f1!);
+  const f2 = await q.take();
+  assert.equal(f2?.name, 'f2', 'the freed slot goes to the next fresh-NUT case');
+  assert.equal(q.timerBoundRunning, 1, 'a fresh-NUT case that is timer-bound holds a timer slot too');
+  assert.equal((await q.take())?.name, 'b');
+  q.finished(f2!);
+  assert.equal(q.timerBoundRunning, 0);
+  assert.equal(await q.take(), undefined);
+});
+
+test('without a fresh-NUT limit (a run with one NUT) fresh-NUT cases are not held back', async () => {
+  const q = new CaseQueue([f('f1'), f('f2')], 1);
+  assert.deepEqual([(await q.take())?.name, (await q.take())?.name], ['f1', 'f2']);
+});
+
+test('a fresh-NUT limit below 1 is refused', () => {
+  assert.throws(() => new CaseQueue([], { timerBound: 1, freshNut: 0 }), /fresh-NUT cases at once .* at least 1/);
 });
