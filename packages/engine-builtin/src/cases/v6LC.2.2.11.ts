@@ -23,7 +23,7 @@ export const cases: CaseDefinition[] = [
     timeoutMs: 60_000,
     async run(ctx) {
       await forgetRoutersAfterwards(ctx);
-      const tr1Answers = answerSolicitations(ctx, TR1);
+      const tr1Answers = answerSolicitations(ctx, TR1, { router: true });
       const failed = await advertiseToHost(ctx, [{ frame: raFrom(ctx, TR1, { slla: null, reachableTimeMs: 4_000 }), note: 'TR1 advertises itself (no SLLA), Link0\'s prefix, Reachable Time 4 s' }]);
       if (failed) return failed;
       await offLinkEcho(ctx, TR1.mac, 1);
@@ -32,7 +32,7 @@ export const cases: CaseDefinition[] = [
       await ctx.link().send(raFrom(ctx, TR2, { slla: null, prefixes: [] }), 'TR2 advertises itself as a second default router (no SLLA)');
       tr1Answers();
       ctx.log('TR1 stops answering Neighbor Solicitations');
-      const tr2Answers = answerSolicitations(ctx, TR2);
+      const tr2Answers = answerSolicitations(ctx, TR2, { router: true });
       try {
         const deadline = Date.now() + SWITCH_WITHIN_MS;
         for (let seq = 2; Date.now() < deadline; seq++) {

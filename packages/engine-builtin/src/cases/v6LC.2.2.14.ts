@@ -27,7 +27,7 @@ async function replyThrough(ctx: CaseContext, seq: number): Promise<string | und
 
 const partA = async (ctx: CaseContext): Promise<CaseVerdict> => {
   await forgetRoutersAfterwards(ctx);
-  const stop = answerSolicitations(ctx, TR1);
+  const stop = answerSolicitations(ctx, TR1, { router: true });
   try {
     const lifetime = 10_000;
     const first = Date.now();
@@ -53,7 +53,7 @@ const partA = async (ctx: CaseContext): Promise<CaseVerdict> => {
 /** Parts B and C: TR1 and TR2 both routers; each in turn withdraws (`lifetimeS` 0) or lets its lifetime run out (5 s). */
 async function withdrawEach(ctx: CaseContext, lifetimeS: number): Promise<CaseVerdict> {
   await forgetRoutersAfterwards(ctx);
-  const stops = [answerSolicitations(ctx, TR1), answerSolicitations(ctx, TR2)];
+  const stops = [answerSolicitations(ctx, TR1, { router: true }), answerSolicitations(ctx, TR2, { router: true })];
   try {
     const failed = await advertiseToHost(ctx, [
       { frame: raFrom(ctx, TR1), note: 'TR1 advertises itself and Link0\'s prefix' },

@@ -22,7 +22,7 @@ interface Step {
 
 async function preferred(ctx: CaseContext, tr1: number, tr2: number, steps: Step[]): Promise<CaseVerdict> {
   await forgetRoutersAfterwards(ctx);
-  const stops = [answerSolicitations(ctx, TR1), answerSolicitations(ctx, TR2)];
+  const stops = [answerSolicitations(ctx, TR1, { router: true }), answerSolicitations(ctx, TR2, { router: true })];
   try {
     const failed = await advertiseToHost(ctx, [
       { frame: raFrom(ctx, TR1, { preference: tr1 }), note: `TR1 advertises preference ${preferenceName(tr1)}` },

@@ -32,7 +32,7 @@ async function routes(ctx: CaseContext, tr1: RioSpec[], tr2: RioSpec[], steps: S
   await forgetRoutersAfterwards(ctx);
   await acceptRouteInformation(ctx);
   const routers = { TR1, TR2 };
-  const stops = [answerSolicitations(ctx, TR1), answerSolicitations(ctx, TR2)];
+  const stops = [answerSolicitations(ctx, TR1, { router: true }), answerSolicitations(ctx, TR2, { router: true })];
   try {
     const failed = await advertiseToHost(ctx, [
       { frame: raFrom(ctx, TR1, { extra: tr1.map(rio) }), note: `TR1 advertises itself${tr1.length ? ` and ${tr1.map((r) => `${r.prefix}/${r.length}`).join(', ')}` : ''}` },

@@ -25,11 +25,15 @@ export function isVerdict(x: ReceivedFrame | CaseVerdict): x is CaseVerdict {
   return 'verdict' in x;
 }
 
-/** Lets `tn` answer the NUT's Neighbor Solicitations for its address until the returned function is called. */
-export function answerSolicitations(ctx: CaseContext, tn: BareNode): () => void {
+/**
+ * Lets `tn` answer the NUT's Neighbor Solicitations for its address until the returned function is called.
+ * A router answers with the Router flag: an NA without it tells a host the node is no longer a router, and
+ * the host must take it off its Default Router List (RFC 4861 §7.2.5; Linux ndisc_recv_na -> rt6_clean_tohost).
+ */
+export function answerSolicitations(ctx: CaseContext, tn: BareNode, o: { router?: boolean } = {}): () => void {
   return ctx.link().onReceive((r) => {
     const f = r.frame;
     if (!isNsFor(tn.address)(f) || !f.ipv6 || !f.eth) return;
-    void ctx.link().answer(naFrom(ctx, tn, { solicited: true, override: true, dst: normalizeIpv6(f.ipv6.src) }), `${tn.name} answers the NUT's solicitation`);
+    void ctx.link().answer(naFrom(ctx, tn, { solicited: true, override: true, router: o.router ?? false, dst: normalizeIpv6(f.ipv6.src) }), `${tn.name} answers the NUT's solicitation${o.router ? ' (Router flag set)' : ''}`);
   });
 }
