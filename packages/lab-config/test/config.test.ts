@@ -176,3 +176,11 @@ test('host: role, name, the NUTs it owns and where a worker sends its files; che
   ]);
   assert.match(problems(withHost('host:\n  role: boss'))[0]!, /host\.role: Invalid option: expected one of "all"\|"scheduler"\|"worker"/);
 });
+
+test("a QEMU NUT's nice value: absent by default (the driver's -10), a whole number -20..19 when given", async () => {
+  const base = await example();
+  const niceOf = (text: string) => (parseLabConfig(text, 'labd.example.yaml').nuts[0] as { nice?: number }).nice;
+  assert.equal(niceOf(base), undefined);
+  assert.equal(niceOf(base.replace('    # nice: -10 ', '    nice: -5 #')), -5);
+  assert.match(problems(base.replace('    # nice: -10 ', '    nice: -25 #')).join('\n'), /nuts\.0\.nice: /);
+});
