@@ -15,7 +15,6 @@ import { globalPeers } from './global-address.js';
 import { ALL_MODES, ROUTER_MODES } from './nut-modes.js';
 import { expectIcmpError, isIcmpError, type ErrorExpectation } from './probe-outcomes.js';
 import { echoTo, FRAGMENT_ID, reassemblesControl, TAHI_DATA, THREE_PIECES, tn } from './reassembly.js';
-import { readReassemblyCounters } from './nut-reassembly-counters.js';
 import { reassemblySilence, TIMER_CASE_TIMEOUT_MS } from './reassembly-timeout.js';
 import { ETHERNET_MTU, LINK0_PREFIX, MIN_MTU } from './tahi-network.js';
 import { ANSWER_WINDOW_MS, sleep } from './timing.js';
@@ -99,10 +98,8 @@ async function stimulusOf(ctx: CaseContext, part: Exclude<Part, 'C'>, name: stri
 async function reassemblyTimeout(ctx: CaseContext, source: string, name: string): Promise<CaseVerdict> {
   const { from, nut } = await globalPeers(ctx, 0xec);
   const [first] = cutFragments(echoTo(ctx, from, TAHI_DATA, nut), FRAGMENT_ID, THREE_PIECES);
-  const before = await readReassemblyCounters(ctx);
-  const sentAt = Date.now();
-  await ctx.link().send({ ...first!, ipv6: { ...first!.ipv6!, src: source } }, `the first fragment of an Echo Request from ${name}`);
-  const silence = await reassemblySilence(ctx, isIcmpError, before, sentAt);
+  const send = () => ctx.link().send({ ...first!, ipv6: { ...first!.ipv6!, src: source } }, `the first fragment of an Echo Request from ${name}`);
+  const silence = await reassemblySilence(ctx, isIcmpError, send);
   if ('broken' in silence) return fail(RFC, `no Time Exceeded about a datagram from ${name} left unfinished`, `ICMPv6 type ${silence.broken.frame.icmpv6!.icmpType} code ${silence.broken.frame.icmpv6!.code}`);
   const control = await reassemblesControl(ctx, tn(ctx, 0xec, true), nut);
   return control ?? pass(`no Time Exceeded about the unfinished datagram from ${name}: ${silence.heard}; fragments are reassembled`);

@@ -96,13 +96,16 @@ export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWa
  * Listens after fragments that must draw no Time Exceeded (nor anything `match` takes) for TAHI's 65 s, counted
  * on the NUT's own clock: a NUT that kept the datagram times it out at 60 s of its time, and a TCG NUT starved of
  * CPU does so late by the tester's clock (84-86 s was seen), where a fixed 65 s of the tester's would have
- * heard silence for the wrong reason. So the tester listens 65 s, then as long as the NUT's tick clock
- * (`before`: readReassemblyCounters just before the first fragment) still lacks of 65 s, up to SILENCE_LIMIT_S
+ * heard silence for the wrong reason. So the NUT's clock is read, `send` puts the fragments out, and the tester
+ * listens 65 s, then as long as the NUT's tick clock still lacks of 65 s, up to SILENCE_LIMIT_S
  * of the tester's; a NUT whose clock cannot be read gets LATE_LIMIT_S, as the cases that wait for the Time
  * Exceeded do. A NUT whose clock has not counted 65 s by then leaves the lab unable to judge: an ERROR
  * (thrown), never a PASS.
  */
-export async function reassemblySilence(ctx: CaseContext, match: (f: DecodedFrame) => boolean, before: ReassemblyCounters | undefined, sentAt: number): Promise<{ broken: ReceivedFrame } | { heard: string }> {
+export async function reassemblySilence(ctx: CaseContext, match: (f: DecodedFrame) => boolean, send: () => Promise<unknown>): Promise<{ broken: ReceivedFrame } | { heard: string }> {
+  const before = await readReassemblyCounters(ctx);
+  const sentAt = Date.now();
+  await send();
   const link = ctx.link();
   const lateAt = sentAt + SILENCE_LIMIT_S * 1000;
   const listen = async (untilMs: number) => link.expectNothing(match, Math.max(0, untilMs - Date.now()));

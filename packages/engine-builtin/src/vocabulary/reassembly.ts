@@ -10,7 +10,6 @@ import type { ReceivedFrame } from '../runner/tester-link.js';
 import { echoRequest } from './echo.js';
 import { awaitEchoReply, cutFragments, type Piece } from './fragments.js';
 import { globalOf } from './global-address.js';
-import { readReassemblyCounters } from './nut-reassembly-counters.js';
 import { pattern } from './payload.js';
 import { describeAnswer, isAnswer, toTester } from './probe-outcomes.js';
 import { reassemblySilence } from './reassembly-timeout.js';
@@ -57,10 +56,7 @@ export async function notReassembled(ctx: CaseContext, from: SimulatedNode, fram
   let heard = 'nothing answered';
   if (o.throughReassemblyTime) {
     // No Time Exceeded may follow either: listen through the NUT's reassembly time, on its own clock.
-    const before = await readReassemblyCounters(ctx);
-    const sentAt = Date.now();
-    await sendAll(ctx, frames, what);
-    const silence = await reassemblySilence(ctx, isAnswer(from.address), before, sentAt);
+    const silence = await reassemblySilence(ctx, isAnswer(from.address), () => sendAll(ctx, frames, what));
     if ('broken' in silence) return fail_(silence.broken);
     heard = silence.heard;
   } else {
