@@ -1,10 +1,15 @@
 // v6LC.2.2.2 Router Solicitations, Solicited Router Advertisement (RFC 4861 §6.3.7, §6.1.2): a host stops
 // soliciting once it has received a valid RA, and keeps soliciting after an invalid one. The interface is
 // restarted on a fresh NUT; TR1 answers its first RS, and the second RS (4 s later) shows which it was.
+// TR1 answers as a router would, after a delay (RFC 4861 §6.2.6, up to MAX_RA_DELAY_TIME), not in the same
+// millisecond: Linux sets IF_RS_SENT only after ndisc_send_rs() returns (addrconf_dad_completed), and an RA
+// processed before that is forgotten, so an instant answer made the verdict depend on the VM's scheduling
+// (docs/conformance-notes.md, 2.2.2-G). A fixed delay, not a random one, keeps the case the same every run.
 import { multicastMac, type DecodedFrame, type FrameSpec } from '@testlab/packet';
 import { fail, pass, type CaseDefinition } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { restartInterface } from '../vocabulary/interface-restart.js';
+import { MAX_RA_DELAY_MS } from '../vocabulary/router-solicitations.js';
 import { ND_TR1 } from '../vocabulary/tester-nodes.js';
 
 const RFC = 'RFC 4861 §6.3.7';
@@ -12,6 +17,8 @@ const TEST = 'Router Solicitations, Solicited Router Advertisement (Hosts Only)'
 const isRs = (f: DecodedFrame) => f.icmpv6?.type === 'router-solicitation';
 /** RTR_SOLICITATION_INTERVAL (4 s, +10 % per RFC 7559) and what a busy VM adds. */
 const NEXT_RS_WINDOW_MS = 6_500;
+/** Half of MAX_RA_DELAY_TIME: what a router's random 0-500 ms delay gives on average. */
+const SOLICITED_RA_DELAY_MS = MAX_RA_DELAY_MS / 2;
 type RaIcmp = Extract<NonNullable<FrameSpec['icmpv6']>, { type: 'router-advertisement' }>;
 
 function ra(ctx: CaseContext, o: { slla: boolean; unicast?: boolean }): FrameSpec {
@@ -29,6 +36,7 @@ async function answerFirstRs(ctx: CaseContext, what: string, answer: FrameSpec, 
   await restartInterface(ctx);
   const first = await ctx.link().expect(isRs, 6_000);
   if (!first) return fail(RFC, 'a Router Solicitation after the interface came up', ctx.link().seenSinceSend());
+  await new Promise((r) => setTimeout(r, SOLICITED_RA_DELAY_MS));
   await ctx.link().send(answer, `TR1 answers the RS with ${what}`);
   const next = await ctx.link().expect(isRs, NEXT_RS_WINDOW_MS);
   if (valid && next) return fail(RFC, `no further Router Solicitation once ${what} arrived`, 'another RS');
