@@ -8,6 +8,7 @@ import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
 import { isEchoReply } from './echo.js';
 import { isDadNs } from './nd-messages.js';
+import { untilNotTentative } from './tentative-address.js';
 import { LINK0_PREFIX } from './tahi-network.js';
 import { bareNode, ND_TR1, type BareNode } from './tester-nodes.js';
 import { ANSWER_WINDOW_MS, sleep } from './timing.js';
@@ -168,7 +169,9 @@ export async function advertiseToHost(ctx: CaseContext, ras: Array<{ frame: Fram
   for (const ra of ras) await ctx.link().send(ra.frame, ra.note);
   const dad = await ctx.link().expect(isDadNs(hostGlobal(ctx)), DAD_MS);
   if (!dad) return fail('RFC 4862 §5.5.3', `DAD for ${hostGlobal(ctx)} after the RA with Link0's prefix (the host must process the RA)`, ctx.link().seenSinceSend());
-  await sleep(1_500);
+  // RetransTimer (1 s) after the probe the address is usable on a NUT on time; ask only then.
+  await sleep(1_100);
+  await untilNotTentative(ctx, hostGlobal(ctx), dad.atMs);
   return undefined;
 }
 
