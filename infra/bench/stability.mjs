@@ -5,12 +5,14 @@
 // Exit status 1 when any verdict flipped, 0 when none did. Run it under the machine-wide QEMU lock:
 //
 //   flock /work/wt/qemu.lock node infra/bench/stability.mjs [--source <tarball>] [--runs N] [--load N]
-//       [--load-build <kernel tree>] [--cases <id,id,...>] <testset>
+//       [--load-build <kernel tree>] [--cases <id,id,...>] [--timer-cases N] <testset>
 //
 // --load N: N busy child processes for the whole benchmark (default 2, the number of cores here; 0: none).
 // --load-build <tree>: instead, a kernel build (`make -j2 defconfig vmlinux`, again and again) of an unpacked
 //   tree such as the lab's cache holds (~/.cache/testlab/trees/<hash>/src), out of tree in a temp folder.
 // --cases: only these ids of the set (a copy of testsets/ in a temp folder with the set's `cases:` cut down).
+// --timer-cases N: the set's `builtin.timerCasesAtOnce` set to N in that copy (how many timer-bound cases the
+//   pool may run at once; to measure the limit the machine serves on time).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -18,13 +20,14 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import YAML from 'yaml';
 
 const exec = promisify(execFile);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = path.join(repo, 'apps/cli/dist/src/main.js');
 
 function parseArgs(argv) {
-  const o = { source: '/usr/src/linux-source-6.1.tar.xz', runs: 3, load: 2, loadBuild: undefined, cases: undefined, set: undefined };
+  const o = { source: '/usr/src/linux-source-6.1.tar.xz', runs: 3, load: 2, loadBuild: undefined, cases: undefined, timerCases: undefined, set: undefined };
   const count = (flag, v, max) => {
     if (!/^\d+$/.test(v ?? '') || Number(v) > max) throw new Error(`${flag} takes a whole number 0-${max}, not ${JSON.stringify(v)}`);
     return Number(v);
@@ -34,6 +37,7 @@ function parseArgs(argv) {
     if (a === '--source') o.source = argv[++i];
     else if (a === '--runs') o.runs = Math.max(2, count(a, argv[++i], 20));
     else if (a === '--load') o.load = count(a, argv[++i], 16);
+    else if (a === '--timer-cases') o.timerCases = Math.max(1, count(a, argv[++i], 32));
     else if (a === '--load-build') {
       o.loadBuild = path.resolve(argv[++i] ?? '');
       if (!existsSync(path.join(o.loadBuild, 'Makefile')) || !existsSync(path.join(o.loadBuild, 'Kconfig'))) throw new Error(`--load-build takes an unpacked kernel tree (with Makefile and Kconfig), not ${JSON.stringify(argv[i] ?? '')}`);
@@ -45,22 +49,27 @@ function parseArgs(argv) {
     } else if (/^[a-z0-9-]+$/.test(a) && !o.set) o.set = a;
     else throw new Error(`unexpected argument ${JSON.stringify(a)}`);
   }
-  if (!o.set) throw new Error('usage: stability.mjs [--source <tarball>] [--runs N] [--load N] [--cases <ids>] <testset>');
+  if (!o.set) throw new Error('usage: stability.mjs [--source <tarball>] [--runs N] [--load N] [--load-build <tree>] [--cases <ids>] [--timer-cases N] <testset>');
   return o;
 }
 
-/** A copy of testsets/ whose `set` lists only `ids` (each must be in the set already). */
-async function cutDownTestsets(set, ids, home) {
+/**
+ * A copy of testsets/ in `home` whose `set` lists only `ids` (each must be in the set already) when given, and
+ * runs `timerCases` timer-bound cases at once (the set's `builtin.timerCasesAtOnce`) when given.
+ */
+async function adaptedTestsets(set, { ids, timerCases }, home) {
   const dir = path.join(home, 'testsets');
   await cp(path.join(repo, 'testsets'), dir, { recursive: true });
   const file = path.join(dir, `${set}.yaml`);
-  const text = await readFile(file, 'utf8');
-  const at = text.search(/^cases:\s*$/m);
-  if (at < 0) throw new Error(`${file}: no "cases:" block`);
-  const listed = new Set([...text.slice(at).matchAll(/^ {2}- (\S+)/gm)].map((m) => m[1]));
-  const missing = ids.filter((id) => !listed.has(id));
-  if (missing.length > 0) throw new Error(`${set} does not list ${missing.join(', ')}`);
-  await writeFile(file, `${text.slice(0, at)}cases:\n${ids.map((id) => `  - ${id}`).join('\n')}\n`);
+  const doc = YAML.parse(await readFile(file, 'utf8'));
+  if (!Array.isArray(doc?.cases)) throw new Error(`${file}: no "cases:" list`);
+  if (ids) {
+    const missing = ids.filter((id) => !doc.cases.includes(id));
+    if (missing.length > 0) throw new Error(`${set} does not list ${missing.join(', ')}`);
+    doc.cases = ids;
+  }
+  if (timerCases !== undefined) doc.builtin = { ...(doc.builtin ?? {}), timerCasesAtOnce: timerCases };
+  await writeFile(file, YAML.stringify(doc));
   return dir;
 }
 
@@ -94,9 +103,9 @@ try {
 }
 const home = await mkdtemp(path.join(tmpdir(), 'testlab-stability-'));
 const env = { ...process.env, TESTLAB_HOME: home };
-if (o.cases) env.TESTLAB_TESTSETS = await cutDownTestsets(o.set, o.cases, home);
+if (o.cases || o.timerCases !== undefined) env.TESTLAB_TESTSETS = await adaptedTestsets(o.set, { ids: o.cases, timerCases: o.timerCases }, home);
 const load = o.loadBuild ? `a kernel build of ${o.loadBuild} (make -j2)` : `${o.load} busy processes`;
-console.log(`${o.set}${o.cases ? ` (${o.cases.length} cases)` : ''} on ${o.source}: ${o.runs} runs, ${load} on ${cpus().length} CPUs; lab home ${home}`);
+console.log(`${o.set}${o.cases ? ` (${o.cases.length} cases)` : ''}${o.timerCases !== undefined ? `, ${o.timerCases} timer-bound cases at once` : ''} on ${o.source}: ${o.runs} runs, ${load} on ${cpus().length} CPUs; lab home ${home}`);
 
 const stopLoad = o.loadBuild ? startBuildLoad(o.loadBuild, path.join(home, 'build-load')) : startLoad(o.load);
 process.on('exit', stopLoad);
