@@ -1,10 +1,10 @@
 // The builtin engine's NUT pool, with small ND nodes behind real UDP-carried links instead of VMs: shared
 // cases spread over at most `nutPool` NUTs, each fresh-NUT case gets a NUT of its own that is shut down
 // afterwards, and results are reported in test-set order whatever order the cases finish in.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { silentProgress, type BootedNut, type CaseResult } from '@testlab/core';
@@ -53,6 +53,11 @@ const bootingInto = (list: FakeVm[]) => async (): Promise<FakeVm> => {
   return vm;
 };
 
+// The runs' artifacts go under one scratch folder, removed when the file ends.
+const scratch = mkdtemp(path.join(tmpdir(), 'pool-'));
+after(async () => rm(await scratch, { recursive: true, force: true }));
+const artifactsDir = async () => mkdtemp(path.join(await scratch, 'run-'));
+
 test('shared cases spread over the pool, fresh-NUT cases get their own NUT, results come in set order', { timeout: 120_000 }, async () => {
   const cases = ['v6LC.2.1.8-A', 'v6LC.3.1.1', 'v6LC.2.1.7-D', 'v6LC.2.1.16-A', 'v6LC.3.1.2-B', 'v6LC.2.1.17-A', 'v6LC.2.2.3-A', 'v6LC.2.1.8-B'];
   const main = await fakeVm();
@@ -62,7 +67,7 @@ test('shared cases spread over the pool, fresh-NUT cases get their own NUT, resu
     nut: main,
     mode: 'host',
     cases,
-    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    artifactsDir: await artifactsDir(),
     progress: silentProgress,
     bootNut: bootingInto(extra),
     onResult: async (r) => {
@@ -89,7 +94,7 @@ test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NU
     nut: main,
     mode: 'host',
     cases,
-    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    artifactsDir: await artifactsDir(),
     progress: silentProgress,
     onResult: async (r) => void order.push(r.caseId),
   });
@@ -99,7 +104,7 @@ test('without bootNut every case runs on the one NUT, fresh-NUT cases last; a NU
     nut: main,
     mode: 'host',
     cases,
-    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    artifactsDir: await artifactsDir(),
     progress: silentProgress,
     bootNut: () => Promise.reject(new Error('no memory for another VM')),
     onResult: async () => undefined,
@@ -121,7 +126,7 @@ test('a shared case that ends as an ERROR (the lab lost its NUT command) runs on
     return exec(argv, options);
   };
   const run = async () =>
-    builtinEngine({}).run({ nut: main, mode: 'host', cases: ['v6LC.2.1.7-D'], artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')), progress: silentProgress, onResult: async () => undefined });
+    builtinEngine({}).run({ nut: main, mode: 'host', cases: ['v6LC.2.1.7-D'], artifactsDir: await artifactsDir(), progress: silentProgress, onResult: async () => undefined });
   const once = (await run())[0]!;
   assert.equal(once.verdict, 'PASS', once.reason);
   assert.match(once.log, /attempt 1 of 2 ended as an ERROR \(.*No response from server/);
@@ -151,7 +156,7 @@ test('with NUTs to boot, the second attempt of a case that ended as an ERROR run
     nut: main,
     mode: 'host',
     cases: ['v6LC.2.1.7-D'],
-    artifactsDir: await mkdtemp(path.join(tmpdir(), 'pool-')),
+    artifactsDir: await artifactsDir(),
     progress: silentProgress,
     bootNut: bootingInto(extra),
     onResult: async () => undefined,

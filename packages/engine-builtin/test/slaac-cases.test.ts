@@ -4,13 +4,14 @@
 // so the tests run side by side and the file takes about as long as its longest case (3.2.5-A, about 80 s).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CaseResult, NutMode } from '@testlab/core';
-import { caseCatalogue, CaseContext, runCases } from '../src/index.js';
+import { caseCatalogue, CaseContext } from '../src/index.js';
 import { checkAddressAt } from '../src/vocabulary/lifetime-checkpoints.js';
 import { linkPair } from './fake-nut.js';
+import { runCaseOnFake } from './run-on-fake.js';
 import { FAKE_SLAAC_MAC, startFakeSlaacNut, type SlaacMisbehaviour, type SlaacNutOptions } from './fake-slaac-nut.js';
 
 const LINK0 = { name: 'Link0', nutMac: FAKE_SLAAC_MAC, nutIfname: 'eth1', endpoint: { kind: 'udp-ethernet' as const, testerPort: 0, nutPort: 0 } };
@@ -18,18 +19,8 @@ const LINK0 = { name: 'Link0', nutMac: FAKE_SLAAC_MAC, nutIfname: 'eth1', endpoi
 /** The 3.2.6 and 3.2.7 cases ask for RFC 7217 identifiers; the others are indifferent, and the fake uses EUI-64 there as Linux does. */
 const conforming = (id: string): SlaacNutOptions => ({ interfaceIds: /^v6LC\.3\.2\.[67]-/.test(id) ? 'rfc7217' : 'eui64' });
 
-async function runAgainstFake(id: string, o: SlaacNutOptions, mode: NutMode): Promise<CaseResult> {
-  const def = caseCatalogue.get(id);
-  assert.ok(def, `no case ${id}`);
-  const [tester, nutEnd] = linkPair();
-  const fake = startFakeSlaacNut(nutEnd, mode, o);
-  const dir = await mkdtemp(path.join(tmpdir(), 'slaac-case-'));
-  try {
-    const [result] = await runCases([def], { nut: { links: [LINK0], exec: (argv) => fake.exec(argv) }, mode, links: new Map([['Link0', tester]]), artifactsDir: dir });
-    return result!;
-  } finally {
-    fake.stop();
-  }
+function runAgainstFake(id: string, o: SlaacNutOptions, mode: NutMode): Promise<CaseResult> {
+  return runCaseOnFake(id, { mode, macs: [FAKE_SLAAC_MAC], start: ([nutEnd]) => startFakeSlaacNut(nutEnd!, mode, o) });
 }
 
 const ids = [...caseCatalogue.keys()].filter((id) => /^v6LC\.3\.2\./.test(id));
@@ -106,7 +97,8 @@ describe('Section 3.2 cases', { concurrency: 64 }, () => {
   test('a check meant to land before an expiry that the lab sends late is an ERROR, not a FAIL', async () => {
     const [tester, nutEnd] = linkPair();
     const fake = startFakeSlaacNut(nutEnd, 'host');
-    const ctx = await CaseContext.open({ definition: caseCatalogue.get('v6LC.3.2.2')!, nut: { links: [LINK0], exec: (a) => fake.exec(a) }, links: new Map([['Link0', tester]]), dir: await mkdtemp(path.join(tmpdir(), 'slaac-late-')) });
+    const dir = await mkdtemp(path.join(tmpdir(), 'slaac-late-'));
+    const ctx = await CaseContext.open({ definition: caseCatalogue.get('v6LC.3.2.2')!, nut: { links: [LINK0], exec: (a) => fake.exec(a) }, links: new Map([['Link0', tester]]), dir });
     try {
       const now = Date.now();
       await assert.rejects(
@@ -116,6 +108,7 @@ describe('Section 3.2 cases', { concurrency: 64 }, () => {
     } finally {
       fake.stop();
       await ctx.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

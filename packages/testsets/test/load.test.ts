@@ -1,12 +1,17 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTestSet, listTestSets } from '../src/load.js';
 
 const repoTestsets = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../testsets');
+
+// Every folder this file makes is under one scratch folder, removed when the file ends.
+const scratch = mkdtemp(path.join(tmpdir(), 'testset-'));
+after(async () => rm(await scratch, { recursive: true, force: true }));
+const scratchDir = async () => mkdtemp(path.join(await scratch, 'set-'));
 
 test('the shipped phase2-host set loads with its fragment', async () => {
   const set = await loadTestSet(repoTestsets, 'phase2-host');
@@ -18,14 +23,14 @@ test('the shipped phase2-host set loads with its fragment', async () => {
 });
 
 async function loadFrom(yaml: string, name = 'bad') {
-  const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
+  const dir = await scratchDir();
   await writeFile(path.join(dir, `${name}.yaml`), yaml);
   await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
   return loadTestSet(dir, name);
 }
 
 async function tryLoad(yaml: string, name = 'bad'): Promise<Error> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
+  const dir = await scratchDir();
   await writeFile(path.join(dir, `${name}.yaml`), yaml);
   await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
   return loadTestSet(dir, name).then(
@@ -66,7 +71,7 @@ test('router sets: the radvd settings of the builtin section are checked against
 test("the builtin section's timerCasesAtOnce is a whole number 1..32", async () => {
   assert.match((await tryLoad(`${good}builtin:\n  timerCasesAtOnce: 0\n`)).message, /builtin\.timerCasesAtOnce/);
   assert.match((await tryLoad(`${good}builtin:\n  timerCasesAtOnce: 1.5\n`)).message, /builtin\.timerCasesAtOnce/);
-  const dir = await mkdtemp(path.join(tmpdir(), 'testset-'));
+  const dir = await scratchDir();
   await writeFile(path.join(dir, 'ok.yaml'), `${good.replace('name: bad', 'name: ok')}builtin:\n  timerCasesAtOnce: 2\n`);
   await writeFile(path.join(dir, 'x.config'), 'CONFIG_IPV6=y\n');
   assert.deepEqual((await loadTestSet(dir, 'ok')).engineSection, { timerCasesAtOnce: 2 });
