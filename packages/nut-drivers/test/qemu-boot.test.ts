@@ -67,6 +67,9 @@ describe('QEMU NUT driver, real boots', { skip }, () => {
     try {
       assert.equal((await nut.exec(['uname', '-r'])).stdout.trim(), kernel.kernelRelease);
       assert.equal((await nut.exec(['cat', '/proc/sys/net/ipv6/conf/all/forwarding'])).stdout, '1\n');
+      // The guest keeps the TSC as its clock whatever the host's load at boot (guest-clock.ts).
+      assert.match((await nut.exec(['cat', '/proc/cmdline'])).stdout, /(^| )tsc=reliable no_timer_check( |$)/);
+      assert.equal((await nut.exec(['cat', '/sys/devices/system/clocksource/clocksource0/current_clocksource'])).stdout.trim(), 'tsc');
       assert.match(await readFile(consoleLog, 'utf8'), new RegExp(`^${READY_MARKER}\\r?$`, 'm'));
 
       assert.deepEqual(nut.links.map((l) => [l.name, l.nutMac]), [['Link0', '52:54:00:00:00:01'], ['Link1', '52:54:00:00:00:02']]);

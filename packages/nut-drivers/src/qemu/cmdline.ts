@@ -46,12 +46,14 @@ export interface KernelCmdlineInput {
   sysctls?: Record<string, string> | undefined;
   extraCmdline?: readonly string[] | undefined;
   hostname?: string | undefined;
+  /** Words that keep the guest's clock true under load (guest-clock.ts), right after `quiet`. */
+  clock?: readonly string[] | undefined;
 }
 
-/** `console=ttyS0 panic=-1 quiet [testlab.hostname=..] [testlab.sysctl=k=v,k=v] extra...` */
+/** `console=ttyS0 panic=-1 quiet [clock...] [testlab.hostname=..] [testlab.sysctl=k=v,k=v] extra...` */
 export function buildKernelCmdline(input: KernelCmdlineInput): string {
   // panic=-1: reboot at once on a panic, and QEMU's -no-reboot turns that into QEMU exiting.
-  const words = ['console=ttyS0', 'panic=-1', 'quiet'];
+  const words = ['console=ttyS0', 'panic=-1', 'quiet', ...(input.clock ?? []).map(validateCmdlineWord)];
   if (input.hostname !== undefined) {
     if (!HOSTNAME.test(input.hostname)) throw new CmdlineError(`hostname ${JSON.stringify(input.hostname)} is not allowed`);
     words.push(`${HOSTNAME_PARAM}=${input.hostname}`);

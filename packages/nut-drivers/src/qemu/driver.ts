@@ -18,6 +18,7 @@ import { DEFAULT_NUT_NICE, raiseMainThread } from './priority.js';
 import { BootFailure, interfaceNamesByMac, waitUntilReady } from './readiness.js';
 import { identify } from './processes.js';
 import { qemuNameOf, reapStaleVms, removeVmFiles, vmFiles, vmsDir, writeRecord } from './vm-records.js';
+import { guestClockWords } from './guest-clock.js';
 
 export interface QemuNutDriverOptions {
   /** The lab's state folder: keys/ (generated once) and vms/ (records of running VMs). */
@@ -57,6 +58,11 @@ export interface QemuNutDriverOptions {
    * Without the right to raise it (root or CAP_SYS_NICE) the boot says so and goes on at normal priority.
    */
   nice?: number;
+  /**
+   * Kernel command-line words that keep the guest's clock true under load (guest-clock.ts); default
+   * guestClockWords() for this host. [] boots with the kernel's own checks and calibration.
+   */
+  guestClock?: readonly string[];
 }
 
 export const DEFAULT_BOOT_DEADLINE_MS = 60_000;
@@ -69,9 +75,11 @@ export class QemuNutDriver implements NutDriver {
   readonly kind = 'qemu';
   private readonly stateDir: string;
   private keysOnce: Promise<{ keys: LabKeys; overlay: Buffer }> | undefined;
+  private readonly guestClock: readonly string[];
 
   constructor(private readonly options: QemuNutDriverOptions) {
     this.stateDir = resolve(options.stateDir);
+    this.guestClock = options.guestClock ?? guestClockWords();
   }
 
   /** The initramfs a VM of this driver boots (base image + the lab's keys): what a boot disk must carry. */
@@ -160,7 +168,7 @@ export class QemuNutDriver implements NutDriver {
       const how = request.image ? 'the run\'s engine prepared it: see the run\'s build stage' : 'build it with infra/nut-image/build-initramfs.sh';
       throw new Error(`base initramfs ${baseInitramfs} is missing: ${how}`, { cause: error });
     });
-    return buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname });
+    return buildKernelCmdline({ sysctls: request.sysctls, extraCmdline: request.extraCmdline, hostname, clock: this.guestClock });
   }
 
   /** One start of QEMU on fresh ports, up to ready; on failure QEMU is ended before this throws. */
