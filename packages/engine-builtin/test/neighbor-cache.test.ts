@@ -154,3 +154,14 @@ describe('v6LC.2.2.10 against a router with a whole neighbor cache', { concurren
     assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
   });
 });
+
+// Seen on Linux 6.1 beside a kernel build (infra/bench/stability.mjs): these four FAILed once in three runs,
+// DELAY_FIRST_PROBE_TIME not yet served on the NUT's clock when the tester's 6.5 s were up.
+describe('Section 2.1 windows judged on the NUT\'s clock', { concurrency: 8 }, () => {
+  for (const id of ['v6LC.2.1.18-I', 'v6LC.2.1.20-G', 'v6LC.2.1.20-M', 'v6LC.2.1.20-R']) {
+    test(`${id} passes a conforming host whose clock runs at half speed`, async () => {
+      const r = await runAgainstFake(id, { slowClock: true }, 'host');
+      assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+    });
+  }
+});

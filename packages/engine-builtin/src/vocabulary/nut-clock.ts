@@ -6,6 +6,9 @@ import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
 import { sleep } from './timing.js';
 
+/** How much longer than its window a judgement waits for a lagging NUT clock before it is an ERROR. */
+export const NUT_CLOCK_CAP_MS = 30_000;
+
 /** The NUT's monotonic time in ms. */
 export async function nutUptimeMs(ctx: CaseContext): Promise<number> {
   const text = (await ctx.nutCommand(['cat', '/proc/uptime'])).trim();
@@ -19,7 +22,7 @@ export async function nutUptimeMs(ctx: CaseContext): Promise<number> {
  * polling its clock; throws (ERROR) when the NUT's clock has not got that far within `capMs` of tester time.
  * Returns the NUT's time at the end.
  */
-export async function waitNutTime(ctx: CaseContext, sinceNutMs: number, ms: number, why: string, capMs = 30_000): Promise<number> {
+export async function waitNutTime(ctx: CaseContext, sinceNutMs: number, ms: number, why: string, capMs = NUT_CLOCK_CAP_MS): Promise<number> {
   const started = Date.now();
   for (;;) {
     const now = await nutUptimeMs(ctx);
@@ -38,7 +41,7 @@ export async function waitNutTime(ctx: CaseContext, sinceNutMs: number, ms: numb
  * until the NUT's clock has served `ms` since `sinceNutMs` too: undefined only then. Throws (ERROR) when the
  * NUT's clock has not got that far within `capMs` more of the tester's time.
  */
-export async function expectOnNutTime(ctx: CaseContext, match: (f: DecodedFrame) => boolean, ms: number, sinceNutMs: number, why: string, link = 'Link0', capMs = 30_000): Promise<ReceivedFrame | undefined> {
+export async function expectOnNutTime(ctx: CaseContext, match: (f: DecodedFrame) => boolean, ms: number, sinceNutMs: number, why: string, link = 'Link0', capMs = NUT_CLOCK_CAP_MS): Promise<ReceivedFrame | undefined> {
   let found = await ctx.link(link).expect(match, ms);
   const started = Date.now();
   while (!found) {
@@ -52,7 +55,7 @@ export async function expectOnNutTime(ctx: CaseContext, match: (f: DecodedFrame)
 }
 
 /** No matching frame since the last send for `ms` of the tester's time and of the NUT's (from `sinceNutMs`); the first one seen otherwise. */
-export async function expectNothingOnNutTime(ctx: CaseContext, match: (f: DecodedFrame) => boolean, ms: number, sinceNutMs: number, why: string, link = 'Link0', capMs = 30_000): Promise<ReceivedFrame | undefined> {
+export async function expectNothingOnNutTime(ctx: CaseContext, match: (f: DecodedFrame) => boolean, ms: number, sinceNutMs: number, why: string, link = 'Link0', capMs = NUT_CLOCK_CAP_MS): Promise<ReceivedFrame | undefined> {
   const started = Date.now();
   let wait = ms;
   for (;;) {
