@@ -12,11 +12,11 @@
 //   packages/nut-drivers/src/qemu/guest-clock.ts), none, or the words given.
 // --load-build <tree>: a kernel build (`make -j2 defconfig vmlinux`, again and again) of an unpacked tree,
 //   out of tree in a temp folder, for the whole benchmark.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBuildLoad } from './build-load.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { createQemuNutDriver, readBzImageRelease } = await import(path.join(repo, 'packages/nut-drivers/dist/src/index.js'));
@@ -40,18 +40,6 @@ function parseArgs(argv) {
   }
   if (!o.kernel) throw new Error('usage: nut-clocks.mjs --kernel <bzImage> [--nuts N] [--seconds S] [--rounds R] [--load-build <tree>] [--guest-clock default|none|<words>]');
   return o;
-}
-
-function startBuildLoad(tree, out) {
-  const script = 'while :; do make -s -j2 -C "$1" O="$2" defconfig >/dev/null && make -s -j2 -C "$1" O="$2" vmlinux >/dev/null 2>&1; make -s -C "$1" O="$2" clean >/dev/null 2>&1; done';
-  const child = spawn('sh', ['-c', script, 'build-load', tree, out], { stdio: 'ignore', detached: true });
-  return () => {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
 }
 
 /** The NUT's uptime (ms) and tick count (USER_HZ 100: 10 ms a tick), with the host's time halfway through the read. */

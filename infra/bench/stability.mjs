@@ -19,6 +19,7 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBuildLoad } from './build-load.mjs';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
 
@@ -77,19 +78,6 @@ async function adaptedTestsets(set, { ids, timerCases }, home) {
 function startLoad(n) {
   const children = Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) Math.sqrt(Math.random());'], { stdio: 'ignore' }));
   return () => children.forEach((c) => c.kill('SIGKILL'));
-}
-
-/** A kernel build of `tree` in a loop, out of tree in `out`; its own process group, ended by that group's id. */
-function startBuildLoad(tree, out) {
-  const script = 'while :; do make -s -j2 -C "$1" O="$2" defconfig >/dev/null && make -s -j2 -C "$1" O="$2" vmlinux >/dev/null 2>&1; make -s -C "$1" O="$2" clean >/dev/null 2>&1; done';
-  const child = spawn('sh', ['-c', script, 'build-load', tree, out], { stdio: 'ignore', detached: true });
-  return () => {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
 }
 
 const fmt = (ms) => `${(ms / 1000).toFixed(1)} s`;
