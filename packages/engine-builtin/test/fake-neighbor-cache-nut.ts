@@ -65,6 +65,11 @@ export interface NcFault {
   stickyRouter?: boolean;
   /** ReachableTime stays drawn from 30 s whatever BaseReachableTime says (the variable changes, the cache does not). */
   reachableIgnoresBase?: boolean;
+  /**
+   * Not a fault: ReachableTime is the longest it can be (1.5 x BaseReachableTime) and the REACHABLE timer
+   * fires an eighth of it late, as Linux's timer wheel may (its granularity at 18 s is 2 s at HZ=250).
+   */
+  latestReachableTimer?: boolean;
   /** As a router, radvd does not write AdvReachableTime into the interface. */
   radvdKeepsReachableTime?: boolean;
 }
@@ -92,7 +97,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
   let reachableMs = baseReachableMs;
   // Ignoring the base, the cache keeps Linux's default 30 s; drawn at random from 15-45 s it could land in what the
   // cases accept for the advertised 10 s and 40 s (15.8 s and 38.5 s were drawn once), and the fault go unseen.
-  const rerandom = () => (reachableMs = bad.reachableIgnoresBase ? 30_000 : baseReachableMs * (0.5 + Math.random()));
+  const rerandom = () => (reachableMs = bad.reachableIgnoresBase ? 30_000 : bad.latestReachableTimer ? baseReachableMs * 1.5 * (1 + 1 / 8) : baseReachableMs * (0.5 + Math.random()));
   const prefixes = new Map<string, number>(mode === 'router' ? [[LINK0_PREFIX, Infinity]] : []);
   const routers = new Map<string, number>();
   /** Round-robin among routers none of which is probably reachable (RFC 4861 §6.3.6). */

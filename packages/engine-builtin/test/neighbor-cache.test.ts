@@ -116,6 +116,13 @@ test('an entry that never goes STALE FAILs on the NUT\'s time; a starved VM cloc
   assert.match(starved.reason, /the NUT's clock moved only \d+ ms in \d+ ms: the lab is too slow to bring the entry to STALE/);
 });
 
+// Seen on Linux 6.1 beside a kernel build: v6LC.2.1.6-C FAILed once, its entry REACHABLE 19.66 s of the NUT's
+// time after a ReachableTime of at most 18 s: Linux's timer wheel fires such a timer up to an eighth late.
+test('an entry whose longest ReachableTime ends an eighth late, as Linux\'s timer wheel allows, still goes STALE in time', { timeout: 180_000 }, async () => {
+  const r = await runAgainstFake('v6LC.2.1.19-B', { latestReachableTimer: true }, 'host');
+  assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
+});
+
 // v6LC.2.2.10 (a router's neighbor entry after an RS, RFC 4861 §6.2.6), judged on the wire by where the next
 // Echo Reply goes and whether a probe follows DELAY_FIRST_PROBE_TIME later -- on the NUT's own clock: seen on
 // Linux 6.1 on a loaded host, part D FAILed 7 s of tester time after the reply, the probe not yet due on the

@@ -23,6 +23,13 @@ export type Start = 'REACHABLE' | 'STALE' | 'PROBE';
  */
 const SHORT_BASE_REACHABLE_MS = 12_000;
 
+/**
+ * How late a kernel may fire a timer of this length, as a share of it: Linux's timer wheel rounds an expiry
+ * up to its level's granularity, at most an eighth of the timeout (kernel/time/timer.c; 2 s at 18 s and
+ * HZ=250). Seen: an entry REACHABLE 19.66 s of the NUT's time after a ReachableTime of at most 18 s.
+ */
+const TIMER_WHEEL_LATENESS = 1 / 8;
+
 /** How much later than the NUT's timers the lab may see their effect before it says it could not judge. */
 const LAB_SLOWNESS_ALLOWANCE_MS = 45_000;
 
@@ -67,7 +74,7 @@ export async function enterStale(ctx: CaseContext, tn: BareNode = ND_TN1, seq = 
   // over sooner. Frames are watched all the while: an NS for a REACHABLE, unused entry is the FAIL. The
   // longest ReachableTime is counted on the NUT's own clock: a VM on a busy host runs its timers late, and
   // the lab's haste must not become the kernel's FAIL.
-  const longestMs = SHORT_BASE_REACHABLE_MS * MAX_RANDOM_FACTOR + TIMER_SLACK_MS;
+  const longestMs = Math.round(SHORT_BASE_REACHABLE_MS * MAX_RANDOM_FACTOR * (1 + TIMER_WHEEL_LATENESS)) + TIMER_SLACK_MS;
   ctx.log(`waiting up to ${longestMs} ms of the NUT's time (ReachableTime * MAX_RANDOM_FACTOR) for the entry to go from REACHABLE to STALE`);
   ctx.link().markNow();
   const nutStart = await nutUptimeMs(ctx);
@@ -121,7 +128,7 @@ export async function enterState(ctx: CaseContext, start: Start, tn: BareNode = 
 export function entryCaseTimeoutMs(start: Start): number {
   // The judgement's windows, each of which may wait on for a lagging NUT clock (at most NUT_CLOCK_CAP_MS).
   const judgement = 15_000 + NUT_CLOCK_CAP_MS;
-  if (start === 'STALE') return SHORT_BASE_REACHABLE_MS * MAX_RANDOM_FACTOR + TIMER_SLACK_MS + LAB_SLOWNESS_ALLOWANCE_MS + 10_000 + judgement;
+  if (start === 'STALE') return Math.round(SHORT_BASE_REACHABLE_MS * MAX_RANDOM_FACTOR * (1 + TIMER_WHEEL_LATENESS)) + TIMER_SLACK_MS + LAB_SLOWNESS_ALLOWANCE_MS + 10_000 + judgement;
   if (start === 'PROBE') return DELAY_FIRST_PROBE_TIME_MS + 8_000 + NUT_CLOCK_CAP_MS + judgement;
   return 6_000 + judgement;
 }
