@@ -46,6 +46,12 @@ export interface TimeExceededWait {
   countersBefore?: ReassemblyCounters;
 }
 
+/** The NUT's own seconds since `before` (its tick clock, read now), when `before` has the tick clock. */
+async function nutSecondsSince(ctx: CaseContext, before: ReassemblyCounters | undefined): Promise<ReturnType<typeof nutSecondsBetween> | undefined> {
+  const now = before?.tickMs !== undefined ? await readReassemblyCounters(ctx) : undefined;
+  return now ? nutSecondsBetween(before!, now) : undefined;
+}
+
 /**
  * Waits for the NUT's Time Exceeded code 1 about the incomplete datagram and judges it as TAHI does: none,
  * an Echo Reply (the datagram was put together wrongly), one before 55 s, a wrong code, source or quote
@@ -77,8 +83,7 @@ export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWa
     // spell; seen: 1.3.1-E's error 52.3 s after the first fragment, a kernel build beside). The tick clock from
     // before the first fragment to a reading just after the error, less the tester's time since the error,
     // bounds the NUT's own time to it from below; TAHI's window there is the kernel's PASS.
-    const now = w.countersBefore?.tickMs !== undefined ? await readReassemblyCounters(ctx) : undefined;
-    const own = now ? nutSecondsBetween(w.countersBefore!, now) : undefined;
+    const own = await nutSecondsSince(ctx, w.countersBefore);
     const atLeast = own ? own.seconds - (Date.now() - got.atMs) / 1000 : undefined;
     const onTime = own?.clock === 'tick' && atLeast !== undefined && atLeast >= REASSEMBLY_TIMEOUT_S - TIMER_SLACK_S && own.seconds <= REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S;
     if (!onTime) return fail(w.rfc, expected, `${seen}: too early${own && atLeast !== undefined ? ` (${Math.max(0, atLeast).toFixed(1)}-${own.seconds.toFixed(1)} s of the NUT's ${own.clock === 'tick' ? 'tick clock' : 'clock'})` : ''}`);
@@ -97,8 +102,7 @@ export async function reassemblyTimeExceeded(ctx: CaseContext, w: TimeExceededWa
     // Late by the tester's clock: was it late by the NUT's? Its tick clock from before the first fragment to
     // now bounds the NUT's own time to the error from above; within TAHI's window there, the timer was on time
     // and the VM's lost ticks (a starved TCG guest) made it late: the kernel's PASS.
-    const now = w.countersBefore?.tickMs !== undefined ? await readReassemblyCounters(ctx) : undefined;
-    const own = now ? nutSecondsBetween(w.countersBefore!, now) : undefined;
+    const own = await nutSecondsSince(ctx, w.countersBefore);
     if (own?.clock === 'tick' && own.seconds >= REASSEMBLY_TIMEOUT_S - TIMER_SLACK_S && own.seconds <= REASSEMBLY_TIMEOUT_S + TIMER_SLACK_S) {
       return pass(`${seen} by the tester's clock but within ${own.seconds.toFixed(1)} s of the NUT's own tick clock (/proc/stat): on time for the NUT, whose VM lost ticks; from ${src}, quoting the first fragment`);
     }
