@@ -16,7 +16,7 @@ import { routerAddress } from '../modes/router.js';
 import type { AdvertisingInterface } from '../modes/radvd-conf.js';
 import { advertise, stopAdvertising } from '../vocabulary/advertising-router.js';
 import { defaultRa, raContentProblems, rfcPrefix, type ExpectedRa } from '../vocabulary/ra-contents.js';
-import { expectOnNutTime, nutUptimeMs } from '../vocabulary/nut-clock.js';
+import { expectOnNutTime, nutClockMs } from '../vocabulary/nut-clock.js';
 import { isRaFromNut, LAB_SLACK_MS } from '../vocabulary/router-solicitations.js';
 
 const RFC = 'RFC 4861 §6.2.4';
@@ -33,7 +33,7 @@ type Config = Omit<AdvertisingInterface, 'ifname'>;
 type TimedRa = ReceivedFrame & { nutMs: number; readLagMs: number };
 
 async function timed(ctx: CaseContext, ra: ReceivedFrame): Promise<TimedRa> {
-  const nutMs = await nutUptimeMs(ctx);
+  const nutMs = await nutClockMs(ctx);
   return { ...ra, nutMs, readLagMs: Date.now() - ra.atMs };
 }
 

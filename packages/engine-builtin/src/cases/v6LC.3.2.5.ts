@@ -8,7 +8,8 @@
 // short-lifetime check stays on the wire.
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
-import { checkAddressAt, goneAfter, heldBefore, soonestAfter, surelyAfter, type Checkpoint, type TookIn } from '../vocabulary/lifetime-checkpoints.js';
+import { checkAddressAt, goneAfter, heldBefore, soonestAfter, soonestAfterOnNut, surelyAfter, surelyAfterOnNut, tookIn, type Checkpoint, type TookIn } from '../vocabulary/lifetime-checkpoints.js';
+import { nutClockIfReadable } from '../vocabulary/nut-clock.js';
 import { HOST_MODES } from '../vocabulary/nut-modes.js';
 import { heldLifetimes } from '../vocabulary/nut-address-lifetimes.js';
 import { ADDRCONF_WAIT_MS, advertisePrefix, autoconfigure, isFormed, type Formed, type PrefixLifetimes } from '../vocabulary/prefix-autoconf.js';
@@ -33,11 +34,12 @@ async function secondRa(ctx: CaseContext, prefix: string, first: PrefixLifetimes
   const bad = await checkAddressAt(ctx, RFC, settled);
   if (bad) return bad;
   if (delayS !== undefined) await sleep(took.latestMs + delayS * 1000 - Date.now());
+  const nutBefore = await nutClockIfReadable(ctx);
   const sent2 = await advertisePrefix(ctx, prefix, second, '2nd RA');
   let answered = Date.now();
   const after = await checkAddressAt(ctx, RFC, { address, atMs: Date.now(), held: true, when: 'right after the 2nd RA' }, (ms) => (answered = ms));
   if (after) return after;
-  return { formed, took2: { earliestMs: sent2, latestMs: answered } };
+  return { formed, took2: await tookIn(ctx, sent2, answered, nutBefore) };
 }
 
 async function runChecks(ctx: CaseContext, checks: Array<() => Checkpoint>): Promise<CaseVerdict | undefined> {
@@ -80,8 +82,8 @@ export const cases: CaseDefinition[] = [
     const { address, took } = u.formed;
     const untilSecondEnds = soonestAfter(u.took2, 59);
     const bad = await runChecks(ctx, [
-      () => ({ address, atMs: soonestAfter(took, 28), held: true, deadlineMs: untilSecondEnds, when: "2 s before the 1st RA's valid lifetime (30 s) would end" }),
-      () => ({ address, atMs: surelyAfter(took, 32), held: true, deadlineMs: untilSecondEnds, when: "2 s after the 1st RA's valid lifetime (30 s) would have ended, the 2nd RA having advertised 60 s" }),
+      () => ({ address, atMs: soonestAfter(took, 28), nutBy: soonestAfterOnNut(took, 28), held: true, deadlineMs: untilSecondEnds, when: "2 s before the 1st RA's valid lifetime (30 s) would end" }),
+      () => ({ address, atMs: surelyAfter(took, 32), nutNotBefore: surelyAfterOnNut(took, 32), held: true, deadlineMs: untilSecondEnds, when: "2 s after the 1st RA's valid lifetime (30 s) would have ended, the 2nd RA having advertised 60 s" }),
       () => heldBefore(address, u.took2, 60, 2, 'the 2nd RA'),
       () => goneAfter(address, u.took2, 60, 2, 'the 2nd RA'),
     ]);
@@ -101,8 +103,8 @@ export const cases: CaseDefinition[] = [
     const { address, took } = u.formed;
     const untilFirstEnds = soonestAfter(took, 59);
     const bad = await runChecks(ctx, [
-      () => ({ address, atMs: soonestAfter(u.took2, 28), held: true, deadlineMs: untilFirstEnds, when: "2 s before the 2nd RA's valid lifetime (30 s) would end" }),
-      () => ({ address, atMs: surelyAfter(u.took2, 32), held: true, deadlineMs: untilFirstEnds, when: "2 s after the 2nd RA's valid lifetime (30 s) would have ended, the 1st RA's 60 s still running" }),
+      () => ({ address, atMs: soonestAfter(u.took2, 28), nutBy: soonestAfterOnNut(u.took2, 28), held: true, deadlineMs: untilFirstEnds, when: "2 s before the 2nd RA's valid lifetime (30 s) would end" }),
+      () => ({ address, atMs: surelyAfter(u.took2, 32), nutNotBefore: surelyAfterOnNut(u.took2, 32), held: true, deadlineMs: untilFirstEnds, when: "2 s after the 2nd RA's valid lifetime (30 s) would have ended, the 1st RA's 60 s still running" }),
     ]);
     return bad ?? pass(`${address} kept the 1st RA's valid lifetime (60 s) over the 2nd RA's shorter 30 s`);
   }),
@@ -113,7 +115,7 @@ export const cases: CaseDefinition[] = [
     const { address } = u.formed;
     const bad =
       (await validLifetimeSet(ctx, u, TWO_HOURS, 'what is left above 2 hours is reset to 2 hours')) ??
-      (await checkAddressAt(ctx, RFC, { address, atMs: surelyAfter(u.took2, 12), held: true, deadlineMs: soonestAfter(u.took2, TWO_HOURS - 1), when: "2 s after the 2nd RA's valid lifetime (10 s) would have ended" }));
+      (await checkAddressAt(ctx, RFC, { address, atMs: surelyAfter(u.took2, 12), nutNotBefore: surelyAfterOnNut(u.took2, 12), held: true, deadlineMs: soonestAfter(u.took2, TWO_HOURS - 1), when: "2 s after the 2nd RA's valid lifetime (10 s) would have ended" }));
     return bad ?? pass(`${address}: the advertised 10 s ignored, the valid lifetime reset to 2 hours`);
   }),
 ];

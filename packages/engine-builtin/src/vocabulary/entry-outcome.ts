@@ -10,7 +10,7 @@ import type { CaseContext } from '../runner/context.js';
 import { echoFrom, echoReplyTo } from './echo.js';
 import { isNsFor } from './nd-messages.js';
 import type { BareNode } from './tester-nodes.js';
-import { expectNothingOnNutTime, expectOnNutTime, nutUptimeMs } from './nut-clock.js';
+import { expectNothingOnNutTime, expectOnNutTime, nutClockMs } from './nut-clock.js';
 import { ANSWER_WINDOW_MS } from './timing.js';
 
 /** DELAY_FIRST_PROBE_TIME and the lab's delay (TAHI: 5 s + 2 s). */
@@ -39,7 +39,7 @@ export async function judgeEntry(ctx: CaseContext, tn: BareNode, outcome: EntryO
   const reply = await ctx.link().expect(echoReplyTo(tn, ECHO_SEQ), ANSWER_WINDOW_MS);
   if (!reply) return fail(rfc, `an Echo Reply to ${tn.name} sent from its entry after ${what}`, ctx.link().seenSinceSend());
   if (reply.frame.eth?.dst !== mac) return fail(rfc, `the entry for ${tn.name} to hold ${mac} after ${what}`, `the Echo Reply sent to ${reply.frame.eth?.dst}`);
-  const nutAtReply = await nutUptimeMs(ctx);
+  const nutAtReply = await nutClockMs(ctx);
   if (outcome === 'reachable') {
     const probe = await expectNothingOnNutTime(ctx, isNsFor(tn.address), PROBE_WINDOW_MS, nutAtReply, 'DELAY_FIRST_PROBE_TIME and the lab\'s delay');
     if (probe) return fail(rfc, `the entry still REACHABLE after ${what}: no Neighbor Solicitation for ${tn.name} within ${PROBE_WINDOW_MS} ms`, `a ${probe.frame.eth?.dst === tn.mac ? 'unicast' : 'multicast'} NS for ${tn.name}`);

@@ -7,16 +7,30 @@
 // one that expects it gone from the latest. A check meant to land before an expiry that the lab sends too
 // late (a loaded machine) cannot judge: it throws, and the case is an ERROR saying so, never a FAIL; so does a
 // check that finds the address held after its expiry while the NUT's own clock says it has lifetime left.
+// Linux ages addresses in jiffies, which a starved VM counts late or early by a few percent (nut-clock.ts), so
+// the NUT's tick clock is read on both sides of the RA too, and each check waits on both clocks: one that
+// expects the address gone until both say the moment has passed, one that expects it held until either does.
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { answerProblem, askForAddress, nutStillAnswers, unresponsiveNut } from './address-probes.js';
 import { heldLifetimes } from './nut-address-lifetimes.js';
+import { nutClockIfReadable, waitNutTime, waitTesterOrNutTime } from './nut-clock.js';
 import { ANSWER_WINDOW_MS, sleep } from './timing.js';
 
-/** When the NUT took an RA in: between these two wall-clock times (ms). */
+/** When the NUT took an RA in: between these two wall-clock times (ms), and these two readings of its own clock. */
 export interface TookIn {
   earliestMs: number;
   latestMs: number;
+  /** nutClockMs before the RA was sent; undefined when the NUT's clock cannot be read. */
+  nutEarliestMs?: number;
+  /** nutClockMs after the first frame the NUT sent after it. */
+  nutLatestMs?: number;
+}
+
+/** A moment on the NUT's own clock: `ms` after the reading `sinceNutMs`. */
+export interface NutMoment {
+  sinceNutMs: number;
+  ms: number;
 }
 
 /** How close to an expiry the lab may send a check that expects the address still held: one second. */
@@ -32,20 +46,39 @@ export interface Checkpoint {
   deadlineMs?: number;
   /** When, in words, for the log and the reason: "2 s before the valid lifetime (40 s) of the RA ends". */
   when: string;
+  /** Not before the NUT's clock has also reached this (a check for after an expiry). */
+  nutNotBefore?: NutMoment;
+  /** No later than the NUT's clock reaches this, even before `atMs` (a check for before an expiry). */
+  nutBy?: NutMoment;
 }
 
 /** `s` seconds after the NUT surely had the RA (for checks expecting the address gone). */
 export const surelyAfter = (t: TookIn, s: number): number => t.latestMs + s * 1000;
 /** `s` seconds after the NUT at the soonest had the RA (for checks expecting the address held). */
 export const soonestAfter = (t: TookIn, s: number): number => t.earliestMs + s * 1000;
+/** surelyAfter on the NUT's clock. */
+export const surelyAfterOnNut = (t: TookIn, s: number): NutMoment | undefined => (t.nutLatestMs === undefined ? undefined : { sinceNutMs: t.nutLatestMs, ms: s * 1000 });
+/** soonestAfter on the NUT's clock. */
+export const soonestAfterOnNut = (t: TookIn, s: number): NutMoment | undefined => (t.nutEarliestMs === undefined ? undefined : { sinceNutMs: t.nutEarliestMs, ms: s * 1000 });
+
+/** Both of the NUT's readings about an RA sent at `earliestMs` and taken in before `latestMs` (see TookIn). */
+export async function tookIn(ctx: CaseContext, earliestMs: number, latestMs: number, nutEarliestMs: number | undefined): Promise<TookIn> {
+  const nutLatestMs = nutEarliestMs === undefined ? undefined : await nutClockIfReadable(ctx);
+  return { earliestMs, latestMs, nutEarliestMs, nutLatestMs };
+}
+
+async function waitUntilDue(ctx: CaseContext, cp: Checkpoint): Promise<void> {
+  if (cp.nutBy) await waitTesterOrNutTime(ctx, cp.atMs, cp.nutBy.sinceNutMs, cp.nutBy.ms);
+  else if (cp.atMs > Date.now()) await sleep(cp.atMs - Date.now());
+  if (cp.nutNotBefore) await waitNutTime(ctx, cp.nutNotBefore.sinceNutMs, cp.nutNotBefore.ms, `${cp.when}, by the NUT's clock`);
+}
 
 /**
  * Sends TN's solicitation at `cp.atMs` and judges the answer. Returns the FAIL, undefined when the NUT did
  * what the RFC says, and throws (ERROR) when it cannot judge. `answeredAt` receives the answer's arrival.
  */
 export async function checkAddressAt(ctx: CaseContext, rfc: string, cp: Checkpoint, answeredAt?: (ms: number) => void): Promise<CaseVerdict | undefined> {
-  const wait = cp.atMs - Date.now();
-  if (wait > 0) await sleep(wait);
+  await waitUntilDue(ctx, cp);
   const sentMs = Date.now();
   if (cp.held && cp.deadlineMs !== undefined && sentMs > cp.deadlineMs) {
     throw new Error(`the check ${cp.when} went out ${((sentMs - cp.atMs) / 1000).toFixed(1)} s late, past the moment the address may rightly be gone: the lab was too slow to judge`);
@@ -83,11 +116,12 @@ export function heldBefore(address: string, took: TookIn, validS: number, margin
     atMs: soonestAfter(took, validS - marginS),
     held: true,
     deadlineMs: soonestAfter(took, validS - HELD_DEADLINE_MARGIN_S),
+    nutBy: soonestAfterOnNut(took, validS - marginS),
     when: `${marginS} s before the valid lifetime (${validS} s) of ${what} ends`,
   };
 }
 
 /** A check `marginS` after an RA's valid lifetime ended: the address must be gone. */
 export function goneAfter(address: string, took: TookIn, validS: number, marginS: number, what: string): Checkpoint {
-  return { address, atMs: surelyAfter(took, validS + marginS), held: false, when: `${marginS} s after the valid lifetime (${validS} s) of ${what} ended` };
+  return { address, atMs: surelyAfter(took, validS + marginS), held: false, nutNotBefore: surelyAfterOnNut(took, validS + marginS), when: `${marginS} s after the valid lifetime (${validS} s) of ${what} ended` };
 }

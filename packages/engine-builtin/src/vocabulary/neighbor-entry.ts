@@ -2,7 +2,7 @@
 // the way TAHI's nd.p2 does it (ndisc.pm): REACHABLE by resolution answered with a solicited NA; STALE by
 // letting a REACHABLE entry time out (ReachableTime, with no probe meanwhile); PROBE by TAHI's fast path, an
 // unsolicited NA answering the NUT's solicitation (STALE), the queued reply (DELAY), then the first probe.
-import { expectOnNutTime, NUT_CLOCK_CAP_MS, nutUptimeMs } from './nut-clock.js';
+import { expectOnNutTime, NUT_CLOCK_CAP_MS, nutClockMs } from './nut-clock.js';
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import { echoReplyTo } from './echo.js';
@@ -77,13 +77,13 @@ export async function enterStale(ctx: CaseContext, tn: BareNode = ND_TN1, seq = 
   const longestMs = Math.round(SHORT_BASE_REACHABLE_MS * MAX_RANDOM_FACTOR * (1 + TIMER_WHEEL_LATENESS)) + TIMER_SLACK_MS;
   ctx.log(`waiting up to ${longestMs} ms of the NUT's time (ReachableTime * MAX_RANDOM_FACTOR) for the entry to go from REACHABLE to STALE`);
   ctx.link().markNow();
-  const nutStart = await nutUptimeMs(ctx);
+  const nutStart = await nutClockMs(ctx);
   const giveUp = Date.now() + longestMs + LAB_SLOWNESS_ALLOWANCE_MS;
   await sleep(SHORT_BASE_REACHABLE_MS / 2);
   for (;;) {
     // The NUT's clock is read before its table: an entry still REACHABLE after that reading was REACHABLE
     // for at least that long (read the other way round, the time the table read took counts against the NUT).
-    const nutElapsed = (await nutUptimeMs(ctx)) - nutStart;
+    const nutElapsed = (await nutClockMs(ctx)) - nutStart;
     if (await showsStale(ctx, tn)) break;
     if (nutElapsed > longestMs) {
       await ctx.nutCommand(reachableSysctl(ctx, REACHABLE_TIME_MS));
@@ -111,7 +111,7 @@ export async function enterProbe(ctx: CaseContext, tn: BareNode = ND_TN1, seq = 
     return fail('RFC 4861 §7.2.5', `the queued Echo Reply once ${tn.name}'s NA with a TLLA arrived (INCOMPLETE to STALE)`, ctx.link().seenSinceSend());
   }
   // DELAY_FIRST_PROBE_TIME runs on the NUT's clock: a probe not yet due there is the lab's haste (nut-clock.ts).
-  const nutAtReply = await nutUptimeMs(ctx);
+  const nutAtReply = await nutClockMs(ctx);
   const probe = await expectOnNutTime(ctx, (f) => isNsFor(tn.address)(f) && f.eth?.dst === tn.mac, DELAY_FIRST_PROBE_TIME_MS + TIMER_SLACK_MS, nutAtReply, 'of DELAY_FIRST_PROBE_TIME and slack');
   if (!probe) return fail('RFC 4861 §7.3.3', `a unicast Neighbor Solicitation probing ${tn.name} DELAY_FIRST_PROBE_TIME (5 s) after the entry was used, by the NUT's clock too`, ctx.link().seenSinceSend());
   return undefined;

@@ -16,7 +16,7 @@ import { echoTo } from './echo-to.js';
 import { isNsFor } from './nd-messages.js';
 import { DELAY_FIRST_PROBE_TIME_MS, NO_PROBE_WINDOW_MS, RETRANS_TIMER_MS, TIMER_SLACK_MS } from './nd-constants.js';
 import type { BareNode } from './tester-nodes.js';
-import { expectNothingOnNutTime, expectOnNutTime, nutUptimeMs } from './nut-clock.js';
+import { expectNothingOnNutTime, expectOnNutTime, nutClockMs } from './nut-clock.js';
 import { ANSWER_WINDOW_MS } from './timing.js';
 
 const RFC = 'RFC 4861 §7.3.3';
@@ -58,7 +58,7 @@ export async function expectReachable(ctx: CaseContext, tn: BareNode, lla: strin
   const expected = `${tn.name}'s entry REACHABLE with ${lla} after ${after}`;
   const reply = await replyAt(ctx, tn, lla, seq, expected, nutAddress);
   if (isVerdict(reply)) return reply;
-  const nutAtReply = await nutUptimeMs(ctx);
+  const nutAtReply = await nutClockMs(ctx);
   const ns = await expectNothingOnNutTime(ctx, isNsFor(tn.address), NO_PROBE_WINDOW_MS, nutAtReply, "of TAHI's window without a probe");
   if (ns) return fail(RFC, `${expected}: no Neighbor Solicitation for ${tn.name} within ${NO_PROBE_WINDOW_MS / 1000} s of the Echo Reply`, `${describeNs(ns, reply.atMs)}: the entry was not REACHABLE`);
   return undefined;
@@ -72,7 +72,7 @@ export async function expectStale(ctx: CaseContext, tn: BareNode, lla: string, s
   const expected = `${tn.name}'s entry STALE with ${lla} after ${after}`;
   const reply = await replyAt(ctx, tn, lla, seq, expected, nutAddress);
   if (isVerdict(reply)) return reply;
-  const nutAtReply = await nutUptimeMs(ctx);
+  const nutAtReply = await nutClockMs(ctx);
   const probe = await expectOnNutTime(ctx, isNsFor(tn.address), DELAY_FIRST_PROBE_TIME_MS + TIMER_SLACK_MS, nutAtReply, 'of DELAY_FIRST_PROBE_TIME and slack');
   const what = `${expected}: the reply puts it in DELAY and DELAY_FIRST_PROBE_TIME (5 s) later the NUT probes ${tn.name} with a unicast NS to ${lla}`;
   if (!probe) return fail(RFC, what, `no Neighbor Solicitation within ${(DELAY_FIRST_PROBE_TIME_MS + TIMER_SLACK_MS) / 1000} s of the Echo Reply, by the NUT's clock too (the entry was REACHABLE)`);
@@ -86,7 +86,7 @@ export async function expectStale(ctx: CaseContext, tn: BareNode, lla: string, s
 /** The entry must still be in PROBE holding `lla`: the next unicast probe comes within RetransTimer. */
 export async function expectProbing(ctx: CaseContext, tn: BareNode, lla: string, after: string): Promise<CaseVerdict | undefined> {
   const what = `${tn.name}'s entry still in PROBE with ${lla} after ${after}: its next unicast probe within RetransTimer (1 s)`;
-  const nutNow = await nutUptimeMs(ctx);
+  const nutNow = await nutClockMs(ctx);
   const probe = await expectOnNutTime(ctx, isNsFor(tn.address), RETRANS_TIMER_MS + TIMER_SLACK_MS, nutNow, 'of RetransTimer and slack');
   if (!probe) return fail(RFC, what, `no Neighbor Solicitation within ${(RETRANS_TIMER_MS + TIMER_SLACK_MS) / 1000} s (the entry left PROBE)`);
   const wrong = probeProblem(probe, tn, lla);

@@ -1,31 +1,69 @@
-// The NUT's own clock (its /proc/uptime): a software-emulated NUT on a loaded host runs its timers late
-// against the tester's clock, so a timer the NUT must honour is judged on the NUT's time, and a wait the
-// NUT's clock has not yet served is the lab's slowness (ERROR), never the NUT's fault.
+// The NUT's own clock: a software-emulated NUT on a loaded host runs its timers late against the tester's
+// clock, so a timer the NUT must honour is judged on the NUT's time, and a wait the NUT's clock has not yet
+// served is the lab's slowness (ERROR), never the NUT's fault. The clock read is the one Linux's timers count:
+// jiffies, seen from userspace as /proc/stat's tick-counted CPU time (nut-reassembly-counters.ts). Since QEMU
+// NUTs keep the TSC (nut-drivers guest-clock.ts) /proc/uptime runs true while a starved VM's jiffies, one a
+// tick interrupt, fall behind or catch up (docs/measurements.md, "phase2-host, three runs under load"); a NUT
+// without /proc/stat is read by its /proc/uptime.
 import type { DecodedFrame } from '@testlab/packet';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
+import { tickClockMs } from './nut-reassembly-counters.js';
 import { sleep } from './timing.js';
 
 /** How much longer than its window a judgement waits for a lagging NUT clock before it is an ERROR. */
 export const NUT_CLOCK_CAP_MS = 30_000;
 
-/** The NUT's monotonic time in ms. */
-export async function nutUptimeMs(ctx: CaseContext): Promise<number> {
-  const text = (await ctx.nutCommand(['cat', '/proc/uptime'])).trim();
-  const seconds = /^[0-9]+(\.[0-9]+)?\s/.test(`${text} `) ? Number(text.split(/\s/)[0]) : NaN;
-  if (!Number.isFinite(seconds)) throw new Error(`cannot read the NUT's /proc/uptime: ${JSON.stringify(text.slice(0, 40))}`);
+/** The NUT's timer clock in ms from `cat /proc/uptime /proc/stat`: the tick clock where /proc/stat has it, else the uptime. */
+export function parseNutClock(text: string): number {
+  const ticks = tickClockMs(text);
+  if (ticks !== undefined) return ticks;
+  const first = text.trim();
+  const seconds = /^[0-9]+(\.[0-9]+)?\s/.test(`${first} `) ? Number(first.split(/\s/)[0]) : NaN;
+  if (!Number.isFinite(seconds)) throw new Error(`cannot read the NUT's /proc/uptime: ${JSON.stringify(first.slice(0, 40))}`);
   return Math.round(seconds * 1000);
 }
 
+/** The NUT's timer clock in ms (parseNutClock). */
+export async function nutClockMs(ctx: CaseContext): Promise<number> {
+  return parseNutClock(await ctx.nutCommand(['cat', '/proc/uptime', '/proc/stat']));
+}
+
+/** nutClockMs, or undefined (logged) when the NUT's clock cannot be read: the caller then times by the tester's clock alone. */
+export async function nutClockIfReadable(ctx: CaseContext): Promise<number | undefined> {
+  try {
+    return await nutClockMs(ctx);
+  } catch (e) {
+    ctx.log(`the NUT's clock cannot be read (${e instanceof Error ? e.message : String(e)}): timing by the tester's clock alone`);
+    return undefined;
+  }
+}
+
 /**
- * Waits until at least `ms` of the NUT's time has passed since `sinceNutMs` (a reading of nutUptimeMs),
+ * Waits until `atMs` of the tester's time or until `ms` of the NUT's time since `sinceNutMs`, whichever comes
+ * first: for a moment that must not come later than the NUT's own clock says (a check while an address is still
+ * valid, on a NUT whose jiffies run fast). The NUT's clock runs within a few percent of real time, so most of
+ * what is left is slept before it is read again.
+ */
+export async function waitTesterOrNutTime(ctx: CaseContext, atMs: number, sinceNutMs: number, ms: number): Promise<void> {
+  for (;;) {
+    const wallLeft = atMs - Date.now();
+    if (wallLeft <= 0) return;
+    const nutLeft = sinceNutMs + ms - (await nutClockMs(ctx));
+    if (nutLeft <= 0) return void ctx.log(`the NUT's clock got there ${wallLeft} ms before the tester's`);
+    await sleep(Math.min(wallLeft, nutLeft < 1_000 ? nutLeft : nutLeft * 0.9));
+  }
+}
+
+/**
+ * Waits until at least `ms` of the NUT's time has passed since `sinceNutMs` (a reading of nutClockMs),
  * polling its clock; throws (ERROR) when the NUT's clock has not got that far within `capMs` of tester time.
  * Returns the NUT's time at the end.
  */
 export async function waitNutTime(ctx: CaseContext, sinceNutMs: number, ms: number, why: string, capMs = NUT_CLOCK_CAP_MS): Promise<number> {
   const started = Date.now();
   for (;;) {
-    const now = await nutUptimeMs(ctx);
+    const now = await nutClockMs(ctx);
     const left = sinceNutMs + ms - now;
     if (left <= 0) return now;
     if (Date.now() - started > capMs) {
@@ -45,7 +83,7 @@ export async function expectOnNutTime(ctx: CaseContext, match: (f: DecodedFrame)
   let found = await ctx.link(link).expect(match, ms);
   const started = Date.now();
   while (!found) {
-    const served = (await nutUptimeMs(ctx)) - sinceNutMs;
+    const served = (await nutClockMs(ctx)) - sinceNutMs;
     if (served >= ms) return undefined;
     if (Date.now() - started > capMs) throw new Error(`the NUT's clock served only ${served} ms of the ${ms} ms ${why} in ${Math.round(Date.now() - started + ms)} ms of the tester's time: the lab was too slow to judge`);
     ctx.log(`nothing yet, but the NUT's clock served only ${served} ms of the ${ms} ms ${why}: waiting on`);
@@ -61,7 +99,7 @@ export async function expectNothingOnNutTime(ctx: CaseContext, match: (f: Decode
   for (;;) {
     const seen = await ctx.link(link).expectNothing(match, wait);
     if (seen) return seen;
-    const served = (await nutUptimeMs(ctx)) - sinceNutMs;
+    const served = (await nutClockMs(ctx)) - sinceNutMs;
     if (served >= ms) return undefined;
     if (Date.now() - started > ms + capMs) throw new Error(`the NUT's clock served only ${served} ms of the ${ms} ms ${why} in ${Math.round(Date.now() - started)} ms of the tester's time: the lab was too slow to judge`);
     ctx.log(`the NUT's clock served only ${served} ms of the ${ms} ms ${why}: watching on`);

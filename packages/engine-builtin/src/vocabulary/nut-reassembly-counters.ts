@@ -41,7 +41,7 @@ export function parseReassemblyCounters(text: string): ReassemblyCounters | unde
 }
 
 /** /proc/stat's `cpu` line: user nice system idle iowait irq softirq steal, in USER_HZ ticks, over all CPUs. */
-function tickClockMs(text: string): number | undefined {
+export function tickClockMs(text: string): number | undefined {
   const cpu = /^cpu\s+((?:\d+\s+){7}\d+)/m.exec(text);
   const cpus = text.match(/^cpu\d+\s/gm)?.length ?? 0;
   if (!cpu || cpus === 0) return undefined;

@@ -7,7 +7,8 @@ import { ipv6Bytes, normalizeIpv6, type DecodedFrame } from '@testlab/packet';
 import { fail, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import type { TookIn } from './lifetime-checkpoints.js';
+import { tookIn, type TookIn } from './lifetime-checkpoints.js';
+import { nutClockIfReadable } from './nut-clock.js';
 import { raFromTr1 } from './router-advertisements.js';
 
 /** TAHI's wait_dadns{ra} (config.pl): how long after an RA the NUT's DAD probe for the new address is waited for. */
@@ -68,10 +69,11 @@ export interface Formed {
 /** TR1 advertises a new prefix; the NUT must start DAD for an address in it (RFC 4862 §5.5.3 d, §5.4). */
 export async function autoconfigure(ctx: CaseContext, prefix: string, lifetimes: PrefixLifetimes, note?: string): Promise<Formed | CaseVerdict> {
   forgetPrefix(ctx, prefix);
+  const nutBefore = await nutClockIfReadable(ctx);
   const sentMs = await advertisePrefix(ctx, prefix, lifetimes, note);
   const dad = await ctx.link().expect(isDadNsIn(prefix), DAD_AFTER_RA_MS);
   if (!dad) return fail('RFC 4862 §5.5.3 d, §5.4', `DAD for an address in ${prefix}/64 within ${DAD_AFTER_RA_MS / 1000} s of TR1's RA`, ctx.link().seenSinceSend());
-  return { address: probedAddress(dad), took: { earliestMs: sentMs, latestMs: dad.atMs }, probe: dad };
+  return { address: probedAddress(dad), took: await tookIn(ctx, sentMs, dad.atMs, nutBefore), probe: dad };
 }
 
 export function isFormed(x: Formed | CaseVerdict): x is Formed {

@@ -12,7 +12,7 @@ import type { ReceivedFrame } from '../runner/tester-link.js';
 import { advertise, type Advertising } from './advertising-router.js';
 import { routerAddress } from '../modes/router.js';
 import { isRaFromNut, LAB_SLACK_MS, MAX_RA_DELAY_MS, MIN_DELAY_BETWEEN_RAS_MS } from './router-solicitations.js';
-import { expectOnNutTime, nutUptimeMs, waitNutTime } from './nut-clock.js';
+import { expectOnNutTime, nutClockMs, waitNutTime } from './nut-clock.js';
 import { sleep } from './timing.js';
 
 /** How long after an RS its answer may come: MAX_RA_DELAY_TIME and the lab's own delay (TAHI waits 1.5 s). */
@@ -29,7 +29,7 @@ export class RaClock {
     ctx.link(link).onReceive((r) => {
       if (!isRaFromNut(ctx, link)(r.frame)) return;
       this.last = Math.max(this.last, r.atMs);
-      this.lastNut = nutUptimeMs(ctx).catch(() => undefined);
+      this.lastNut = nutClockMs(ctx).catch(() => undefined);
     });
   }
 
@@ -38,7 +38,7 @@ export class RaClock {
     const wait = this.last + MIN_DELAY_BETWEEN_RAS_MS + 300 - Date.now();
     if (wait > 0) await sleep(wait);
     const at = await this.lastNut;
-    this.nutNow = at === undefined ? await nutUptimeMs(this.ctx) : await waitNutTime(this.ctx, at, MIN_DELAY_BETWEEN_RAS_MS + 300, 'MIN_DELAY_BETWEEN_RAS since the last RA');
+    this.nutNow = at === undefined ? await nutClockMs(this.ctx) : await waitNutTime(this.ctx, at, MIN_DELAY_BETWEEN_RAS_MS + 300, 'MIN_DELAY_BETWEEN_RAS since the last RA');
   }
 }
 
