@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ExecResult, Link, NutMode } from '@testlab/core';
 import { buildFrame, decodeFrame, eui64InterfaceId, formatIpv6, ipv6Bytes, multicastMac, normalizeIpv6, solicitedNodeMulticast, type FrameSpec } from '@testlab/packet';
+import { uptimeAnswer } from './fake-uptime.js';
 
 export const FAKE_SLAAC_MAC = '52:54:00:00:00:01';
 
@@ -35,6 +36,8 @@ export interface SlaacMisbehaviour {
   neverExpire?: boolean;
   /** Its clock runs this many seconds behind (a VM starved of CPU): addresses expire that much later, and `ip -6 addr` counts by it. */
   clockLagS?: number;
+  /** Its timer clock (its jiffies: lifetimes, `ip -6 addr`, /proc/stat) runs at this rate of real time (a VM that loses or gains ticks). */
+  clockRate?: number;
   /** A later RA for a known prefix changes none of its lifetimes. */
   keepFirstLifetime?: boolean;
   /** A later RA's valid lifetime always replaces the stored one (no 2-hour rule). */
@@ -89,6 +92,9 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
   const mac = FAKE_SLAAC_MAC;
   const router = mode === 'router' || mode === 'security-gateway';
   const started = Date.now();
+  const rate = bad.clockRate ?? 1;
+  /** The fake's own timer clock (ms), which its lifetimes count. */
+  const clockNow = () => started + (Date.now() - started) * rate;
   let secret = 'stable secret of the fake';
   const addresses = new Map<string, Address>();
   const timers = new Set<NodeJS.Timeout>();
@@ -116,12 +122,12 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
     addresses.delete(address);
   };
   const setLifetimes = (address: string, a: Address, validS: number, preferredS: number) => {
-    const now = Date.now();
+    const now = clockNow();
     a.validUntil = until(now, validS);
     a.preferredUntil = until(now, preferredS);
     if (a.expiry) clearTimeout(a.expiry);
     a.expiry = undefined;
-    if (a.validUntil !== Infinity && !bad.neverExpire) a.expiry = later(a.validUntil - now + (bad.clockLagS ?? 0) * 1000, () => addresses.get(address) === a && remove(address));
+    if (a.validUntil !== Infinity && !bad.neverExpire) a.expiry = later((a.validUntil - now) / rate + (bad.clockLagS ?? 0) * 1000, () => addresses.get(address) === a && remove(address));
   };
   const probe = (address: string, a: Address) => {
     a.state = 'tentative';
@@ -146,14 +152,14 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
     remove(address);
     if (o.interfaceIds !== 'rfc7217' || bad.noNewAddressOnConflict || a.dadCounter >= IDGEN_RETRIES) return;
     const next = bad.sameAddressOnConflict ? a.dadCounter : a.dadCounter + 1;
-    const now = Date.now();
+    const now = clockNow();
     later(IDGEN_DELAY_MS, () => add(a.prefix, next, leftS(now, a.validUntil), leftS(now, a.preferredUntil), a.fromRa, bad.sameAddressOnConflict ? address : undefined));
   };
 
   /** RFC 4862 §5.5.3 e, or the fault asked for: the valid lifetime (s) to set, undefined to keep the stored one. */
   const newValid = (a: Address, receivedS: number): number | undefined => {
     const received = receivedS === FOREVER ? Infinity : receivedS;
-    const remaining = a.validUntil === Infinity ? Infinity : (a.validUntil - Date.now()) / 1000;
+    const remaining = a.validUntil === Infinity ? Infinity : (a.validUntil - clockNow()) / 1000;
     if (bad.noTwoHourRule) return receivedS;
     if (received > remaining || (received > TWO_HOURS_S && !bad.twoHourClamp)) return receivedS;
     return remaining <= TWO_HOURS_S ? undefined : TWO_HOURS_S;
@@ -184,7 +190,7 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
       if (bad.keepFirstLifetime) continue;
       const [address, a] = known;
       const valid = newValid(a, p.validLifetime);
-      setLifetimes(address, a, valid ?? leftS(Date.now(), a.validUntil), p.preferredLifetime);
+      setLifetimes(address, a, valid ?? leftS(clockNow(), a.validUntil), p.preferredLifetime);
     }
   };
 
@@ -228,7 +234,7 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
   addresses.set(form('fe80::', 0), { prefix: 'fe80::', state: 'assigned', validUntil: Infinity, preferredUntil: Infinity, dadCounter: 0, fromRa: false });
 
   const addrShow = () => {
-    const now = Date.now() - (bad.clockLagS ?? 0) * 1000;
+    const now = clockNow() - (bad.clockLagS ?? 0) * 1000;
     const info = [...addresses].map(([local, a]) => ({ family: 'inet6', local, prefixlen: 64, valid_life_time: leftS(now, a.validUntil), preferred_life_time: leftS(now, a.preferredUntil) }));
     return JSON.stringify([{ ifindex: 2, ifname: 'eth1', addr_info: info }]);
   };
@@ -246,6 +252,7 @@ export function startFakeSlaacNut(link: Link, mode: NutMode, o: SlaacNutOptions 
         for (const address of [...addresses.keys()]) if (len === '128' ? address === normalizeIpv6(to!) : prefix64(address) === prefix64(to!)) remove(address);
       }
       else if (/ -j -6 addr show dev /.test(words)) return { code: 0, stdout: addrShow(), stderr: '' };
+      else if (words === 'cat /proc/uptime /proc/stat') return uptimeAnswer(argv, rate)!;
       return { code: 0, stdout: '', stderr: '' };
     },
     stop() {
