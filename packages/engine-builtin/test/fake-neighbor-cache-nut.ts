@@ -18,6 +18,8 @@ export interface NcFault {
   ignoreRs?: boolean;
   /** The VM's clock runs at half real time (a NUT on a loaded host): DELAY_FIRST_PROBE_TIME takes 10 s of real time. Not a fault. */
   slowClock?: boolean;
+  /** The VM's jiffies (its timers, its /proc/stat) run at 1.2 times real time, as a starved VM catching up ticks: every timer fires a sixth early in real time. Not a fault. */
+  fastClock?: boolean;
   ignoreRa?: boolean;
   /** Never solicits: packets to unknown neighbors are dropped. */
   noResolution?: boolean;
@@ -109,6 +111,10 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     return live.find((ip) => cache.has(ip) && cache.get(ip)!.state !== 'INCOMPLETE') ?? live[turn++ % Math.max(1, live.length)];
   };
   const cache = new Map<string, Entry>();
+  const clockRate = bad.starvedClock ? 0.1 : bad.slowClock ? 0.5 : bad.fastClock ? 1.2 : 1;
+  // Only fastClock runs every timer by the node's clock; slowClock slows DELAY_FIRST_PROBE_TIME alone (the cases
+  // it was written for wait on that timer), starvedClock stops ReachableTime.
+  const timerRate = bad.fastClock ? clockRate : 1;
   // Every timer comes from `later`, so the node's stop() ends them all.
   const node = fakeNodeBasics(link);
   const { later, send } = node;
@@ -117,6 +123,8 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
 
   const ns = (target: string, dst: string, dstMac: string) =>
     send({ eth: { src: mac, dst: dstMac }, ipv6: { src: ll, dst, hopLimit: 255 }, icmpv6: { type: 'neighbor-solicitation', target, options: bad.noSllaInNs ? [] : [{ type: 'source-lla', mac }] } });
+  /** The real ms a timer of `ms` on the node's own clock takes. */
+  const onClock = (ms: number) => ms / timerRate;
   const setTimer = (e: Entry, ms: number, f: () => void) => {
     if (e.timer) clearTimeout(e.timer);
     e.timer = later(ms, f);
@@ -125,15 +133,15 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
     e.state = state;
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
-    if (state === 'REACHABLE' && !bad.reachableForever && !bad.starvedClock) setTimer(e, reachableMs, () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
-    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : bad.slowClock ? 2 * DELAY_MS : DELAY_MS, () => enter(ip, e, 'PROBE'));
+    if (state === 'REACHABLE' && !bad.reachableForever && !bad.starvedClock) setTimer(e, onClock(reachableMs), () => enter(ip, e, Date.now() - e.usedAt < DELAY_MS ? 'DELAY' : 'STALE'));
+    if (state === 'DELAY') setTimer(e, bad.noProbe ? 3_600_000 : bad.slowClock ? 2 * DELAY_MS : onClock(DELAY_MS), () => enter(ip, e, 'PROBE'));
     if (state === 'PROBE') {
       e.tries = 0;
       const probe = () => {
         if (e.tries >= (bad.fourProbes ? 4 : 3)) return void cache.delete(ip);
         e.tries++;
         ns(ip, ip, e.mac!);
-        setTimer(e, retransMs, probe);
+        setTimer(e, onClock(retransMs), probe);
       };
       probe();
     }
@@ -162,7 +170,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
         entry.tries++;
         const group = solicitedNodeMulticast(hop);
         ns(hop, group, multicastMac(group));
-        setTimer(entry, bad.fastRetransmit ? 500 : retransMs, solicit);
+        setTimer(entry, bad.fastRetransmit ? 500 : onClock(retransMs), solicit);
       };
       later(0, solicit);
     }
@@ -317,7 +325,7 @@ export function startFakeNcNut(link: Link, mode: NutMode, bad: NcFault = {}): Fa
       }
       if (argv[0] === 'sh' && argv[3] === 'radvd-running') return { code: 0, stdout: radvdRunning && argv[4]?.includes('case') ? 'yes\n' : 'no\n', stderr: '' };
       if (argv[0] === 'sh' && argv[3] === 'stop-radvd' && argv[4]?.includes('case')) radvdRunning = false;
-      const clock = uptimeAnswer(argv, bad.starvedClock ? 0.1 : bad.slowClock ? 0.5 : 1);
+      const clock = uptimeAnswer(argv, clockRate);
       if (clock) return clock;
       const sysctl = /net\.ipv6\.neigh\.\S+\.(base_reachable_time_ms|retrans_time_ms)=(\d+)/.exec(words);
       if (sysctl) {
