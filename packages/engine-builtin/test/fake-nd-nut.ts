@@ -45,6 +45,8 @@ export interface NdMisbehaviour {
   rsHopLimit64?: boolean;
   /** Router Solicitations 2 s apart. */
   rsTooFast?: boolean;
+  /** Its jiffies (its RS timer, its /proc/stat) run at 1.2 times real time, as a starved VM catching up ticks. Not a fault. */
+  fastClock?: boolean;
   /** Goes on soliciting after a valid RA. */
   keepSoliciting?: boolean;
   /** Sends 4 Router Solicitations. */
@@ -157,7 +159,7 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
   let raReceived = false;
   const solicitRouters = () => {
     raReceived = false;
-    const gap = bad.rsTooFast ? 2_000 : RS_INTERVAL_MS;
+    const gap = bad.rsTooFast ? 2_000 : bad.fastClock ? RS_INTERVAL_MS / 1.2 : RS_INTERVAL_MS;
     const count = bad.fourSolicitations ? 4 : 3;
     const at = Array.from({ length: count }, (_, i) => 300 + i * gap);
     if (bad.fourthRsAfterMs !== undefined) at.push(at[2]! + bad.fourthRsAfterMs);
@@ -269,7 +271,7 @@ export function startFakeNdNut(link: Link, mode: NutMode, bad: NdMisbehaviour = 
 
   return {
     async exec(argv) {
-      const clock = uptimeAnswer(argv);
+      const clock = uptimeAnswer(argv, bad.fastClock ? 1.2 : 1);
       if (clock) return clock;
       // Interface restarts of the DAD and RS cases; everything else (neighbor flushes, cleanups) just succeeds.
       const words = argv.join(' ');

@@ -36,7 +36,7 @@ const expectations: Array<{ ids: RegExp; bad: NdMisbehaviour; reason: RegExp; ve
   { ids: /^v6LC\.2\.1\.17-[A-D]$/, bad: { useEthernetSource: true }, reason: /Echo Reply sent to the advertised link-layer address 00:00:00:00:01:99; seen Ethernet destination 00:00:00:00:01:00/ },
   { ids: /^v6LC\.2\.1\.17-E$/, bad: { acceptNaWithoutTlla: true }, reason: /no TLLA option silently discarded; seen the queued Echo Reply sent after it \(RFC 4861 §7\.2\.5\)/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { rsHopLimit64: true }, reason: /RS 1 with hop limit 255; seen hop limit 64/ },
-  { ids: /^v6LC\.2\.2\.1$/, bad: { rsTooFast: true }, reason: /RTR_SOLICITATION_INTERVAL .*; seen RS 2 (19|20)\d\d ms after RS 1/ },
+  { ids: /^v6LC\.2\.2\.1$/, bad: { rsTooFast: true }, reason: /RTR_SOLICITATION_INTERVAL .*; seen RS 2 (19|20)\d\d ms \(NUT clock \d+ ms\) after RS 1/ },
   { ids: /^v6LC\.2\.2\.1$/, bad: { fourSolicitations: true }, reason: /no more than 3 Router Solicitations; seen a 4th RS/, verdict: 'WARN' },
   // Linux's 4th RS comes 16 s (RFC 7559's doubled interval, +-10%) after the 3rd; 18.5 s was measured, and a loaded
   // NUT sends it later still: it must still be seen (a PASS then would flip with the host's load).
@@ -72,6 +72,13 @@ describe('Section 2 and 3 cases', { concurrency: 32 }, () => {
       });
     }
   }
+});
+
+// RTR_SOLICITATION_INTERVAL counts the NUT's jiffies, which a starved VM runs fast: RSs 3.3 s apart on the wire
+// and 4 s on the NUT's clock are the kernel's PASS (FAIL before v6LC.2.2.1 read the NUT's clock as each RS came).
+test('v6LC.2.2.1 passes a conforming host whose timers run at 1.2 times real time', async () => {
+  const r = await runAgainstFake('v6LC.2.2.1', { fastClock: true }, 'host');
+  assert.equal(r.verdict, 'PASS', `${r.reason}\n${r.log}`);
 });
 
 test('every Section 2 and 3 case has a misbehaviour it is shown to fail on', () => {
