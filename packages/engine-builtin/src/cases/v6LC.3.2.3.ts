@@ -6,7 +6,7 @@
 import { fail, pass, type CaseDefinition, type CaseVerdict } from '../runner/case.js';
 import type { CaseContext } from '../runner/context.js';
 import type { ReceivedFrame } from '../runner/tester-link.js';
-import { checkAddressAt, goneAfter, soonestAfter, tookIn, type Checkpoint } from '../vocabulary/lifetime-checkpoints.js';
+import { checkAddressAt, goneAfter, soonestAfter, type Checkpoint } from '../vocabulary/lifetime-checkpoints.js';
 import { nutClockIfReadable } from '../vocabulary/nut-clock.js';
 import { HOST_MODES } from '../vocabulary/nut-modes.js';
 import { ADDRCONF_WAIT_MS, advertisePrefix, DAD_AFTER_RA_MS, forgetPrefix, isDadNsIn, probedAddress, type Formed } from '../vocabulary/prefix-autoconf.js';
@@ -30,11 +30,13 @@ async function formBoth(ctx: CaseContext): Promise<[Formed, Formed] | CaseVerdic
     const sent1 = await advertisePrefix(ctx, GA1.prefix, GA1, 'GA1');
     const probeIn = (prefix: string) => probes.find((r) => isDadNsIn(prefix)(r.frame));
     while (Date.now() < sent1 + DAD_AFTER_RA_MS && !(probeIn(GA0.prefix) && probeIn(GA1.prefix))) await sleep(50);
+    // One reading after both probes bounds when the NUT took either RA in (see TookIn).
+    const nutLatestMs = nutBefore === undefined ? undefined : await nutClockIfReadable(ctx);
     const formed: Formed[] = [];
     for (const [ga, sentMs] of [[GA0, sent0], [GA1, sent1]] as const) {
       const dad = probeIn(ga.prefix);
       if (!dad) return fail('RFC 4862 §5.5.3 d, §5.4', `DAD for an address in each advertised prefix, ${ga.prefix}/64 included`, ctx.link().seenSinceSend());
-      formed.push({ address: probedAddress(dad), took: await tookIn(ctx, sentMs, dad.atMs, nutBefore), probe: dad });
+      formed.push({ address: probedAddress(dad), took: { earliestMs: sentMs, latestMs: dad.atMs, nutEarliestMs: nutBefore, nutLatestMs }, probe: dad });
     }
     return [formed[0]!, formed[1]!];
   } finally {
