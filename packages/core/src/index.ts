@@ -23,3 +23,4 @@ export * from './ssh-public-key.js';
 export * from './run-setup.js';
 export * from './lab-stores.js';
 export * from './hosts.js';
+export * from './bisections.js';
