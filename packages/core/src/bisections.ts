@@ -79,6 +79,8 @@ export interface BisectionStep {
   buildMs: number | null;
   bootMs: number | null;
   testMs: number | null;
+  /** The lab run that tested this step's kernel (its stages, console, case logs and captures), once there is one. */
+  runId: number | null;
   /** The step's logs (build, console, case logs), paths under the lab's runs folder. */
   logs: string[];
   startedAt: string;
@@ -107,19 +109,21 @@ export interface BisectionStore {
    * during it), that step is returned as it is, with the attempts it recorded: nothing is run twice.
    */
   beginStep(id: number, step: { role: StepRole; commit: string }): Promise<BisectionStep>;
-  /** Adds one attempt's verdicts to an unfinished step (and the timings known so far). */
-  recordAttempt(id: number, n: number, verdicts: Record<string, Verdict>, timings?: StepTimings): Promise<BisectionStep>;
+  /** Adds one attempt's verdicts to an unfinished step (and the facts known so far). */
+  recordAttempt(id: number, n: number, verdicts: Record<string, Verdict>, facts?: StepFacts): Promise<BisectionStep>;
   /** Ends a step with its outcome; an ended step cannot be changed. */
-  finishStep(id: number, n: number, end: { outcome: StepOutcome; reason?: string; timings?: StepTimings; logs?: string[] }): Promise<BisectionStep>;
+  finishStep(id: number, n: number, end: { outcome: StepOutcome; reason?: string; facts?: StepFacts; logs?: string[] }): Promise<BisectionStep>;
   steps(id: number): Promise<BisectionStep[]>;
   /** Ends the bisection; an ended bisection cannot be changed. */
   finish(id: number, end: BisectionFinish): Promise<BisectionRecord>;
 }
 
-export interface StepTimings {
+/** What a step learned besides verdicts: its timings and its run. A field given replaces the stored one. */
+export interface StepFacts {
   buildMs?: number;
   bootMs?: number;
   testMs?: number;
+  runId?: number;
 }
 
 /** The key that makes a bisection one per range and set. */
