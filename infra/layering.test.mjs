@@ -21,6 +21,8 @@ const ALLOWED = {
   ipsec: ['packet'],
   // the domain's services and the lab's config file, on the model only
   diff: ['core'],
+  // bisecting a regression: the search and its proof, over the git and step drivers core defines
+  bisect: ['core'],
   notify: ['core'],
   // what a lab keeps on disk, decided from the store's facts
   retention: ['core'],

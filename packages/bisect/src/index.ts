@@ -1,0 +1,4 @@
+export { judgeAttempts, type StepJudgement } from './step-outcome.js';
+export { searchState, provenBy, type SearchState } from './search-state.js';
+export { runBisection, StepNotTestable, type BisectionDeps, type StepRequest, type StepTester } from './run-bisection.js';
+export { stepTesterOnRuns, type StepRun, type StepRunner } from './step-runs.js';
