@@ -24,3 +24,4 @@ export * from './run-setup.js';
 export * from './lab-stores.js';
 export * from './hosts.js';
 export * from './bisections.js';
+export * from './bisection-checks.js';
