@@ -127,3 +127,36 @@ test('a wrong password is a clear error naming the database, never the password'
     return true;
   });
 });
+
+// Hosts (7) landed on main before bisections (6): a lab database migrated by that main is at 7 without 6.
+test('a database at version 7 without 6 gets the bisections, keeps its rows, and works', async () => {
+  const url = await cluster.cluster.createDatabase('migrate_seven');
+  const pool = createPool(url, { password: cluster.password });
+  let runId: number;
+  try {
+    assert.deepEqual(await applyMigrations(pool, migrations.filter((m) => m.version !== 6), () => new Date('2025-01-06T00:00:00Z'), 'db'), [1, 2, 3, 4, 5, 7]);
+    const { rows } = await pool.query<{ id: number }>(`INSERT INTO runs (testset, nut, status, source_label, started_at, finished_at, owner_host)
+      VALUES ('phase2-host', 'qemu', 'done', 'linux-6.12', '2025-01-06T03:00:00Z', '2025-01-06T04:00:00Z', 'lab-1') RETURNING id`);
+    await pool.query(`INSERT INTO lab_hosts (name, roles, builds, nuts, owner, started_at, last_seen_at) VALUES ('lab-1', '["worker"]', true, '[]', 'o', now(), now())`);
+    runId = rows[0]!.id;
+  } finally {
+    await pool.end();
+  }
+  const stores = await openPostgresStores(url, { password: cluster.password });
+  try {
+    assert.deepEqual((await applied(url)).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual((await stores.hosts.hosts()).map((h) => h.name), ['lab-1']);
+    assert.equal((await stores.store.getRun(runId))?.status, 'done');
+    const sha = (c: string) => c.repeat(40);
+    const { bisection, created } = await stores.bisections.create({
+      tree: '/srv/git/linux.git', good: { commit: sha('a'), runId: null }, bad: { commit: sha('b'), runId },
+      testset: 'phase2-host', profile: 'qemu', cases: ['v6LC.1.1.1'], confirmRuns: 3, maxSteps: 20, requestedBy: 'auto',
+    });
+    assert.equal(created, true);
+    assert.deepEqual((await stores.bisections.forRun(runId)).map((b) => b.id), [bisection.id]);
+    await stores.bisections.start(bisection.id, 2);
+    assert.equal((await stores.bisections.beginStep(bisection.id, { role: 'search', commit: sha('c') })).n, 1);
+  } finally {
+    await stores.close();
+  }
+});

@@ -290,7 +290,68 @@ CREATE INDEX builds_by_cache_key ON builds (cache_key);
 CREATE INDEX runs_by_build ON runs (build_id) WHERE build_id IS NOT NULL;
 `;
 
-// Version 6 (issue 16, a lab on several hosts): each labd announces itself (roles, NUTs, heartbeat), and a run
+// Version 6 (issue 15): bisections, one per range of a tree and test set (key), and their steps with every
+// attempt's verdicts: a lab process killed mid-way resumes at the step it was at, and a reader can check each
+// conclusion against what was tested. Runs are never deleted, so a bisection and its steps reference theirs.
+const bisections = `
+CREATE TABLE bisections (
+  id                INTEGER PRIMARY KEY,
+  key               TEXT NOT NULL UNIQUE CHECK (key <> ''),
+  tree              TEXT NOT NULL CHECK (tree <> ''),
+  good_commit       TEXT NOT NULL CHECK (length(good_commit) IN (40, 64)),
+  good_run_id       INTEGER REFERENCES runs (id),
+  bad_commit        TEXT NOT NULL CHECK (length(bad_commit) IN (40, 64)),
+  bad_run_id        INTEGER REFERENCES runs (id),
+  testset           TEXT NOT NULL CHECK (testset <> ''),
+  profile           TEXT NOT NULL CHECK (profile <> ''),
+  cases             TEXT NOT NULL CHECK (json_type(cases) = 'array'),
+  confirm_runs      INTEGER NOT NULL CHECK (confirm_runs >= 1),
+  max_steps         INTEGER NOT NULL CHECK (max_steps >= 1),
+  requested_by      TEXT NOT NULL CHECK (requested_by <> ''),
+  status            TEXT NOT NULL CHECK (status IN ('queued', 'running', 'found', 'inconclusive', 'failed')),
+  commits_in_range  INTEGER CHECK (commits_in_range >= 0),
+  culprit_commit    TEXT CHECK (length(culprit_commit) IN (40, 64)),
+  culprit_subject   TEXT,
+  culprit_author    TEXT,
+  reason            TEXT,
+  created_at        TEXT NOT NULL,
+  started_at        TEXT,
+  ended_at          TEXT,
+  -- A culprit is named whole, and only by a bisection that found one.
+  CHECK ((status = 'found') = (culprit_commit IS NOT NULL)),
+  CHECK ((culprit_commit IS NULL) = (culprit_subject IS NULL) AND (culprit_commit IS NULL) = (culprit_author IS NULL)),
+  CHECK ((status IN ('found', 'inconclusive', 'failed')) = (ended_at IS NOT NULL)),
+  CHECK (status <> 'running' OR started_at IS NOT NULL)
+);
+-- The run page asks which bisections a run started or ended.
+CREATE INDEX bisections_by_good_run ON bisections (good_run_id) WHERE good_run_id IS NOT NULL;
+CREATE INDEX bisections_by_bad_run ON bisections (bad_run_id) WHERE bad_run_id IS NOT NULL;
+CREATE INDEX bisections_by_status ON bisections (status, id);
+
+-- attempts: one JSON object per attempt, case id -> verdict, in the order they were recorded; logs: paths.
+CREATE TABLE bisection_steps (
+  bisection_id   INTEGER NOT NULL REFERENCES bisections (id) ON DELETE CASCADE,
+  n              INTEGER NOT NULL CHECK (n >= 1),
+  role           TEXT NOT NULL CHECK (role IN ('search', 'culprit', 'parent', 'revert')),
+  tested_commit  TEXT NOT NULL CHECK (length(tested_commit) IN (40, 64)),
+  attempts       TEXT NOT NULL CHECK (json_type(attempts) = 'array'),
+  outcome        TEXT CHECK (outcome IN ('good', 'bad', 'skip', 'disagree')),
+  reason         TEXT,
+  build_ms       REAL CHECK (build_ms >= 0),
+  boot_ms        REAL CHECK (boot_ms >= 0),
+  test_ms        REAL CHECK (test_ms >= 0),
+  run_id         INTEGER REFERENCES runs (id),
+  logs           TEXT NOT NULL CHECK (json_type(logs) = 'array'),
+  started_at     TEXT NOT NULL,
+  ended_at       TEXT,
+  PRIMARY KEY (bisection_id, n),
+  CHECK ((outcome IS NULL) = (ended_at IS NULL))
+) WITHOUT ROWID;
+-- One step at a time: a second unfinished step is refused, whatever two workers believe.
+CREATE UNIQUE INDEX bisection_steps_one_open ON bisection_steps (bisection_id) WHERE ended_at IS NULL;
+`;
+
+// Version 7 (issue 16, a lab on several hosts): each labd announces itself (roles, NUTs, heartbeat), and a run
 // names the host whose process owns it, so that a pid is only ever judged on the host it belongs to.
 const hosts = `
 ALTER TABLE runs ADD COLUMN owner_host TEXT;
@@ -312,7 +373,9 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'results service: stored diffs, run totals, history indexes', sql: resultsService },
   { version: 4, name: 'subscriptions and outbox', sql: subscriptionsAndOutbox },
   { version: 5, name: 'run setup digest: a finished experiment is not run again', sql: runSetup },
-  // 7, not 6: version 6 is the bisections' (issue 15, on its own branch); each lands whichever comes first.
+  // 7 landed before 6 (each was written on its own branch): a database that has 7 without 6 gets 6 all the same,
+  // as migrate.ts asks per version.
+  { version: 6, name: 'bisections and their steps', sql: bisections },
   { version: 7, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
 ];
 

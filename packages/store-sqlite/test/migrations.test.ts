@@ -2,7 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { LATEST_SCHEMA_VERSION, migrations, openSqliteStore, SchemaTooNewError } from '../src/index.js';
+import { LATEST_SCHEMA_VERSION, migrations, openSqliteStore, openSqliteStores, SchemaTooNewError } from '../src/index.js';
 import { applyMigrations } from '../src/migrate.js';
 import type { Migration } from '../src/migrations.js';
 import { Clock, ISO_UTC, tempDir } from './helpers.js';
@@ -109,4 +109,33 @@ test('a missing lower version is applied even when a higher one already is', () 
   assert.deepEqual(applyMigrations(db, list, () => new Date()), [2]);
   assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'two'").get());
   assert.deepEqual(applyMigrations(db, list, () => new Date()), []);
+});
+
+// Hosts (7) landed on main before bisections (6): a lab.db written by that main is at 7 without 6.
+test('a database at version 7 without 6 gets the bisections, keeps its rows, and works', async () => {
+  const path = tmp.file('seven-without-six.db');
+  const clock = new Clock();
+  const old = new Database(path);
+  assert.deepEqual(applyMigrations(old, migrations.filter((m) => m.version !== 6), clock.now), [1, 2, 3, 4, 5, 7]);
+  const runId = Number(old.prepare(`INSERT INTO runs (testset, nut, status, source_label, started_at, finished_at, owner_host)
+    VALUES ('phase2-host', 'qemu', 'done', 'linux-6.12', '2025-01-06T03:00:00.000Z', '2025-01-06T04:00:00.000Z', 'lab-1')`).run().lastInsertRowid);
+  old.prepare(`INSERT INTO lab_hosts (name, roles, builds, nuts, owner, started_at, last_seen_at) VALUES ('lab-1', '["worker"]', 1, '[]', 'o', 'x', 'x')`).run();
+  clock.advance(60_000);
+  assert.deepEqual(applyMigrations(old, migrations, clock.now), [6]);
+  assert.deepEqual(appliedIn(old).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7]);
+  old.close();
+
+  const stores = openSqliteStores(path, { now: clock.now });
+  assert.deepEqual((await stores.hosts.hosts()).map((h) => h.name), ['lab-1']);
+  assert.equal((await stores.store.getRun(runId))?.status, 'done');
+  const sha = (c: string) => c.repeat(40);
+  const { bisection, created } = await stores.bisections.create({
+    tree: '/srv/git/linux.git', good: { commit: sha('a'), runId: null }, bad: { commit: sha('b'), runId },
+    testset: 'phase2-host', profile: 'qemu', cases: ['v6LC.1.1.1'], confirmRuns: 3, maxSteps: 20, requestedBy: 'auto',
+  });
+  assert.equal(created, true);
+  assert.deepEqual((await stores.bisections.forRun(runId)).map((b) => b.id), [bisection.id]);
+  await stores.bisections.start(bisection.id, 2);
+  assert.equal((await stores.bisections.beginStep(bisection.id, { role: 'search', commit: sha('c') })).n, 1);
+  await stores.close();
 });
