@@ -1,6 +1,7 @@
 // Every store contract of one lab database, opened together: what a lab process gets from the store factory,
 // whichever backend holds the lab (an SQLite file, PostgreSQL). A new contract is one more field here, opened
 // by each backend's `open...Stores` and covered by a suite of packages/store-contract run against both.
+import type { BisectionStore } from './bisections.js';
 import type { ResultsQuery } from './diffs.js';
 import type { HostRegistry } from './hosts.js';
 import type { Outbox, SubscriptionStore } from './notify.js';
@@ -16,6 +17,7 @@ export interface LabStores {
   subscriptions: SubscriptionStore;
   outbox: Outbox;
   hosts: HostRegistry;
+  bisections: BisectionStore;
   /** Closes every contract's connection (one pool or one file for all). */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { createPool, redactedUrl, type PostgresStoreOptions } from './connection
 import { applyMigrations, MIGRATION_LOCK, SchemaTooNewError } from './migrate.js';
 import { migrations } from './migrations.js';
 import { hostname } from 'node:os';
+import { PostgresBisections } from './bisections.js';
 import { PostgresHosts } from './hosts.js';
 import { PostgresOutbox } from './outbox.js';
 import { PostgresResults } from './queries.js';
@@ -14,7 +15,7 @@ import { PostgresSubscriptionStore } from './subscriptions.js';
 export { migrations, LATEST_SCHEMA_VERSION, type Migration } from './migrations.js';
 export { SchemaTooNewError, MIGRATION_LOCK };
 export { redactedUrl, type PostgresStoreOptions } from './connection.js';
-export { PostgresStore, PostgresJobQueue, PostgresResults, PostgresSubscriptionStore, PostgresOutbox, PostgresHosts };
+export { PostgresStore, PostgresJobQueue, PostgresResults, PostgresSubscriptionStore, PostgresOutbox, PostgresHosts, PostgresBisections };
 
 export interface PostgresStores extends LabStores {
   store: PostgresStore;
@@ -23,6 +24,7 @@ export interface PostgresStores extends LabStores {
   subscriptions: PostgresSubscriptionStore;
   outbox: PostgresOutbox;
   hosts: PostgresHosts;
+  bisections: PostgresBisections;
   /** The pool, for tests and maintenance (`testlab migrate-store`, `gc`); not for lab code. */
   readonly pool: import('pg').Pool;
 }
@@ -53,6 +55,7 @@ export async function openPostgresStores(url: string, options: PostgresStoreOpti
     subscriptions: new PostgresSubscriptionStore(pool, now),
     outbox: new PostgresOutbox(pool, now),
     hosts: new PostgresHosts(pool, now),
+    bisections: new PostgresBisections(pool, now),
     close,
   };
 }

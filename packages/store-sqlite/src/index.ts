@@ -8,3 +8,4 @@ export { openSqliteJobQueue, SqliteJobQueue, type SqliteJobQueueOptions } from '
 export { SqliteResults, resultsQueryOn } from './queries.js';
 export { openSqliteStores, type SqliteStores } from './stores.js';
 export { SqliteHosts } from './hosts.js';
+export { SqliteBisections } from './bisections.js';

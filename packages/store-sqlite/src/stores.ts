@@ -1,6 +1,7 @@
 // Every store contract of a lab on one SQLite file, on one connection: what the store factory hands labd, the
 // dashboard and the CLI when the lab config names no PostgreSQL database.
 import type { LabStores } from '@testlab/core';
+import { SqliteBisections } from './bisections.js';
 import { SqliteHosts } from './hosts.js';
 import { SqliteOutbox } from './outbox.js';
 import { SqliteResults } from './queries.js';
@@ -15,6 +16,7 @@ export interface SqliteStores extends LabStores {
   subscriptions: SqliteSubscriptionStore;
   outbox: SqliteOutbox;
   hosts: SqliteHosts;
+  bisections: SqliteBisections;
 }
 
 /** Opens (creating and migrating if needed) the lab database at `path` with every contract on it. */
@@ -30,6 +32,7 @@ export function openSqliteStores(path: string, options: SqliteStoreOptions = {})
     subscriptions: new SqliteSubscriptionStore(db, now),
     outbox: new SqliteOutbox(db, now),
     hosts: new SqliteHosts(db, now),
+    bisections: new SqliteBisections(db, now),
     close: () => store.close(),
   };
 }
