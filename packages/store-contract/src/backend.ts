@@ -36,5 +36,9 @@ export interface Tamper {
   /** Rewrites every kernel's version text, as a hand editing the database would. */
   setEveryKernelVersion(text: string): Promise<void>;
   /** Rows in one of the lab's tables. */
-  count(table: 'result_pcaps' | 'results' | 'jobs' | 'outbox' | 'runs'): Promise<number>;
+  count(table: 'result_pcaps' | 'results' | 'jobs' | 'outbox' | 'runs' | 'bisections' | 'bisection_steps'): Promise<number>;
+  /** Writes one column of a bisection as a hand would, past the schema's CHECKs (JSON columns as their text). */
+  setBisectionColumn(id: number, column: string, value: string): Promise<void>;
+  /** The same for step `n` of a bisection. */
+  setStepColumn(id: number, n: number, column: string, value: string): Promise<void>;
 }

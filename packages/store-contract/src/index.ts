@@ -2,6 +2,7 @@
 // `storeContract(backend)`; a new contract (a new field of core's LabStores) gets a new `*.suite.ts` here and
 // one line below, and then runs against SQLite and PostgreSQL alike.
 import type { ContractBackend } from './backend.js';
+import { bisectionsContract } from './bisections.suite.js';
 import { crashContract } from './crash.suite.js';
 import { hostsContract } from './hosts.suite.js';
 import { importedRunContract } from './imported-run.suite.js';
@@ -26,4 +27,5 @@ export function storeContract(backend: ContractBackend): void {
   subscriptionsContract(backend);
   outboxContract(backend);
   hostsContract(backend);
+  bisectionsContract(backend);
 }

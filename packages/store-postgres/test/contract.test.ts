@@ -44,6 +44,12 @@ const postgres: ContractBackend = {
         await client.end();
       }
     };
+    // PostgreSQL cannot write past a CHECK, so a hand's edit drops the ones on that column first (this database only).
+    const dropChecks = async (table: string, column: string) => {
+      const checks = await raw<{ name: string }>(
+        `SELECT conname AS name FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND pg_get_constraintdef(oid) ~ $2`, [table, `\\m${column}\\M`]);
+      for (const { name } of checks) await raw(`ALTER TABLE ${table} DROP CONSTRAINT "${name}"`);
+    };
     return {
       stores: await open(),
       reopen: (clock, host) => open(clock, host),
@@ -57,6 +63,14 @@ const postgres: ContractBackend = {
         kernelKinds: async () => (await raw<{ kind: string }>('SELECT kind FROM kernels ORDER BY id')).map((r) => r.kind),
         setEveryKernelVersion: async (text) => void (await raw('UPDATE kernels SET version = $1', [text])),
         count: async (table) => Number((await raw<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n),
+        setBisectionColumn: async (id, column, value) => {
+          await dropChecks('bisections', column);
+          await raw(`UPDATE bisections SET ${column} = $1 WHERE id = $2`, [value, id]);
+        },
+        setStepColumn: async (id, n, column, value) => {
+          await dropChecks('bisection_steps', column);
+          await raw(`UPDATE bisection_steps SET ${column} = $1 WHERE bisection_id = $2 AND n = $3`, [value, id, n]);
+        },
       },
       async drop() {
         for (const s of opened) await s.close();

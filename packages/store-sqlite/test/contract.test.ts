@@ -29,6 +29,8 @@ const sqlite: ContractBackend = {
         db.close();
       }
     };
+    // A hand's edit need not pass the schema's CHECKs: the store must still refuse to read what it never writes.
+    const unchecked = (db: Database.Database) => (db.pragma('ignore_check_constraints = ON'), db);
     return {
       stores: open(),
       reopen: async (clock, host) => open(clock, host),
@@ -41,6 +43,9 @@ const sqlite: ContractBackend = {
         kernelKinds: async () => raw((db) => db.prepare<[], string>('SELECT kind FROM kernels ORDER BY id').pluck().all()),
         setEveryKernelVersion: async (text) => void raw((db) => db.prepare('UPDATE kernels SET version = ?').run(text)),
         count: async (table) => raw((db) => db.prepare<[], number>(`SELECT count(*) FROM ${table}`).pluck().get()!),
+        setBisectionColumn: async (id, column, value) => void raw((db) => unchecked(db).prepare(`UPDATE bisections SET ${column} = ? WHERE id = ?`).run(value, id)),
+        setStepColumn: async (id, n, column, value) =>
+          void raw((db) => unchecked(db).prepare(`UPDATE bisection_steps SET ${column} = ? WHERE bisection_id = ? AND n = ?`).run(value, id, n)),
       },
       async drop() {
         for (const s of opened) await s.close();
