@@ -14,11 +14,12 @@ import { LATEST_SCHEMA_VERSION as POSTGRES_VERSION, type PostgresStores } from '
 export const LAB_TABLES = [
   'kernels', 'builds', 'runs', 'stages', 'results', 'result_pcaps', 'artifacts', 'jobs',
   'run_diffs', 'diff_entries', 'failing_since', 'run_totals', 'subscriptions', 'digest_entries', 'outbox', 'lab_hosts',
+  'bisections', 'bisection_steps',
 ] as const;
 const BOOLEANS: Record<string, string[]> = { builds: ['from_cache'], lab_hosts: ['builds'] };
 const JSON_COLUMNS: Record<string, string[]> = {
   jobs: ['payload', 'progress', 'result'], run_diffs: ['counts'], subscriptions: ['streams', 'testsets'],
-  digest_entries: ['payload'], outbox: ['headers'], lab_hosts: ['roles', 'nuts'],
+  digest_entries: ['payload'], outbox: ['headers'], lab_hosts: ['roles', 'nuts'], bisections: ['cases'], bisection_steps: ['attempts', 'logs'],
 };
 
 export interface CopyReport {

@@ -22,7 +22,7 @@ after(async () => {
 });
 
 async function fill(lab: LabStores): Promise<number[]> {
-  const { store, results, queue, subscriptions, outbox, hosts } = lab;
+  const { store, results, queue, subscriptions, outbox, hosts, bisections } = lab;
   const runs: number[] = [];
   for (const [version, verdict] of [['6.11', 'PASS'], ['6.12', 'FAIL']] as const) {
     const k = await store.upsertKernel({ version: parseKernelVersion(version), sourceLabel: `linux-${version}`, sourceHash: `sha256:${version}` });
@@ -48,6 +48,16 @@ async function fill(lab: LabStores): Promise<number[]> {
   await subscriptions.addDigestEntry({ subscriptionId: sub.id, day: '2025-01-07', runId: runs[1]!, payload: '{"regressions":1}' });
   await outbox.enqueue({ dedupeKey: 'run:1', to: 'dev@example.org', subject: 's', text: 't', html: '<p>h</p>', headers: { 'List-Unsubscribe': '<https://x/u>' } }, '<m1@lab.example>');
   await hosts.announce({ name: 'lab-1', roles: ['scheduler', 'worker'], builds: true, owner: 'labd:lab-1:1:1', nuts: [{ name: 'vm-1', profile: 'qemu', modes: ['host'] }] });
+  const { bisection } = await bisections.create({
+    tree: '/srv/git/linux.git', good: { commit: 'a'.repeat(40), runId: runs[0]! }, bad: { commit: 'b'.repeat(40), runId: runs[1]! },
+    testset: 'phase2-host', profile: 'qemu', cases: ['v6LC.1.1.1'], confirmRuns: 2, maxSteps: 20, requestedBy: 'auto',
+  });
+  await bisections.start(bisection.id, 2);
+  await bisections.beginStep(bisection.id, { role: 'search', commit: 'c'.repeat(40) });
+  await bisections.recordAttempt(bisection.id, 1, { 'v6LC.1.1.1': 'FAIL' }, { buildMs: 1.5, runId: runs[1]! });
+  await bisections.finishStep(bisection.id, 1, { outcome: 'bad', reason: 'v6LC.1.1.1 failed 1 of 1', logs: ['/runs/b1/console.log'] });
+  // Left unfinished: it resumes after the move as it would have before.
+  await bisections.beginStep(bisection.id, { role: 'culprit', commit: 'c'.repeat(40) });
   return runs;
 }
 
@@ -68,6 +78,8 @@ async function view(lab: LabStores, runs: number[]) {
     outbox: await lab.outbox.listMessages(),
     hosts: status.hosts,
     totals: status.totals,
+    bisections: await lab.bisections.list(),
+    steps: await Promise.all((await lab.bisections.list()).map((b) => lab.bisections.steps(b.id))),
   };
 }
 
@@ -93,6 +105,10 @@ test('a SQLite lab moves into an empty PostgreSQL database, ids and all, and rea
   assert.deepEqual(await view(target, runs), before);
   const next = await target.store.startRun({ testset: 't', nut: 'qemu', sourceLabel: 'after', ownerPid: 1 });
   assert.equal(next.id, Math.max(...runs) + 1, 'new ids follow the copied ones');
+  assert.equal(before.steps[0]?.length, 2);
+  assert.equal((await target.bisections.beginStep(before.bisections[0]!.id, { role: 'culprit', commit: 'c'.repeat(40) })).n, 2, 'the open step resumes');
+  const another = await target.bisections.create({ ...before.bisections[0]!, testset: 'phase2-router' });
+  assert.equal(another.bisection.id, before.bisections[0]!.id + 1);
   await assert.rejects(copySqliteLab(file, target), /already holds rows in kernels: migrate-store copies into an empty lab database only/);
   await target.close();
 });

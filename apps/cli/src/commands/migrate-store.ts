@@ -44,7 +44,7 @@ export async function migrateStoreCommand(opts: Options, paths: () => LabPaths):
 export function registerMigrateStore(program: Command, paths: () => LabPaths): void {
   program
     .command('migrate-store')
-    .description("copy a lab's SQLite history (runs, results, diffs, queue, subscriptions, mail) into an empty PostgreSQL database, ids kept")
+    .description("copy a lab's SQLite history (runs, results, diffs, queue, subscriptions, mail, bisections) into an empty PostgreSQL database, ids kept")
     .option('--from <lab.db>', 'the SQLite lab (default: $TESTLAB_HOME/lab.db, or the config home\'s)')
     .option('--to <url>', 'postgres://user@host:port/database (no password in it)')
     .option('--password-file <file>', 'the role\'s password, in a file only its owner can read (else PGPASSWORD or ~/.pgpass)')
