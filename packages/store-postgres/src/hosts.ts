@@ -1,4 +1,4 @@
-// HostRegistry on PostgreSQL (table lab_hosts, migration 6): the labd processes of a lab on several hosts,
+// HostRegistry on PostgreSQL (table lab_hosts, migration 7): the labd processes of a lab on several hosts,
 // their roles and NUTs, and when each was last heard from.
 import type pg from 'pg';
 import type { HostAnnouncement, HostRecord, HostRegistry } from '@testlab/core';

@@ -1,4 +1,4 @@
-// HostRegistry on the lab's SQLite file (table lab_hosts, migration 6). A lab on one file is a lab on one
+// HostRegistry on the lab's SQLite file (table lab_hosts, migration 7). A lab on one file is a lab on one
 // machine, but its labd announces itself all the same: the dashboard shows the host and its NUTs either way.
 import type Database from 'better-sqlite3';
 import type { HostAnnouncement, HostRecord, HostRegistry } from '@testlab/core';
