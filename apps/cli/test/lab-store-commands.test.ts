@@ -32,6 +32,12 @@ before(async () => {
     writeFileSync(path.join(home, 'runs', `run-${r.id}`, 'console.log'), 'x'.repeat(2048));
     runIds.push(r.id);
   }
+  const { bisection } = await stores.bisections.create({
+    tree: '/srv/git/linux.git', good: { commit: 'a'.repeat(40), runId: runIds[0]! }, bad: { commit: 'b'.repeat(40), runId: runIds[2]! },
+    testset: 'phase2-host', profile: 'qemu', cases: ['v6LC.1.1.1'], confirmRuns: 3, maxSteps: 20, requestedBy: 'cli',
+  });
+  await stores.bisections.start(bisection.id, 2);
+  await stores.bisections.beginStep(bisection.id, { role: 'search', commit: 'c'.repeat(40) });
   await stores.close();
 });
 after(async () => {
@@ -54,6 +60,8 @@ test('migrate-store copies a SQLite lab into PostgreSQL; `testlab runs` and `sta
   assert.match(copied.stdout, /copying SQLite .*lab\.db into PostgreSQL postgres:\/\/testlab@127\.0\.0\.1:\d+\/cli_migrate_\w+/);
   assert.match(copied.stdout, /^ {2}runs +3 rows$/m);
   assert.match(copied.stdout, /^ {2}results +3 rows$/m);
+  assert.match(copied.stdout, /^ {2}bisections +1 rows$/m);
+  assert.match(copied.stdout, /^ {2}bisection_steps +1 rows$/m);
   assert.match(copied.stdout, /done: \d+ rows in [0-9.]+ s, every table's count checked/);
 
   const fromSqlite = await run(home, ['runs', '--json']);
