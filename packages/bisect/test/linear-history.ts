@@ -61,18 +61,23 @@ export class ScriptedTester implements StepTester {
   /** Throw (a dying lab process) after this many attempts in total. */
   crashAfter: number | undefined;
 
-  constructor(private readonly behaviour: KernelBehaviour) {}
+  /** `makeRun` stores a run for each step (the store refuses a step naming a run it does not have). */
+  constructor(
+    private readonly behaviour: KernelBehaviour,
+    private readonly makeRun?: () => Promise<number>,
+  ) {}
 
   async test(request: StepRequest) {
     const { step, bisection } = request;
     const why = this.behaviour.untestable?.(step.commit, request.revertOf);
     if (why !== undefined) throw new StepNotTestable(why, { buildMs: 1000 }, [`build-${step.n}.log`]);
+    const runId = this.makeRun ? await this.makeRun() : undefined;
     for (let i = 0; i < request.attempts; i++) {
       if (this.crashAfter !== undefined && this.ran.length >= this.crashAfter) throw new Error('the lab process died');
       const attempt = step.attempts.length + i + 1;
       this.ran.push({ n: step.n, role: step.role, commit: step.commit });
       const verdicts = Object.fromEntries(bisection.cases.map((c) => [c, this.behaviour.verdict(step.commit, c, attempt, request.revertOf)]));
-      if (!(await request.onAttempt(verdicts, { buildMs: 2000, bootMs: 3000, testMs: 4000, runId: 100 + step.n }))) break;
+      if (!(await request.onAttempt(verdicts, { buildMs: 2000, bootMs: 3000, testMs: 4000, ...(runId !== undefined ? { runId } : {}) }))) break;
     }
     return { logs: [`step-${step.n}.log`] };
   }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { silentProgress, type BisectionSpec, type Verdict } from '@testlab/core';
 import { runBisection } from '../src/index.js';
 import { commitIds, LinearRepository, ScriptedTester, type KernelBehaviour } from './linear-history.js';
-import { MemoryBisectionStore } from './memory-store.js';
+import { sqliteLab } from './sqlite-lab.js';
 
 const CASE = 'v6LC.2.1.7-D';
 const commits = commitIds(17); // c00 good .. c16 bad: 16 commits in range
@@ -11,8 +11,8 @@ const commits = commitIds(17); // c00 good .. c16 bad: 16 commits in range
 function spec(over: Partial<BisectionSpec> = {}): BisectionSpec {
   return {
     tree: '/srv/linux.git',
-    good: { commit: commits[0]!, runId: 1 },
-    bad: { commit: commits[16]!, runId: 2 },
+    good: { commit: commits[0]!, runId: null },
+    bad: { commit: commits[16]!, runId: null },
     testset: 'phase2-host',
     profile: 'qemu',
     cases: [CASE],
@@ -32,9 +32,10 @@ function regressionAt(culprit: number, over: Partial<KernelBehaviour> = {}): Ker
 }
 
 async function bisect(behaviour: KernelBehaviour, over: Partial<BisectionSpec> = {}) {
-  const store = new MemoryBisectionStore();
+  const lab = await sqliteLab();
+  const store = lab.bisections;
   const repo = new LinearRepository(commits);
-  const tester = new ScriptedTester(behaviour);
+  const tester = new ScriptedTester(behaviour, lab.newRun);
   const { bisection } = await store.create(spec(over));
   const end = await runBisection(bisection.id, { store, repo, tester, progress: silentProgress });
   return { end, steps: await store.steps(bisection.id), tester, store, repo, id: bisection.id };
@@ -53,7 +54,8 @@ test('a regression in the middle of 16 commits is found in log2 steps and proved
   for (const s of steps) assert.equal(s.attempts.length, 3, `step ${s.n}`);
   assert.equal(tester.ran.length, steps.length * 3);
   assert.match(end.reason ?? '', /culprit c09\w*: v6LC\.2\.1\.7-D FAIL 3\/3 \(step \d\); parent c08\w*: v6LC\.2\.1\.7-D pass 3\/3 \(step \d\); bad c16\w* with c09\w* reverted: v6LC\.2\.1\.7-D pass 3\/3 \(step \d\)/);
-  assert.equal(steps[0]!.runId, 101);
+  assert.equal(steps[0]!.runId, 1);
+  assert.deepEqual([steps[0]!.buildMs, steps[0]!.bootMs, steps[0]!.testMs], [2000, 3000, 4000]);
   assert.deepEqual(steps[0]!.logs, ['step-1.log']);
 });
 
@@ -131,7 +133,7 @@ test('maxSteps ends the search inconclusive with the range it narrowed to', asyn
 });
 
 test('killed during a step, the next process resumes that step: no attempt is run twice and none is lost', async () => {
-  const store = new MemoryBisectionStore();
+  const store = (await sqliteLab()).bisections;
   const repo = new LinearRepository(commits);
   const { bisection } = await store.create(spec());
   const first = new ScriptedTester(regressionAt(9));
@@ -167,7 +169,7 @@ test('with several regressed cases a commit is bad when any of them fails every 
 
 test('progress names each step, the steps left and the time elapsed', async () => {
   const lines: string[] = [];
-  const store = new MemoryBisectionStore();
+  const store = (await sqliteLab()).bisections;
   const { bisection } = await store.create(spec());
   await runBisection(bisection.id, { store, repo: new LinearRepository(commits), tester: new ScriptedTester(regressionAt(9)), progress: { step: (t) => lines.push(t), fraction() {} } });
   assert.match(lines[0]!, /^step 1: testing c08\w{9} \(search step 1, about 4 left, \d+ s elapsed\)$/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { silentProgress, type LabStore, type StageRecord, type Verdict } from '@testlab/core';
 import { runBisection, stepTesterOnRuns, type StepRun, type StepRunner } from '../src/index.js';
 import { commitIds, LinearRepository } from './linear-history.js';
-import { MemoryBisectionStore } from './memory-store.js';
+import { sqliteLab } from './sqlite-lab.js';
 
 const CASE = 'v6LC.2.1.7-D';
 const commits = commitIds(9);
@@ -24,7 +24,7 @@ function runsStore(runs: Map<number, { verdict?: Verdict; failedAt?: string }>):
 }
 
 /** Kernels from commits[culprit] on FAIL; `brokenBuild` does not build; `flakyAt` passes on its second attempt. */
-function runner(culprit: number, opts: { brokenBuild?: number; flakyAt?: number; labBreaksAt?: number } = {}) {
+function runner(newRun: () => Promise<number>, culprit: number, opts: { brokenBuild?: number; flakyAt?: number; labBreaksAt?: number } = {}) {
   const runs = new Map<number, { verdict?: Verdict; failedAt?: string }>();
   const calls: string[] = [];
   const verdictOf = (commit: string, revertOf: string | undefined, attempt: number): Verdict => {
@@ -34,7 +34,7 @@ function runner(culprit: number, opts: { brokenBuild?: number; flakyAt?: number;
   };
   const stepRunner: StepRunner = {
     async run({ commit, revertOf, cases, step }): Promise<StepRun> {
-      const runId = runs.size + 1;
+      const runId = await newRun();
       calls.push(`run ${commit.slice(0, 3)}${revertOf ? ` -${revertOf.slice(0, 3)}` : ''} [${cases.join(',')}] step ${step}`);
       const runDir = `/lab/runs/run-${runId}`;
       if (commits.indexOf(commit) === opts.brokenBuild && !revertOf) {
@@ -62,16 +62,17 @@ function runner(culprit: number, opts: { brokenBuild?: number; flakyAt?: number;
   return { store: runsStore(runs), stepRunner, calls };
 }
 
-async function bisect(r: ReturnType<typeof runner>) {
-  const store = new MemoryBisectionStore();
-  const { bisection } = await store.create({ tree: '/srv/linux.git', good: { commit: commits[0]!, runId: 1 }, bad: { commit: commits[8]!, runId: 2 }, testset: 'phase2-host', profile: 'qemu', cases: [CASE], confirmRuns: 3, maxSteps: 10, requestedBy: 'cli' });
+async function bisect(lab: Awaited<ReturnType<typeof sqliteLab>>, r: ReturnType<typeof runner>) {
+  const store = lab.bisections;
+  const { bisection } = await store.create({ tree: '/srv/linux.git', good: { commit: commits[0]!, runId: null }, bad: { commit: commits[8]!, runId: null }, testset: 'phase2-host', profile: 'qemu', cases: [CASE], confirmRuns: 3, maxSteps: 10, requestedBy: 'cli' });
   const end = await runBisection(bisection.id, { store, repo: new LinearRepository(commits), tester: stepTesterOnRuns(r.store, r.stepRunner), progress: silentProgress });
   return { end, steps: await store.steps(bisection.id) };
 }
 
 test('each step is one run of only the regressed cases and two reruns on its kernel; the step keeps the run, its timings and folder', async () => {
-  const r = runner(5);
-  const { end, steps } = await bisect(r);
+  const lab = await sqliteLab();
+  const r = runner(lab.newRun, 5);
+  const { end, steps } = await bisect(lab, r);
   assert.equal(end.status, 'found');
   assert.equal(end.culprit?.commit, commits[5]);
   assert.deepEqual(r.calls.slice(0, 3), [`run c04 [${CASE}] step 1`, `rerun c04 [${CASE}]`, `rerun c04 [${CASE}]`]);
@@ -81,8 +82,9 @@ test('each step is one run of only the regressed cases and two reruns on its ker
 });
 
 test('a commit whose build fails is skipped with the failure and its build log', async () => {
-  const r = runner(6, { brokenBuild: 4 });
-  const { end, steps } = await bisect(r);
+  const lab = await sqliteLab();
+  const r = runner(lab.newRun, 6, { brokenBuild: 4 });
+  const { end, steps } = await bisect(lab, r);
   assert.equal(end.status, 'found');
   const skipped = steps.find((s) => s.outcome === 'skip')!;
   assert.equal(skipped.commit, commits[4]);
@@ -92,14 +94,16 @@ test('a commit whose build fails is skipped with the failure and its build log',
 });
 
 test('a rerun that disagrees stops the step: no third attempt, the bisection inconclusive', async () => {
-  const r = runner(3, { flakyAt: 4 });
-  const { end, steps } = await bisect(r);
+  const lab = await sqliteLab();
+  const r = runner(lab.newRun, 3, { flakyAt: 4 });
+  const { end, steps } = await bisect(lab, r);
   assert.equal(end.status, 'inconclusive');
   assert.deepEqual(r.calls, [`run c04 [${CASE}] step 1`, `rerun c04 [${CASE}]`]);
   assert.equal(steps[0]!.outcome, 'disagree');
 });
 
 test('the lab failing at the test stage is the lab trouble, not a verdict on the commit: the bisection stops with the error', async () => {
-  const r = runner(3, { labBreaksAt: 4 });
-  await assert.rejects(bisect(r), /step 1: the lab failed at stage test of run 1: the tester link went away/);
+  const lab = await sqliteLab();
+  const r = runner(lab.newRun, 3, { labBreaksAt: 4 });
+  await assert.rejects(bisect(lab, r), /step 1: the lab failed at stage test of run 1: the tester link went away/);
 });
