@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kernelVersionSchema, postgresLocation, publicKeyBlob, type StoreLocation } from '@testlab/core';
 import { InvalidConfigError, parseMailSettings, type MailSettings } from '@testlab/notify';
+import { bisectSection } from './bisect-section.js';
 import { watchConfig } from './watch-section.js';
 
 const MODES = ['host', 'router', 'ipsec-end-node', 'security-gateway'] as const;
@@ -205,6 +206,8 @@ export const labConfigSchema = z.strictObject({
   mail: mailSection.optional(),
   /** How finished runs are compared with their baselines (packages/diff). */
   diff: diffSection.prefault({}),
+  /** Bisecting regressions of kernels from git trees by itself (off unless enabled). */
+  bisect: bisectSection.prefault({}),
 });
 
 export type LabConfig = z.infer<typeof labConfigSchema>;
@@ -265,6 +268,9 @@ function checkReferences(config: LabConfig, doc: ReturnType<typeof parseDocument
   if (config.host.role === 'worker' && config.store === undefined) {
     problems.push(`${at(['host', 'role'])}: host.role: a worker shares the lab's database with the scheduler: set store (postgres://...)`);
   }
+  config.bisect.testsets?.forEach((set, i) => {
+    if (!config.testsets.run.includes(set)) problems.push(`${at(['bisect', 'testsets', i])}: bisect.testsets.${i}: ${set} is not a configured test set (testsets.run)`);
+  });
   if (problems.length > 0) throw new ConfigError(file, problems);
 }
 
