@@ -14,6 +14,7 @@ export { GitSource, describeCommit } from './git.js';
 export { COMMIT, firstLine, gitEnv, gitIn, gitMirrorDir, normalizeRepo, repoLabel, updateGitMirror } from './git-mirror.js';
 export { assertKernelTree } from './kernel-tree.js';
 export { GitBisectRepository, TreeUnreachableError, UnknownRefError, bisectRepository, validateBisectRange, type BisectNext, type BisectRange } from './bisect-repository.js';
+export { BisectWorktree, bisectWorktree, type RevertResult } from './bisect-worktree.js';
 export { validateGitRef, isTarballName, TARBALL_SUFFIXES } from './validate.js';
 export { kernelVersionInTarball, makefileVariables } from './makefile-version.js';
 
