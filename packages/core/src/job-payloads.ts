@@ -1,5 +1,5 @@
-// What a queued job asks for, per kind: a build (one kernel source x one config) or a run (one kernel x one
-// test set on one kind of NUT). On the wire (the queue's JSON column) the version is its canonical text;
+// What a queued job asks for, per kind: a build (one kernel source x one config), a run (one kernel x one
+// test set on one kind of NUT) or a bisection (its spec is the bisection's record: the job names it). On the wire (the queue's JSON column) the version is its canonical text;
 // read back, every field is validated here, so a row written by an older lab or edited by hand is refused
 // with the job and the field named instead of reaching a worker as something it is not.
 import { z } from 'zod';
@@ -32,10 +32,16 @@ export interface RunJobPayload {
   extraCmdline: string[];
 }
 
+/** The bisection to run or resume (BisectionStore): its range, set and steps are there, not copied here. */
+export interface BisectJobPayload {
+  bisectionId: number;
+}
+
 /** The payload of each kind of job. */
 export interface JobPayloads {
   build: BuildJobPayload;
   run: RunJobPayload;
+  bisect: BisectJobPayload;
 }
 
 /** A kind with its payload: what JobSpec and JobRecord have in common. */
@@ -57,6 +63,7 @@ const runSchema = z.object({
   mode: z.enum(NUT_MODES),
   extraCmdline: z.array(z.string()),
 }) satisfies z.ZodType<RunJobPayload, unknown>;
+const bisectSchema = z.object({ bisectionId: z.number().int().positive() }) satisfies z.ZodType<BisectJobPayload, unknown>;
 
 /** A queued job's payload that does not validate: which job, which field, what is wrong. */
 export class InvalidJobPayload extends Error {
@@ -71,6 +78,7 @@ export class InvalidJobPayload extends Error {
 
 /** The payload as plain JSON data: the version as its canonical text, fields in the order labs always wrote. */
 export function wireJobPayload(job: KindAndPayload): Record<string, unknown> {
+  if (job.kind === 'bisect') return { bisectionId: job.payload.bisectionId };
   const { version, source: s, profile, testset } = job.payload;
   const common = { version: version.text, source: { spec: s.spec, ...(s.ref !== undefined ? { ref: s.ref } : {}) }, profile, testset };
   if (job.kind === 'build') return { ...common, configDigest: job.payload.configDigest };
@@ -104,5 +112,10 @@ export function decodeJobPayload(kind: string, text: string, job: { id: number; 
     if (parsed.success) return { kind, payload: parsed.data };
     throw new InvalidJobPayload(job, problems(parsed.error));
   }
-  throw new InvalidJobPayload(job, [`kind: ${JSON.stringify(kind)} is neither build nor run`]);
+  if (kind === 'bisect') {
+    const parsed = bisectSchema.safeParse(json);
+    if (parsed.success) return { kind, payload: parsed.data };
+    throw new InvalidJobPayload(job, problems(parsed.error));
+  }
+  throw new InvalidJobPayload(job, [`kind: ${JSON.stringify(kind)} is not build, run or bisect`]);
 }

@@ -3,7 +3,10 @@
 // written once, by the holder of its current lease). Async like LabStore, so PostgreSQL can implement it.
 import type { JobPayloads } from './job-payloads.js';
 
-/** What a job does. `build`: one kernel source x one config; `run`: one kernel x one test set on one NUT. */
+/**
+ * What a job does. `build`: one kernel source x one config; `run`: one kernel x one test set on one NUT;
+ * `bisect`: one bisection (packages/bisect), each of its steps a build and a run on the NUT holding the job.
+ */
 export type JobKind = keyof JobPayloads;
 
 /** queued: waiting (maybe until notBefore); leased: a worker holds it; done/failed: final. */
@@ -12,8 +15,13 @@ export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
 /** Whose fault a failure is: the kernel's (boot failure, panic, hang) or the lab's (download, build host, NUT unreachable). */
 export type FailureOwner = 'kernel' | 'lab';
 
-/** Lower runs first. Releases before rc's before stable updates before nightly snapshots. */
-export const JOB_PRIORITY = { release: 0, rc: 1, stable: 2, snapshot: 3 } as const;
+/**
+ * Lower runs first. Releases before rc's before stable updates before bisections before nightly snapshots.
+ * A bisection refines a regression already reported (and costs a kernel build per step), while a new stable
+ * update is news for the users who run it next: stable goes first. A bisection still goes before tonight's
+ * snapshot, so the culprit is known before the next snapshot reports the same regression again.
+ */
+export const JOB_PRIORITY = { release: 0, rc: 1, stable: 2, bisect: 3, snapshot: 4 } as const;
 export type JobPriorityClass = keyof typeof JOB_PRIORITY;
 
 /** What a NUT must offer to take a run job. */
@@ -35,7 +43,7 @@ interface JobSpecFields {
   group: string;
   /** Key of a job that must be done before this one may be leased (a run waits for its build). */
   after?: string;
-  /** Run jobs: only a NUT meeting this is given the job. */
+  /** Run and bisect jobs: only a NUT meeting this is given the job. */
   requires?: NutRequirement;
   /** Attempts (leases) allowed before a retryable failure becomes final. Default 2: the lab's failures retry once. */
   maxAttempts?: number;
@@ -76,13 +84,14 @@ interface JobRecordFields {
 export type JobRecord = WithPayload<JobRecordFields>;
 export type BuildJob = Extract<JobRecord, { kind: 'build' }>;
 export type RunJob = Extract<JobRecord, { kind: 'run' }>;
+export type BisectJob = Extract<JobRecord, { kind: 'bisect' }>;
 
 export interface LeaseRequest {
   /** Who holds the lease: unique per worker process, e.g. `labd:<host>:<pid>:<start time>`. */
   owner: string;
   kinds: readonly JobKind[];
   leaseMs: number;
-  /** For run jobs: the free NUT asking for work. Without it no run job is leased. */
+  /** For run and bisect jobs: the free NUT asking for work. Without it no such job is leased. */
   nut?: { name: string; profile: string; modes: readonly string[] };
   /** Prefer a job of this group (the kernel the NUT already runs). */
   preferGroup?: string;

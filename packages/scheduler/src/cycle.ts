@@ -63,7 +63,7 @@ export interface CycleContext {
    * called before the job is completed: the job's lease (renewed meanwhile) still holds the NUT for reruns,
    * and a lab that dies before the diffs are stored settles the job again from its run, recording them then.
    */
-  onRunFinished?: (job: JobRecord, settlement: JobSettlement) => Promise<void> | void;
+  onRunFinished?: (job: RunJob, settlement: JobSettlement) => Promise<void> | void;
   /** Where a run is (stage started/ended, steps inside a stage), for the daemon's log. */
   onStage?: (job: JobRecord, event: { stage: StageName; what: string }) => void;
   /**
@@ -90,7 +90,7 @@ async function consoleFacts(runDir: string) {
 }
 
 async function settle(
-  ctx: CycleContext, job: JobRecord, runId: number, failure: Classification | undefined, resumed: boolean,
+  ctx: CycleContext, job: RunJob, runId: number, failure: Classification | undefined, resumed: boolean,
   bound?: ReturnType<typeof bindRerun>,
 ): Promise<JobSettlement> {
   let settlement: JobSettlement;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseKernelVersion, type KernelProfile } from '@testlab/core';
+import { JOB_PRIORITY, parseKernelVersion, type KernelProfile } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { planKernel, QueueKernelSink, type PlannedTestSet, type PoolEntry } from '../src/index.js';
 
@@ -125,6 +125,11 @@ async function withQueue(f: (q: ReturnType<typeof openSqliteJobQueue>, payloadOf
   }
 }
 
+// The one deliberate change to what was pinned (the rows stay as generated): issue 15 put bisections between
+// stable updates and snapshots, so the snapshot class went from 3 to 4. Priority is not part of a job's identity
+// (enqueue finds a job by key); an older lab's queued snapshot jobs keep 3 and tie with bisections, first come first.
+const renumbered = (p: Pinned): Pinned => (p[4] === 3 ? [p[0], p[1], p[2], p[3], JOB_PRIORITY.snapshot, p[5], p[6]] : p);
+
 test('the planner gives the same keys, groups, priorities and payload text as before', async () => {
   await withQueue(async (queue, payloadOf) => {
     for (const k of kernels) {
@@ -133,7 +138,7 @@ test('the planner gives the same keys, groups, priorities and payload text as be
       const seen = jobs.map((j): Pinned => [
         j.kind, j.key, j.group, j.after ?? null, j.priority, j.requires ? `${j.requires.profile}/${j.requires.mode}` : null, payloadOf(j.key),
       ]);
-      assert.deepEqual(seen, PINNED[k.version], k.version);
+      assert.deepEqual(seen, PINNED[k.version]!.map(renumbered), k.version);
     }
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseKernelVersion, type BootedNut, type JobRecord, type Verdict } from '@testlab/core';
+import { parseKernelVersion, type BootedNut, type RunJob, type Verdict } from '@testlab/core';
 import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { LabWorker, planKernel, type JobSettlement, type RunTestSet } from '../src/index.js';
 import { FakeNut, fakeRunTestSet, quietLog } from './fakes.js';
@@ -46,7 +46,7 @@ function withReruns(inner: RunTestSet, nut: FakeNut, verdict: (attempt: number) 
   };
 }
 
-async function lab(nut: FakeNut, verdict: (attempt: number) => Verdict | 'hang', onRunFinished: (job: JobRecord, s: JobSettlement) => Promise<void>) {
+async function lab(nut: FakeNut, verdict: (attempt: number) => Verdict | 'hang', onRunFinished: (job: RunJob, s: JobSettlement) => Promise<void>) {
   const file = join(dir, `lab${++n}.db`);
   const queue = openSqliteJobQueue(file);
   const store = openSqliteStore(file);

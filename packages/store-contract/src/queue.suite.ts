@@ -38,7 +38,7 @@ export function queueContract(backend: ContractBackend): void {
     }));
 
     test('invalid specs are refused with a reason', () => withQueue(async (queue) => {
-      await assert.rejects(queue.enqueue({ ...build('x'), kind: 'reboot' as never }), /job kind must be one of build, run/);
+      await assert.rejects(queue.enqueue({ ...build('x'), kind: 'reboot' as never }), /job kind must be one of build, run, bisect/);
       await assert.rejects(queue.enqueue({ ...build(''), key: '' }), /job key must be/);
       await assert.rejects(queue.enqueue({ kind: 'run', key: 'r', priority: 0, payload: runPayload('r', 'host'), group: 'g' }), /must say which NUT profile and mode/);
       await assert.rejects(queue.enqueue(run('r', 'build:missing')), /waits for build:missing, which is not in the queue/);
@@ -76,6 +76,38 @@ export function queueContract(backend: ContractBackend): void {
       await assert.rejects(queue.lease({ owner: 'w', kinds: ['run'], leaseMs: 1000, nut: nut('n2') }), /NUT n2 already holds job/);
       const host = await queue.lease({ owner: 'w', kinds: ['run'], leaseMs: 1000, nut: nut('n1') });
       assert.equal(host?.key, 'r-host');
+    }));
+
+    test('a bisect job: after rc, before snapshot; only a NUT of its profile and mode leases it; its payload is read back checked', () => withQueue(async (queue, _clock, lab) => {
+      const bisect = (key: string, bisectionId: number, mode: NutMode = 'host'): JobSpec => ({
+        kind: 'bisect', key, priority: JOB_PRIORITY.bisect, payload: { bisectionId }, group: key, requires: { profile: 'qemu', mode },
+      });
+      await assert.rejects(queue.enqueue({ kind: 'bisect', key: 'x', priority: JOB_PRIORITY.bisect, payload: { bisectionId: 1 }, group: 'x' }), /bisect job x must say which NUT profile and mode/);
+      const { job } = await queue.enqueue(bisect('bisect:1', 1));
+      assert.equal((await queue.enqueue(bisect('bisect:1', 2))).created, false, 'idempotent by key');
+      assert.deepEqual(job.payload, { bisectionId: 1 });
+      await queue.enqueue(bisect('bisect:2', 2, 'router'));
+      await queue.enqueue(build('snap', JOB_PRIORITY.snapshot));
+      await queue.enqueue(build('rc', JOB_PRIORITY.rc));
+      await queue.enqueue(build('stable', JOB_PRIORITY.stable));
+      for (const key of ['rc', 'stable', 'snap']) await queue.complete((await queue.lease({ owner: 'w', kinds: ['build'], leaseMs: 60_000 }))!.id, 'w', { key });
+      await queue.enqueue(run('r-snap', 'snap', 'host', JOB_PRIORITY.snapshot));
+      await queue.enqueue(run('r-rc', 'rc', 'host', JOB_PRIORITY.rc));
+      const order: string[] = [];
+      for (;;) {
+        const next = await queue.lease({ owner: 'w', kinds: ['run', 'bisect'], leaseMs: 60_000, nut: nut('n1', ['host']) });
+        if (!next) break;
+        order.push(next.key);
+        await queue.complete(next.id, 'w', {});
+      }
+      assert.deepEqual(order, ['r-rc', 'bisect:1', 'r-snap'], 'the router bisection waits for a NUT offering router');
+      assert.equal(await queue.lease({ owner: 'w', kinds: ['bisect'], leaseMs: 60_000 }), undefined, 'no NUT offered: no bisection');
+      const router = await queue.lease({ owner: 'w', kinds: ['bisect'], leaseMs: 60_000, nut: nut('n2', ['router']) });
+      assert.equal(router?.kind === 'bisect' && router.payload.bisectionId, 2);
+      assert.equal(router?.nut, 'n2', 'a bisection holds its NUT');
+
+      await lab.tamper.setJobPayload('bisect:1', JSON.stringify({ bisectionId: 'one' }));
+      await assert.rejects(queue.byKey('bisect:1'), /job \d+ \(bisect:1\) cannot be read: payload\.bisectionId: /);
     }));
 
     test('a NUT prefers the next job of the kernel it already runs over a more urgent one', () => withQueue(async (queue) => {

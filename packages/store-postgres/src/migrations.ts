@@ -320,6 +320,12 @@ CREATE TABLE lab_hosts (
 );
 `;
 
+// Version 8 (issue 15): a job may be a bisection (`bisect`). The column's CHECK has PostgreSQL's default name.
+const bisectJobs = `
+ALTER TABLE jobs DROP CONSTRAINT jobs_kind_check;
+ALTER TABLE jobs ADD CONSTRAINT jobs_kind_check CHECK (kind IN ('build', 'run', 'bisect'));
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initial },
   { version: 2, name: 'job queue', sql: jobQueue },
@@ -330,6 +336,7 @@ export const migrations: readonly Migration[] = [
   // as migrate.ts asks per version.
   { version: 6, name: 'bisections and their steps', sql: bisections },
   { version: 7, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
+  { version: 8, name: 'bisect jobs', sql: bisectJobs },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = migrations[migrations.length - 1]?.version ?? 0;

@@ -45,7 +45,7 @@ interface JobRow {
 }
 
 const KEY_MAX = 500;
-const KINDS: readonly JobKind[] = ['build', 'run'];
+const KINDS: readonly JobKind[] = ['build', 'run', 'bisect'];
 
 /** A row as a job, its payload validated: InvalidJobPayload names the job and the field when it is not. */
 function toJob(row: JobRow): JobRecord {
@@ -68,9 +68,10 @@ function toJob(row: JobRow): JobRecord {
     updatedAt: row.updated_at,
   };
   const typed = decodeJobPayload(row.kind, row.payload, { id: row.id, key: row.key });
-  return typed.kind === 'build'
-    ? { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest }
-    : { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest };
+  // One branch per kind: TypeScript pairs each kind with its payload only when it is narrowed.
+  if (typed.kind === 'build') return { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest };
+  if (typed.kind === 'run') return { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest };
+  return { id: row.id, kind: typed.kind, key: row.key, priority: row.priority, payload: typed.payload, ...rest };
 }
 
 function checkSpec(spec: JobSpec): void {
@@ -80,7 +81,8 @@ function checkSpec(spec: JobSpec): void {
   if (spec.maxAttempts !== undefined && (!Number.isInteger(spec.maxAttempts) || spec.maxAttempts < 1)) {
     throw new Error(`job ${spec.key}: maxAttempts must be a positive integer`);
   }
-  if (spec.kind === 'run' && spec.requires === undefined) throw new Error(`run job ${spec.key} must say which NUT profile and mode it requires`);
+  // Both boot kernels on a NUT: only a NUT of the right kind may lease them.
+  if ((spec.kind === 'run' || spec.kind === 'bisect') && spec.requires === undefined) throw new Error(`${spec.kind} job ${spec.key} must say which NUT profile and mode it requires`);
   if (spec.after === spec.key) throw new Error(`job ${spec.key} cannot wait for itself`);
 }
 

@@ -134,7 +134,7 @@ test('a database at version 7 without 6 gets the bisections, keeps its rows, and
   const pool = createPool(url, { password: cluster.password });
   let runId: number;
   try {
-    assert.deepEqual(await applyMigrations(pool, migrations.filter((m) => m.version !== 6), () => new Date('2025-01-06T00:00:00Z'), 'db'), [1, 2, 3, 4, 5, 7]);
+    assert.deepEqual(await applyMigrations(pool, migrations.filter((m) => m.version <= 7 && m.version !== 6), () => new Date('2025-01-06T00:00:00Z'), 'db'), [1, 2, 3, 4, 5, 7]);
     const { rows } = await pool.query<{ id: number }>(`INSERT INTO runs (testset, nut, status, source_label, started_at, finished_at, owner_host)
       VALUES ('phase2-host', 'qemu', 'done', 'linux-6.12', '2025-01-06T03:00:00Z', '2025-01-06T04:00:00Z', 'lab-1') RETURNING id`);
     await pool.query(`INSERT INTO lab_hosts (name, roles, builds, nuts, owner, started_at, last_seen_at) VALUES ('lab-1', '["worker"]', true, '[]', 'o', now(), now())`);
@@ -144,7 +144,7 @@ test('a database at version 7 without 6 gets the bisections, keeps its rows, and
   }
   const stores = await openPostgresStores(url, { password: cluster.password });
   try {
-    assert.deepEqual((await applied(url)).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7]);
+    assert.deepEqual((await applied(url)).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7, 8]);
     assert.deepEqual((await stores.hosts.hosts()).map((h) => h.name), ['lab-1']);
     assert.equal((await stores.store.getRun(runId))?.status, 'done');
     const sha = (c: string) => c.repeat(40);
@@ -156,6 +156,30 @@ test('a database at version 7 without 6 gets the bisections, keeps its rows, and
     assert.deepEqual((await stores.bisections.forRun(runId)).map((b) => b.id), [bisection.id]);
     await stores.bisections.start(bisection.id, 2);
     assert.equal((await stores.bisections.beginStep(bisection.id, { role: 'search', commit: sha('c') })).n, 1);
+  } finally {
+    await stores.close();
+  }
+});
+
+test('a database at version 7 gets bisect jobs (8): its queued jobs stay, and a bisect job is accepted', async () => {
+  const url = await cluster.cluster.createDatabase('migrate_bisect_jobs');
+  const pool = createPool(url, { password: cluster.password });
+  try {
+    await applyMigrations(pool, migrations.filter((m) => m.version <= 7), () => new Date('2025-01-06T00:00:00Z'), 'db');
+    await pool.query(`INSERT INTO jobs (id, kind, key, priority, payload, grp, status, max_attempts, not_before, created_at, updated_at)
+      VALUES (41, 'build', 'build:6.12', 0, $1, 'g', 'queued', 2, now(), now(), now())`,
+    [JSON.stringify({ version: '6.12', source: { spec: '/src/linux-6.12.tar.xz' }, profile: 'qemu', testset: 'phase2-host', configDigest: 'd' })]);
+    await assert.rejects(pool.query(`INSERT INTO jobs (kind, key, priority, payload, grp, status, max_attempts, not_before, created_at, updated_at)
+      VALUES ('bisect', 'b', 3, '{}', 'g', 'queued', 2, now(), now(), now())`), /jobs_kind_check/, 'version 7 knows no bisect job');
+  } finally {
+    await pool.end();
+  }
+  const stores = await openPostgresStores(url, { password: cluster.password });
+  try {
+    assert.equal((await applied(url)).at(-1)?.version, 8);
+    assert.equal((await stores.queue.byKey('build:6.12'))?.status, 'queued');
+    const { job } = await stores.queue.enqueue({ kind: 'bisect', key: 'bisect:1', priority: 3, payload: { bisectionId: 1 }, group: 'bisect:1', requires: { profile: 'qemu', mode: 'host' } });
+    assert.deepEqual(job.payload, { bisectionId: 1 });
   } finally {
     await stores.close();
   }

@@ -367,6 +367,49 @@ CREATE TABLE lab_hosts (
 );
 `;
 
+// Version 8 (issue 15): a job may be a bisection (`bisect`). SQLite cannot change a CHECK in place: the table
+// is made again with the same columns in the same order, its rows copied, and its indexes made again.
+const bisectJobs = `
+CREATE TABLE jobs_with_bisect (
+  id                INTEGER PRIMARY KEY,
+  kind              TEXT NOT NULL CHECK (kind IN ('build', 'run', 'bisect')),
+  key               TEXT NOT NULL UNIQUE CHECK (key <> ''),
+  priority          INTEGER NOT NULL,
+  payload           TEXT NOT NULL CHECK (json_type(payload) = 'object'),
+  grp               TEXT NOT NULL,
+  after_key         TEXT,
+  req_profile       TEXT,
+  req_mode          TEXT,
+  status            TEXT NOT NULL CHECK (status IN ('queued', 'leased', 'done', 'failed')),
+  attempts          INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  max_attempts      INTEGER NOT NULL CHECK (max_attempts >= 1),
+  not_before        TEXT NOT NULL,
+  lease_owner       TEXT,
+  lease_expires_at  TEXT,
+  nut               TEXT,
+  progress          TEXT NOT NULL DEFAULT '{}' CHECK (json_type(progress) = 'object'),
+  result            TEXT CHECK (result IS NULL OR json_type(result) = 'object'),
+  error             TEXT,
+  failure_owner     TEXT CHECK (failure_owner IN ('kernel', 'lab')),
+  created_at        TEXT NOT NULL,
+  updated_at        TEXT NOT NULL,
+  -- Only a leased job has a lease, and a lease always has an owner and an expiry.
+  CHECK ((status = 'leased') = (lease_owner IS NOT NULL)),
+  CHECK ((lease_owner IS NULL) = (lease_expires_at IS NULL)),
+  CHECK (status <> 'done' OR result IS NOT NULL),
+  CHECK (status <> 'failed' OR (error IS NOT NULL AND failure_owner IS NOT NULL)),
+  CHECK ((req_profile IS NULL) = (req_mode IS NULL))
+);
+INSERT INTO jobs_with_bisect SELECT * FROM jobs;
+DROP TABLE jobs;
+ALTER TABLE jobs_with_bisect RENAME TO jobs;
+-- One NUT never runs two jobs at once: the database refuses it, whatever the workers believe.
+CREATE UNIQUE INDEX jobs_one_per_nut ON jobs (nut) WHERE status = 'leased' AND nut IS NOT NULL;
+-- The lease scan reads queued jobs in priority order.
+CREATE INDEX jobs_waiting ON jobs (priority, id) WHERE status = 'queued';
+CREATE INDEX jobs_by_after ON jobs (after_key) WHERE after_key IS NOT NULL;
+`;
+
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: initial },
   { version: 2, name: 'job queue', sql: jobQueue },
@@ -377,6 +420,7 @@ export const migrations: readonly Migration[] = [
   // as migrate.ts asks per version.
   { version: 6, name: 'bisections and their steps', sql: bisections },
   { version: 7, name: 'hosts: labd processes announce themselves; runs name their owner host', sql: hosts },
+  { version: 8, name: 'bisect jobs', sql: bisectJobs },
 ];
 
 /** The schema version this code writes and understands. */

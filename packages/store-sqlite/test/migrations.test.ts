@@ -116,13 +116,13 @@ test('a database at version 7 without 6 gets the bisections, keeps its rows, and
   const path = tmp.file('seven-without-six.db');
   const clock = new Clock();
   const old = new Database(path);
-  assert.deepEqual(applyMigrations(old, migrations.filter((m) => m.version !== 6), clock.now), [1, 2, 3, 4, 5, 7]);
+  assert.deepEqual(applyMigrations(old, migrations.filter((m) => m.version <= 7 && m.version !== 6), clock.now), [1, 2, 3, 4, 5, 7]);
   const runId = Number(old.prepare(`INSERT INTO runs (testset, nut, status, source_label, started_at, finished_at, owner_host)
     VALUES ('phase2-host', 'qemu', 'done', 'linux-6.12', '2025-01-06T03:00:00.000Z', '2025-01-06T04:00:00.000Z', 'lab-1')`).run().lastInsertRowid);
   old.prepare(`INSERT INTO lab_hosts (name, roles, builds, nuts, owner, started_at, last_seen_at) VALUES ('lab-1', '["worker"]', 1, '[]', 'o', 'x', 'x')`).run();
   clock.advance(60_000);
-  assert.deepEqual(applyMigrations(old, migrations, clock.now), [6]);
-  assert.deepEqual(appliedIn(old).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(applyMigrations(old, migrations, clock.now), [6, 8]);
+  assert.deepEqual(appliedIn(old).map((a) => a.version), [1, 2, 3, 4, 5, 6, 7, 8]);
   old.close();
 
   const stores = openSqliteStores(path, { now: clock.now });
@@ -137,5 +137,30 @@ test('a database at version 7 without 6 gets the bisections, keeps its rows, and
   assert.deepEqual((await stores.bisections.forRun(runId)).map((b) => b.id), [bisection.id]);
   await stores.bisections.start(bisection.id, 2);
   assert.equal((await stores.bisections.beginStep(bisection.id, { role: 'search', commit: sha('c') })).n, 1);
+  await stores.close();
+});
+
+// The jobs table is made again to let a job be a bisection: what was queued must come through as it was.
+test('a database at version 7 gets bisect jobs (8): its jobs keep their ids, state and indexes', async () => {
+  const path = tmp.file('bisect-jobs.db');
+  const clock = new Clock();
+  const old = new Database(path);
+  applyMigrations(old, migrations.filter((m) => m.version <= 7), clock.now);
+  const payload = JSON.stringify({ version: '6.12', source: { spec: '/src/linux-6.12.tar.xz' }, profile: 'qemu', testset: 'phase2-host', configDigest: 'd' });
+  old.prepare(`INSERT INTO jobs (id, kind, key, priority, payload, grp, status, max_attempts, not_before, created_at, updated_at)
+    VALUES (41, 'build', 'build:6.12', 0, ?, 'g', 'queued', 2, ?, ?, ?)`).run(payload, clock.now().toISOString(), clock.now().toISOString(), clock.now().toISOString());
+  assert.throws(() => old.prepare(`INSERT INTO jobs (kind, key, priority, payload, grp, status, max_attempts, not_before, created_at, updated_at)
+    VALUES ('bisect', 'b', 3, '{}', 'g', 'queued', 2, 'x', 'x', 'x')`).run(), /CHECK constraint failed/, 'version 7 knows no bisect job');
+  old.close();
+
+  const stores = openSqliteStores(path, { now: clock.now });
+  const indexes = stores.store.database.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name").all();
+  assert.deepEqual(indexes.map((i) => i.name), ['jobs_by_after', 'jobs_one_per_nut', 'jobs_waiting']);
+  const kept = await stores.queue.byKey('build:6.12');
+  assert.equal(kept?.id, 41);
+  assert.equal(kept?.status, 'queued');
+  const { job } = await stores.queue.enqueue({ kind: 'bisect', key: 'bisect:1', priority: 3, payload: { bisectionId: 1 }, group: 'bisect:1', requires: { profile: 'qemu', mode: 'host' } });
+  assert.equal(job.id, 42, 'ids go on from the copied rows');
+  assert.equal((await stores.queue.lease({ owner: 'w', kinds: ['build'], leaseMs: 1000 }))?.id, 41);
   await stores.close();
 });

@@ -11,8 +11,9 @@ import { table } from '../format.js';
 const STATUSES: readonly JobStatus[] = ['queued', 'leased', 'done', 'failed'];
 
 function describe(job: JobRecord): string[] {
-  const what = job.kind === 'run' ? `${job.payload.version.text} ${job.payload.testset}` : `${job.payload.version.text} (${job.payload.profile})`;
-  const where = job.status === 'leased' ? (job.nut ?? 'build host') : job.kind === 'run' && job.requires ? `${job.requires.profile}/${job.requires.mode}` : '';
+  const what = job.kind === 'bisect' ? `bisection ${job.payload.bisectionId}`
+    : job.kind === 'run' ? `${job.payload.version.text} ${job.payload.testset}` : `${job.payload.version.text} (${job.payload.profile})`;
+  const where = job.status === 'leased' ? (job.nut ?? 'build host') : job.kind !== 'build' && job.requires ? `${job.requires.profile}/${job.requires.mode}` : '';
   const detail = job.status === 'failed' || (job.status === 'queued' && job.error)
     ? `${job.failureOwner ?? ''}: ${job.error ?? ''}`.slice(0, 100)
     : job.result && typeof job.result.runId === 'number' ? `run ${job.result.runId}${job.result.alreadyTested === true ? ' (already tested: not run again)' : ''}` : '';
