@@ -80,7 +80,7 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`${describeStoreLocation(location)}: ${all.length} runs, ${resultCount} results`);
 
 if (!values['load-only']) {
-  const app = build({ store, results, runsDir });
+  const app = build({ store, results, bisections: stores.bisections, runsDir });
   const base = await listen(app, { port: 0 });
   // In-process (app.inject): the server's own work without the socket. Each request names a page the cache
   // has not seen (the pick moves on), except the matrix, which every visitor shares.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
-import type { LabStore, ResultsQuery } from '@testlab/core';
+import type { BisectionStore, LabStore, ResultsQuery } from '@testlab/core';
 import type { WebContext } from './context.js';
 import { pageCache } from './http-cache.js';
 import { routes } from './routes/index.js';
@@ -13,6 +13,7 @@ import { loadViews, viewsDir, type Views } from './views.js';
 export interface BuildOptions {
   results: ResultsQuery;
   store: LabStore;
+  bisections: BisectionStore;
   runsDir: string;
   /** Where the lab-files routes keep what workers on other hosts upload; default `<runsDir>/../received`. */
   receivedDir?: string;
@@ -42,6 +43,7 @@ export function build(options: BuildOptions): FastifyInstance {
   const context: WebContext = {
     results: options.results,
     store: options.store,
+    bisections: options.bisections,
     views: options.views ?? loadViews(),
     cache: pageCache(options.results),
     runsDir: path.resolve(options.runsDir),

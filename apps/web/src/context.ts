@@ -1,12 +1,13 @@
 // What every route module gets: the stores, the views, and where the lab's run folders are.
 import type { FastifyPluginAsync } from 'fastify';
-import type { LabStore, ResultsQuery } from '@testlab/core';
+import type { BisectionStore, LabStore, ResultsQuery } from '@testlab/core';
 import type { PageCache } from './http-cache.js';
 import type { Views } from './views.js';
 
 export interface WebContext {
   results: ResultsQuery;
   store: LabStore;
+  bisections: BisectionStore;
   views: Views;
   /** Pages kept by validator, and the store's change stamp (http-cache.ts). */
   cache: PageCache;

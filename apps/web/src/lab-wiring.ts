@@ -86,5 +86,5 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
 }
 
 function base(stores: LabStores, home: string, publicUrl: string): BuildOptions {
-  return { store: stores.store, results: stores.results, runsDir: path.join(home, 'runs'), receivedDir: path.join(home, 'received'), publicUrl };
+  return { store: stores.store, results: stores.results, bisections: stores.bisections, runsDir: path.join(home, 'runs'), receivedDir: path.join(home, 'received'), publicUrl };
 }

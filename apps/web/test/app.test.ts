@@ -13,7 +13,7 @@ let app: FastifyInstance;
 before(async () => {
   lab = await openLab();
   await seedHistory(lab);
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir, publicUrl: 'http://lab.example:8080' });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir, publicUrl: 'http://lab.example:8080' });
 });
 after(async () => {
   await app.close();
@@ -189,7 +189,7 @@ test('JSON API: matrix, run with diffs and artifact URLs, filtered results, case
 });
 
 test('listen() binds to 127.0.0.1 unless told otherwise', async () => {
-  const other = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  const other = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
   try {
     const url = await listen(other, { port: 0 });
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -202,7 +202,7 @@ test('listen() binds to 127.0.0.1 unless told otherwise', async () => {
 
 test('a case id with URL metacharacters (kselftest names) stays one path segment everywhere', async () => {
   const own = await openLab();
-  const ownApp = build({ store: own.store, results: own.results, runsDir: own.runsDir });
+  const ownApp = build({ store: own.store, results: own.results, bisections: own.bisections, runsDir: own.runsDir });
   try {
     const caseId = 'net/fib tests?x#y%';
     const id = await addRun(own, { version: '6.11', verdicts: { [caseId]: 'FAIL' } });
@@ -225,7 +225,7 @@ test('home: the lab status shows each host with its roles, NUTs and last heartbe
   await registry.announce({ name: 'worker-a', roles: ['worker'], builds: true, owner: 'labd:worker-a:1:1', nuts: [{ name: 'vm-1', profile: 'qemu', modes: ['host', 'router'] }] });
   await new SqliteHosts(lab.store.database, () => new Date(Date.now() - 10 * 60_000)).announce({ name: 'worker-b', roles: ['worker'], builds: false, owner: 'labd:worker-b:1:1', nuts: [] });
   // A dashboard started now: the one above may show a page it kept up to 2 s (hosts do not move the change stamp).
-  const fresh = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  const fresh = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
   const r = await fresh.inject({ url: '/' });
   await fresh.close();
   assert.match(r.body, /<tr><td>worker-a<\/td><td>worker<\/td><td>vm-1 \(qemu: host, router\)<\/td><td>[0-9T:.-]+Z<\/td><td class="host-up">up<\/td><\/tr>/);

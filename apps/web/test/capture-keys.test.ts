@@ -28,7 +28,7 @@ before(async () => {
   }
   const artifacts = await lab.results.artifactsWithIds(runId);
   for (const a of artifacts) ids[a.kind] = a.id;
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
 });
 after(async () => {
   await app.close();

@@ -24,7 +24,7 @@ let profile: string;
 before(async () => {
   lab = await openLab();
   await seedHistory(lab);
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
   base = await listen(app, { port: 0 });
   profile = mkdtempSync(path.join(tmpdir(), 'testlab-chromium-'));
   // JavaScript off: the dashboard must work without it, and a payload that slipped through could not hide.

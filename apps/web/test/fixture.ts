@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseKernelVersion, type Verdict } from '@testlab/core';
 import { recordRunDiffs, type RecordDiffOptions } from '@testlab/diff';
-import { openSqliteStore, resultsQueryOn, type SqliteResults, type SqliteStore } from '@testlab/store-sqlite';
+import { openSqliteStores, type SqliteBisections, type SqliteResults, type SqliteStore } from '@testlab/store-sqlite';
 
 export const XSS = `<script>document.title='pwned'</script><img src=x onerror="document.title='pwned'">`;
 
@@ -14,6 +14,7 @@ export interface Lab {
   runsDir: string;
   store: SqliteStore;
   results: SqliteResults;
+  bisections: SqliteBisections;
   /** Run id by kernel version (test set phase2-host on qemu). */
   runs: Map<string, number>;
   cleanup(): Promise<void>;
@@ -33,13 +34,13 @@ export async function openLab(): Promise<Lab> {
   const dir = mkdtempSync(path.join(tmpdir(), 'testlab-web-'));
   const runsDir = path.join(dir, 'runs');
   mkdirSync(runsDir);
-  const store = openSqliteStore(path.join(dir, 'lab.db'), { now });
-  const results = resultsQueryOn(store, now);
+  const { store, results, bisections } = openSqliteStores(path.join(dir, 'lab.db'), { now });
   return {
     dir,
     runsDir,
     store,
     results,
+    bisections,
     runs: new Map(),
     async cleanup() {
       await store.close();

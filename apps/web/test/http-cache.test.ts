@@ -12,7 +12,7 @@ let lab: Lab;
 let app: ReturnType<typeof build>;
 before(async () => {
   lab = await openLab();
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
 });
 after(async () => {
   await app.close();
@@ -29,7 +29,7 @@ function counting(method: 'matrix' | 'run'): { app: ReturnType<typeof build>; ca
       return name === method ? (...args: unknown[]) => (calls.count++, value.apply(target, args)) : value.bind(target);
     },
   });
-  return { app: build({ store: lab.store, results: counted, runsDir: lab.runsDir }), calls };
+  return { app: build({ store: lab.store, results: counted, bisections: lab.bisections, runsDir: lab.runsDir }), calls };
 }
 
 test("a finished run's page: ETag, revalidated with a 304; a running run's page is never kept", async () => {

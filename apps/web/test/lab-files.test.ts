@@ -20,7 +20,7 @@ const receivedDir = () => path.join(lab.dir, 'received');
 before(async () => {
   lab = await openLab();
   app = build({
-    store: lab.store, results: lab.results, runsDir: lab.runsDir, receivedDir: receivedDir(),
+    store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir, receivedDir: receivedDir(),
     extraRoutes: [{ plugin: labFileRoutes, options: { token, store: lab.store, results: lab.results, kernelsDir: kernelsDir(), receivedDir: receivedDir() } }],
   });
 });

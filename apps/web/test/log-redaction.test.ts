@@ -17,7 +17,7 @@ test('request logs keep the path and the parameter names, never a query value', 
     },
   });
   const token = 'Zm9yZ2VkLXRva2VuLW5vYm9keS1zaG91bGQtc2VlLXRoaXM';
-  const app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir, logger: { level: 'info', stream } });
+  const app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir, logger: { level: 'info', stream } });
   t.after(() => app.close());
   await app.inject({ url: `/subscriptions/unsubscribe?s=12&e=1767225600&t=${token}` });
   await app.inject({ url: `/?stream=mainline&t=${token}` });

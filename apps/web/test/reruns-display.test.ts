@@ -39,7 +39,7 @@ before(async () => {
       return new Map<string, Verdict[]>([['v6LC.5.1.2-A', ['FAIL', 'FAIL']], ['v6LC.5.1.8', ['FAIL', 'PASS']]]);
     },
   }));
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
 });
 after(async () => {
   await app.close();

@@ -15,7 +15,7 @@ before(async () => {
   lab = await openLab();
   await seedHistory(lab);
   routerRun = await addRun(lab, { version: '6.12.1', verdicts: { 'v6LC.1.1.1': 'PASS' }, testset: 'phase2-router' });
-  app = build({ store: lab.store, results: lab.results, runsDir: lab.runsDir });
+  app = build({ store: lab.store, results: lab.results, bisections: lab.bisections, runsDir: lab.runsDir });
   base = await listen(app, { host: '127.0.0.1', port: 0 });
 });
 after(async () => {
