@@ -1,7 +1,7 @@
 // Validation of everything that comes in a URL. A bad value is a 400 that says which value and why,
 // before any query runs.
 import { z } from 'zod';
-import { VERDICTS, type Verdict } from '@testlab/core';
+import { BISECTION_STATUSES, VERDICTS, type BisectionStatus, type Verdict } from '@testlab/core';
 
 export class BadRequest extends Error {
   readonly statusCode = 400;
@@ -29,6 +29,7 @@ const flag = z.enum(['1', 'on', 'true', '0', 'off', 'false', '']).transform((v) 
 const blankAsMissing = (v: unknown) => (v === '' ? undefined : v);
 
 export const runParams = z.object({ id });
+export const bisectionParams = z.object({ id });
 export const caseParams = z.object({ id, caseId });
 export const resultFilterQuery = z.object({
   verdict: z.preprocess(blankAsMissing, verdict.optional()),
@@ -37,6 +38,20 @@ export const resultFilterQuery = z.object({
 });
 export const historyQuery = z.object({ testset: name.optional(), nut: name.optional() });
 export const compareQuery = z.object({ a: id, b: id });
+export const BISECTION_LIST_DEFAULT_LIMIT = 50;
+export const BISECTION_LIST_MAX_LIMIT = 500;
+/** As the run list's: an unknown or repeated parameter is a 400 naming it, never an unfiltered list. */
+export const bisectionListQuery = z
+  .object({
+    // A string first: a repeated parameter (an array) is named as such, not as an unknown status.
+    status: z.preprocess(blankAsMissing, z.string().pipe(z.enum(BISECTION_STATUSES as [BisectionStatus, ...BisectionStatus[]])).optional()),
+    limit: z.preprocess(
+      blankAsMissing,
+      z.string().regex(/^[1-9][0-9]{0,2}$/, `1..${BISECTION_LIST_MAX_LIMIT}`).transform(Number)
+        .refine((n) => n <= BISECTION_LIST_MAX_LIMIT, `1..${BISECTION_LIST_MAX_LIMIT}`).optional(),
+    ),
+  })
+  .strict();
 export const matrixQuery = z.object({
   kernels: z.preprocess(blankAsMissing, z.string().regex(/^[1-9][0-9]{0,2}$/, '1..999').transform(Number).optional()),
   stream: z.preprocess(blankAsMissing, z.string().regex(/^(mainline|next|other|stable-[0-9]{1,3}\.[0-9]{1,3})$/, 'mainline, next or stable-X.Y').optional()),

@@ -50,6 +50,8 @@ function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('bytes', (v: unknown) => (typeof v === 'number' ? formatBytes(v) : ''));
   // URL components: Handlebars escapes HTML, not URLs; a case id with '/' or '?' must stay one segment.
   hbs.registerHelper('uri', (v: unknown) => encodeURIComponent(String(v ?? '')));
+  // A commit as people quote it; the whole id stays in the page's title attributes and the JSON.
+  hbs.registerHelper('short', (v: unknown) => (typeof v === 'string' ? v.slice(0, 12) : ''));
   hbs.registerHelper('json', (v: unknown) => JSON.stringify(v, null, 2));
 }
 

@@ -8,6 +8,8 @@ import compare from './compare.js';
 import feed from './feed.js';
 import api from './api.js';
 import runList from './run-list.js';
+import bisections from './bisections.js';
+import bisectionsApi from './bisections-api.js';
 
 export const routes: WebRoute[] = [
   home,
@@ -17,4 +19,6 @@ export const routes: WebRoute[] = [
   feed,
   api,
   runList,
+  bisections,
+  bisectionsApi,
 ];
