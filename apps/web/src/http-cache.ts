@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ResultsQuery, RunSummary } from '@testlab/core';
+import type { BisectionRecord, ResultsQuery, RunSummary } from '@testlab/core';
 
 /** A run as its page's header shows it: with its stored regressions. */
 export type ShownRun = RunSummary & { regressions: number | null };
@@ -76,10 +76,15 @@ export function pageCache(results: ResultsQuery, options: { maxBytes?: number; s
   return cache;
 }
 
-/** The validator of a run's pages: undefined while the run runs (its pages change with every case). */
-export function runValidator(run: ShownRun, salt = ''): string | undefined {
+/**
+ * The validator of a run's pages: undefined while the run runs (its pages change with every case). It names the
+ * bisections of the run (good or bad run of them) by id and status too: one that starts or ends changes what the
+ * run page shows, and does not move the store's change stamp.
+ */
+export function runValidator(run: ShownRun, bisections: readonly Pick<BisectionRecord, 'id' | 'status'>[] = []): string | undefined {
   if (run.status === 'running') return undefined;
-  return `"run-${run.id}-${run.status}-${run.finishedAt ?? 'unfinished'}-${run.regressions ?? 'nodiffs'}${salt}"`;
+  const named = bisections.map((b) => `-b${b.id}.${b.status}`).join('');
+  return `"run-${run.id}-${run.status}-${run.finishedAt ?? 'unfinished'}-${run.regressions ?? 'nodiffs'}${named}"`;
 }
 
 /**

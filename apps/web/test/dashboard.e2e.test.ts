@@ -1,5 +1,5 @@
 // The dashboard in a real headless Chromium over a real HTTP server: the matrix renders (screenshot),
-// links and the no-JavaScript filter form work, and an XSS payload in a case title stays text.
+// links and the no-JavaScript filter form work, and an XSS payload in a case title or a culprit commit stays text.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { build, listen } from '../src/index.js';
 import { openLab, seedHistory, XSS, type Lab } from './fixture.js';
+import { foundBisection, HOSTILE_AUTHOR, HOSTILE_SUBJECT } from './bisection-fixture.js';
 
 const CHROMIUM = process.env.TESTLAB_CHROMIUM ?? '/usr/bin/chromium';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -95,4 +96,18 @@ test('the history page draws the trend chart server-side', async () => {
   assert.equal(await page.locator('svg.trend circle').count(), 5, 'one point per run (few runs: no bucketing)');
   assert.equal(await page.locator('svg.trend circle.failing').count(), 3);
   assert.equal(await page.locator('a.first-failure').textContent(), '6.12-rc1');
+});
+
+test('from a run to the bisection it ended: the culprit whose subject and author hold markup stays text', async () => {
+  // Steps without runs: step runs would add kernels to the matrix the tests above read.
+  const { id } = await foundBisection(lab, lab.runs.get('6.11')!, lab.runs.get('6.12-rc1')!, { noRuns: true });
+  await page.goto(`${base}/runs/${lab.runs.get('6.12-rc1')}`);
+  await page.click(`#bisections a[href="/bisections/${id}"]`);
+  await page.waitForURL(new RegExp(`/bisections/${id}$`));
+  assert.equal(await page.locator('dd.culprit .subject').textContent(), HOSTILE_SUBJECT);
+  assert.equal(await page.locator('dd.culprit .author').textContent(), `(${HOSTILE_AUTHOR})`);
+  assert.equal(await page.locator('img[src="x"]').count(), 0, 'no element was injected');
+  assert.equal(await page.locator('main script').count(), 0);
+  assert.equal(await page.locator('table.steps tbody tr').count(), 7);
+  assert.notEqual(await page.title(), 'pwned');
 });

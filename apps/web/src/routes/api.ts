@@ -18,11 +18,14 @@ const api: WebRoute = async (app, { context }) => {
   app.get('/api/status', async () => results.labStatus());
   app.get('/api/runs/:id', async (request, reply) => {
     const { id } = parse(runParams, request.params);
-    const run = await context.cache.run(id);
+    const [run, bisections] = await Promise.all([context.cache.run(id), context.bisections.forRun(id)]);
     if (!run) throw new NotFound(`no run ${id}`);
-    return validated(context.cache, request, reply, runValidator(run), async () => {
+    return validated(context.cache, request, reply, runValidator(run, bisections), async () => {
       const [stages, diffs, artifacts] = await Promise.all([store.stagesOf(id), results.diffsOf(id), results.artifactsWithIds(id)]);
-      return json({ run, stages, diffs, artifacts: artifacts.map((a) => ({ ...a, url: `/artifacts/${a.id}` })) });
+      return json({
+        run, stages, diffs, artifacts: artifacts.map((a) => ({ ...a, url: `/artifacts/${a.id}` })),
+        bisections: bisections.map((b) => ({ ...b, url: `/bisections/${b.id}` })),
+      });
     });
   });
   app.get('/api/runs/:id/results', async (request, reply) => {

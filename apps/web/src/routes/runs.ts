@@ -4,6 +4,7 @@ import path from 'node:path';
 import { VERDICTS } from '@testlab/core';
 import type { WebRoute } from '../context.js';
 import { sendArtifact } from '../artifact-files.js';
+import { runBisections } from '../bisection-view.js';
 import { captureKeys } from '../capture-keys.js';
 import { sectionChoices, sectionOf, splitReason } from '../case-reason.js';
 import { rerunEvidence } from '../rerun-evidence.js';
@@ -18,10 +19,11 @@ const runs: WebRoute = async (app, { context }) => {
   app.get('/runs/:id', async (request, reply) => {
     const { id: runId } = parse(runParams, request.params);
     const filter = parse(resultFilterQuery, request.query);
-    const run = await context.cache.run(runId);
+    // A finished run is rendered once and validated after; while the change stamp stays, only its bisections are
+    // asked (two indexed lookups), since they start and end without moving the stamp.
+    const [run, bisections] = await Promise.all([context.cache.run(runId), context.bisections.forRun(runId)]);
     if (!run) throw new NotFound(`no run ${runId}`);
-    // A finished run is rendered once and validated after, without a query while the change stamp stays.
-    return validated(context.cache, request, reply, runValidator(run), async () => {
+    return validated(context.cache, request, reply, runValidator(run, bisections), async () => {
     const [stages, lines, diffs, artifacts] = await Promise.all([
       store.stagesOf(runId),
       results.results(runId, { verdict: filter.verdict, section: filter.section, changedOnly: filter.changed ?? false }),
@@ -41,15 +43,16 @@ const runs: WebRoute = async (app, { context }) => {
         verdicts: VERDICTS.map((v) => ({ value: v, selected: v === filter.verdict })),
         sections: sectionChoices.map((s) => ({ ...s, selected: s.number === filter.section })),
         artifacts: artifacts.map((a) => ({ ...a, name: path.basename(a.path) })),
+        bisections: runBisections(runId, bisections),
       }) };
     });
   });
 
   app.get('/runs/:id/cases/:caseId', async (request, reply) => {
     const { id: runId, caseId } = parse(caseParams, request.params);
-    const [run, detail] = await Promise.all([context.cache.run(runId), results.caseDetail(runId, caseId)]);
+    const [run, detail, bisections] = await Promise.all([context.cache.run(runId), results.caseDetail(runId, caseId), context.bisections.forRun(runId)]);
     if (!run || !detail) throw new NotFound(`no case ${caseId} in run ${runId}`);
-    return validated(context.cache, request, reply, runValidator(run), async () => {
+    return validated(context.cache, request, reply, runValidator(run, bisections), async () => {
     const artifacts = await results.artifactsWithIds(runId);
     const reruns = rerunEvidence(artifacts, caseId);
     const diffs = (await results.diffsOf(runId)).flatMap((d) => {
@@ -66,6 +69,7 @@ const runs: WebRoute = async (app, { context }) => {
         keys: captureKeys(artifacts, detail.pcaps) ?? null,
         diffs,
         reruns,
+        bisections: runBisections(runId, bisections.filter((b) => b.cases.includes(caseId))),
       }) };
     });
   });
