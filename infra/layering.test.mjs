@@ -21,8 +21,6 @@ const ALLOWED = {
   ipsec: ['packet'],
   // the domain's services and the lab's config file, on the model only
   diff: ['core'],
-  // bisecting a regression: the search and its proof, over the git and step drivers core defines
-  bisect: ['core'],
   notify: ['core'],
   // what a lab keeps on disk, decided from the store's facts
   retention: ['core'],
@@ -49,6 +47,9 @@ const ALLOWED = {
   testsets: ['core', 'engines'],
   // orchestration: one run through its stages; the nightly cycle
   pipeline: ['core'],
+  // bisecting a regression: the search and its proof, over the git and step drivers core defines; each step
+  // a lab run through the pipeline (pipeline-steps.ts), so labd and `testlab bisect` test a commit one way
+  bisect: ['core', 'pipeline'],
   scheduler: ['core', 'testsets'],
 };
 
