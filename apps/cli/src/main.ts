@@ -16,6 +16,7 @@ import { registerSubscribe } from './commands/subscribe.js';
 import { registerQueue } from './commands/queue.js';
 import { registerMigrateStore } from './commands/migrate-store.js';
 import { registerGc } from './commands/gc.js';
+import { registerBisect } from './commands/bisect.js';
 import { remoteRunCommand, remoteShowCommand } from './commands/remote.js';
 
 // `testlab runs | head` closes the pipe early: that is the reader's choice, not an error.
@@ -105,6 +106,7 @@ registerSubscribe(program);
 registerQueue(program, () => labPaths());
 registerMigrateStore(program, () => labPaths());
 registerGc(program);
+registerBisect(program, positiveInt);
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(`testlab: ${error instanceof Error ? error.message : String(error)}\n`);

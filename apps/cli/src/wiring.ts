@@ -3,7 +3,7 @@
 // set names (@testlab/engines: builtin, kselftest, tahi; labd picks from the same registry).
 import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSource, type LabStore, type ResultsQuery, type TestSet } from '@testlab/core';
+import { buildRequestFor, type BuildRequest, type KernelProfile, type KernelSource, type LabStore, type LabStores, type ResultsQuery, type TestSet } from '@testlab/core';
 import { envStoreLocation } from '@testlab/lab-config';
 import { openLabStores } from '@testlab/stores';
 import { createKernelBuilder } from '@testlab/builder';
@@ -20,14 +20,20 @@ export interface LocalLab {
 }
 
 export async function openLocalLab(paths: LabPaths): Promise<LocalLab> {
+  const { store, results } = await openLocalStores(paths);
+  return { store, results };
+}
+
+/** Every store contract of the local lab (for commands that need more than runs and results: bisections). */
+export async function openLocalStores(paths: LabPaths): Promise<LabStores> {
   // Private: lab.db holds subscribers' addresses and signed links, runs/ the evidence, nut/ the lab's keys.
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   const { mode } = await stat(paths.home);
   if ((mode & 0o077) !== 0) await chmod(paths.home, mode & 0o700);
-  const { store, results } = await openLabStores(envStoreLocation(process.env, paths.home), { applicationName: 'testlab' });
+  const stores = await openLabStores(envStoreLocation(process.env, paths.home), { applicationName: 'testlab' });
   // A lab process that died mid-run left its runs `running`: say so before anything else reads them.
-  await store.markOrphanedRuns(isProcessAlive);
-  return { store, results };
+  await stores.store.markOrphanedRuns(isProcessAlive);
+  return stores;
 }
 
 export const openLabStore = async (paths: LabPaths): Promise<LabStore> => (await openLocalLab(paths)).store;
