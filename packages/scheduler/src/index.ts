@@ -12,3 +12,4 @@ export * from './worker.js';
 export * from './enqueue.js';
 export * from './rerun.js';
 export * from './lab-plan.js';
+export * from './bisect-job.js';

@@ -1,9 +1,10 @@
-// The lab's worker: one loop builds kernels, one loop per NUT runs test sets. Each loop leases a job from
+// The lab's worker: one loop builds kernels, one loop per NUT runs test sets and bisections. Each loop leases a job from
 // the durable queue, keeps the lease alive while it works, and settles the job. A NUT loop also owns the
 // NUT's state: it is brought to its known-good kernel at start (its state after a crash is unknown), after
 // the last set of a kernel, and at once after the kernel broke it (boot failure, panic, hang).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidJobPayload, LeaseLostError, type JobKind, type JobQueue, type JobRecord, type LabStore, type LeaseRequest, type Progress } from '@testlab/core';
+import { InvalidJobPayload, LeaseLostError, type BisectJob, type JobKind, type JobQueue, type JobRecord, type LabStore, type LeaseRequest, type Progress } from '@testlab/core';
+import { executeBisectJob, type BisectSettlement, type RunBisectJob } from './bisect-job.js';
 import { executeBuildJob, executeRunJob, type BuildKernel, type CycleContext, type JobSettlement, type RunTestSet } from './cycle.js';
 import { isOwnerAlive } from './owner.js';
 import { checkPool, type PoolNut } from './pool.js';
@@ -36,6 +37,13 @@ export interface WorkerOptions {
   setupDigestOf?: CycleContext['setupDigestOf'];
   /** Take build jobs (default true): a worker host may only run sets on its NUTs. */
   builds?: boolean;
+  /**
+   * Runs a bisect job's bisection on the NUT holding it (labd wires packages/bisect). Without it, or on a host
+   * that does not build (every step builds a kernel), the NUT loops lease no bisect job.
+   */
+  runBisect?: RunBisectJob;
+  /** Called after each bisect job's attempt (labd ends a bisection whose job failed for good). */
+  onBisectSettled?: (job: BisectJob, settlement: BisectSettlement) => Promise<void> | void;
   /** The name this host goes by in the lab (lease owners name it): its dead processes' jobs are taken back at once. */
   localHost?: string;
   /** Longest wait between tries when the queue cannot be reached (default 5 min; tests shorten it). */
@@ -206,18 +214,18 @@ export class LabWorker {
    * failed it (the lab's failure, with the reason); that is logged here and the loop leases again.
    */
   private async leaseOf<K extends JobKind>(
-    kind: K, request: Omit<LeaseRequest, 'owner' | 'kinds' | 'leaseMs'> = {},
+    kinds: readonly K[], request: Omit<LeaseRequest, 'owner' | 'kinds' | 'leaseMs'> = {},
   ): Promise<Extract<JobRecord, { kind: K }> | undefined | 'unreadable'> {
     let job: JobRecord | undefined;
     try {
-      job = await this.o.queue.lease({ owner: this.o.owner, kinds: [kind], leaseMs: this.o.leaseMs, ...request });
+      job = await this.o.queue.lease({ owner: this.o.owner, kinds, leaseMs: this.o.leaseMs, ...request });
     } catch (error) {
       if (!(error instanceof InvalidJobPayload)) throw error;
       this.o.log.error({ job: error.job.id, key: error.job.key, error: error.message }, 'job failed: its payload cannot be read');
       return 'unreadable';
     }
     if (job === undefined) return undefined;
-    if (!isKind(job, kind)) throw new Error(`the queue handed ${job.kind} job ${job.id} to the ${kind} loop`);
+    if (!isKind(job, kinds)) throw new Error(`the queue handed ${job.kind} job ${job.id} to the ${kinds.join('/')} loop`);
     return job;
   }
 
@@ -228,7 +236,7 @@ export class LabWorker {
   private async buildLoop(): Promise<void> {
     this.busyLoops++;
     while (!this.stopping) {
-      const job = await this.guarded('leasing a build job', () => this.leaseOf('build'));
+      const job = await this.guarded('leasing a build job', () => this.leaseOf(['build']));
       if (job === 'unreadable' || job === UNREACHABLE) continue;
       if (job === undefined) {
         // Idle: also take back leases that expired meanwhile (a lab process on another host that died).
@@ -268,6 +276,40 @@ export class LabWorker {
     }
   }
 
+  /** What a NUT leases: runs, and bisections where this host builds (each step builds a kernel). */
+  private get nutKinds(): readonly ('run' | 'bisect')[] {
+    return this.o.runBisect !== undefined && this.o.builds !== false ? ['run', 'bisect'] : ['run'];
+  }
+
+  /**
+   * One bisect job on this NUT, then the NUT back to its known-good kernel (every step booted a kernel of its
+   * own). False when the NUT could not be brought back.
+   */
+  private async bisect(nut: PoolNut, state: NutState, job: BisectJob): Promise<boolean> {
+    state.job = job.id;
+    state.kernelGroup = job.group;
+    const fields = { job: job.id, key: job.key, nut: nut.name, bisection: job.payload.bisectionId, attempt: job.attempts };
+    this.o.log.info(fields, 'bisection started');
+    let settled: BisectSettlement | undefined;
+    try {
+      settled = await this.holding(job, () => executeBisectJob(this.ctx, job, this.o.runBisect!, nut.driver, this.progressFor({ job: job.id, nut: nut.name })));
+    } catch (error) {
+      // The queue itself could not be told: the lease runs out and another attempt resumes the bisection.
+      this.o.log.error({ ...fields, error: (error as Error).message }, 'bisection could not be carried out');
+    }
+    state.job = undefined;
+    if (settled !== undefined) {
+      if (settled.status === 'done') this.o.log.info({ ...fields, status: settled.end?.status, why: settled.end?.reason }, 'bisection ended');
+      else this.o.log.error({ ...fields, error: settled.error, retried: settled.status === 'retry' }, "bisection stopped by the lab's failure: its steps are kept for the next attempt");
+      try {
+        await this.o.onBisectSettled?.(job, settled);
+      } catch (error) {
+        this.o.log.error({ ...fields, error: (error as Error).message }, 'after the bisection: the hook failed');
+      }
+    }
+    return this.restore(nut, state, settled?.nutBroken ?? 'bisection done');
+  }
+
   private async nutLoop(nut: PoolNut): Promise<void> {
     const state = this.nuts.get(nut.name)!;
     this.busyLoops++;
@@ -281,7 +323,7 @@ export class LabWorker {
         }
         needsRestore = false;
       }
-      const job = await this.guarded(`leasing a run job for ${nut.name}`, () => this.leaseOf('run', {
+      const job = await this.guarded(`leasing a job for ${nut.name}`, () => this.leaseOf(this.nutKinds, {
         nut: { name: nut.name, profile: nut.profile, modes: nut.modes },
         ...(state.kernelGroup ? { preferGroup: state.kernelGroup } : {}),
       }));
@@ -294,6 +336,10 @@ export class LabWorker {
           continue;
         }
         await this.waitForWork();
+        continue;
+      }
+      if (job.kind === 'bisect') {
+        if (!(await this.bisect(nut, state, job))) needsRestore = true;
         continue;
       }
       state.job = job.id;
@@ -339,6 +385,6 @@ export class LabWorker {
   }
 }
 
-function isKind<K extends JobKind>(job: JobRecord, kind: K): job is Extract<JobRecord, { kind: K }> {
-  return job.kind === kind;
+function isKind<K extends JobKind>(job: JobRecord, kinds: readonly K[]): job is Extract<JobRecord, { kind: K }> {
+  return (kinds as readonly JobKind[]).includes(job.kind);
 }
