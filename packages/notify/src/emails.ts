@@ -2,6 +2,7 @@
 // Pure apart from the templates: the same inputs give the same email, which is what makes the outbox's
 // dedupe keys meaningful.
 import type { OutgoingEmail, SubscriptionFilter, SubscriptionRecord } from '@testlab/core';
+import type { BisectionReport } from './bisection-report.js';
 import type { LabLinks } from './links.js';
 import type { Match } from './matching.js';
 import type { RegressedCase, RunReport } from './report.js';
@@ -54,6 +55,22 @@ export class EmailComposer {
       unsubscribeUrl: this.links.unsubscribe(sub.id),
     });
     return this.#email(sub, `run:${sub.id}:${report.runId}`, subject, body);
+  }
+
+  bisection(sub: SubscriptionRecord, report: BisectionReport): OutgoingEmail {
+    const range = `${report.good.commit.slice(0, 12)}..${report.bad.commit.slice(0, 12)}`;
+    const subject = report.culprit
+      ? `[testlab] BISECTED ${report.testset}: ${report.culprit.commit.slice(0, 12)} ${report.culprit.subject}`
+      : `[testlab] bisection inconclusive ${report.testset} ${range}`;
+    const body = this.templates.email('bisection', {
+      ...report,
+      kernel: report.kernelVersion?.text ?? null,
+      goodUrl: report.good.runId === null ? null : this.links.run(report.good.runId),
+      badUrl: report.bad.runId === null ? null : this.links.run(report.bad.runId),
+      filter: describeFilter(sub),
+      unsubscribeUrl: this.links.unsubscribe(sub.id),
+    });
+    return this.#email(sub, `bisection:${sub.id}:${report.bisectionId}`, subject, body);
   }
 
   digest(sub: SubscriptionRecord, day: string, runs: DigestPayload[]): OutgoingEmail {

@@ -16,3 +16,4 @@ export { SubscriptionService, CONFIRMATIONS_PER_DAY, type LinkOutcome, type Link
 export { Notifier, type NotifierOptions } from './notifier.js';
 export { createNotifyService, type NotifyService } from './service.js';
 export { runReportFrom, notifyRunFinished } from './report-from-diffs.js';
+export { bisectionReportOf, bisectionConcerns, type BisectionReport } from './bisection-report.js';

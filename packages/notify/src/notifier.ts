@@ -2,6 +2,7 @@
 // email queued (immediate) or an entry for tomorrow's digest (daily). Only database writes: the caller,
 // the lab, never waits for SMTP; the outbox worker sends later and retries on its own.
 import type { Outbox, SubscriptionRecord, SubscriptionStore } from '@testlab/core';
+import { bisectionConcerns, type BisectionReport } from './bisection-report.js';
 import type { DigestPayload, EmailComposer } from './emails.js';
 import { matchSubscription } from './matching.js';
 import { newMessageId } from './message-id.js';
@@ -46,6 +47,21 @@ export class Notifier {
       }
     }
     return { queued, digested };
+  }
+
+  /**
+   * Queues one email per subscriber a bisection's end concerns. At once whatever the cadence: a bisection ends
+   * once per regressed range, and what it found is what the regression emails could not say. Safe to call
+   * twice (dedupe key per subscriber and bisection).
+   */
+  async bisectionEnded(report: BisectionReport): Promise<number> {
+    let queued = 0;
+    for (const sub of await this.o.subscriptions.activeSubscriptions()) {
+      if (!bisectionConcerns(sub, report)) continue;
+      await this.o.outbox.enqueue(this.o.composer.bisection(sub, report), newMessageId(this.o.from));
+      queued++;
+    }
+    return queued;
   }
 
   /**

@@ -17,6 +17,8 @@ export interface RegressedCase {
    * no flake), else over the recent runs of its stream. Absent when the diff did not count them.
    */
   failRuns?: { fail: number; runs: number };
+  /** The commit a bisection of this case proved made it fail, once one did (emails composed after name it). */
+  culprit?: { bisectionId: number; commit: string; subject: string; author: string };
 }
 
 export interface RunReport {

@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 /** dist/src/ -> the package root's templates/ (tsc does not copy them; they are read in place). */
 export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../templates');
 
-export type EmailTemplate = 'confirm' | 'run' | 'digest';
+export type EmailTemplate = 'confirm' | 'run' | 'digest' | 'bisection';
 export type PageTemplate = 'subscribe' | 'link-action' | 'message';
 
 type Render = (data: object) => string;
