@@ -6,9 +6,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { bisectionKey, estimatedSteps, type BisectionRecord, type BisectionStep, type LabStores } from '@testlab/core';
-import { runBisection, StepNotTestable, stepTesterOnRuns, type StepRun, type StepRunner } from '@testlab/bisect';
+import { pipelineStepRunner, runBisection, stepTesterOnRuns, type StepRunner } from '@testlab/bisect';
 import { bisectRepository, bisectWorktree, kernelSourceFrom, validateBisectRange } from '@testlab/kernel-sources';
-import { runKernelTestSet } from '@testlab/pipeline';
 import { loadTestSet } from '@testlab/testsets';
 import { labPaths, type LabPaths } from '../lab-paths.js';
 import { labDrivers, openLocalStores } from '../wiring.js';
@@ -90,29 +89,19 @@ async function prepare(paths: LabPaths, stores: LabStores, opts: BisectOptions):
   return bisection.commitsInRange === null ? { ...bisection, commitsInRange: range.commitsInRange } : bisection;
 }
 
-/** Each step a run of the set's kernel config at the step's commit, with only the bisected cases. */
+/** Each step a run of the set's kernel config at the step's commit, with only the bisected cases (the runner labd uses too). */
 async function stepRunner(paths: LabPaths, stores: LabStores, bisection: BisectionRecord): Promise<StepRunner> {
-  const set = await loadTestSet(paths.testsets, bisection.testset);
-  return {
-    async run({ commit, revertOf, cases }): Promise<StepRun> {
-      const built = revertOf === undefined ? commit : await revertedCommit(paths, bisection.tree, commit, revertOf);
-      const testset = { ...set, name: `bisect-${set.name}`, cases };
-      const source = kernelSourceFrom(bisection.tree, built);
-      const { build, ...drivers } = await labDrivers(paths, { testset, source });
-      const outcome = await runKernelTestSet({ store: stores.store, ...drivers, artifactsRoot: path.join(paths.home, 'runs'), reporter: createStageReporter() }, { build, testset });
-      if (outcome.status === 'failed') return outcome;
-      const progress = { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined };
-      const rerun = outcome.rerun;
-      return { runId: outcome.runId, status: 'done', runDir: outcome.runDir, ...(rerun ? { rerun: (caseIds: readonly string[], times: number) => rerun({ caseIds, times, nutDriver: drivers.nutDriver, progress }) } : {}) };
-    },
-  };
-}
-
-/** The bad commit with the culprit reverted, made in the bisection's scratch work tree (its objects are the mirror's). */
-async function revertedCommit(paths: LabPaths, tree: string, bad: string, culprit: string): Promise<string> {
-  const reverted = await bisectWorktree(paths.cache, tree).revertOnto(bad, culprit);
-  if (!reverted.applied) throw new StepNotTestable(`git revert of ${culprit.slice(0, 12)} on ${bad.slice(0, 12)} does not apply cleanly: ${reverted.reason}`);
-  return reverted.commit;
+  return pipelineStepRunner({
+    store: stores.store,
+    testset: await loadTestSet(paths.testsets, bisection.testset),
+    artifactsRoot: path.join(paths.home, 'runs'),
+    sourceOf: (commit) => kernelSourceFrom(bisection.tree, commit),
+    // The revert is made in the bisection's scratch work tree (its objects are the mirror's).
+    revertOnto: (bad, culprit) => bisectWorktree(paths.cache, bisection.tree).revertOnto(bad, culprit),
+    pipelineFor: (source, testset) => labDrivers(paths, { testset, source }),
+    reporter: createStageReporter,
+    rerunProgress: { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined },
+  });
 }
 
 function printBisection(b: BisectionRecord, steps: BisectionStep[]): void {
