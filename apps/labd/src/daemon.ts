@@ -40,7 +40,9 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   // A worker records diffs (its NUT reruns cases first) but sends no mail: the scheduler queues and sends it.
   const mail = role !== 'worker' ? await mailConfigOf(config) : undefined;
   const results = startResultsService({
-    config, ...(mail ? { mail } : {}), results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, log: log.child({ part: 'results' }),
+    config, ...(mail ? { mail } : {}), results: lab.results, subscriptions: lab.subscriptions, outbox: lab.outbox, bisections: lab.bisections,
+    ...(lab.bisect.testsets.length > 0 ? { bisect: { queue: lab.queue, settings: lab.bisect } } : {}),
+    log: log.child({ part: 'results' }),
   });
   const uploadRun = async (runId: number) => {
     if (lab.files === undefined) return;
@@ -53,6 +55,17 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
   };
   const worker = role === 'scheduler' ? undefined : new LabWorker({
     queue: lab.queue, store: lab.store, pool: lab.pool, owner, runTestSet: lab.runTestSet,
+    ...(lab.runBisect ? { runBisect: lab.runBisect } : {}),
+    onBisectSettled: async (job, settled) => {
+      const id = job.payload.bisectionId;
+      // The lab failed it for good (its attempts spent): it ends as the lab's failure, its steps kept as evidence.
+      if (settled.status === 'failed') {
+        const record = await lab.bisections.get(id);
+        if (record !== undefined && record.endedAt === null) await lab.bisections.finish(id, { status: 'failed', reason: `the lab failed ${job.attempts} times: ${settled.error ?? 'unknown'}` });
+      }
+      // A scheduler on another host queues these emails by its scan of ended bisections.
+      if (settled.status === 'done' && role === 'all') await results.bisectionEnded(id);
+    },
     builds: config.host.builds, localHost: hostName,
     // A kernel build whose run of a set is already in the store (a `testlab run` on this lab home, a run
     // planned under another version or source path) is not run again.
@@ -75,7 +88,11 @@ export async function startDaemon(config: LabConfig, log: Logger): Promise<Daemo
       log.info({ job: job.id, run: settled.runId, status: settled.status }, 'run finished');
       // A retried attempt's run is evidence of the lab's failure, not a result to compare.
       // A run that ended well comes with the scheduler's rerun hook: the NUT is still this job's.
-      if (settled.runId !== undefined && settled.status !== 'retry') await results.runFinished(settled.runId, settled.rerun);
+      // The run's NUT kind goes with it: a bisection of its regressions runs on a NUT of the same profile and mode.
+      if (settled.runId !== undefined && settled.status !== 'retry') {
+        await results.runFinished(settled.runId, settled.rerun, { profile: job.payload.profile, mode: job.payload.mode });
+        worker?.wake();
+      }
       if (settled.runId !== undefined) await uploadRun(settled.runId);
     },
   });

@@ -5,14 +5,16 @@
 import { chmod, readFile, mkdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { buildRequestFor, publicKeyBlob, StageError, runSetupDigest, type HostRegistry, type KernelBuilder, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type RunJobPayload, type SubscriptionStore } from '@testlab/core';
+import { buildRequestFor, publicKeyBlob, StageError, runSetupDigest, type BisectionStore, type HostRegistry, type KernelBuilder, type LabStore, type JobQueue, type Outbox, type ResultsQuery, type RunJobPayload, type SubscriptionStore } from '@testlab/core';
 import { openLabStores } from '@testlab/stores';
-import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunTestSet } from '@testlab/scheduler';
+import { bootCheckKnownGood, isProcessAlive, loadLabPlan, type BuildKernel, type LabPlanContext, type PoolNut, type RunBisectJob, type RunTestSet } from '@testlab/scheduler';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { createQemuNutDriver, createSshMachineDriver } from '@testlab/nut-drivers';
 import { createKernelBuilder } from '@testlab/builder';
-import { kernelSourceFrom } from '@testlab/kernel-sources';
-import { labStoreLocation, readTokenFile, type LabConfig } from '@testlab/lab-config';
+import { bisectRepository, bisectWorktree, kernelSourceFrom } from '@testlab/kernel-sources';
+import { bisectTestSets, ConfigError, labStoreLocation, readTokenFile, type LabConfig } from '@testlab/lab-config';
+import type { AutoBisectSettings } from './auto-bisect.js';
+import { labBisectJob } from './lab-bisect.js';
 import { openLabEngines, type LabEngines } from './lab-engines.js';
 import { labFiles, type LabFiles } from './lab-files.js';
 
@@ -26,6 +28,11 @@ export interface Lab {
   subscriptions: SubscriptionStore;
   outbox: Outbox;
   hosts: HostRegistry;
+  bisections: BisectionStore;
+  /** Which sets' regressions are bisected, and how (the config's bisect section, its default sets resolved). */
+  bisect: AutoBisectSettings;
+  /** Runs a bisect job's bisection on the NUT holding it; undefined for a scheduler (it runs no job). */
+  runBisect: RunBisectJob | undefined;
   /** The NUTs this host owns (none for a scheduler). */
   pool: PoolNut[];
   /** A worker on another host than the results service: how its kernels and run files travel (host.resultsUrl). */
@@ -60,6 +67,7 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
   // Each set on its own engine, checked before anything else starts: a set that could never run stops labd.
   // A scheduler runs no set: it plans, and only needs the sets' definitions.
   const engines: LabEngines | undefined = role === 'scheduler' ? undefined : await openLabEngines(config, testsets, builder);
+  const bisect = bisectSettings(config, testsets);
   // Read before anything is opened: a token others can read stops the start, with the reason.
   const token = role !== 'scheduler' && config.host.resultsUrl !== undefined ? await readTokenFile(config.web.tokenFile!) : undefined;
 
@@ -154,15 +162,38 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
     );
   };
 
+  // Each step of a bisection: the bisection's NUT profile and the set's config at the step's commit, on the
+  // NUT holding the job, the tree's mirror in this host's cache.
+  const runBisect = engines === undefined ? undefined : labBisectJob({
+    store, bisections: stores.bisections, testsets, profileOf, builder, preparerFor: (set) => engines.preparerFor(set),
+    artifactsRoot: path.join(config.home, 'runs'), bootDeadlineMs: config.watchdog.bootDeadlineSeconds * 1000,
+    git: {
+      repository: (tree) => bisectRepository(config.cache, tree),
+      sourceOf: (tree, commit) => kernelSourceFrom(tree, commit),
+      revertOnto: (tree, bad, culprit) => bisectWorktree(config.cache, tree).revertOnto(bad, culprit),
+    },
+  });
+
   // The pipeline records the same digest from the same inputs (the set, the job's extra words, no extra sysctls).
   const setupDigestOf = (payload: RunJobPayload) => runSetupDigest(requestFor(payload).set, { cmdline: payload.extraCmdline });
 
   return {
     hostName, store, queue, pool, build, runTestSet, setupDigestOf, files,
     results: stores.results, subscriptions: stores.subscriptions, outbox: stores.outbox, hosts: stores.hosts,
+    bisections: stores.bisections, bisect, runBisect,
     planContext: plan.context,
     close: () => stores.close(),
   };
+}
+
+/** The config's bisect section with its sets resolved from their engines; a set that cannot be bisected stops labd. */
+function bisectSettings(config: LabConfig, testsets: ReadonlyMap<string, { engine: string }>): AutoBisectSettings {
+  try {
+    const sets = bisectTestSets(config.bisect, new Map([...testsets].map(([name, set]) => [name, set.engine])));
+    return { testsets: sets, confirmRuns: config.bisect.confirmRuns, maxSteps: config.bisect.maxSteps };
+  } catch (error) {
+    throw new ConfigError('the lab config (bisect.testsets)', [(error as Error).message]);
+  }
 }
 
 /**
