@@ -17,7 +17,7 @@ import { LabWorker } from '@testlab/scheduler';
 import { openSqliteStores } from '@testlab/store-sqlite';
 import { labBisectJob } from '../src/lab-bisect.js';
 import { startResultsService, type ResultsService } from '../src/results-service.js';
-import { CASE, commits, fakeBuilder, fakeGit, fakeNutDriver, gitRun, preparer, TREE } from './bisect-fakes.js';
+import { CASE, commits, fakeBuilder, fakeGit, fakeNutDriver, gitRun, phase2HostFake, preparer, TREE } from './bisect-fakes.js';
 import { repoRoot } from './lab-fixture.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'testlab-labd-bisect-'));
@@ -30,10 +30,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const set: TestSet = {
-  name: 'phase2-host', title: 'Phase-2 host', mode: 'host', engine: 'builtin', engineSection: {}, links: 1, sysctls: {},
-  cases: ['v6LC.1.1.1', CASE], index: [], kernelConfig: { origin: 'testset phase2-host', text: 'CONFIG_IPV6=y\n' },
-};
+const set: TestSet = phase2HostFake;
 const config = parseLabConfig(stringify({
   home: path.join(dir, 'home'), cache: path.join(dir, 'cache'), nutImage: '/k/initramfs.gz',
   testsets: { dir: path.join(repoRoot, 'testsets'), run: ['phase2-host'] },
@@ -93,7 +90,7 @@ test('a snapshot that regressed against the previous snapshot of its tree is bis
     build: async () => assert.fail('no build job'), runTestSet: async () => assert.fail('no run job'),
     runBisect: labBisectJob({
       store: l.stores.store, bisections: l.stores.bisections, testsets: new Map([[set.name, set]]), builder: fakeBuilder(l.home, events),
-      profileOf: () => ({ name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: '' } }), preparerFor: preparer,
+      profileOf: () => ({ name: 'qemu', baseConfig: 'tinyconfig', labFragment: { origin: 'lab', text: '' } }), preparerFor: () => preparer(),
       artifactsRoot: path.join(l.home, 'runs'), bootDeadlineMs: 60_000, git: fakeGit(events),
     }),
     onBisectSettled: (job, settled) => (settled.status === 'done' ? l.results.bisectionEnded(job.payload.bisectionId) : undefined),
@@ -130,7 +127,7 @@ test('a range that is not one (a rebased tree) ends the bisection as the lab\'s,
   });
   const run = labBisectJob({
     store: l.stores.store, bisections: l.stores.bisections, testsets: new Map([[set.name, set]]), builder: fakeBuilder(l.home, events),
-    profileOf: () => assert.fail('nothing is built'), preparerFor: preparer, artifactsRoot: path.join(l.home, 'runs'), bootDeadlineMs: 60_000, git: fakeGit(events, { rebased: true }),
+    profileOf: () => assert.fail('nothing is built'), preparerFor: () => preparer(), artifactsRoot: path.join(l.home, 'runs'), bootDeadlineMs: 60_000, git: fakeGit(events, { rebased: true }),
   });
   const end = await run({ payload: { bisectionId: bisection.id }, nutDriver: fakeNutDriver(events), watch: () => assert.fail('no step'), progress: { step() {}, fraction() {} } });
   assert.equal(end.status, 'failed');

@@ -61,11 +61,24 @@ export function fakeBuilder(dir: string, events: string[]): KernelBuilder {
   };
 }
 
-export const preparer = (): PrepareEngine => async (build) => {
+/** The engine's runs so far in this process, per commit (a run and each rerun count one). */
+export const engineRuns = new Map<string, number>();
+
+/**
+ * The set's engine on the fake kernels. `hangAt`: the engine's n-th run of a commit writes `marker` and never
+ * ends (a process about to be killed mid-step).
+ */
+export const preparer = (hangAt?: { commit: string; run: number; marker: string }): PrepareEngine => async (build) => {
   const commit = commitOf(build.source.description);
   const engine: PreparedEngine = {
     id: 'builtin',
     run: async (context) => {
+      const n = (engineRuns.get(commit) ?? 0) + 1;
+      engineRuns.set(commit, n);
+      if (hangAt?.commit === commit && hangAt.run === n) {
+        writeFileSync(hangAt.marker, `${process.pid}\n`);
+        await new Promise(() => undefined);
+      }
       const results: CaseResult[] = [];
       for (const caseId of context.cases) {
         const result = { caseId, title: caseId, verdict: verdictOf(commit, caseId), reason: commit.slice(0, 2), durationMs: 1, log: '', pcaps: [] };
@@ -101,3 +114,9 @@ export async function gitRun(store: LabStore, set: TestSet, version: string, com
   await store.finishRun(run.id, { status: 'done' });
   return run.id;
 }
+
+/** The set the fakes bisect: two cases, CASE the one that regresses. */
+export const phase2HostFake: TestSet = {
+  name: 'phase2-host', title: 'Phase-2 host', mode: 'host', engine: 'builtin', engineSection: {}, links: 1, sysctls: {},
+  cases: ['v6LC.1.1.1', CASE], index: [], kernelConfig: { origin: 'testset phase2-host', text: 'CONFIG_IPV6=y\n' },
+};
