@@ -34,7 +34,8 @@ test('a bisect section is read with its values', async () => {
 test('confirmRuns outside 1..10, a step count that is no whole number, an unknown key and an unknown set are refused at their line', async () => {
   const text = `${await example()}\nbisect:\n  enabled: true\n  confirmRuns: 11\n  maxSteps: 2.5\n  runs: 3\n`;
   const lines = text.split('\n');
-  const lineOf = (s: string) => lines.findIndex((l) => l.includes(s)) + 1;
+  // The section added last, not the commented example of it above.
+  const lineOf = (s: string) => lines.findLastIndex((l) => l.startsWith(s) || l.startsWith(`  ${s}`)) + 1;
   const found = problems(text);
   assert.equal(found.length, 3, found.join('\n'));
   assert.match(found.find((p) => p.includes('confirmRuns'))!, new RegExp(`^labd.yaml:${lineOf('confirmRuns: 11')}: bisect.confirmRuns: .*10`));
