@@ -65,6 +65,7 @@ export class EmailComposer {
     const body = this.templates.email('bisection', {
       ...report,
       kernel: report.kernelVersion?.text ?? null,
+      bisectionUrl: this.links.bisection(report.bisectionId),
       goodUrl: report.good.runId === null ? null : this.links.run(report.good.runId),
       badUrl: report.bad.runId === null ? null : this.links.run(report.bad.runId),
       filter: describeFilter(sub),

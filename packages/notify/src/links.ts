@@ -3,6 +3,7 @@ import { signLink, type LinkPurpose } from './signing.js';
 
 export interface LabLinks {
   run(runId: number): string;
+  bisection(bisectionId: number): string;
   caseLog(runId: number, caseId: string): string;
   pcap(runId: number, caseId: string, index: number): string;
   confirm(subscriptionId: number): string;
@@ -24,6 +25,7 @@ export function labLinks(baseUrl: string, secret: string, now: () => Date = () =
   };
   return {
     run: (runId) => `${base}/runs/${runId}`,
+    bisection: (id) => `${base}/bisections/${id}`,
     caseLog: (runId, caseId) => `${base}/runs/${runId}/cases/${c(caseId)}/log`,
     pcap: (runId, caseId, index) => `${base}/runs/${runId}/cases/${c(caseId)}/pcaps/${index}`,
     confirm: (id) => signed('/subscriptions/confirm', 'confirm', id),

@@ -62,7 +62,7 @@ test('a bisection that found its culprit: one email to each subscriber of that s
   assert.match(mail.text, new RegExp(`^Bisected: ${sha('c')} made 1 case\\(s\\) of test set phase2-host \\(qemu\\) fail\\.`));
   assert.match(mail.text, /Author: A U Thor <author@example\.org>/);
   assert.match(mail.text, /Proof: culprit ccc FAIL 3\/3; parent pass 3\/3; revert pass 3\/3/);
-  assert.match(mail.text, /Range: a{40}\.\.b{40} \(bad kernel v6\.13-rc1-12-gabcdef012345\)\nSteps: 1/);
+  assert.match(mail.text, new RegExp(`Range: a{40}\\.\\.b{40} \\(bad kernel v6\\.13-rc1-12-gabcdef012345\\)\\nSteps: 1, each with its runs and evidence: https://lab\\.example\\.org/bisections/${record.id}\n`));
   assert.match(mail.html, /with &lt;Override&gt; &amp; no target/, 'the commit subject is escaped in HTML');
   assert.match(mail.headers.get('list-unsubscribe') ?? '', /^<https:\/\/lab\.example\.org\/subscriptions\/unsubscribe\?/);
   const keys = (await outboxOn(lab.store).listMessages()).map((m) => m.dedupeKey).filter((k) => k.startsWith('bisection:'));
