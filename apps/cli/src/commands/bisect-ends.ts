@@ -3,6 +3,7 @@
 // the good one unless named. Everything is checked before anything is stored or built: a wrong end is an
 // error naming it, and nothing is started.
 import type { ResultsQuery } from '@testlab/core';
+import { gitKernel } from '@testlab/bisect';
 import { compareRuns } from '@testlab/diff';
 
 export interface BisectEnd {
@@ -23,15 +24,9 @@ export async function bisectEnd(results: ResultsQuery, role: 'good' | 'bad', giv
   if (run.status !== 'done') throw new Error(`--${role} ${given}: run ${runId} is ${run.status}, not done: its verdicts prove nothing`);
   // The kernel's source identity is the commit built (the run's label names only the ref asked for).
   const facts = (await results.retentionFacts()).find((f) => f.runId === runId);
-  const commit = /^git:([0-9a-f]{40}(?:[0-9a-f]{24})?)$/.exec(facts?.sourceHash ?? '')?.[1];
-  if (commit === undefined) throw new Error(`--${role} ${given}: run ${runId}'s kernel was not built from a git tree (${run.sourceLabel}): give a commit and --tree instead`);
-  return { ref: commit, runId, ...treeOf(run.sourceLabel), testset: run.testset, nut: run.nut };
-}
-
-/** The tree of a git source's label, `git <tree>@<ref>` (GitSource's description); the ref never holds an @ before it. */
-function treeOf(label: string): { tree?: string } {
-  const m = /^git (.+)@[^@]+$/.exec(label);
-  return m ? { tree: m[1]! } : {};
+  const kernel = gitKernel({ runId, sourceLabel: run.sourceLabel, sourceHash: facts?.sourceHash ?? null });
+  if (kernel === undefined) throw new Error(`--${role} ${given}: run ${runId}'s kernel was not built from a git tree (${run.sourceLabel}): give a commit and --tree instead`);
+  return { ref: kernel.commit, runId, tree: kernel.tree, testset: run.testset, nut: run.nut };
 }
 
 /** Where both ends agree (tree, test set, NUT kind), or what was given; a disagreement names both sides. */
