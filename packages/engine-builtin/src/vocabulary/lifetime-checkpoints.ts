@@ -50,6 +50,8 @@ export interface Checkpoint {
   nutNotBefore?: NutMoment;
   /** No later than the NUT's clock reaches this, even before `atMs` (a check for before an expiry). */
   nutBy?: NutMoment;
+  /** For `held` with `nutBy`: how far past `nutBy` the NUT's clock may be when the check goes out (`deadlineMs` on its clock). */
+  nutLateMs?: number;
 }
 
 /** `s` seconds after the NUT surely had the RA (for checks expecting the address gone). */
@@ -67,10 +69,13 @@ export async function tookIn(ctx: CaseContext, earliestMs: number, latestMs: num
   return { earliestMs, latestMs, nutEarliestMs, nutLatestMs };
 }
 
-async function waitUntilDue(ctx: CaseContext, cp: Checkpoint): Promise<void> {
-  if (cp.nutBy) await waitTesterOrNutTime(ctx, cp.atMs, cp.nutBy.sinceNutMs, cp.nutBy.ms);
+/** Waits for the checkpoint; returns how far past `nutBy` the NUT's clock was, when it got there first. */
+async function waitUntilDue(ctx: CaseContext, cp: Checkpoint): Promise<number | undefined> {
+  let nutPastMs: number | undefined;
+  if (cp.nutBy) nutPastMs = await waitTesterOrNutTime(ctx, cp.atMs, cp.nutBy.sinceNutMs, cp.nutBy.ms);
   else if (cp.atMs > Date.now()) await sleep(cp.atMs - Date.now());
   if (cp.nutNotBefore) await waitNutTime(ctx, cp.nutNotBefore.sinceNutMs, cp.nutNotBefore.ms, `${cp.when}, by the NUT's clock`);
+  return nutPastMs;
 }
 
 /**
@@ -78,10 +83,13 @@ async function waitUntilDue(ctx: CaseContext, cp: Checkpoint): Promise<void> {
  * what the RFC says, and throws (ERROR) when it cannot judge. `answeredAt` receives the answer's arrival.
  */
 export async function checkAddressAt(ctx: CaseContext, rfc: string, cp: Checkpoint, answeredAt?: (ms: number) => void): Promise<CaseVerdict | undefined> {
-  await waitUntilDue(ctx, cp);
+  const nutPastMs = await waitUntilDue(ctx, cp);
   const sentMs = Date.now();
   if (cp.held && cp.deadlineMs !== undefined && sentMs > cp.deadlineMs) {
     throw new Error(`the check ${cp.when} went out ${((sentMs - cp.atMs) / 1000).toFixed(1)} s late, past the moment the address may rightly be gone: the lab was too slow to judge`);
+  }
+  if (cp.held && cp.nutLateMs !== undefined && nutPastMs !== undefined && nutPastMs > cp.nutLateMs) {
+    throw new Error(`the check ${cp.when} went out ${(nutPastMs / 1000).toFixed(1)} s late by the NUT's clock, past the moment the address may rightly be gone on it: the lab was too slow to judge`);
   }
   const na = await askForAddress(ctx, cp.address, `is ${cp.address} still valid ${cp.when}?`);
   if (na) answeredAt?.(na.atMs);
@@ -117,6 +125,7 @@ export function heldBefore(address: string, took: TookIn, validS: number, margin
     held: true,
     deadlineMs: soonestAfter(took, validS - HELD_DEADLINE_MARGIN_S),
     nutBy: soonestAfterOnNut(took, validS - marginS),
+    nutLateMs: (marginS - HELD_DEADLINE_MARGIN_S) * 1000,
     when: `${marginS} s before the valid lifetime (${validS} s) of ${what} ends`,
   };
 }

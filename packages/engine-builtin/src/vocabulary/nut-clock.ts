@@ -43,14 +43,20 @@ export async function nutClockIfReadable(ctx: CaseContext): Promise<number | und
  * Waits until `atMs` of the tester's time or until `ms` of the NUT's time since `sinceNutMs`, whichever comes
  * first: for a moment that must not come later than the NUT's own clock says (a check while an address is still
  * valid, on a NUT whose jiffies run fast). The NUT's clock runs within a few percent of real time, so most of
- * what is left is slept before it is read again.
+ * what is left is slept before it is read again. Returns how many ms past the moment the NUT's clock was when it
+ * got there first, undefined when the tester's clock did.
  */
-export async function waitTesterOrNutTime(ctx: CaseContext, atMs: number, sinceNutMs: number, ms: number): Promise<void> {
+export async function waitTesterOrNutTime(ctx: CaseContext, atMs: number, sinceNutMs: number, ms: number): Promise<number | undefined> {
   for (;;) {
     const wallLeft = atMs - Date.now();
-    if (wallLeft <= 0) return;
+    if (wallLeft <= 0) return undefined;
     const nutLeft = sinceNutMs + ms - (await nutClockMs(ctx));
-    if (nutLeft <= 0) return void ctx.log(`the NUT's clock got there ${wallLeft} ms before the tester's`);
+    if (nutLeft <= 0) {
+      // How far past the moment the NUT already was: a sleep that overran (a starved tester, a NUT clock running
+      // fast) can wake the tester after the moment it waited for has gone by on the NUT.
+      ctx.log(`the NUT's clock got there ${wallLeft} ms before the tester's (and is ${-nutLeft} ms past it)`);
+      return -nutLeft;
+    }
     await sleep(Math.min(wallLeft, nutLeft < 1_000 ? nutLeft : nutLeft * 0.9));
   }
 }
