@@ -25,3 +25,4 @@ export * from './lab-stores.js';
 export * from './hosts.js';
 export * from './bisections.js';
 export * from './bisection-checks.js';
+export * from './bisection-rows.js';
