@@ -3,7 +3,7 @@
 // watchdog, and run by the set's engine: bisect's pipelineStepRunner, the runner `testlab bisect` uses. The
 // git side (the tree's mirror, its sources, the revert commits) comes in, so tests need no kernel tree.
 import { buildRequestFor, type BisectionRecord, type BisectionStore, type BisectRepository, type KernelBuilder, type KernelProfile, type KernelSource, type LabStore, type Progress, type RunReporter, type TestSet } from '@testlab/core';
-import { pipelineStepRunner, runBisection, stepTesterOnRuns } from '@testlab/bisect';
+import { pipelineStepRunner, runBisection, stepTesterOnRuns, type StepWorkTree } from '@testlab/bisect';
 import type { PrepareEngine } from '@testlab/pipeline';
 import type { RunBisectJob } from '@testlab/scheduler';
 
@@ -11,6 +11,8 @@ export interface BisectGit {
   repository(tree: string): BisectRepository;
   sourceOf(tree: string, commit: string): KernelSource;
   revertOnto(tree: string, bad: string, culprit: string): Promise<{ applied: true; commit: string } | { applied: false; reason: string }>;
+  /** The tree's kept work tree, where each step is built incrementally; absent, each step unpacks its commit. */
+  workTree?(tree: string): StepWorkTree;
 }
 
 export interface LabBisectDeps {
@@ -43,6 +45,7 @@ export function labBisectJob(d: LabBisectDeps): RunBisectJob {
       artifactsRoot: d.artifactsRoot,
       sourceOf: (commit) => d.git.sourceOf(bisection.tree, commit),
       revertOnto: (bad, culprit) => d.git.revertOnto(bisection.tree, bad, culprit),
+      ...(d.git.workTree ? { workTree: d.git.workTree(bisection.tree) } : {}),
       pipelineFor: async (source, testset) => ({
         build: buildRequestFor(source, d.profileOf(bisection.profile), testset),
         builder: d.builder, nutDriver, prepareEngine: d.preparerFor(testset), bootDeadlineMs: d.bootDeadlineMs,

@@ -171,6 +171,7 @@ export async function openLab(config: LabConfig, hooks: OpenLabHooks = {}): Prom
       repository: (tree) => bisectRepository(config.cache, tree),
       sourceOf: (tree, commit) => kernelSourceFrom(tree, commit),
       revertOnto: (tree, bad, culprit) => bisectWorktree(config.cache, tree).revertOnto(bad, culprit),
+      workTree: (tree) => bisectWorktree(config.cache, tree),
     },
   });
 

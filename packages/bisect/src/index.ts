@@ -3,4 +3,4 @@ export { searchState, provenBy, type SearchState } from './search-state.js';
 export { runBisection, StepNotTestable, type BisectionDeps, type StepRequest, type StepTester } from './run-bisection.js';
 export { stepTesterOnRuns, type StepRun, type StepRunner } from './step-runs.js';
 export { autoBisection, gitKernel, type AutoBisectDecision, type AutoBisectInput, type RunKernelSource } from './auto-bisect.js';
-export { pipelineStepRunner, type PipelineStepDeps, type StepPipeline, type StepWatch } from './pipeline-steps.js';
+export { pipelineStepRunner, type PipelineStepDeps, type StepPipeline, type StepWatch, type StepWorkTree } from './pipeline-steps.js';

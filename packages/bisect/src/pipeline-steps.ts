@@ -21,6 +21,13 @@ export interface StepWatch {
 /** The drivers and build request of one step's run, as the caller wires a run of `testset` from `source`. */
 export type StepPipeline = Pick<RunDependencies, 'builder' | 'nutDriver' | 'prepareEngine'> & { build: BuildRequest; bootDeadlineMs?: number };
 
+/** Where steps are built in place: a work tree and its O= folder (kernel-sources' BisectWorktree is one). */
+export interface StepWorkTree {
+  readonly dir: string;
+  readonly outDir: string;
+  checkoutCommit(commit: string, progress?: Progress): Promise<string>;
+}
+
 export interface PipelineStepDeps {
   store: LabStore;
   /** The bisected set as loaded. */
@@ -32,6 +39,12 @@ export interface PipelineStepDeps {
   /** The bad commit with the culprit reverted (kernel-sources' bisectWorktree().revertOnto). */
   revertOnto(bad: string, culprit: string): Promise<{ applied: true; commit: string } | { applied: false; reason: string }>;
   pipelineFor(source: KernelSource, testset: TestSet): Promise<StepPipeline>;
+  /**
+   * The tree's kept work tree (kernel-sources' bisectWorktree): each step's commit, the revert's too, is
+   * checked out there and built in its O= folder, so a step compiles only what changed since the last.
+   * Absent, each step's build unpacks its commit anew (ccache still helps).
+   */
+  workTree?: StepWorkTree;
   reporter(): RunReporter;
   rerunProgress: Progress;
   /** A fresh watch for each run and each rerun; absent, nothing watches (the CLI's operator does). */
@@ -43,7 +56,9 @@ export function pipelineStepRunner(deps: PipelineStepDeps): StepRunner {
     async run({ commit, revertOf, cases }): Promise<StepRun> {
       const built = revertOf === undefined ? commit : await revertedCommit(deps, commit, revertOf);
       const testset: TestSet = { ...deps.testset, name: `bisect-${deps.testset.name}`, cases };
-      const { build, bootDeadlineMs, ...drivers } = await deps.pipelineFor(deps.sourceOf(built), testset);
+      const { build: asUsual, bootDeadlineMs, ...drivers } = await deps.pipelineFor(deps.sourceOf(built), testset);
+      const wt = deps.workTree;
+      const build = wt ? { ...asUsual, workTree: { srcDir: wt.dir, outDir: wt.outDir, checkout: async (p: Progress) => void (await wt.checkoutCommit(built, p)) } } : asUsual;
       const watch = deps.watch?.();
       const reporter = deps.reporter();
       let outcome: Awaited<ReturnType<typeof runKernelTestSet>>;

@@ -2,13 +2,13 @@
 // The fast path (same source, same inputs, kernel already built) only identifies the source (hashing a
 // tarball, or resolving a git ref) and reads two cache files: no unpack, no make.
 import { availableParallelism, homedir } from 'node:os';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { StageError, type BuildObserver, type BuildRequest, type BuiltKernel, type KernelBuilder } from '@testlab/core';
+import { StageError, type BuildObserver, type BuildRequest, type BuiltKernel, type KernelBuilder, type Progress } from '@testlab/core';
 import { writeFileAtomic } from './atomic.js';
 import { lockBuildFolder } from './build-lock.js';
 import { CacheLayout, cacheKey, identityHex, inputKey } from './cache-layout.js';
-import { compile } from './compile.js';
+import { compile, type CompileResult } from './compile.js';
 import { configure } from './configure.js';
 import { readKernelEntry, writeKernelEntry } from './kernel-cache.js';
 import { buildEnv, compilerVersion, hasCcache, makeQuery, type MakeSetup } from './make.js';
@@ -72,12 +72,13 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     const [useCcache, compiler] = await Promise.all([hasCcache(), compilerVersion()]);
     const input = inputKey(id.hash, request, compiler);
     // withTree: every path below either found the tree there or unpacked it.
-    const base = { sourceHash: id.hash, sourceLabel: id.label, ...(request.withTree ? { sourceTree: layout.srcDir(id.hash) } : {}) };
+    const base = { sourceHash: id.hash, sourceLabel: id.label, ...(request.withTree ? { sourceTree: request.workTree?.srcDir ?? layout.srcDir(id.hash) } : {}) };
 
     // Fast path: these inputs resolved to a .config before, and that (tree, .config) was built.
     // A caller that needs the tree too, whose tree was pruned, goes the long way: unpack, then a cache hit.
     const earlier = await builtBefore(layout, id.hash, input);
-    const treeGone = earlier.entry !== undefined && request.withTree === true && !(await treeIsThere(layout, id.hash));
+    // A work tree holds whatever was checked out last: a caller that needs the tree has it checked out.
+    const treeGone = earlier.entry !== undefined && request.withTree === true && (request.workTree !== undefined || !(await treeIsThere(layout, id.hash)));
     if (earlier.entry && !treeGone) {
       // Still in use, even without its tree: a kernel under test keeps its tree from pruning a while longer.
       await markTreeUsed(layout, id.hash).catch(() => undefined);
@@ -89,9 +90,21 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
       return fromCacheEntry(base, earlier.entry, { unpack: 'cached', configure: 'cached', build: 'cached' });
     }
 
-    const srcDir = layout.srcDir(id.hash);
-    const unpacked = (await ensureTree(request.source, srcDir, layout.root, unpackProgress)) ? 'done' : 'cached';
-    await markTreeUsed(layout, id.hash);
+    const workTree = request.workTree;
+    const srcDir = workTree?.srcDir ?? layout.srcDir(id.hash);
+    const outDir = workTree?.outDir ?? layout.outDir(id.hash, input);
+    let unpacked: 'done' | 'cached';
+    if (workTree) {
+      // The checkout is this build's unpack: under the folder's lock, or another step could move the tree
+      // under a make that is reading it.
+      await mkdir(path.dirname(outDir), { recursive: true });
+      release = await lockBuildFolder(outDir, unpackProgress);
+      await workTree.checkout(unpackProgress);
+      unpacked = 'done';
+    } else {
+      unpacked = (await ensureTree(request.source, srcDir, layout.root, unpackProgress)) ? 'done' : 'cached';
+      await markTreeUsed(layout, id.hash);
+    }
     observer.stageFinished('unpack', unpacked);
 
     stage = 'configure';
@@ -99,12 +112,12 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
     const setup: MakeSetup = {
       makePath: settings.makePath,
       srcDir,
-      outDir: layout.outDir(id.hash, input),
+      outDir,
       // One argv word; make splits `ccache gcc` itself. No shell anywhere.
       makeVars: useCcache ? ['CC=ccache gcc'] : [],
-      env: buildEnv(useCcache, { ccacheDir: settings.ccacheDir, ccacheBaseDir: layout.treesRoot }),
+      env: buildEnv(useCcache, { ccacheDir: settings.ccacheDir, ccacheBaseDir: layout.ccacheBaseDir }),
     };
-    release = await lockBuildFolder(setup.outDir, configureProgress);
+    release ??= await lockBuildFolder(setup.outDir, configureProgress);
     // Whoever held the lock may have built exactly this meanwhile.
     const { config: cachedConfig, entry: meanwhile } = await builtBefore(layout, id.hash, input);
     if (meanwhile) {
@@ -137,7 +150,10 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
       return fromCacheEntry(base, existing, { unpack: unpacked, configure: configured, build: 'cached' });
     }
     const withModules = configHasModules(resolved);
-    const compiled = await compile(setup, jobs, await expectedObjects(layout, input), buildProgress, withModules);
+    const expected = await expectedObjects(layout, input);
+    const compiled = workTree
+      ? await compileInWorkTree(setup, request, resolved, { jobs, expected, withModules }, buildProgress)
+      : await compile(setup, jobs, expected, buildProgress, withModules);
     if (compiled.full) await recordObjects(layout, input, compiled.objects);
     const kernelRelease = await makeQuery(setup, 'kernelrelease');
     const kernelVersion = await makeQuery(setup, 'kernelversion');
@@ -167,6 +183,34 @@ async function build(settings: Settings, request: BuildRequest, observer: BuildO
 }
 
 type KernelEntry = NonNullable<Awaited<ReturnType<typeof readKernelEntry>>>;
+
+/**
+ * An incremental build in a kept O= folder, and once more from an emptied one when it fails. kbuild's
+ * dependency tracking is sound, but a folder a killed make left half-written, or one built from a tree
+ * that moved a long way, can fail where the commit itself builds; a commit is only called unbuildable
+ * (a bisection skips it) after a build from scratch (ccache makes that minutes, not tens) failed too.
+ */
+async function compileInWorkTree(
+  setup: MakeSetup,
+  request: BuildRequest,
+  resolved: string,
+  how: { jobs: number; expected: number; withModules: boolean },
+  progress: Progress,
+): Promise<CompileResult> {
+  try {
+    return await compile(setup, how.jobs, how.expected, progress, how.withModules);
+  } catch (error) {
+    if (!(error instanceof StageError) || !(await hasBuilt(setup.outDir))) throw error;
+    progress.step(`the incremental build failed (${error.message.slice(0, 300)}): building again from an empty O= folder`);
+    await rm(setup.outDir, { recursive: true, force: true });
+    const again = await configure(setup, request, progress);
+    if (again !== resolved) throw new StageError('configure', 'the .config resolved differently in an emptied O= folder', undefined);
+    return compile(setup, how.jobs, how.expected, progress, how.withModules);
+  }
+}
+
+/** Whether a build ran in this O= folder before (its vmlinux is there): an empty one has nothing stale to blame. */
+const hasBuilt = (outDir: string): Promise<boolean> => stat(path.join(outDir, 'vmlinux')).then(() => true, () => false);
 
 /** The .config these inputs resolved to before, and the cached kernel of that (tree, .config) if it was built. */
 async function builtBefore(layout: CacheLayout, sourceHash: string, input: string): Promise<{ config?: string; entry?: KernelEntry }> {

@@ -9,6 +9,8 @@
 //   <cacheDir>/configs/<input key>.objects            object count of its last full build (progress)
 //   <cacheDir>/configs/last.objects                   the same for whatever was built last
 //   <cacheDir>/kernels/<cache key>/                   bzImage, System.map, .config, build.log, meta.json
+//   <cacheDir>/bisect/<mirror name>/{src,out}         a bisection's work tree and O= folder (kernel-sources'
+//                                                     bisect-worktree.ts), built in place (request.workTree)
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { BuildRequest } from '@testlab/core';
@@ -53,9 +55,16 @@ export class CacheLayout {
   outDir(sourceHash: string, input: string): string {
     return path.join(this.treeDir(sourceHash), `out-${input.slice(0, 16)}`);
   }
-  /** CCACHE_BASEDIR: below it, ccache rewrites paths relative to the build folder, so two trees share hits. */
   get treesRoot(): string {
     return path.join(this.root, 'trees');
+  }
+  /**
+   * CCACHE_BASEDIR: below it, ccache rewrites paths relative to the build folder, so two trees share hits.
+   * The whole cache, not only trees/: a bisection's work tree (`bisect/<h>/src` built in `bisect/<h>/out`)
+   * sits as deep as `trees/<hex>/src` and its `out-*`, so its compiles hash as the unpacked trees' do.
+   */
+  get ccacheBaseDir(): string {
+    return this.root;
   }
   configFile(input: string): string {
     return path.join(this.root, 'configs', `${input}.config`);

@@ -8,7 +8,7 @@ import path from 'node:path';
 // not being used as make, so it does nothing.
 const here = process.env.FAKE_MAKE_DIR;
 if (here === undefined) process.exit(0);
-const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean; noDepmod?: boolean; buildMs?: number }) : {};
+const control = existsSync(path.join(here, 'control.json')) ? (JSON.parse(readFileSync(path.join(here, 'control.json'), 'utf8')) as { failBuild?: boolean; failIncremental?: boolean; noDepmod?: boolean; buildMs?: number }) : {};
 const args = process.argv.slice(2);
 appendFileSync(path.join(here, 'calls.log'), `${args.join(' ')}\n`);
 const out = args.find((a) => a.startsWith('O='))?.slice(2);
@@ -39,7 +39,8 @@ if (target === 'tinyconfig' || target === 'defconfig' || target === 'allnoconfig
   rmSync(path.join(out, 'make-running'));
   for (let i = 0; i < 10; i++) console.log(`  CC      kernel/f${i}.o`);
   console.log('  AR      kernel/built-in.a');
-  if (control.failBuild) {
+  // failIncremental: a folder that was built in before fails, as one a killed make left half-written would.
+  if (control.failBuild || (control.failIncremental && existsSync(path.join(out, 'vmlinux')))) {
     console.error('kernel/f9.c:1:1: error: boom');
     console.error('make[1]: *** [scripts/Makefile.build:250: kernel/f9.o] Error 1');
     process.exit(2);

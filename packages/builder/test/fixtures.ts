@@ -49,6 +49,8 @@ export async function fakeMake(dir: string) {
     makePath: wrapper,
     calls: async () => (await readFile(path.join(dir, 'calls.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
     failBuild: (fail: boolean) => writeFile(path.join(dir, 'control.json'), JSON.stringify({ failBuild: fail })),
+    /** make bzImage fails in an O= folder that holds an earlier build (a stale one), and works in an empty one. */
+    failIncremental: () => writeFile(path.join(dir, 'control.json'), JSON.stringify({ failIncremental: true })),
     /** depmod missing on the build host: modules_install writes no modules.dep. */
     noDepmod: () => writeFile(path.join(dir, 'control.json'), JSON.stringify({ noDepmod: true })),
     /** make bzImage takes this long. */

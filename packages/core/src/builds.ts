@@ -18,6 +18,22 @@ export interface BuildRequest {
   jobs?: number;
   /** Also have the unpacked tree there when the kernel is cached (the selftests build from it; trees are pruned). */
   withTree?: boolean;
+  /**
+   * Build in this kept work tree instead of the tree cache: a bisection's, whose O= folder stays from step
+   * to step, so only what changed since the last build there is compiled again.
+   */
+  workTree?: BuildWorkTree;
+}
+
+/** A source tree checked out in place and the make O= folder kept beside it (kernel-sources' BisectWorktree). */
+export interface BuildWorkTree {
+  srcDir: string;
+  outDir: string;
+  /**
+   * Puts the request's source in `srcDir`. The builder calls it holding the lock of `outDir`, so two builds
+   * never check out and compile in the same folders at once.
+   */
+  checkout(progress: Progress): Promise<void>;
 }
 
 export interface BuiltKernel {

@@ -1,12 +1,14 @@
 // The work tree a bisection of one tree checks its commits out in, kept across steps so that each step's
 // build only recompiles what changed since the last one.
 //
-//   <cache>/bisect/<h>              the search's work tree (`git worktree add --detach` from the bare mirror)
-//   <cache>/bisect/<h>.out          the make O= folder its builds are meant to use, kept across steps
-//   <cache>/bisect/<h>.revert       scratch work tree: the bad commit with the culprit reverted
-//   <cache>/bisect/<h>.revert.out   that tree's O= folder
+//   <cache>/bisect/<h>/src          the search's work tree (`git worktree add --detach` from the bare mirror)
+//   <cache>/bisect/<h>/out          the make O= folder every step builds in (the builder's request.workTree)
+//   <cache>/bisect/<h>/revert       scratch work tree where the revert commit is made; it is built like any
+//                                   other step, checked out in src/, so only the reverted files recompile
 //
 // <h> is the mirror's own name (gitMirrorDir), so one tree has one work tree whatever URL form named it.
+// src/ and out/ sit as deep as the builder's trees/<hex>/src and out-*: with ccache's base folder at the
+// cache's root, the first step's compiles hit what the good and bad runs' builds left in ccache.
 //
 // Sources only, builds beside: the lab never builds inside a kernel tree. The builder runs `make O=<out>`
 // (packages/builder/src/make.ts) and the kselftest engine `make -C <tree> O=<out>`; kbuild refuses an O=
@@ -38,31 +40,34 @@ export class BisectWorktree {
   readonly dir: string;
   /** The make O= folder for builds of `dir`; not made or removed here. */
   readonly outDir: string;
+  /** Where revertOnto makes its commit. */
   readonly revertDir: string;
-  readonly revertOutDir: string;
   private readonly repo: string;
   private readonly tree: string;
 
   constructor(private readonly cacheDir: string, tree: string, private readonly progress: Progress = silentProgress) {
     this.repo = normalizeRepo(tree);
     this.tree = repoLabel(this.repo);
-    this.dir = path.join(cacheDir, 'bisect', path.basename(gitMirrorDir(cacheDir, this.repo)));
-    this.outDir = `${this.dir}.out`;
-    this.revertDir = `${this.dir}.revert`;
-    this.revertOutDir = `${this.revertDir}.out`;
+    const home = path.join(cacheDir, 'bisect', path.basename(gitMirrorDir(cacheDir, this.repo)));
+    this.dir = path.join(home, 'src');
+    this.outDir = path.join(home, 'out');
+    this.revertDir = path.join(home, 'revert');
   }
 
-  /** Puts exactly `commit` in the work tree (made on first use). Returns the work tree's folder. */
-  async checkoutCommit(commit: string): Promise<string> {
+  /**
+   * Puts exactly `commit` in the work tree (made on first use). Returns the work tree's folder.
+   * `progress`: where to report this checkout (the builder's unpack stage), instead of the constructor's.
+   */
+  async checkoutCommit(commit: string, progress: Progress = this.progress): Promise<string> {
     checkCommit(commit, 'commit', this.tree);
-    const mirror = await updateGitMirror(this.cacheDir, this.repo, this.progress, { unlessHas: commit });
+    const mirror = await updateGitMirror(this.cacheDir, this.repo, progress, { unlessHas: commit });
     if (!(await isWorktreeOf(this.dir, mirror))) {
-      await this.addWorktree(mirror, this.dir, commit);
+      await this.addWorktree(mirror, this.dir, commit, progress);
       return this.dir;
     }
-    this.progress.step(`git checkout ${commit.slice(0, 12)}`);
+    progress.step(`git checkout ${commit.slice(0, 12)}`);
     try {
-      const git = gitIn(this.dir, this.progress);
+      const git = gitIn(this.dir, progress);
       // The last checkout left the files it wrote in the same second as its index "racily clean", and a
       // forced checkout rewrites every such file even when the commit has the same content: a refresh
       // first (minutes later, after a build) compares them and records them clean, so they keep their mtimes.
@@ -71,8 +76,8 @@ export class BisectWorktree {
       await git.raw(['checkout', '--force', '--detach', '--progress', commit, '--']);
       await git.raw(['clean', '-ffdxq']);
     } catch (error) {
-      this.progress.step(`work tree ${this.dir} unusable (${gitMessage(error)}): made again`);
-      await this.addWorktree(mirror, this.dir, commit);
+      progress.step(`work tree ${this.dir} unusable (${gitMessage(error)}): made again`);
+      await this.addWorktree(mirror, this.dir, commit, progress);
     }
     return this.dir;
   }
@@ -112,22 +117,21 @@ export class BisectWorktree {
     return { applied: false, reason: `reverting ${culprit} on ${bad} failed: ${gitMessage(failure)}` };
   }
 
-  /** Removes the scratch work tree and its O= folder (once the revert is built and tested). */
+  /** Removes the scratch work tree. */
   async removeRevert(mirror = gitMirrorDir(this.cacheDir, this.repo)): Promise<void> {
     await rm(this.revertDir, { recursive: true, force: true });
-    await rm(this.revertOutDir, { recursive: true, force: true });
     if (await isDir(mirror)) await gitIn(mirror).raw(['worktree', 'prune']);
   }
 
   /** A new work tree at `dir` on `commit`, replacing whatever is there. */
-  private async addWorktree(mirror: string, dir: string, commit: string): Promise<void> {
+  private async addWorktree(mirror: string, dir: string, commit: string, progress: Progress = this.progress): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     await mkdir(path.dirname(dir), { recursive: true });
-    const git = gitIn(mirror, this.progress);
+    const git = gitIn(mirror, progress);
     // Forget trees that are gone; twice --force: a path still registered, even one a killed `add` left
     // locked, is taken over.
     await git.raw(['worktree', 'prune']);
-    this.progress.step(`git worktree add ${dir} ${commit.slice(0, 12)}`);
+    progress.step(`git worktree add ${dir} ${commit.slice(0, 12)}`);
     try {
       await git.raw(['worktree', 'add', '--force', '--force', '--detach', '--quiet', '--', dir, commit]);
     } catch (error) {

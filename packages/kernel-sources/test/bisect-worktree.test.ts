@@ -48,8 +48,10 @@ test('checkoutCommit: one work tree per tree beside the mirror, reused across st
   const h = await history(dir);
   const cache = path.join(dir, 'cache');
   const wt = bisectWorktree(cache, h.dir);
-  assert.equal(wt.dir, path.join(cache, 'bisect', path.basename(gitMirrorDir(cache, h.dir))));
-  assert.equal(wt.outDir, `${wt.dir}.out`);
+  // As deep as the builder's trees/<hex>/src and out-*: ccache's relative paths are the same for both.
+  const home = path.join(cache, 'bisect', path.basename(gitMirrorDir(cache, h.dir)));
+  assert.equal(wt.dir, path.join(home, 'src'));
+  assert.equal(wt.outDir, path.join(home, 'out'));
 
   assert.equal(await wt.checkoutCommit(h.id('r2')), wt.dir);
   assert.equal(await head(wt.dir), h.id('r2'));
@@ -120,7 +122,7 @@ test('revertOnto: a clean revert is a commit on bad in the scratch tree, the sam
   await wt.checkoutCommit(h.id('r2'));
   const result = await wt.revertOnto(h.id('r6'), h.id('r1'));
   assert.ok(result.applied, JSON.stringify(result));
-  assert.equal(result.dir, `${wt.dir}.revert`);
+  assert.equal(result.dir, path.join(path.dirname(wt.dir), 'revert'));
   assert.equal(await readFile(path.join(result.dir, 'b.c'), 'utf8'), 'x\n');
   assert.equal((await gitAt(result.dir, ['rev-parse', 'HEAD^'])).stdout, h.id('r6'));
   const log = (await gitAt(result.dir, ['log', '-1', '--format=%an <%ae>|%cn <%ce>|%s'])).stdout;
@@ -152,7 +154,7 @@ test('revertOnto: a conflict is aborted and names the files; an empty revert is 
   await assert.rejects(wt.revertOnto(h.id('r6'), '-m'), /culprit "-m" is not a full commit id/);
 });
 
-test('revertOnto clears what a killed process left: a scratch tree still registered and locked, its O= folder', async (t) => {
+test('revertOnto clears what a killed process left: a scratch tree still registered and locked', async (t) => {
   const dir = await tempDir(t);
   const h = await history(dir);
   const cache = path.join(dir, 'cache');
@@ -162,13 +164,12 @@ test('revertOnto clears what a killed process left: a scratch tree still registe
   // As a process killed during `git worktree add` leaves it: registered, locked, half there.
   await gitAt(mirror, ['worktree', 'add', '--detach', '--lock', wt.revertDir, h.id('r3')]);
   await writeFile(path.join(wt.revertDir, 'a.c'), 'half written\n');
-  await mkdir(wt.revertOutDir, { recursive: true });
-  await writeFile(path.join(wt.revertOutDir, 'stale.o'), 'x');
+  await writeFile(path.join(wt.revertDir, 'stale.o'), 'x');
 
   const result = await wt.revertOnto(h.id('r6'), h.id('r1'));
   assert.ok(result.applied, JSON.stringify(result));
   assert.equal(await readFile(path.join(wt.revertDir, 'a.c'), 'utf8'), 'one\ntwo\nthree changed\n');
-  assert.equal(await exists(wt.revertOutDir), false);
+  assert.equal(await exists(path.join(wt.revertDir, 'stale.o')), false);
 
   await wt.removeRevert();
   assert.equal(await exists(wt.revertDir), false);

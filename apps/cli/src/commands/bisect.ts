@@ -91,13 +91,15 @@ async function prepare(paths: LabPaths, stores: LabStores, opts: BisectOptions):
 
 /** Each step a run of the set's kernel config at the step's commit, with only the bisected cases (the runner labd uses too). */
 async function stepRunner(paths: LabPaths, stores: LabStores, bisection: BisectionRecord): Promise<StepRunner> {
+  const workTree = bisectWorktree(paths.cache, bisection.tree);
   return pipelineStepRunner({
     store: stores.store,
     testset: await loadTestSet(paths.testsets, bisection.testset),
     artifactsRoot: path.join(paths.home, 'runs'),
     sourceOf: (commit) => kernelSourceFrom(bisection.tree, commit),
     // The revert is made in the bisection's scratch work tree (its objects are the mirror's).
-    revertOnto: (bad, culprit) => bisectWorktree(paths.cache, bisection.tree).revertOnto(bad, culprit),
+    revertOnto: (bad, culprit) => workTree.revertOnto(bad, culprit),
+    workTree,
     pipelineFor: (source, testset) => labDrivers(paths, { testset, source }),
     reporter: createStageReporter,
     rerunProgress: { step: (text: string) => void process.stderr.write(`[rerun] ${text}\n`), fraction: () => undefined },
