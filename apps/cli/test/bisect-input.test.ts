@@ -96,9 +96,9 @@ test('runs that are not in the lab, missing cases, tree or test set, and unknown
   const t = await tree();
   const cases: [string[], RegExp][] = [
     [['--good', '41', '--bad', '42'], /--good 41: there is no run 41 in this lab/],
-    [['--good', 'v1', '--bad', 'v2', '--testset', 'phase2-host', '--case', CASE], /give --tree <repository> when neither end is a run/],
-    [['--good', 'v1', '--bad', 'v2', '--tree', t.dir, '--case', CASE], /give --testset <name> when neither end is a run/],
-    [['--good', t.c[0]!, '--bad', 'main', '--tree', t.dir, '--testset', 'phase2-host'], /name the cases with --case when an end is a ref/],
+    [['--good', 'v1', '--bad', 'v2', '--testset', 'phase2-host', '--case', CASE], /which tree\? give --tree \(a git repository\) when neither end is a run/],
+    [['--good', 'v1', '--bad', 'v2', '--tree', t.dir, '--case', CASE], /which test set\? give --testset when neither end is a run/],
+    [['--good', t.c[0]!, '--bad', 'main', '--tree', t.dir, '--testset', 'phase2-host'], /which cases\? give --case when an end is a ref and not a run/],
     [['--good', t.c[0]!, '--bad', 'main', '--tree', t.dir, '--testset', 'phase2-host', '--case', 'v6LC.9.9.9'], /test set phase2-host has no case v6LC\.9\.9\.9/],
     [['--good=-x', '--bad', 'main', '--tree', t.dir, '--testset', 'phase2-host', '--case', CASE], /invalid git ref "-x": expected a tag, branch or commit/],
   ];

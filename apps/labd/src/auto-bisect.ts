@@ -1,10 +1,11 @@
 // After a run's diffs are recorded: when the lab bisects the run's set and the run's kernel came from a git
 // tree that regressed against a baseline from the same tree, the range between the two commits is stored as
 // a bisection (one per range and set: create is idempotent) and a bisect job is queued for a NUT of the kind
-// the run used (one per bisection: the job's key). The decision is bisect's autoBisection; this file reads
-// what it decides from and writes what it decided.
-import { JOB_PRIORITY, type BisectionRecord, type BisectionStore, type JobQueue, type NutMode, type ResultsQuery } from '@testlab/core';
-import { autoBisection, type RunKernelSource } from '@testlab/bisect';
+// the run used (one per bisection: the job's key; bisect's queueBisection, which POST /api/bisections uses
+// too). The decision is bisect's autoBisection; this file reads what it decides from and writes what it
+// decided.
+import type { BisectionRecord, BisectionStore, JobQueue, NutMode, ResultsQuery } from '@testlab/core';
+import { autoBisection, queueBisection, type RunKernelSource } from '@testlab/bisect';
 import type { RecordedDiffs } from '@testlab/diff';
 
 export interface AutoBisectSettings {
@@ -27,9 +28,6 @@ export interface RunOrigin {
   mode: NutMode;
 }
 
-/** Bisect jobs are retried a little more than runs: a bisection is hours of work that resumes where it was. */
-const BISECT_ATTEMPTS = 3;
-
 export async function bisectRegressions(d: AutoBisectDeps, recorded: RecordedDiffs, origin: RunOrigin): Promise<{ bisection: BisectionRecord; jobQueued: boolean } | { none: string }> {
   const { run } = recorded;
   if (!d.settings.testsets.includes(run.testset)) return { none: `test set ${run.testset} is not bisected` };
@@ -51,11 +49,7 @@ export async function bisectRegressions(d: AutoBisectDeps, recorded: RecordedDif
   const decision = autoBisection({ run: { ...own, testset: run.testset }, profile: origin.profile, diffs: recorded.diffs, baselines, settings: d.settings });
   if ('none' in decision) return decision;
   const { bisection } = await d.bisections.create(decision.spec);
-  if (bisection.status !== 'queued' && bisection.status !== 'running') return { bisection, jobQueued: false };
-  const key = `bisect:${bisection.id}`;
-  const { created } = await d.queue.enqueue({
-    kind: 'bisect', key, priority: JOB_PRIORITY.bisect, payload: { bisectionId: bisection.id }, group: key,
-    requires: { profile: origin.profile, mode: origin.mode }, maxAttempts: BISECT_ATTEMPTS,
-  });
-  return { bisection, jobQueued: created };
+  // The bisection's profile is the run's (the spec's key names it): the job asks for the run's NUT kind.
+  const job = await queueBisection(d.queue, bisection, origin.mode);
+  return { bisection, jobQueued: job?.created ?? false };
 }

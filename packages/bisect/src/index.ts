@@ -4,3 +4,6 @@ export { runBisection, StepNotTestable, type BisectionDeps, type StepRequest, ty
 export { stepTesterOnRuns, type StepRun, type StepRunner } from './step-runs.js';
 export { autoBisection, gitKernel, type AutoBisectDecision, type AutoBisectInput, type RunKernelSource } from './auto-bisect.js';
 export { pipelineStepRunner, type PipelineStepDeps, type StepPipeline, type StepWatch, type StepWorkTree } from './pipeline-steps.js';
+export { BisectionRefused, type BisectEnd, type CompareRuns, type InputNames } from './bisection-ends.js';
+export { BISECTION_LIMITS, BisectionConflict, startBisection, type BisectionDesk, type BisectionRequest } from './start-bisection.js';
+export { BISECT_JOB_ATTEMPTS, queueBisection } from './queue-bisection.js';

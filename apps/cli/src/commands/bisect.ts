@@ -5,26 +5,16 @@
 // or a point of the set's history. Killed, the same command resumes the bisection at the step it was at.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { bisectionKey, estimatedSteps, type BisectionRecord, type BisectionStep, type LabStores } from '@testlab/core';
-import { pipelineStepRunner, runBisection, stepTesterOnRuns, type StepRunner } from '@testlab/bisect';
+import { estimatedSteps, type BisectionRecord, type LabStores } from '@testlab/core';
+import { BisectionRefused, pipelineStepRunner, runBisection, startBisection, stepTesterOnRuns, type BisectionDesk, type StepRunner } from '@testlab/bisect';
 import { bisectRepository, bisectWorktree, kernelSourceFrom, validateBisectRange } from '@testlab/kernel-sources';
 import { loadTestSet } from '@testlab/testsets';
+import { compareRuns } from '@testlab/diff';
 import { labPaths, type LabPaths } from '../lab-paths.js';
 import { labDrivers, openLocalStores } from '../wiring.js';
 import { createStageReporter } from '../stage-reporter.js';
-import { table } from '../format.js';
-import { agreed, bisectEnd, casesToBisect } from './bisect-ends.js';
-
-export interface BisectOptions {
-  good: string;
-  bad: string;
-  case?: string[];
-  testset?: string;
-  tree?: string;
-  confirmRuns?: number;
-  maxSteps?: number;
-  json?: boolean;
-}
+import { printBisection } from './bisect-report.js';
+import { OPTION_NAMES, requestOf, type BisectOptions } from './bisect-request.js';
 
 /** 0: the bisection ended (found or inconclusive: the output says which); 1: the lab failed; 2: bad input. */
 export async function bisectCommand(paths: LabPaths, opts: BisectOptions): Promise<number> {
@@ -32,9 +22,10 @@ export async function bisectCommand(paths: LabPaths, opts: BisectOptions): Promi
   try {
     let bisection: BisectionRecord;
     try {
-      bisection = await prepare(paths, stores, opts);
+      ({ bisection } = await startBisection(localDesk(paths, stores), { ...requestOf(opts), requestedBy: 'cli' }));
     } catch (error) {
-      process.stderr.write(`testlab bisect: ${(error as Error).message}\n`);
+      if (!(error instanceof BisectionRefused)) throw error;
+      process.stderr.write(`testlab bisect: ${error.message}\n`);
       return 2;
     }
     const say = (text: string) => void process.stderr.write(`[bisect ${bisection.id}] ${text}\n`);
@@ -57,36 +48,22 @@ export async function bisectCommand(paths: LabPaths, opts: BisectOptions): Promi
   }
 }
 
-/** Checks every input and stores the bisection (or finds the one of the same range and set). */
-async function prepare(paths: LabPaths, stores: LabStores, opts: BisectOptions): Promise<BisectionRecord> {
-  const good = await bisectEnd(stores.results, 'good', opts.good);
-  const bad = await bisectEnd(stores.results, 'bad', opts.bad);
-  const tree = agreed('tree', good, bad, opts.tree);
-  if (tree === undefined) throw new Error('which tree? give --tree <repository> when neither end is a run');
-  const testsetName = agreed('testset', good, bad, opts.testset);
-  if (testsetName === undefined) throw new Error('which test set? give --testset <name> when neither end is a run');
-  const profile = agreed('nut', good, bad) ?? 'qemu';
-  if (profile !== 'qemu') throw new Error(`the runs were on NUT kind ${profile}: testlab bisect on this machine boots QEMU NUTs only`);
-  const testset = await loadTestSet(paths.testsets, testsetName);
-  const cases = await casesToBisect(stores.results, good, bad, opts.case ?? []);
-  const unknown = cases.filter((c) => !testset.cases.includes(c));
-  if (unknown.length > 0) throw new Error(`test set ${testset.name} has no case ${unknown.join(', ')}`);
-  const range = await validateBisectRange(bisectRepository(paths.cache, tree), good.ref, bad.ref);
-  const spec = {
-    tree,
-    good: { commit: range.good, runId: good.runId },
-    bad: { commit: range.bad, runId: bad.runId },
-    testset: testset.name,
-    profile,
-    cases,
-    confirmRuns: opts.confirmRuns ?? 3,
-    maxSteps: opts.maxSteps ?? 30,
-    requestedBy: 'cli',
+/** This machine's lab, as a request is checked against it: sets from testsets/, trees mirrored in the cache, QEMU NUTs. */
+function localDesk(paths: LabPaths, stores: LabStores): BisectionDesk {
+  return {
+    results: stores.results,
+    bisections: stores.bisections,
+    names: OPTION_NAMES,
+    defaults: { confirmRuns: 3, maxSteps: 30 },
+    testset: (name) => loadTestSet(paths.testsets, name),
+    range: (tree, good, bad) => validateBisectRange(bisectRepository(paths.cache, tree), good, bad),
+    compare: (good, bad) => compareRuns(stores.results, good, bad),
+    profile: (_set, asked) => {
+      const profile = asked ?? 'qemu';
+      if (profile !== 'qemu') throw new BisectionRefused(`NUT profile ${profile}: testlab bisect on this machine boots QEMU NUTs only`);
+      return profile;
+    },
   };
-  const existing = await stores.bisections.byKey(bisectionKey(spec));
-  if (existing && existing.cases.join() !== cases.join()) throw new Error(`bisection ${existing.id} of this range and set bisects ${existing.cases.join(', ')}, not ${cases.join(', ')}`);
-  const { bisection } = await stores.bisections.create(spec);
-  return bisection.commitsInRange === null ? { ...bisection, commitsInRange: range.commitsInRange } : bisection;
 }
 
 /** Each step a run of the set's kernel config at the step's commit, with only the bisected cases (the runner labd uses too). */
@@ -106,26 +83,6 @@ async function stepRunner(paths: LabPaths, stores: LabStores, bisection: Bisecti
   });
 }
 
-function printBisection(b: BisectionRecord, steps: BisectionStep[]): void {
-  const w = (s: string) => process.stdout.write(`${s}\n`);
-  w(table(
-    ['STEP', 'ROLE', 'COMMIT', 'OUTCOME', 'BUILD', 'BOOT', 'TEST', 'RUN', 'WHY'],
-    steps.map((s) => [String(s.n), s.role, s.commit.slice(0, 12), s.outcome ?? 'running', secs(s.buildMs), secs(s.bootMs), secs(s.testMs), s.runId === null ? '-' : String(s.runId), s.reason ?? '']),
-  ));
-  if (b.status === 'found' && b.culprit) {
-    w(`culprit: ${b.culprit.commit}`);
-    w(`  ${b.culprit.subject}`);
-    w(`  author: ${b.culprit.author}`);
-    w(`proof: ${b.reason}`);
-  } else {
-    w(`${b.status}: ${b.reason ?? ''}`);
-  }
-}
-
-function secs(ms: number | null): string {
-  return ms === null ? '-' : `${Math.round(ms / 1000)} s`;
-}
-
 export function registerBisect(program: Command, positiveInt: (v: string) => number): void {
   program
     .command('bisect')
@@ -135,6 +92,7 @@ export function registerBisect(program: Command, positiveInt: (v: string) => num
     .option('--case <id>', 'a case to bisect (repeatable; default: the bad run\'s regressions against the good run)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--testset <name>', 'the test set (default: the runs\')')
     .option('--tree <repository>', 'the git tree (default: the runs\')')
+    .option('--nut <profile>', 'the NUT profile the steps run on (default: the runs\'; this machine boots qemu only)')
     .option('--confirm-runs <n>', 'attempts per step, all of which must agree (default 3)', positiveInt)
     .option('--max-steps <n>', 'search steps before giving up as inconclusive (default 30)', positiveInt)
     .option('--json', 'print the bisection and its steps as JSON')
