@@ -25,6 +25,8 @@ export interface BuildOptions {
    * needs the lab token and the queue): registered after the built-in routes.
    */
   extraRoutes?: { plugin: FastifyPluginAsync<any>; options: object }[];
+  /** Starting bisections on the lab (routes/bisection-requests.ts): a lab config with an API token gives it. */
+  bisect?: WebContext['bisect'];
 }
 
 // No script runs on any page (everything works without JavaScript), so the policy forbids all of it;
@@ -49,6 +51,7 @@ export function build(options: BuildOptions): FastifyInstance {
     runsDir: path.resolve(options.runsDir),
     receivedDir: path.resolve(options.receivedDir ?? path.join(options.runsDir, '..', 'received')),
     publicUrl: (options.publicUrl ?? 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    ...(options.bisect !== undefined ? { bisect: options.bisect } : {}),
   };
 
   app.addHook('onSend', async (_request, reply, payload) => {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { BisectionStore, LabStore, ResultsQuery } from '@testlab/core';
 import type { PageCache } from './http-cache.js';
 import type { Views } from './views.js';
+import type { StartLabBisection } from './routes/bisection-requests.js';
 
 export interface WebContext {
   results: ResultsQuery;
@@ -17,6 +18,11 @@ export interface WebContext {
   receivedDir?: string;
   /** Absolute base URL for links that leave the page (Atom feed ids and links), no trailing slash. */
   publicUrl: string;
+  /**
+   * Starting bisections (POST /api/bisections, with the lab token): only a dashboard started from a lab config
+   * with an API token has it (lab-wiring.ts); without it the route is not served.
+   */
+  bisect?: { token: string; start: StartLabBisection };
 }
 
 /** A route module: a fastify plugin that receives the context as its options. */

@@ -1,6 +1,7 @@
 // What the dashboard serves, from the lab's config (--config labd.yaml) or, without one, from
 // $TESTLAB_HOME as the CLI lays it out. With a config it also opens the job queue and registers the
-// routes the config enables: the trigger API when `web.tokenFile` is set, subscribing when `mail` is.
+// routes the config enables: the trigger API and starting bisections when `web.tokenFile` is set,
+// subscribing when `mail` is.
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
@@ -11,6 +12,7 @@ import type { LabStores } from '@testlab/core';
 import { openLabStores } from '@testlab/stores';
 import type { BuildOptions } from './app.js';
 import { labTrigger } from './lab-trigger.js';
+import { labBisections } from './lab-bisections.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { labFileRoutes } from './routes/lab-files.js';
 import { triggerRoutes } from './routes/trigger.js';
@@ -63,6 +65,7 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
   const { queue } = stores;
   const extraRoutes: { plugin: FastifyPluginAsync<any>; options: object }[] = [];
   const features: string[] = [];
+  let bisect: BuildOptions['bisect'];
   if (token !== undefined && plan !== undefined) {
     extraRoutes.push({ plugin: triggerRoutes, options: { token, trigger: labTrigger(queue, plan.context, config.kernels) } });
     features.push('trigger API (POST /api/runs)');
@@ -72,6 +75,8 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
       options: { token, store: stores.store, results: stores.results, kernelsDir: path.join(config.home, 'kernels'), receivedDir: path.join(config.home, 'received') },
     });
     features.push('lab files (PUT /api/kernels, /api/runs/:id/files)');
+    bisect = { token, start: labBisections(stores, plan, config) };
+    features.push('bisections (POST /api/bisections)');
   }
   if (mail !== undefined) {
     // The web process only writes subscriptions and outbox rows; labd's outbox worker sends the mail.
@@ -80,7 +85,7 @@ export async function openWebLab(o: WebLabOptions): Promise<WebLab> {
     features.push('subscriptions');
   }
   return {
-    build: { ...base(stores, config.home, publicUrl), extraRoutes }, host, port, features, workers: config.web.workers,
+    build: { ...base(stores, config.home, publicUrl), extraRoutes, ...(bisect !== undefined ? { bisect } : {}) }, host, port, features, workers: config.web.workers,
     close: () => stores.close(),
   };
 }

@@ -72,7 +72,7 @@ test('with a token and mail: runs are queued as labd would plan them, subscribin
     await app.close();
     await lab.close();
   });
-  assert.deepEqual(lab.features, ['trigger API (POST /api/runs)', 'lab files (PUT /api/kernels, /api/runs/:id/files)', 'subscriptions']);
+  assert.deepEqual(lab.features, ['trigger API (POST /api/runs)', 'lab files (PUT /api/kernels, /api/runs/:id/files)', 'bisections (POST /api/bisections)', 'subscriptions']);
   assert.equal((await stat(path.join(dir, 'home', 'mail-secret'))).mode & 0o777, 0o600, 'no secret in the config: the lab made its own');
   assert.equal((await app.inject({ method: 'GET', url: '/subscriptions/new' })).statusCode, 200);
   const post = (payload: object, token = TOKEN) => app.inject({ method: 'POST', url: '/api/runs', headers: { authorization: `Bearer ${token}` }, payload });

@@ -10,6 +10,7 @@ import api from './api.js';
 import runList from './run-list.js';
 import bisections from './bisections.js';
 import bisectionsApi from './bisections-api.js';
+import bisectionRequests from './bisection-requests.js';
 
 export const routes: WebRoute[] = [
   home,
@@ -21,4 +22,5 @@ export const routes: WebRoute[] = [
   runList,
   bisections,
   bisectionsApi,
+  bisectionRequests,
 ];
