@@ -14,9 +14,11 @@ export interface Dashboard {
   stop(): Promise<void>;
 }
 
-export async function startDashboard(home: string): Promise<Dashboard> {
+/** `config`: a lab config (labd.yaml) to serve, with the APIs it enables (a token file: POST /api/runs, /api/bisections). */
+export async function startDashboard(home: string, options: { config?: string } = {}): Promise<Dashboard> {
   assert.ok(existsSync(webMain), `${webMain} missing: build the whole repository first (npx tsc -b)`);
-  const web: ChildProcess = spawn(process.execPath, [webMain, '--port', '0'], { env: { PATH: process.env.PATH ?? '', TESTLAB_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [webMain, '--port', '0', ...(options.config !== undefined ? ['--config', options.config] : [])];
+  const web: ChildProcess = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', TESTLAB_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   // The dashboard logs (pino, one JSON object a line) the address it listens on.
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

@@ -1,4 +1,5 @@
-// What `testlab bisect` is asked, as its options say, and as bisect's startBisection takes it.
+// What `testlab bisect` is asked, as its options say, and as bisect's startBisection and the lab's POST
+// /api/bisections take it: the same request whether the bisection runs here or on a lab (--lab).
 import type { BisectionRequest, InputNames } from '@testlab/bisect';
 
 export interface BisectOptions {
@@ -11,6 +12,11 @@ export interface BisectOptions {
   confirmRuns?: number;
   maxSteps?: number;
   json?: boolean;
+  /** Bisect on that lab (POST /api/bisections) and follow it, instead of here (bisect-remote.ts). */
+  lab?: string;
+  tokenFile?: string;
+  /** Seconds between two looks at the lab's bisection. */
+  poll?: number;
 }
 
 export function requestOf(opts: BisectOptions): Omit<BisectionRequest, 'requestedBy'> {
@@ -26,7 +32,7 @@ export function requestOf(opts: BisectOptions): Omit<BisectionRequest, 'requeste
   };
 }
 
-/** How the messages of a refused request name the inputs here. */
+/** How the messages of a refused request name the inputs here (the API names its fields). */
 export const OPTION_NAMES: InputNames = {
   good: '--good', bad: '--bad', cases: '--case', testset: '--testset', tree: '--tree', nut: '--nut', confirmRuns: '--confirm-runs', maxSteps: '--max-steps',
 };

@@ -3,6 +3,8 @@
 // before saying so. Each step is a run of the lab, so its build, console, case logs and captures are where
 // every run's are; the steps' runs are stored as test set `bisect-<set>`, so they never become a baseline
 // or a point of the set's history. Killed, the same command resumes the bisection at the step it was at.
+// With --lab the request goes to a running lab instead, which checks it the same way (bisect's
+// startBisection), queues it for one of its NUTs, and is followed from here until it ends.
 import path from 'node:path';
 import type { Command } from 'commander';
 import { estimatedSteps, type BisectionRecord, type LabStores } from '@testlab/core';
@@ -14,10 +16,15 @@ import { labPaths, type LabPaths } from '../lab-paths.js';
 import { labDrivers, openLocalStores } from '../wiring.js';
 import { createStageReporter } from '../stage-reporter.js';
 import { printBisection } from './bisect-report.js';
+import { remoteBisectCommand } from './bisect-remote.js';
 import { OPTION_NAMES, requestOf, type BisectOptions } from './bisect-request.js';
 
 /** 0: the bisection ended (found or inconclusive: the output says which); 1: the lab failed; 2: bad input. */
 export async function bisectCommand(paths: LabPaths, opts: BisectOptions): Promise<number> {
+  if (opts.tokenFile !== undefined || opts.poll !== undefined) {
+    process.stderr.write('testlab bisect: --token-file and --poll apply with --lab only\n');
+    return 2;
+  }
   const stores = await openLocalStores(paths);
   try {
     let bisection: BisectionRecord;
@@ -60,7 +67,7 @@ function localDesk(paths: LabPaths, stores: LabStores): BisectionDesk {
     compare: (good, bad) => compareRuns(stores.results, good, bad),
     profile: (_set, asked) => {
       const profile = asked ?? 'qemu';
-      if (profile !== 'qemu') throw new BisectionRefused(`NUT profile ${profile}: testlab bisect on this machine boots QEMU NUTs only`);
+      if (profile !== 'qemu') throw new BisectionRefused(`NUT profile ${profile}: testlab bisect on this machine boots QEMU NUTs only (give --lab to bisect on a lab that has such NUTs)`);
       return profile;
     },
   };
@@ -86,17 +93,20 @@ async function stepRunner(paths: LabPaths, stores: LabStores, bisection: Bisecti
 export function registerBisect(program: Command, positiveInt: (v: string) => number): void {
   program
     .command('bisect')
-    .description('find the commit that made cases fail between a good and a bad kernel of a git tree, and prove it (the culprit fails every time, its parent passes, the bad kernel with it reverted passes)')
+    .description('find the commit that made cases fail between a good and a bad kernel of a git tree, and prove it (the culprit fails every time, its parent passes, the bad kernel with it reverted passes); here, or on a running lab with --lab (exit 0: it ended, found or inconclusive; 1: the lab failed or could not be reached; 2: bad input, also when the lab refuses it; 4: no valid lab token)')
     .requiredOption('--good <run|ref>', 'a run of this lab, or a ref in the tree, that passes the cases')
     .requiredOption('--bad <run|ref>', 'a run of this lab, or a ref in the tree, that fails them')
     .option('--case <id>', 'a case to bisect (repeatable; default: the bad run\'s regressions against the good run)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--testset <name>', 'the test set (default: the runs\')')
     .option('--tree <repository>', 'the git tree (default: the runs\')')
-    .option('--nut <profile>', 'the NUT profile the steps run on (default: the runs\'; this machine boots qemu only)')
-    .option('--confirm-runs <n>', 'attempts per step, all of which must agree (default 3)', positiveInt)
-    .option('--max-steps <n>', 'search steps before giving up as inconclusive (default 30)', positiveInt)
+    .option('--nut <profile>', 'the NUT profile the steps run on (default: the runs\'; here only qemu; on a lab, the one profile whose NUTs offer the set\'s mode)')
+    .option('--confirm-runs <n>', 'attempts per step, all of which must agree (default 3; on a lab, its bisect.confirmRuns)', positiveInt)
+    .option('--max-steps <n>', 'search steps before giving up as inconclusive (default 30; on a lab, its bisect.maxSteps)', positiveInt)
     .option('--json', 'print the bisection and its steps as JSON')
+    .option('--lab <url>', 'start the bisection on this running lab (POST /api/bisections, with the lab token) and follow it until it ends; Ctrl-C stops following, not the bisection')
+    .option('--token-file <path>', 'with --lab: file holding the lab API token (default: $TESTLAB_TOKEN)')
+    .option('--poll <seconds>', 'with --lab: seconds between two looks at the bisection (default 5)', positiveInt)
     .action(async (opts: BisectOptions) => {
-      process.exitCode = await bisectCommand(labPaths(), opts);
+      process.exitCode = opts.lab !== undefined ? await remoteBisectCommand(opts) : await bisectCommand(labPaths(), opts);
     });
 }

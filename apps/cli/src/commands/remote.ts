@@ -65,12 +65,12 @@ export class LabClient {
     return this.#request<T>('GET', path);
   }
 
-  /** Sends the token: every API that changes the lab requires it. */
-  post<T>(path: string, body: unknown): Promise<T> {
-    return this.#request<T>('POST', path, body, this.token());
+  /** Sends the token: every API that changes the lab requires it. `timeoutMs` for a request the lab works on a while (default 60 s). */
+  post<T>(path: string, body: unknown, timeoutMs?: number): Promise<T> {
+    return this.#request<T>('POST', path, body, this.token(), timeoutMs);
   }
 
-  async #request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  async #request<T>(method: string, path: string, body?: unknown, token?: string, timeoutMs = 60_000): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
@@ -82,7 +82,7 @@ export class LabClient {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         redirect: 'error',
-        signal: AbortSignal.timeout(60_000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -99,7 +99,8 @@ export class LabClient {
     const answer = (json ?? {}) as { error?: unknown; problems?: unknown };
     const why = typeof answer.error === 'string' ? answer.error : `HTTP ${res.status}`;
     const problems = Array.isArray(answer.problems) ? answer.problems.filter((p): p is string => typeof p === 'string') : [];
-    const code = res.status === 400 ? EXIT.usage : res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : EXIT.labFailed;
+    // 409: the request conflicts with what the lab holds (another bisection of the range): the asker's to change.
+    const code = res.status === 400 || res.status === 409 ? EXIT.usage : res.status === 401 || res.status === 403 ? EXIT.auth : res.status === 404 ? EXIT.notFound : EXIT.labFailed;
     throw new RemoteError(`the lab refused: ${why}`, code, problems);
   }
 }
