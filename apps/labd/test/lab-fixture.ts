@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const labdMain = path.join(repoRoot, 'apps/labd/dist/src/main.js');
+export const webMain = path.join(repoRoot, 'apps/web/dist/src/main.js');
 export const kernelTarball = '/usr/src/linux-source-6.1.tar.xz';
 export const cacheDir = process.env.TESTLAB_CACHE || path.join(os.homedir(), '.cache/testlab');
 export const nutImage = path.join(repoRoot, 'var/nut-image/initramfs.gz');
@@ -140,4 +141,22 @@ export class LabdProcess {
 export async function removeLab(home: string): Promise<void> {
   await createQemuNutDriver({ stateDir: path.join(home, 'nut'), baseInitramfs: nutImage }).reapStale().catch(() => undefined);
   await rm(home, { recursive: true, force: true });
+}
+
+/** The dashboard as a child process; resolves with its address once it listens. */
+export function startWeb(config: string): { child: ChildProcess; address: Promise<string>; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [webMain, '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const address = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const parsed = JSON.parse(line) as { msg?: string; address?: string };
+      if (parsed.msg === 'dashboard listening' && parsed.address) resolve(parsed.address);
+    });
+    void exited.then((code) => reject(new Error(`the dashboard exited (${code}) before listening: ${err}`)));
+  });
+  // A start that is expected to fail is awaited through `exited`; the rejection is for those awaiting `address`.
+  address.catch(() => undefined);
+  return { child, address, stderr: () => err, exited };
 }

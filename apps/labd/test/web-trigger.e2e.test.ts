@@ -4,39 +4,18 @@
 // run on a QEMU NUT, its diffs are recorded against the baseline already in the lab, and its email is sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parse, stringify } from 'yaml';
 import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
 import { SINK_AUTH, startSmtpSink, type ReceivedMail } from '@testlab/notify/test-smtp-sink';
-import { cachedKernel, kernelTarball, LabdProcess, removeLab, repoRoot, SMOKE_CASES, SMOKE_SET, writeLabConfig } from './lab-fixture.js';
+import { cachedKernel, kernelTarball, LabdProcess, removeLab, SMOKE_CASES, SMOKE_SET, startWeb, writeLabConfig } from './lab-fixture.js';
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
-const webMain = path.join(repoRoot, 'apps/web/dist/src/main.js');
 const TOKEN = 'e2e-lab-token-0123456789abcdef0123456789';
 const SUBSCRIBER = 'dev@example.org';
-
-/** The dashboard as a child process; resolves with its address once it listens. */
-function startWeb(config: string): { child: ChildProcess; address: Promise<string>; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [webMain, '--config', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const address = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const parsed = JSON.parse(line) as { msg?: string; address?: string };
-      if (parsed.msg === 'dashboard listening' && parsed.address) resolve(parsed.address);
-    });
-    void exited.then((code) => reject(new Error(`the dashboard exited (${code}) before listening: ${err}`)));
-  });
-  // A start that is expected to fail is awaited through `exited`; the rejection is for those awaiting `address`.
-  address.catch(() => undefined);
-  return { child, address, stderr: () => err, exited };
-}
 
 async function mailTo(mails: ReceivedMail[], match: (m: ReceivedMail) => boolean, labd: LabdProcess): Promise<ReceivedMail> {
   // Polls what the SMTP server received; the outbox worker sends every 15 s. labd dying ends the wait.
