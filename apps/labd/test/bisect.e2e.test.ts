@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
 import type { BisectionRecord, BisectionStep } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
-import { cacheDir, cachedKernel, kernelTarball, LabdProcess, removeLab, repoRoot, startWeb, writeLabConfig } from './lab-fixture.js';
+import { cacheDir, cachedKernel, kernelTarball, LabdProcess, removeLab, repoRoot, startWeb, stopLabdAndWeb, writeLabConfig } from './lab-fixture.js';
 
 const execFileP = promisify(execFile);
 const cliMain = path.join(repoRoot, 'apps/cli/dist/src/main.js');
@@ -167,12 +167,7 @@ test('a run of the first and of the last commit: testlab bisect --lab finds the 
     }
     process.stdout.write(report.map((r) => `# ${r}\n`).join(''));
   } finally {
-    web?.child.kill('SIGTERM');
-    if (labd) {
-      labd.child.kill('SIGTERM');
-      await labd.exited;
-    }
-    if (web) await web.exited;
+    await stopLabdAndWeb(labd, web);
     await removeLab(home);
   }
 });

@@ -160,3 +160,13 @@ export function startWeb(config: string): { child: ChildProcess; address: Promis
   address.catch(() => undefined);
   return { child, address, stderr: () => err, exited };
 }
+
+/** Stops the dashboard and labd as an operator does (SIGTERM), waiting until both have exited. */
+export async function stopLabdAndWeb(labd: LabdProcess | undefined, web: ReturnType<typeof startWeb> | undefined): Promise<void> {
+  web?.child.kill('SIGTERM');
+  if (labd) {
+    labd.child.kill('SIGTERM');
+    await labd.exited;
+  }
+  if (web) await web.exited;
+}

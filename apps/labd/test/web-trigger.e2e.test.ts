@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { parseKernelVersion } from '@testlab/core';
 import { openSqliteStore } from '@testlab/store-sqlite';
 import { SINK_AUTH, startSmtpSink, type ReceivedMail } from '@testlab/notify/test-smtp-sink';
-import { cachedKernel, kernelTarball, LabdProcess, removeLab, SMOKE_CASES, SMOKE_SET, startWeb, writeLabConfig } from './lab-fixture.js';
+import { cachedKernel, kernelTarball, LabdProcess, removeLab, SMOKE_CASES, SMOKE_SET, startWeb, stopLabdAndWeb, writeLabConfig } from './lab-fixture.js';
 
 const skip = cachedKernel() ? false : 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 const TOKEN = 'e2e-lab-token-0123456789abcdef0123456789';
@@ -116,12 +116,7 @@ test('a run triggered over HTTP is run by labd, diffed against the lab\'s baseli
     const again = await post('/api/runs', request, TOKEN);
     assert.deepEqual(await again.json(), { jobId, created: false, runId });
   } finally {
-    web?.child.kill('SIGTERM');
-    if (labd) {
-      labd.child.kill('SIGTERM');
-      await labd.exited;
-    }
-    if (web) await web.exited;
+    await stopLabdAndWeb(labd, web);
     await smtp.close();
     await removeLab(home);
   }
