@@ -43,12 +43,14 @@ function newestCachedKernel() {
   const cache = process.env.TESTLAB_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'testlab');
   const dir = path.join(cache, 'kernels');
   if (!existsSync(dir)) return undefined;
-  // Kernels built with modules are the machine NUT test's (kexec, their own release suffix), not a QEMU NUT's.
+  // Kernels built with modules are the machine NUT test's (kexec, their own release suffix), not a QEMU NUT's;
+  // kernels built from git are the bisection test's history (some with a case broken on purpose): only builds
+  // of Debian's 6.1 tarball.
   const entries = readdirSync(dir)
     .map((k) => path.join(dir, k))
     .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
     .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) }))
-    .filter(({ meta }) => meta.modules !== true)
+    .filter(({ meta }) => meta.modules !== true && meta.sourceLabel === 'linux-source-6.1.tar.xz')
     .sort((a, b) => statSync(b.d).mtimeMs - statSync(a.d).mtimeMs);
   if (entries.length === 0) return undefined;
   return { bzImage: path.join(entries[0].d, 'bzImage'), kernelRelease: entries[0].meta.kernelRelease };

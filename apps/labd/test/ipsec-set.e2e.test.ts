@@ -3,7 +3,6 @@
 // every case judged with its SAs set by `ip xfrm` and their keys recorded beside the captures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,23 +11,11 @@ import { openSqliteJobQueue, openSqliteStore } from '@testlab/store-sqlite';
 import { cacheDir, cachedKernel, kernelTarball, LabdProcess, nutImage, removeLab, repoRoot } from './lab-fixture.js';
 
 /** A cached QEMU-NUT kernel built from Debian's 6.1 tarball (other worktrees cache other versions beside it). */
-function cached61(): { bzImage: string; kernelRelease: string; kernelVersion: string } | undefined {
-  const dir = path.join(cacheDir, 'kernels');
-  if (!cachedKernel() || !existsSync(dir)) return undefined;
-  const found = readdirSync(dir)
-    .map((k) => path.join(dir, k))
-    .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
-    .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string; sourceLabel: string; modules?: boolean } }))
-    .filter(({ meta }) => meta.modules !== true && meta.sourceLabel === path.basename(kernelTarball))
-    .sort((a, b) => statSync(b.d).mtimeMs - statSync(a.d).mtimeMs)[0];
-  return found && { bzImage: path.join(found.d, 'bzImage'), kernelRelease: found.meta.kernelRelease, kernelVersion: found.meta.kernelVersion };
-}
-
-const skip = !cached61() && 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
+const skip = !cachedKernel() && 'no cached Linux 6.1 build, linux-source tarball or NUT image (run the CLI e2e tests first)';
 const SET = 'phase2-ipsec-sgw';
 
 async function writeConfig(): Promise<{ home: string; file: string }> {
-  const kernel = cached61()!;
+  const kernel = cachedKernel()!;
   const home = await mkdtemp(path.join(os.tmpdir(), 'testlab-labd-ipsec-'));
   const testsets = path.join(home, 'testsets');
   await mkdir(testsets);

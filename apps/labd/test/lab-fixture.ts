@@ -18,7 +18,11 @@ export const kernelTarball = '/usr/src/linux-source-6.1.tar.xz';
 export const cacheDir = process.env.TESTLAB_CACHE || path.join(os.homedir(), '.cache/testlab');
 export const nutImage = path.join(repoRoot, 'var/nut-image/initramfs.gz');
 
-/** The newest cached kernel, or undefined (then the tests skip: build it with the CLI's e2e tests first). */
+/**
+ * The newest cached build of Debian's 6.1 tarball, or undefined (then the tests skip: build it with the CLI's
+ * e2e tests first). Kernels built from git (the bisection test's history: release `6.1.192+`, some with
+ * v6LC.1.1.7-A broken on purpose) are never a NUT's known-good kernel.
+ */
 export function cachedKernel(): { bzImage: string; kernelRelease: string; kernelVersion: string } | undefined {
   const dir = path.join(cacheDir, 'kernels');
   if (!existsSync(dir) || !existsSync(kernelTarball) || !existsSync(nutImage)) return undefined;
@@ -26,8 +30,8 @@ export function cachedKernel(): { bzImage: string; kernelRelease: string; kernel
   const found = readdirSync(dir)
     .map((k) => path.join(dir, k))
     .filter((d) => existsSync(path.join(d, 'bzImage')) && existsSync(path.join(d, 'meta.json')))
-    .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string; modules?: boolean } }))
-    .filter(({ meta }) => meta.modules !== true)
+    .map((d) => ({ d, meta: JSON.parse(readFileSync(path.join(d, 'meta.json'), 'utf8')) as { kernelRelease: string; kernelVersion: string; sourceLabel?: string; modules?: boolean } }))
+    .filter(({ meta }) => meta.modules !== true && meta.sourceLabel === path.basename(kernelTarball))
     .sort((a, b) => statSync(b.d).mtimeMs - statSync(a.d).mtimeMs)[0];
   if (found === undefined) return undefined;
   return { bzImage: path.join(found.d, 'bzImage'), kernelRelease: found.meta.kernelRelease, kernelVersion: found.meta.kernelVersion };
