@@ -106,3 +106,30 @@ test('a lab failure mid-bisection stops it; run again, it resumes at the step it
   assert.equal(pipelines.filter((e) => e.startsWith('pipeline c04')).length, 1, 'the finished step is not run again');
   await b.lab.close();
 });
+
+test('with a work tree, every step is built in it: the build request carries it, and its checkout puts the step\'s commit (the revert commit for the revert step) there', async () => {
+  const checkouts: string[] = [];
+  const requests: { srcDir?: string; outDir?: string }[] = [];
+  const workTree = {
+    dir: '/cache/bisect/h/src', outDir: '/cache/bisect/h/out',
+    checkoutCommit: async (commit: string) => (checkouts.push(commit.slice(0, 3)), '/cache/bisect/h/src'),
+  };
+  const b = await bisect({ verdict: culpritAt5 }, (l) => ({
+    ...l.deps,
+    workTree,
+    // The builder calls the checkout (under its lock) as it starts: here, as the real one does, before building.
+    pipelineFor: async (source, testset) => {
+      const wired = await l.deps.pipelineFor(source, testset);
+      return { ...wired, builder: { build: async (request, observer) => {
+        requests.push({ srcDir: request.workTree?.srcDir, outDir: request.workTree?.outDir });
+        await request.workTree?.checkout(silentProgress);
+        return wired.builder.build(request, observer);
+      } } };
+    },
+  }));
+  const end = await b.go();
+  assert.equal(end.status, 'found');
+  assert.deepEqual(checkouts, ['c04', 'c06', 'c05', 'fff']);
+  assert.ok(requests.every((r) => r.srcDir === workTree.dir && r.outDir === workTree.outDir), JSON.stringify(requests));
+  await b.lab.close();
+});
