@@ -1,6 +1,7 @@
 // `testlab run`: one kernel source through one test set, with progress per stage.
 import path from 'node:path';
-import { kernelSourceFrom } from '@testlab/kernel-sources';
+import type { BuildWorkTree, TestSet } from '@testlab/core';
+import { bisectWorktree, GitSource, kernelSourceFrom } from '@testlab/kernel-sources';
 import { loadTestSet } from '@testlab/testsets';
 import { runKernelTestSet } from '@testlab/pipeline';
 import { recordRunDiffs, RunNotDiffableError } from '@testlab/diff';
@@ -30,10 +31,11 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
   const { store, results } = await openLocalLab(paths);
   try {
     const { build, ...drivers } = await labDrivers(paths, { testset, source, ...(opts.tahiTester ? { tahiTester: opts.tahiTester } : {}) });
+    const workTree = source instanceof GitSource ? gitWorkTree(paths, opts.source, source, testset) : undefined;
     const outcome = await runKernelTestSet(
       { store, ...drivers, artifactsRoot: path.join(paths.home, 'runs'), reporter: createStageReporter() },
       {
-        build,
+        build: workTree ? { ...build, workTree } : build,
         testset,
         extraCmdline: opts.cmdline ?? [],
         extraSysctls: parseSysctls(opts.sysctl ?? []),
@@ -63,6 +65,24 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A run of a git tree builds in the tree's kept work tree, the one its bisections build in: the runs of nearby
+ * commits (a bisection's good and bad ends, the steps after them) then compile only what changed. Not for sets
+ * whose engine builds from the tree itself (kselftest): the work tree moves with the next build.
+ */
+function gitWorkTree(paths: LabPaths, tree: string, source: GitSource, testset: TestSet): BuildWorkTree | undefined {
+  if (testset.engine !== 'builtin') return undefined;
+  const wt = bisectWorktree(paths.cache, tree);
+  return {
+    srcDir: wt.dir,
+    outDir: wt.outDir,
+    checkout: async (progress) => {
+      const { hash } = await source.identify(paths.cache, progress);
+      await wt.checkoutCommit(hash.slice('git:'.length), progress);
+    },
+  };
 }
 
 function parseSysctls(words: string[]): Record<string, string> {
