@@ -107,38 +107,37 @@ describe('Section 3.2 cases', { concurrency: 64 }, () => {
     }
   }
 
-  test('a check meant to land before an expiry that the lab sends late is an ERROR, not a FAIL', async () => {
+  /** A case context on a conforming fake host, for checking checkAddressAt itself; closed after `use`. */
+  async function withFakeHostContext(caseId: string, use: (ctx: CaseContext) => Promise<void>): Promise<void> {
     const [tester, nutEnd] = linkPair();
     const fake = startFakeSlaacNut(nutEnd, 'host');
     const dir = await mkdtemp(path.join(tmpdir(), 'slaac-late-'));
-    const ctx = await CaseContext.open({ definition: caseCatalogue.get('v6LC.3.2.2')!, nut: { links: [LINK0], exec: (a) => fake.exec(a) }, links: new Map([['Link0', tester]]), dir });
+    const ctx = await CaseContext.open({ definition: caseCatalogue.get(caseId)!, nut: { links: [LINK0], exec: (a) => fake.exec(a) }, links: new Map([['Link0', tester]]), dir });
     try {
+      await use(ctx);
+    } finally {
+      fake.stop();
+      await ctx.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('a check meant to land before an expiry that the lab sends late is an ERROR, not a FAIL', async () => {
+    await withFakeHostContext('v6LC.3.2.2', async (ctx) => {
       const now = Date.now();
       await assert.rejects(
         checkAddressAt(ctx, 'RFC 4862 §5.5.4', { address: '3ffe:501:ffff:322:5054:ff:fe00:1', atMs: now - 3000, held: true, deadlineMs: now - 1000, when: '2 s before the valid lifetime ends' }),
         /went out 3\.\d s late, past the moment the address may rightly be gone: the lab was too slow to judge/,
       );
-    } finally {
-      fake.stop();
-      await ctx.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
   test('a check meant to land before an expiry that comes late by the NUT\'s clock (a sleep that overran) is an ERROR, not a FAIL', async () => {
-    const [tester, nutEnd] = linkPair();
-    const fake = startFakeSlaacNut(nutEnd, 'host');
-    const dir = await mkdtemp(path.join(tmpdir(), 'slaac-late-nut-'));
-    const ctx = await CaseContext.open({ definition: caseCatalogue.get('v6LC.3.2.5-A')!, nut: { links: [LINK0], exec: (a) => fake.exec(a) }, links: new Map([['Link0', tester]]), dir });
-    try {
+    await withFakeHostContext('v6LC.3.2.5-A', async (ctx) => {
       // The tester's clock has 30 s to go; the NUT's passed the moment 5 s ago (the 3.2.5-A flip of 8 cases at once).
       const nutNow = await nutClockMs(ctx);
       const cp = { address: '3ffe:501:ffff:322:5054:ff:fe00:1', atMs: Date.now() + 30_000, held: true, deadlineMs: Date.now() + 31_000, nutBy: { sinceNutMs: nutNow - 10_000, ms: 5_000 }, nutLateMs: 1_000, when: '2 s before the valid lifetime ends' };
       await assert.rejects(checkAddressAt(ctx, 'RFC 4862 §5.5.4', cp), /went out 5\.\d s late by the NUT's clock, past the moment the address may rightly be gone on it: the lab was too slow to judge/);
-    } finally {
-      fake.stop();
-      await ctx.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
