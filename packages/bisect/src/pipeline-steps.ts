@@ -4,7 +4,7 @@
 // set's history; further attempts are the run's reruns on its own kernel. What differs between the two
 // callers comes in: the drivers of a run (labd: the worker's NUT; the CLI: a QEMU NUT of its own) and, in
 // labd, a watchdog over each run and rerun, as run jobs have.
-import type { BuildRequest, KernelSource, LabStore, NutDriver, Progress, RunReporter, TestSet } from '@testlab/core';
+import type { BuildRequest, BuildWorkTree, KernelSource, LabStore, NutDriver, Progress, RunReporter, TestSet } from '@testlab/core';
 import { runKernelTestSet, type RunDependencies } from '@testlab/pipeline';
 import { StepNotTestable } from './run-bisection.js';
 import type { StepRun, StepRunner } from './step-runs.js';
@@ -23,9 +23,8 @@ export type StepPipeline = Pick<RunDependencies, 'builder' | 'nutDriver' | 'prep
 
 /** Where steps are built in place: a work tree and its O= folder (kernel-sources' BisectWorktree is one). */
 export interface StepWorkTree {
-  readonly dir: string;
-  readonly outDir: string;
-  checkoutCommit(commit: string, progress?: Progress): Promise<string>;
+  /** The work tree as a build's, checking out the commit `commitOf` names when the builder asks. */
+  forBuild(commitOf: (progress: Progress) => Promise<string>): BuildWorkTree;
 }
 
 export interface PipelineStepDeps {
@@ -57,8 +56,7 @@ export function pipelineStepRunner(deps: PipelineStepDeps): StepRunner {
       const built = revertOf === undefined ? commit : await revertedCommit(deps, commit, revertOf);
       const testset: TestSet = { ...deps.testset, name: `bisect-${deps.testset.name}`, cases };
       const { build: asUsual, bootDeadlineMs, ...drivers } = await deps.pipelineFor(deps.sourceOf(built), testset);
-      const wt = deps.workTree;
-      const build = wt ? { ...asUsual, workTree: { srcDir: wt.dir, outDir: wt.outDir, checkout: async (p: Progress) => void (await wt.checkoutCommit(built, p)) } } : asUsual;
+      const build = deps.workTree ? { ...asUsual, workTree: deps.workTree.forBuild(async () => built) } : asUsual;
       const watch = deps.watch?.();
       const reporter = deps.reporter();
       let outcome: Awaited<ReturnType<typeof runKernelTestSet>>;

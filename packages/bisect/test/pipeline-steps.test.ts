@@ -110,9 +110,12 @@ test('a lab failure mid-bisection stops it; run again, it resumes at the step it
 test('with a work tree, every step is built in it: the build request carries it, and its checkout puts the step\'s commit (the revert commit for the revert step) there', async () => {
   const checkouts: string[] = [];
   const requests: { srcDir?: string; outDir?: string }[] = [];
+  const paths = { srcDir: '/cache/bisect/h/src', outDir: '/cache/bisect/h/out' };
   const workTree = {
-    dir: '/cache/bisect/h/src', outDir: '/cache/bisect/h/out',
-    checkoutCommit: async (commit: string) => (checkouts.push(commit.slice(0, 3)), '/cache/bisect/h/src'),
+    forBuild: (commitOf: (p: typeof silentProgress) => Promise<string>) => ({
+      ...paths,
+      checkout: async () => void checkouts.push((await commitOf(silentProgress)).slice(0, 3)),
+    }),
   };
   const b = await bisect({ verdict: culpritAt5 }, (l) => ({
     ...l.deps,
@@ -130,6 +133,6 @@ test('with a work tree, every step is built in it: the build request carries it,
   const end = await b.go();
   assert.equal(end.status, 'found');
   assert.deepEqual(checkouts, ['c04', 'c06', 'c05', 'fff']);
-  assert.ok(requests.every((r) => r.srcDir === workTree.dir && r.outDir === workTree.outDir), JSON.stringify(requests));
+  assert.ok(requests.every((r) => r.srcDir === paths.srcDir && r.outDir === paths.outDir), JSON.stringify(requests));
   await b.lab.close();
 });

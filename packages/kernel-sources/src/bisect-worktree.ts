@@ -23,7 +23,7 @@
 // it) is made again, which costs a full build with ccache's help and nothing else.
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Progress } from '@testlab/core';
+import type { BuildWorkTree, Progress } from '@testlab/core';
 import { silentProgress } from '@testlab/core';
 import { gitMessage } from './bisect-repository.js';
 import { COMMIT, gitEnv, gitIn, gitMirrorDir, normalizeRepo, repoLabel, updateGitMirror } from './git-mirror.js';
@@ -80,6 +80,18 @@ export class BisectWorktree {
       await this.addWorktree(mirror, this.dir, commit, progress);
     }
     return this.dir;
+  }
+
+  /**
+   * This work tree as a build request's (core's BuildWorkTree): the builder calls its checkout under the O=
+   * folder's lock, and it checks out the commit `commitOf` names then (a ref is resolved only at that moment).
+   */
+  forBuild(commitOf: (progress: Progress) => Promise<string>): BuildWorkTree {
+    return {
+      srcDir: this.dir,
+      outDir: this.outDir,
+      checkout: async (progress) => void (await this.checkoutCommit(await commitOf(progress), progress)),
+    };
   }
 
   /**

@@ -114,6 +114,20 @@ test('checkoutCommit mends a work tree a killed process left: a stale index.lock
   await assert.rejects(wt.checkoutCommit('--orphan'), /commit "--orphan" is not a full commit id/);
 });
 
+test('forBuild: the work tree as a build\'s, checking out the commit named when the builder asks', async (t) => {
+  const dir = await tempDir(t);
+  const h = await history(dir);
+  const wt = bisectWorktree(path.join(dir, 'cache'), h.dir);
+  let asked = 0;
+  const build = wt.forBuild(async () => (asked++, h.id('r3')));
+  assert.deepEqual([build.srcDir, build.outDir, asked], [wt.dir, wt.outDir, 0], 'nothing resolved or checked out before the builder asks');
+  const progress = recordingProgress();
+  await build.checkout(progress);
+  assert.equal(asked, 1);
+  assert.equal(await head(wt.dir), h.id('r3'));
+  assert.ok(progress.steps.some((s) => s.startsWith('git worktree add ')), progress.steps.join('\n'));
+});
+
 test('revertOnto: a clean revert is a commit on bad in the scratch tree, the same commit every time', async (t) => {
   const dir = await tempDir(t);
   const h = await history(dir);

@@ -74,15 +74,7 @@ export async function runCommand(paths: LabPaths, opts: RunOptions): Promise<num
  */
 function gitWorkTree(paths: LabPaths, tree: string, source: GitSource, testset: TestSet): BuildWorkTree | undefined {
   if (testset.engine !== 'builtin') return undefined;
-  const wt = bisectWorktree(paths.cache, tree);
-  return {
-    srcDir: wt.dir,
-    outDir: wt.outDir,
-    checkout: async (progress) => {
-      const { hash } = await source.identify(paths.cache, progress);
-      await wt.checkoutCommit(hash.slice('git:'.length), progress);
-    },
-  };
+  return bisectWorktree(paths.cache, tree).forBuild(async (progress) => (await source.identify(paths.cache, progress)).hash.slice('git:'.length));
 }
 
 function parseSysctls(words: string[]): Record<string, string> {
